@@ -1,0 +1,80 @@
+package dev.hearth.controlplane;
+
+import dev.hearth.controlplane.function.CodeStore;
+import dev.hearth.controlplane.function.FunctionRoutes;
+import dev.hearth.controlplane.function.Functions;
+import dev.hearth.controlplane.http.HttpServer;
+import dev.hearth.controlplane.invoke.InvokeRoutes;
+import dev.hearth.controlplane.store.Store;
+import dev.hearth.controlplane.user.Authenticator;
+import dev.hearth.controlplane.user.UserRoutes;
+import dev.hearth.controlplane.user.UserStore;
+import dev.hearth.poolmanager.PoolManager;
+import dev.hearth.poolmanager.pool.WarmPool;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Hearth process in embedded mode: the store, the pool manager (called in-process) and the
+ * REST API, started in that order and stopped in reverse.
+ */
+public final class Hearth implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Hearth.class);
+
+    private final Store store;
+    private final PoolManager pool;
+    private final HttpServer server;
+
+    private Hearth(Store store, PoolManager pool, HttpServer server) {
+        this.store = store;
+        this.pool = pool;
+        this.server = server;
+    }
+
+    public static Hearth start(HearthConfig config) throws IOException {
+        Clock clock = Clock.systemUTC();
+        Store store = Store.open(config.mongoUri(), config.dataDir());
+        PoolManager pool = null;
+        try {
+            var code = new CodeStore(store.database());
+            pool = WarmPool.start(config.pool(), code, clock);
+            var users = new UserStore(store.database(), clock);
+            var auth = new Authenticator(users);
+            var functions = new Functions(store.database(), code, config.limits(), pool, clock);
+            var health = new HealthRoutes(pool);
+            var userRoutes = new UserRoutes(users);
+            var functionRoutes = new FunctionRoutes(functions, auth, config.limits().maxCodeBytes());
+            var invokeRoutes = new InvokeRoutes(functions, auth, pool, config.limits().maxEventBytes());
+            HttpServer server = HttpServer.start(config.bind(), config.port(), config.workerThreads(), List.of(
+                    health::register, userRoutes::register, functionRoutes::register, invokeRoutes::register));
+            log.info("Hearth listening on http://{}:{} (data {})", config.bind(), server.port(), config.dataDir());
+            return new Hearth(store, pool, server);
+        } catch (IOException | RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public PoolManager pool() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        pool.close();
+        store.close();
+        log.info("Hearth stopped");
+    }
+}

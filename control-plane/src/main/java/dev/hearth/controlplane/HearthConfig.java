@@ -1,0 +1,108 @@
+package dev.hearth.controlplane;
+
+import dev.hearth.poolmanager.Language;
+import dev.hearth.poolmanager.PoolConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Every setting of a Hearth process, read once from environment variables at start
+ * (README.md, "Configuration", lists them with their defaults) and passed down from here.
+ *
+ * @param mongoUri a MongoDB connection string, or null for the embedded store in {@code dataDir}
+ */
+public record HearthConfig(
+        String bind,
+        int port,
+        Path dataDir,
+        String mongoUri,
+        int workerThreads,
+        Limits limits,
+        PoolConfig pool) {
+
+    public HearthConfig {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(pool, "pool");
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+    }
+
+    /**
+     * Bounds on what callers may send and ask for.
+     *
+     * @param maxCodeBytes   largest code archive (after base64 decoding)
+     * @param maxEventBytes  largest invocation event, as Lambda's 6 MB synchronous payload
+     */
+    public record Limits(long maxCodeBytes, int maxEventBytes, int defaultMemoryMb, int maxMemoryMb,
+                         int defaultTimeoutMs, int maxTimeoutMs) {
+        public Limits {
+            if (maxCodeBytes < 1 || maxEventBytes < 1 || defaultMemoryMb > maxMemoryMb || defaultTimeoutMs > maxTimeoutMs) {
+                throw new IllegalArgumentException("inconsistent limits");
+            }
+        }
+    }
+
+    public static HearthConfig fromEnv(Map<String, String> env) {
+        var vars = new Vars(env);
+        Path data = Path.of(vars.text("HEARTH_DATA", "./data")).toAbsolutePath().normalize();
+        Map<Language, PoolConfig.RuntimeConfig> runtimes = new EnumMap<>(Language.class);
+        for (Language language : Language.values()) {
+            String suffix = language.id().toUpperCase(java.util.Locale.ROOT);
+            runtimes.put(language, new PoolConfig.RuntimeConfig(
+                    vars.text("HEARTH_IMAGE_" + suffix, "hearth/runtime-" + language.id() + ":latest"),
+                    vars.integer("HEARTH_POOL_" + suffix, 3)));
+        }
+        var pool = new PoolConfig(
+                vars.text("HEARTH_NODE_ID", "local"),
+                Path.of(vars.text("HEARTH_RUN_DIR", data.resolve("run").toString())),
+                runtimes,
+                Duration.ofSeconds(vars.integer("HEARTH_IDLE_TIMEOUT_SECONDS", 300)),
+                vars.integer("HEARTH_MAX_CONTAINERS", 64),
+                vars.integer("HEARTH_POOL_MEMORY_MB", 128),
+                Math.round(Double.parseDouble(vars.text("HEARTH_CONTAINER_CPUS", "1")) * 1e9),
+                vars.integer("HEARTH_CONTAINER_PIDS", 64),
+                vars.integer("HEARTH_CONTAINER_TMP_MB", 64),
+                Duration.ofSeconds(vars.integer("HEARTH_READY_TIMEOUT_SECONDS", 20)),
+                vars.text("HEARTH_DOCKER_HOST", env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")));
+        var limits = new Limits(
+                vars.integer("HEARTH_MAX_CODE_MB", 50) * 1024L * 1024L,
+                6 * 1024 * 1024,
+                128, 4096,
+                3_000, 900_000);
+        String mongo = vars.text("HEARTH_MONGO_URI", "");
+        return new HearthConfig(
+                vars.text("HEARTH_BIND", "127.0.0.1"),
+                vars.integer("HEARTH_PORT", 8080),
+                data,
+                mongo.isBlank() ? null : mongo,
+                vars.integer("HEARTH_WORKER_THREADS", 64),
+                limits,
+                pool);
+    }
+
+    /** Typed reads of environment variables that name the variable when a value is malformed. */
+    private record Vars(Map<String, String> env) {
+        String text(String name, String fallback) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? fallback : value.trim();
+        }
+
+        int integer(String name, int fallback) {
+            String value = text(name, null);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.hearth.controlplane.function;
+
+import dev.hearth.poolmanager.FunctionSpec;
+import dev.hearth.poolmanager.Language;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.bson.Document;
+
+/**
+ * A stored function: one document of the {@code functions} collection.
+ *
+ * @param id          stable identity; a function deleted and created again under the same name gets a new one
+ * @param concurrency most parallel activations, or 0 for no limit beyond the node's
+ * @param codeSha256  digest of the code archive in GridFS
+ */
+public record FunctionRecord(
+        String id,
+        String owner,
+        String name,
+        Language language,
+        String handler,
+        long version,
+        String codeSha256,
+        long codeSize,
+        int memoryMb,
+        int timeoutMs,
+        int concurrency,
+        Map<String, String> env,
+        Status status,
+        Instant createdAt) {
+
+    public enum Status {
+        BUILDING, READY, FAILED;
+
+        String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public FunctionRecord {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(language, "language");
+        Objects.requireNonNull(status, "status");
+        env = env == null ? Map.of() : Map.copyOf(env);
+    }
+
+    public FunctionSpec spec() {
+        return new FunctionSpec(id, name, version, language, handler, codeSha256, memoryMb, timeoutMs, env);
+    }
+
+    /** What the owner sees over the API. */
+    public Map<String, Object> view() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", name);
+        view.put("runtime", language.id());
+        view.put("handler", handler);
+        view.put("status", status.id());
+        view.put("version", version);
+        view.put("memoryMb", memoryMb);
+        view.put("timeoutMs", timeoutMs);
+        if (concurrency > 0) {
+            view.put("concurrency", concurrency);
+        }
+        view.put("env", env);
+        view.put("codeSha256", codeSha256);
+        view.put("codeSize", codeSize);
+        view.put("createdAt", createdAt.toString());
+        return view;
+    }
+
+    Document toDocument() {
+        return new Document("_id", id)
+                .append("owner", owner)
+                .append("name", name)
+                .append("runtime", language.id())
+                .append("handler", handler)
+                .append("version", version)
+                .append("codeSha256", codeSha256)
+                .append("codeSize", codeSize)
+                .append("memoryMb", memoryMb)
+                .append("timeoutMs", timeoutMs)
+                .append("concurrency", concurrency)
+                .append("env", new Document(new LinkedHashMap<>(env)))
+                .append("status", status.id())
+                .append("createdAt", Date.from(createdAt));
+    }
+
+    static FunctionRecord fromDocument(Document d) {
+        Map<String, String> env = new LinkedHashMap<>();
+        Document envDoc = d.get("env", Document.class);
+        if (envDoc != null) {
+            envDoc.forEach((k, v) -> env.put(k, String.valueOf(v)));
+        }
+        return new FunctionRecord(
+                d.getString("_id"),
+                d.getString("owner"),
+                d.getString("name"),
+                Language.byId(d.getString("runtime")).orElseThrow(),
+                d.getString("handler"),
+                d.get("version", Number.class).longValue(),
+                d.getString("codeSha256"),
+                d.get("codeSize", Number.class).longValue(),
+                d.get("memoryMb", Number.class).intValue(),
+                d.get("timeoutMs", Number.class).intValue(),
+                d.get("concurrency", Number.class).intValue(),
+                env,
+                Status.valueOf(d.getString("status").toUpperCase(java.util.Locale.ROOT)),
+                d.getDate("createdAt").toInstant());
+    }
+}

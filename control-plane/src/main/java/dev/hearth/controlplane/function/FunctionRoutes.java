@@ -1,0 +1,55 @@
+package dev.hearth.controlplane.function;
+
+import dev.hearth.controlplane.http.Exchanges;
+import dev.hearth.controlplane.http.Json;
+import dev.hearth.controlplane.http.Route;
+import dev.hearth.controlplane.user.Authenticator;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
+import java.util.Map;
+
+/** {@code /v1/functions}: create, list, get and delete the caller's own functions. */
+public final class FunctionRoutes {
+
+    private final Functions functions;
+    private final Authenticator auth;
+    private final long maxBody;
+
+    public FunctionRoutes(Functions functions, Authenticator auth, long maxCodeBytes) {
+        this.functions = functions;
+        this.auth = auth;
+        // A base64 archive is 4/3 of the zip, plus room for the other fields.
+        this.maxBody = maxCodeBytes / 3 * 4 + 64 * 1024;
+    }
+
+    public void register(RoutingHandler routes) {
+        routes.post("/v1/functions", Route.handler(this::create));
+        routes.get("/v1/functions", Route.handler(this::list));
+        routes.get("/v1/functions/{name}", Route.handler(this::get));
+        routes.delete("/v1/functions/{name}", Route.handler(this::delete));
+    }
+
+    private void create(HttpServerExchange exchange) throws Exception {
+        String owner = auth.require(exchange);
+        NewFunction request = Json.read(Exchanges.body(exchange, maxBody), NewFunction.class);
+        FunctionRecord created = functions.create(owner, request);
+        Exchanges.sendJson(exchange, 201, created.view());
+    }
+
+    private void list(HttpServerExchange exchange) {
+        String owner = auth.require(exchange);
+        var views = functions.list(owner).stream().map(FunctionRecord::view).toList();
+        Exchanges.sendJson(exchange, 200, Map.of("functions", views));
+    }
+
+    private void get(HttpServerExchange exchange) {
+        String owner = auth.require(exchange);
+        Exchanges.sendJson(exchange, 200, functions.get(owner, Exchanges.pathParam(exchange, "name")).view());
+    }
+
+    private void delete(HttpServerExchange exchange) {
+        String owner = auth.require(exchange);
+        functions.delete(owner, Exchanges.pathParam(exchange, "name"));
+        Exchanges.noContent(exchange);
+    }
+}

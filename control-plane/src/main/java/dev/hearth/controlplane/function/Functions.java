@@ -1,0 +1,91 @@
+package dev.hearth.controlplane.function;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.mongodb.client.MongoDatabase;
+import dev.hearth.controlplane.HearthConfig;
+import dev.hearth.controlplane.http.ApiException;
+import dev.hearth.poolmanager.PoolManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The functions of all users: creating, finding (through a route cache, so an invocation
+ * costs no store query) and deleting, which also retires the function's containers.
+ * Every lookup is by (owner, name): another user's function is simply not found.
+ */
+public final class Functions {
+
+    /** Bounds how long another control plane may serve a function deleted elsewhere. */
+    private static final Duration ROUTE_TTL = Duration.ofSeconds(5);
+
+    private final FunctionStore store;
+    private final CodeStore code;
+    private final FunctionValidator validator;
+    private final PoolManager pool;
+    private final Clock clock;
+    private final Cache<RouteKey, FunctionRecord> routes = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(ROUTE_TTL)
+            .build();
+
+    private record RouteKey(String owner, String name) {}
+
+    public Functions(MongoDatabase database, CodeStore code, HearthConfig.Limits limits, PoolManager pool, Clock clock) {
+        this.store = new FunctionStore(database);
+        this.code = code;
+        this.validator = new FunctionValidator(limits);
+        this.pool = pool;
+        this.clock = clock;
+    }
+
+    FunctionRecord create(String owner, NewFunction request) {
+        FunctionValidator.ValidFunction valid = validator.validate(request);
+        if (store.find(owner, valid.name()).isPresent()) {
+            throw conflict(valid.name());
+        }
+        String digest = code.put(valid.zip());
+        var function = new FunctionRecord(
+                UUID.randomUUID().toString(), owner, valid.name(), valid.language(), valid.handler(), 1,
+                digest, valid.zip().length, valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(),
+                FunctionRecord.Status.READY, clock.instant());
+        if (!store.insert(function)) {
+            throw conflict(valid.name());
+        }
+        return function;
+    }
+
+    /** The caller's function of that name, or 404. */
+    public FunctionRecord get(String owner, String name) {
+        FunctionValidator.checkName(name);
+        var key = new RouteKey(owner, name);
+        FunctionRecord cached = routes.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        FunctionRecord found = store.find(owner, name).orElseThrow(() -> notFound(name));
+        routes.put(key, found);
+        return found;
+    }
+
+    List<FunctionRecord> list(String owner) {
+        return store.list(owner);
+    }
+
+    void delete(String owner, String name) {
+        FunctionValidator.checkName(name);
+        FunctionRecord deleted = store.delete(owner, name).orElseThrow(() -> notFound(name));
+        routes.invalidate(new RouteKey(owner, name));
+        pool.retire(deleted.id());
+    }
+
+    private static ApiException notFound(String name) {
+        return ApiException.notFound("no function named '" + name + "'");
+    }
+
+    private static ApiException conflict(String name) {
+        return ApiException.conflict("a function named '" + name + "' already exists");
+    }
+}

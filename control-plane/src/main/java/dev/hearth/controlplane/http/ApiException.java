@@ -1,0 +1,54 @@
+package dev.hearth.controlplane.http;
+
+/** A refusal to show the caller as {@code {"error":{"type","message"}}} with an honest status. */
+public class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String type;
+
+    public ApiException(int status, String type, String message) {
+        super(message);
+        this.status = status;
+        this.type = type;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public static ApiException badRequest(String message) {
+        return new ApiException(400, "bad_request", message);
+    }
+
+    public static ApiException unauthorized(String message) {
+        return new ApiException(401, "unauthorized", message);
+    }
+
+    public static ApiException notFound(String message) {
+        return new ApiException(404, "not_found", message);
+    }
+
+    public static ApiException conflict(String message) {
+        return new ApiException(409, "conflict", message);
+    }
+
+    public static ApiException tooLarge(String message) {
+        return new ApiException(413, "too_large", message);
+    }
+
+    public static ApiException throttled(String message) {
+        return new ApiException(429, "throttled", message);
+    }
+
+    public static ApiException notImplemented(String message) {
+        return new ApiException(501, "not_implemented", message);
+    }
+
+    public static ApiException unavailable(String message) {
+        return new ApiException(503, "unavailable", message);
+    }
+}

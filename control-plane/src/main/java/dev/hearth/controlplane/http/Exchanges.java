@@ -1,0 +1,62 @@
+package dev.hearth.controlplane.http;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.PathTemplateMatch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+/** Reading requests and writing JSON answers on a blocking Undertow exchange. */
+public final class Exchanges {
+
+    private Exchanges() {}
+
+    /** The request body, refused with 413 past {@code limit} bytes whether or not a length was declared. */
+    public static byte[] body(HttpServerExchange exchange, long limit) throws IOException {
+        long declared = exchange.getRequestContentLength();
+        if (declared > limit) {
+            throw ApiException.tooLarge("request body of " + declared + " bytes exceeds the limit of " + limit);
+        }
+        InputStream in = exchange.getInputStream();
+        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        if (body.length > limit) {
+            throw ApiException.tooLarge("request body exceeds the limit of " + limit + " bytes");
+        }
+        return body;
+    }
+
+    public static String pathParam(HttpServerExchange exchange, String name) {
+        PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
+        return match.getParameters().get(name);
+    }
+
+    public static void sendJson(HttpServerExchange exchange, int status, Object value) {
+        sendRaw(exchange, status, Json.write(value));
+    }
+
+    public static void sendRaw(HttpServerExchange exchange, int status, byte[] json) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseSender().send(ByteBuffer.wrap(json));
+    }
+
+    public static void sendError(HttpServerExchange exchange, ApiException e) {
+        sendError(exchange, e.status(), e.type(), e.getMessage(), Map.of());
+    }
+
+    /** {@code {"error":{"type","message", ...details}}}. */
+    public static void sendError(HttpServerExchange exchange, int status, String type, String message, Map<String, Object> details) {
+        var error = new java.util.LinkedHashMap<String, Object>();
+        error.put("type", type);
+        error.put("message", message);
+        error.putAll(details);
+        sendJson(exchange, status, Map.of("error", error));
+    }
+
+    public static void noContent(HttpServerExchange exchange) {
+        exchange.setStatusCode(204);
+        exchange.endExchange();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.hearth.controlplane.http;
+
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.RoutingHandler;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Undertow serving the routes each {@code XxxRoutes} class registers; unknown paths get JSON 404/405. */
+public final class HttpServer implements AutoCloseable {
+
+    private final Undertow undertow;
+
+    private HttpServer(Undertow undertow) {
+        this.undertow = undertow;
+    }
+
+    public static HttpServer start(String bind, int port, int workerThreads, List<Consumer<RoutingHandler>> resources) {
+        RoutingHandler routes = Handlers.routing();
+        resources.forEach(r -> r.accept(routes));
+        routes.setFallbackHandler(exchange ->
+                Exchanges.sendError(exchange, 404, "not_found", "no such endpoint: " + exchange.getRequestPath(), Map.of()));
+        routes.setInvalidMethodHandler(exchange ->
+                Exchanges.sendError(exchange, 405, "method_not_allowed",
+                        exchange.getRequestMethod() + " is not allowed on " + exchange.getRequestPath(), Map.of()));
+        Undertow undertow = Undertow.builder()
+                .addHttpListener(port, bind)
+                .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
+                .setWorkerThreads(workerThreads)
+                .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, true)
+                .setHandler(routes)
+                .build();
+        undertow.start();
+        return new HttpServer(undertow);
+    }
+
+    /** The port actually bound (useful when configured with port 0). */
+    public int port() {
+        return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        undertow.stop();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.hearth.poolmanager;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The pool manager's settings, read once at start by the process that embeds it.
+ *
+ * @param nodeId          labels this node's containers and keys its files; leftovers are found by it
+ * @param runDir          host folder holding one bind-mounted folder per container (agent socket, code)
+ * @param runtimes        image and pool size per language
+ * @param idleTimeout     a specialized container idle this long is removed
+ * @param maxContainers   upper bound on containers this node runs at once, all states together
+ * @param poolMemoryMb    memory limit of pre-started containers (a function asking for more is resized)
+ * @param nanoCpus        CPU quota of each container, in billionths of a CPU
+ * @param pidsLimit       processes and threads a container may run
+ * @param tmpfsMb         size of each container's writable {@code /tmp}
+ * @param readyTimeout    how long a new container may take to open its agent socket
+ * @param dockerHost      the Docker Engine endpoint, e.g. {@code unix:///var/run/docker.sock}
+ */
+public record PoolConfig(
+        String nodeId,
+        Path runDir,
+        Map<Language, RuntimeConfig> runtimes,
+        Duration idleTimeout,
+        int maxContainers,
+        int poolMemoryMb,
+        long nanoCpus,
+        long pidsLimit,
+        int tmpfsMb,
+        Duration readyTimeout,
+        String dockerHost) {
+
+    public PoolConfig {
+        Objects.requireNonNull(nodeId, "nodeId");
+        if (!nodeId.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
+            throw new IllegalArgumentException("node id must be 1-63 letters, digits, '.', '_' or '-': " + nodeId);
+        }
+        runDir = runDir.toAbsolutePath().normalize();
+        // The agent socket lives at <runDir>/<nodeId>/<slot>/agent.sock; Unix socket paths stop at 107 bytes.
+        if (runDir.toString().length() + nodeId.length() + 32 > 107) {
+            throw new IllegalArgumentException("run folder path too long for Unix sockets: " + runDir);
+        }
+        runtimes = Map.copyOf(new EnumMap<>(runtimes));
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(readyTimeout, "readyTimeout");
+        Objects.requireNonNull(dockerHost, "dockerHost");
+        if (maxContainers < 1 || poolMemoryMb < 16 || nanoCpus < 1 || pidsLimit < 8 || tmpfsMb < 1) {
+            throw new IllegalArgumentException("container limits out of range");
+        }
+    }
+
+    /** Image and pre-started pool size of one language. */
+    public record RuntimeConfig(String image, int poolSize) {
+        public RuntimeConfig {
+            Objects.requireNonNull(image, "image");
+            if (poolSize < 0) {
+                throw new IllegalArgumentException("pool size must be >= 0: " + poolSize);
+            }
+        }
+    }
+
+    /** This node's folder under {@link #runDir()}. */
+    public Path nodeDir() {
+        return runDir.resolve(nodeId);
+    }
+}

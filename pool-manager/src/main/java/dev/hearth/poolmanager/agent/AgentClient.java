@@ -1,0 +1,115 @@
+package dev.hearth.poolmanager.agent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Transport;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Talks to in-container agents over HTTP/1.1 on their Unix sockets (runtimes/README.md has the
+ * protocol). One Jetty client serves every container: each socket is its own destination, so
+ * connections to a container are pooled and kept alive between invocations.
+ */
+public final class AgentClient implements AutoCloseable {
+
+    /** Largest agent answer accepted, as Lambda's synchronous response limit, plus envelope room. */
+    public static final int MAX_REPLY_BYTES = 6 * 1024 * 1024 + 64 * 1024;
+    private static final String FUNCTION_ERROR_HEADER = "X-Hearth-Function-Error";
+
+    private final HttpClient http;
+
+    public AgentClient() {
+        var threads = new QueuedThreadPool(64, 4);
+        threads.setName("agent-client");
+        threads.setDaemon(true);
+        http = new HttpClient();
+        http.setExecutor(threads);
+        http.setMaxConnectionsPerDestination(4);
+        http.setDestinationIdleTimeout(60_000);
+        http.setIdleTimeout(300_000);
+        http.setFollowRedirects(false);
+        try {
+            http.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the agent HTTP client", e);
+        }
+    }
+
+    /**
+     * Waits until the agent listens on {@code socket} and answers its health check. The agent
+     * binds under a temporary name and renames, so the path appears only once it accepts.
+     */
+    public void awaitReady(Path socket, Duration timeout) throws IOException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pauseMicros = 500;
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(socket)) {
+                AgentReply reply = send(request(socket, HttpMethod.GET, "/healthz"), Duration.ofSeconds(2));
+                if (reply.ok()) {
+                    return;
+                }
+                throw new IOException("agent health check answered " + reply.status());
+            }
+            TimeUnit.MICROSECONDS.sleep(pauseMicros);
+            pauseMicros = Math.min(pauseMicros * 2, 20_000);
+        }
+        throw new TimeoutException("agent socket " + socket + " not ready after " + timeout.toMillis() + " ms");
+    }
+
+    /** Loads a function into the agent; {@code spec} is the JSON of runtimes/README.md's /init. */
+    public AgentReply init(Path socket, byte[] spec, Duration timeout) throws IOException, TimeoutException, InterruptedException {
+        return send(request(socket, HttpMethod.POST, "/init").body(new BytesRequestContent("application/json", spec)), timeout);
+    }
+
+    /** Runs one invocation; the deadline is passed on so the handler's context can report time left. */
+    public AgentReply run(Path socket, String invocationId, long deadlineEpochMs, byte[] event, Duration timeout)
+            throws IOException, TimeoutException, InterruptedException {
+        Request request = request(socket, HttpMethod.POST, "/run")
+                .headers(h -> h.put("X-Hearth-Request-Id", invocationId)
+                        .put("X-Hearth-Deadline-Ms", Long.toString(deadlineEpochMs)))
+                .body(new BytesRequestContent("application/json", event));
+        return send(request, timeout);
+    }
+
+    private Request request(Path socket, HttpMethod method, String path) {
+        return http.newRequest("http://agent" + path).method(method).transport(new Transport.TCPUnix(socket));
+    }
+
+    private static AgentReply send(Request request, Duration timeout) throws IOException, TimeoutException, InterruptedException {
+        request.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            ContentResponse response = new CompletableResponseListener(request, MAX_REPLY_BYTES).send().get();
+            return new AgentReply(response.getStatus(), response.getContent(),
+                    response.getHeaders().contains(FUNCTION_ERROR_HEADER));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TimeoutException timeoutException) {
+                throw timeoutException;
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(cause.getMessage(), cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the agent HTTP client", e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.hearth.poolmanager.docker;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A hardened container to create: non-root, no capabilities, no new privileges, read-only root,
+ * a small tmpfs on {@code /tmp}, memory/CPU/pids limits and no network.
+ *
+ * @param hostDir folder bind-mounted at {@link #MOUNT_POINT}; the agent's socket and the code live there
+ */
+public record ContainerSpec(
+        String image,
+        String name,
+        Map<String, String> labels,
+        Path hostDir,
+        int memoryMb,
+        long nanoCpus,
+        long pidsLimit,
+        int tmpfsMb) {
+
+    /** Where every runtime image expects its host folder. */
+    public static final String MOUNT_POINT = "/run/hearth";
+    /** The unprivileged user every runtime image runs as. */
+    public static final String USER = "1000:1000";
+
+    public ContainerSpec {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(hostDir, "hostDir");
+        labels = Map.copyOf(labels);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.hearth.poolmanager.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link ContainerEngine} over the Docker Engine API (docker-java with the Apache HttpClient 5 transport). */
+public final class DockerEngine implements ContainerEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
+    private static final long MIB = 1024L * 1024L;
+
+    private final DockerClient docker;
+
+    public DockerEngine(String dockerHost) {
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+        var http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofSeconds(60))
+                .build();
+        this.docker = DockerClientImpl.getInstance(config, http);
+    }
+
+    /** Fails fast, with the engine's own words, when Docker cannot be reached. */
+    public void ping() {
+        docker.pingCmd().exec();
+    }
+
+    @Override
+    public String start(ContainerSpec spec) {
+        long memory = spec.memoryMb() * MIB;
+        HostConfig host = HostConfig.newHostConfig()
+                .withNetworkMode("none")
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withReadonlyRootfs(true)
+                .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,noexec,size=" + spec.tmpfsMb() + "m"))
+                .withMemory(memory)
+                .withMemorySwap(memory)
+                .withNanoCPUs(spec.nanoCpus())
+                .withPidsLimit(spec.pidsLimit())
+                .withBinds(new Bind(spec.hostDir().toString(), new Volume(ContainerSpec.MOUNT_POINT)))
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "1m", "max-file", "1")));
+        String id = docker.createContainerCmd(spec.image())
+                .withName(spec.name())
+                .withLabels(spec.labels())
+                .withUser(ContainerSpec.USER)
+                .withNetworkDisabled(true)
+                .withHostConfig(host)
+                .exec()
+                .getId();
+        try {
+            docker.startContainerCmd(id).exec();
+        } catch (RuntimeException e) {
+            remove(id);
+            throw e;
+        }
+        return id;
+    }
+
+    @Override
+    public void resize(String containerId, int memoryMb) {
+        long memory = memoryMb * MIB;
+        docker.updateContainerCmd(containerId).withMemory(memory).withMemorySwap(memory).exec();
+    }
+
+    @Override
+    public void remove(String containerId) {
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            log.debug("container {} already gone", containerId);
+        }
+    }
+
+    @Override
+    public List<String> findByLabel(String label, String value) {
+        return docker.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(label, value))
+                .exec()
+                .stream()
+                .map(Container::getId)
+                .toList();
+    }
+
+    @Override
+    public boolean imageExists(String image) {
+        try {
+            docker.inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            docker.close();
+        } catch (IOException e) {
+            log.warn("closing the Docker client failed", e);
+        }
+    }
+}

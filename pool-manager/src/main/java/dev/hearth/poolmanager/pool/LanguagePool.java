@@ -1,0 +1,36 @@
+package dev.hearth.poolmanager.pool;
+
+import dev.hearth.poolmanager.Language;
+import dev.hearth.poolmanager.pool.Slot.Prewarmed;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The generic containers of one language: those waiting, those starting, and the target. */
+final class LanguagePool {
+
+    final Language language;
+    final int target;
+    final ConcurrentLinkedDeque<Prewarmed> ready = new ConcurrentLinkedDeque<>();
+    final AtomicInteger starting = new AtomicInteger();
+    /** Consecutive failed starts, for backing off when the engine or image is broken. */
+    final AtomicInteger failures = new AtomicInteger();
+    /** Set while a retry after a failed start is scheduled, so failures do not multiply retries. */
+    final java.util.concurrent.atomic.AtomicBoolean retryPending = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean filledOnce;
+
+    LanguagePool(Language language, int target) {
+        this.language = language;
+        this.target = target;
+        this.filledOnce = target == 0;
+    }
+
+    void markIfFilled() {
+        if (ready.size() >= target) {
+            filledOnce = true;
+        }
+    }
+
+    boolean filledOnce() {
+        return filledOnce;
+    }
+}

@@ -1,0 +1,461 @@
+package dev.hearth.poolmanager.pool;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.hearth.poolmanager.CodeSource;
+import dev.hearth.poolmanager.FunctionSpec;
+import dev.hearth.poolmanager.FunctionSpec.VersionKey;
+import dev.hearth.poolmanager.Invocation;
+import dev.hearth.poolmanager.InvokeRequest;
+import dev.hearth.poolmanager.Language;
+import dev.hearth.poolmanager.Outcome;
+import dev.hearth.poolmanager.PoolConfig;
+import dev.hearth.poolmanager.PoolException;
+import dev.hearth.poolmanager.PoolManager;
+import dev.hearth.poolmanager.PoolStats;
+import dev.hearth.poolmanager.StartKind;
+import dev.hearth.poolmanager.agent.AgentClient;
+import dev.hearth.poolmanager.agent.AgentReply;
+import dev.hearth.poolmanager.code.ArchiveException;
+import dev.hearth.poolmanager.code.CodeCache;
+import dev.hearth.poolmanager.code.ZipLimits;
+import dev.hearth.poolmanager.docker.ContainerEngine;
+import dev.hearth.poolmanager.docker.DockerEngine;
+import dev.hearth.poolmanager.pool.Slot.Prewarmed;
+import dev.hearth.poolmanager.pool.Slot.Warm;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool manager of one node. Per language it keeps generic containers started ahead of
+ * time; a function's first call specializes one ({@code pool}), later calls reuse it
+ * ({@code warm}), and with the pool empty a container is started on the spot ({@code cold}).
+ * Idle specialized containers are evicted by a reaper whose timing {@link PoolPolicy} decides.
+ *
+ * <p>State is lock-free and owned by whoever removes a container from a collection; no lock is
+ * ever held across a Docker or agent call.
+ */
+public final class WarmPool implements PoolManager {
+
+    private static final Logger log = LoggerFactory.getLogger(WarmPool.class);
+    /** Room beyond the function's timeout for the reply to travel back. */
+    private static final Duration RUN_GRACE = Duration.ofMillis(250);
+    private static final Duration MAX_REFILL_BACKOFF = Duration.ofSeconds(30);
+
+    private final PoolConfig config;
+    private final ContainerEngine engine;
+    private final AgentClient agent;
+    private final ContainerFactory factory;
+    private final Specializer specializer;
+    private final PoolPolicy policy;
+    private final Clock clock;
+    private final Map<Language, LanguagePool> pools = new EnumMap<>(Language.class);
+    private final Cache<VersionKey, Instances> instances;
+    private final Map<String, ContainerHandle> live = new ConcurrentHashMap<>();
+    /** Containers running or starting; capacity is reserved here before any Docker call. */
+    private final AtomicInteger reserved = new AtomicInteger();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService workers;
+    private volatile boolean closed;
+
+    WarmPool(PoolConfig config, ContainerEngine engine, AgentClient agent, CodeCache code, Clock clock) {
+        this.config = config;
+        this.engine = engine;
+        this.agent = agent;
+        this.clock = clock;
+        this.factory = new ContainerFactory(config, engine, agent);
+        this.specializer = new Specializer(code, engine, agent, new ObjectMapper());
+        this.policy = new PoolPolicy(config.idleTimeout(), config.maxContainers());
+        config.runtimes().forEach((language, runtime) -> pools.put(language, new LanguagePool(language, runtime.poolSize())));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("pool-reaper"));
+        this.workers = Executors.newFixedThreadPool(4, daemon("pool-worker"));
+        this.instances = Caffeine.newBuilder()
+                // A version untouched this long has no warm container left; forget it.
+                .expireAfterAccess(config.idleTimeout().multipliedBy(2))
+                .evictionListener((VersionKey key, Instances set, RemovalCause cause) -> {
+                    if (set != null) {
+                        set.retire().forEach(w -> discard(w.container()));
+                    }
+                })
+                .build();
+    }
+
+    /**
+     * Connects to Docker, checks every runtime image exists, removes what a previous run of this
+     * node left, and starts filling the pools. Returns at once; {@link #warmedUp()} tells when full.
+     */
+    public static WarmPool start(PoolConfig config, CodeSource source, Clock clock) throws IOException {
+        var engine = new DockerEngine(config.dockerHost());
+        try {
+            engine.ping();
+            config.runtimes().forEach((language, runtime) -> {
+                if (!engine.imageExists(runtime.image())) {
+                    throw new IllegalStateException("runtime image " + runtime.image() + " for " + language.id()
+                            + " is missing; './hearth up' builds it");
+                }
+            });
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        var code = new CodeCache(config.nodeDir().resolve("code"), source, ZipLimits.DEFAULT);
+        var pool = new WarmPool(config, engine, new AgentClient(), code, clock);
+        pool.begin();
+        return pool;
+    }
+
+    void begin() throws IOException {
+        factory.removeLeftovers();
+        pools.keySet().forEach(this::refill);
+        scheduler.schedule(this::sweep, PoolPolicy.MAX_SWEEP_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public Invocation invoke(InvokeRequest request) {
+        if (closed) {
+            throw PoolException.unavailable("the pool manager is shutting down");
+        }
+        FunctionSpec function = request.function();
+        Instances set = instances.get(function.key(), Instances::new);
+        Warm warm = set.take();
+        if (warm != null) {
+            return run(set, warm.container(), request, StartKind.WARM, 0);
+        }
+        long started = System.nanoTime();
+        ContainerHandle pooled = takePrewarmed(function.language());
+        try {
+            return specializeAndRun(set, pooled, request, started);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PoolException.unavailable("interrupted while starting a container");
+        }
+    }
+
+    /**
+     * A pre-started container that fails before its function is loaded says nothing about the
+     * function: it is replaced by a cold one once. A second failure is the function's.
+     */
+    private Invocation specializeAndRun(Instances set, ContainerHandle pooled, InvokeRequest request, long started)
+            throws InterruptedException {
+        FunctionSpec function = request.function();
+        boolean fromPool = pooled != null;
+        ContainerHandle container = fromPool ? pooled : startCold(function.language(), function.memoryMb());
+        for (int attempt = 1; ; attempt++) {
+            StartKind kind = fromPool && attempt == 1 ? StartKind.POOL : StartKind.COLD;
+            try {
+                container = specializer.specialize(container, function);
+                return run(set, container, request, kind, micros(started));
+            } catch (Specializer.InitFailed e) {
+                discard(container);
+                return finished(request, kind, new Outcome.FunctionError(e.reply.body()), started);
+            } catch (TimeoutException e) {
+                discard(container);
+                return finished(request, kind, new Outcome.FunctionError(initTimeoutError()), started);
+            } catch (ArchiveException e) {
+                discard(container);
+                throw new PoolException("the function's code archive is unusable: " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                discard(container);
+                if (attempt > 1 || !fromPool) {
+                    if (e instanceof RuntimeException runtime) {
+                        throw new PoolException("cannot specialize a container: " + runtime.getMessage(), runtime);
+                    }
+                    return finished(request, kind, new Outcome.Crashed("container failed while loading the function: " + e.getMessage()), started);
+                }
+                log.warn("pre-started {} container {} failed before init ({}); starting a fresh one",
+                        function.language().id(), container.id(), e.getMessage());
+                container = startCold(function.language(), function.memoryMb());
+            }
+        }
+    }
+
+    private Invocation run(Instances set, ContainerHandle container, InvokeRequest request, StartKind kind, long initMicros) {
+        FunctionSpec function = request.function();
+        busy.incrementAndGet();
+        long started = System.nanoTime();
+        Outcome outcome;
+        boolean reusable = false;
+        try {
+            long deadline = clock.millis() + function.timeoutMs();
+            AgentReply reply = agent.run(container.socket(), request.invocationId(), deadline, request.event(),
+                    Duration.ofMillis(function.timeoutMs()).plus(RUN_GRACE));
+            if (reply.ok()) {
+                outcome = new Outcome.Success(reply.body());
+                reusable = true;
+            } else if (reply.functionError()) {
+                outcome = new Outcome.FunctionError(reply.body());
+                reusable = true;
+            } else {
+                outcome = new Outcome.Crashed("agent refused the invocation with HTTP " + reply.status());
+            }
+        } catch (TimeoutException e) {
+            // The handler may still be running: the container cannot be trusted with another call.
+            outcome = new Outcome.Timeout(function.timeoutMs());
+        } catch (IOException e) {
+            outcome = new Outcome.Crashed("the container stopped answering (it exited, was killed, or ran out of memory)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = new Outcome.Crashed("interrupted");
+        } finally {
+            busy.decrementAndGet();
+        }
+        long runMicros = micros(started);
+        if (!(reusable && !closed && set.giveBack(new Warm(container, function.key(), clock.instant())))) {
+            discard(container);
+        }
+        return new Invocation(request.invocationId(), kind, outcome, initMicros, runMicros);
+    }
+
+    private static Invocation finished(InvokeRequest request, StartKind kind, Outcome outcome, long started) {
+        return new Invocation(request.invocationId(), kind, outcome, micros(started), 0);
+    }
+
+    private static byte[] initTimeoutError() {
+        String message = "{\"errorType\":\"Runtime.InitTimeout\",\"errorMessage\":\"loading the function took longer than "
+                + Specializer.INIT_TIMEOUT.toMillis() + " ms\"}";
+        return message.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private ContainerHandle takePrewarmed(Language language) {
+        LanguagePool pool = pools.get(language);
+        if (pool == null) {
+            throw PoolException.unavailable("no " + language.id() + " runtime is configured on this node");
+        }
+        Prewarmed prewarmed = pool.ready.pollFirst();
+        refill(language);
+        return prewarmed == null ? null : prewarmed.container();
+    }
+
+    private ContainerHandle startCold(Language language, int memoryMb) throws InterruptedException {
+        if (!pools.containsKey(language)) {
+            throw PoolException.unavailable("no " + language.id() + " runtime is configured on this node");
+        }
+        if (!reserve() && !(makeRoom() && reserve())) {
+            throw PoolException.atCapacity("this node runs its maximum of " + config.maxContainers() + " containers");
+        }
+        try {
+            ContainerHandle container = factory.start(language, memoryMb);
+            live.put(container.id(), container);
+            return container;
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            reserved.decrementAndGet();
+            throw new PoolException("cannot start a " + language.id() + " container: " + e.getMessage(), e);
+        }
+    }
+
+    /** Evicts the least recently used idle warm container, if any, to make room for a new one. */
+    private boolean makeRoom() {
+        List<Warm> idle = new ArrayList<>();
+        instances.asMap().values().forEach(set -> idle.addAll(set.idleSnapshot()));
+        return policy.victim(idle).map(victim -> {
+            Instances owner = instances.getIfPresent(victim.function());
+            if (owner == null || !owner.claim(victim)) {
+                return false;
+            }
+            discard(victim.container());
+            return true;
+        }).orElse(false);
+    }
+
+    private boolean reserve() {
+        while (true) {
+            int current = reserved.get();
+            if (!policy.hasRoom(current)) {
+                return false;
+            }
+            if (reserved.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void refill(Language language) {
+        LanguagePool pool = pools.get(language);
+        if (closed || pool == null) {
+            return;
+        }
+        synchronized (pool) {
+            int wanted = policy.toStart(pool.ready.size(), pool.starting.get(), pool.target, reserved.get());
+            for (int i = 0; i < wanted && reserve(); i++) {
+                pool.starting.incrementAndGet();
+                try {
+                    workers.execute(() -> startPrewarmed(pool));
+                } catch (RejectedExecutionException e) {
+                    pool.starting.decrementAndGet();
+                    reserved.decrementAndGet();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void startPrewarmed(LanguagePool pool) {
+        try {
+            ContainerHandle container = factory.start(pool.language, config.poolMemoryMb());
+            live.put(container.id(), container);
+            if (closed) {
+                discard(container);
+                return;
+            }
+            pool.ready.offerLast(new Prewarmed(container, clock.instant()));
+            pool.failures.set(0);
+            pool.markIfFilled();
+        } catch (Exception e) {
+            reserved.decrementAndGet();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            int failures = pool.failures.incrementAndGet();
+            long backoff = Math.min(MAX_REFILL_BACKOFF.toMillis(), 250L << Math.min(failures, 10));
+            log.warn("cannot pre-start a {} container (failure {}; retrying in {} ms): {}",
+                    pool.language.id(), failures, backoff, e.getMessage());
+            if (!closed && pool.retryPending.compareAndSet(false, true)) {
+                scheduler.schedule(() -> {
+                    pool.retryPending.set(false);
+                    refill(pool.language);
+                }, backoff, TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            pool.starting.decrementAndGet();
+        }
+    }
+
+    /** Evicts expired idle containers and tops the pools up; reschedules itself. */
+    private void sweep() {
+        Duration delay = PoolPolicy.MAX_SWEEP_DELAY;
+        try {
+            Instant now = clock.instant();
+            List<Warm> remaining = new ArrayList<>();
+            for (Instances set : instances.asMap().values()) {
+                for (Warm warm : set.idleSnapshot()) {
+                    if (!policy.expired(warm, now)) {
+                        remaining.add(warm);
+                    } else if (set.claim(warm)) {
+                        log.debug("evicting idle container {} of {}", warm.container().id(), warm.function());
+                        discard(warm.container());
+                    }
+                }
+            }
+            if (pools.values().stream().allMatch(p -> p.failures.get() == 0)) {
+                pools.keySet().forEach(this::refill);
+            }
+            delay = policy.nextSweep(remaining, now);
+        } catch (RuntimeException e) {
+            log.warn("pool sweep failed", e);
+        } finally {
+            if (!closed) {
+                scheduler.schedule(this::sweep, delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    @Override
+    public void retire(String functionId) {
+        for (VersionKey key : List.copyOf(instances.asMap().keySet())) {
+            if (key.functionId().equals(functionId)) {
+                Instances set = instances.asMap().remove(key);
+                if (set != null) {
+                    set.retire().forEach(w -> remove(w.container()));
+                }
+            }
+        }
+    }
+
+    /** Forgets a container now and removes it in the background. */
+    private void discard(ContainerHandle container) {
+        if (live.remove(container.id()) == null) {
+            return;
+        }
+        reserved.decrementAndGet();
+        try {
+            workers.execute(() -> factory.remove(container));
+        } catch (RejectedExecutionException e) {
+            factory.remove(container);
+        }
+    }
+
+    /** Forgets a container and removes it before returning. */
+    private void remove(ContainerHandle container) {
+        if (live.remove(container.id()) != null) {
+            reserved.decrementAndGet();
+            factory.remove(container);
+        }
+    }
+
+    @Override
+    public boolean warmedUp() {
+        return pools.values().stream().allMatch(LanguagePool::filledOnce);
+    }
+
+    @Override
+    public PoolStats stats() {
+        Map<String, Integer> prewarmed = new java.util.TreeMap<>();
+        pools.forEach((language, pool) -> prewarmed.put(language.id(), pool.ready.size()));
+        int warm = instances.asMap().values().stream().mapToInt(Instances::idleCount).sum();
+        return new PoolStats(prewarmed, warm, busy.get());
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        scheduler.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
+                log.warn("container starts still running after 60 s; removing what exists");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<ContainerHandle> remaining = List.copyOf(live.values());
+        live.clear();
+        ExecutorService removers = Executors.newFixedThreadPool(8, daemon("pool-shutdown"));
+        remaining.forEach(c -> removers.execute(() -> factory.remove(c)));
+        removers.shutdown();
+        try {
+            removers.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("pool manager stopped; removed {} container(s)", remaining.size());
+        agent.close();
+        engine.close();
+    }
+
+    private static long micros(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

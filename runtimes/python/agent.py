@@ -1,0 +1,164 @@
+"""Hearth Python agent: serves one function inside one container.
+
+Speaks HTTP/1.1 on a Unix domain socket (the container has no network). The protocol is
+described in runtimes/README.md: GET /healthz, POST /init exactly once, then POST /run per
+invocation. Standard library only, so the image stays small and the agent starts fast.
+"""
+import http.server
+import importlib
+import json
+import os
+import socketserver
+import sys
+import time
+import traceback
+
+MAX_BODY = 6 * 1024 * 1024
+
+
+class Context:
+    """The Lambda-style context object handed to the handler."""
+
+    def __init__(self, fn, request_id, deadline_ms):
+        self.aws_request_id = request_id
+        self.function_name = fn["functionName"]
+        self.function_version = fn["functionVersion"]
+        self.memory_limit_in_mb = fn["memoryMb"]
+        self.invoked_function_arn = "hrn:hearth:function:%s:%s" % (fn["functionName"], fn["functionVersion"])
+        self.log_group_name = "/hearth/" + fn["functionName"]
+        self.log_stream_name = fn["functionVersion"]
+        self._deadline_ms = deadline_ms
+
+    def get_remaining_time_in_millis(self):
+        return max(0, int(self._deadline_ms - time.time() * 1000))
+
+
+def error_body(error_type, exc=None, message=None):
+    body = {"errorType": error_type, "errorMessage": message if message is not None else str(exc)}
+    if exc is not None:
+        body["stackTrace"] = traceback.format_exception(type(exc), exc, exc.__traceback__)
+    return body
+
+
+def load_handler(spec):
+    """Imports 'module.function' from the code directory, as Lambda does."""
+    code_dir = spec["codeDir"]
+    module_name, _, function_name = spec["handler"].rpartition(".")
+    if not module_name or not function_name:
+        return None, error_body("Runtime.MalformedHandlerName", message="handler must be 'module.function', got %r" % spec["handler"])
+    os.environ.update(spec.get("env") or {})
+    sys.path.insert(0, code_dir)
+    os.chdir(code_dir)
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:  # a broken module must not take the agent down
+        return None, error_body("Runtime.ImportModuleError", exc, "cannot import module %r: %s" % (module_name, exc))
+    handler = getattr(module, function_name, None)
+    if not callable(handler):
+        return None, error_body("Runtime.HandlerNotFound", message="%s has no callable %r" % (module_name, function_name))
+    return handler, None
+
+
+class Agent:
+    def __init__(self):
+        self.function = None
+        self.handler = None
+
+    def init(self, spec):
+        if self.function is not None:
+            return 409, error_body("Runtime.AlreadyInitialized", message="this container already serves %s" % self.function["functionName"])
+        for key in ("handler", "codeDir", "functionName", "functionVersion", "memoryMb"):
+            if key not in spec:
+                return 400, error_body("Runtime.BadInit", message="missing %r" % key)
+        started = time.perf_counter()
+        handler, error = load_handler(spec)
+        self.function = spec
+        if error is not None:
+            return 500, error
+        self.handler = handler
+        return 200, {"initMs": round((time.perf_counter() - started) * 1000, 3)}
+
+    def run(self, event, request_id, deadline_ms):
+        if self.handler is None:
+            reason = "not initialized" if self.function is None else "initialization failed"
+            return 409, error_body("Runtime.NotInitialized", message="this container is " + reason)
+        context = Context(self.function, request_id, deadline_ms)
+        try:
+            result = self.handler(event, context)
+        except BaseException as exc:  # SystemExit too: a handler never takes the agent down
+            return 500, error_body(type(exc).__name__, exc)
+        try:
+            return 200, json.dumps(result, separators=(",", ":"))
+        except (TypeError, ValueError) as exc:
+            return 500, error_body("Runtime.MarshalError", exc, "result is not JSON serializable: %s" % exc)
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    agent = Agent()
+
+    def log_message(self, format, *args):
+        pass
+
+    def address_string(self):
+        return "unix"
+
+    def do_GET(self):
+        if self.path == "/healthz":
+            self.reply(200, {"initialized": self.agent.function is not None})
+        else:
+            self.reply(404, error_body("NotFound", message=self.path))
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self.rfile.read(length)
+            return self.reply(413, error_body("Runtime.RequestTooLarge", message="body over %d bytes" % MAX_BODY))
+        raw = self.rfile.read(length)
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError as exc:
+            return self.reply(400, error_body("Runtime.InvalidJson", exc))
+        if self.path == "/run":
+            deadline = float(self.headers.get("X-Hearth-Deadline-Ms") or (time.time() * 1000 + 3000))
+            status, result = self.agent.run(body, self.headers.get("X-Hearth-Request-Id", ""), deadline)
+        elif self.path == "/init":
+            if not isinstance(body, dict):
+                return self.reply(400, error_body("Runtime.BadInit", message="init body must be a JSON object"))
+            status, result = self.agent.init(body)
+        else:
+            return self.reply(404, error_body("NotFound", message=self.path))
+        self.reply(status, result)
+
+    def reply(self, status, body):
+        data = (body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))).encode()
+        self.send_response_only(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        if status >= 500 and self.path == "/run":
+            self.send_header("X-Hearth-Function-Error", "Unhandled")
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class Server(socketserver.UnixStreamServer):
+    # One invocation at a time per container, as on Lambda: the pool manager never sends two.
+    def handle_error(self, request, client_address):
+        traceback.print_exc()
+
+
+def main():
+    path = sys.argv[1]
+    if os.path.exists(path):
+        os.unlink(path)
+    # Bind under a temporary name and rename: the host sees the socket only once it listens.
+    tmp = path + ".tmp"
+    if os.path.exists(tmp):
+        os.unlink(tmp)
+    server = Server(tmp, Handler)
+    os.rename(tmp, path)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
