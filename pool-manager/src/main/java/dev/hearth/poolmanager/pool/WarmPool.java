@@ -127,7 +127,7 @@ public final class WarmPool implements PoolManager {
     void begin() throws IOException {
         factory.removeLeftovers();
         pools.keySet().forEach(this::refill);
-        scheduler.schedule(this::sweep, PoolPolicy.MAX_SWEEP_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.schedule(this::sweep, policy.nextSweep(List.of(), clock.instant()).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -1,0 +1,147 @@
+package dev.hearth.controlplane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/** A small REST client for integration tests: real HTTP against a running Hearth. */
+public final class Api {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String base;
+
+    public Api(int port) {
+        this.base = "http://127.0.0.1:" + port;
+    }
+
+    /** One answer: status, headers and the body parsed as JSON (null when empty). */
+    public record Reply(int status, HttpResponse<byte[]> raw) {
+        public JsonNode json() {
+            try {
+                return raw.body().length == 0 ? null : JSON.readTree(raw.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException("not JSON: " + text(), e);
+            }
+        }
+
+        public String text() {
+            return new String(raw.body(), StandardCharsets.UTF_8);
+        }
+
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+
+        public String errorType() {
+            return json().path("error").path("type").asText();
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + text();
+        }
+    }
+
+    public Reply send(String method, String path, String token, byte[] body) {
+        var request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Reply(response.statusCode(), response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Reply post(String path, String token, Object json) {
+        return send("POST", path, token, bytes(json));
+    }
+
+    public Reply get(String path, String token) {
+        return send("GET", path, token, null);
+    }
+
+    public Reply delete(String path, String token) {
+        return send("DELETE", path, token, null);
+    }
+
+    public Reply invoke(String token, String name, String body) {
+        return send("POST", "/v1/functions/" + name + "/invoke", token, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Registers a user and returns a fresh token for it. */
+    public String userWithToken(String username) {
+        var credentials = Map.of("username", username, "password", "correct horse battery");
+        Reply created = post("/v1/users", null, credentials);
+        if (created.status() != 201) {
+            throw new IllegalStateException("register " + username + ": " + created);
+        }
+        return token(username, "correct horse battery");
+    }
+
+    public String token(String username, String password) {
+        Reply reply = post("/v1/tokens", null, Map.of("username", username, "password", password));
+        if (reply.status() != 201) {
+            throw new IllegalStateException("token for " + username + ": " + reply);
+        }
+        return reply.json().get("token").asText();
+    }
+
+    /** A Python function from one source file named main.py. */
+    public static ObjectNode pythonSource(String name, String code) {
+        ObjectNode body = JSON.createObjectNode().put("name", name).put("runtime", "python").put("handler", "main.handler");
+        body.putObject("source").put("filename", "main.py").put("content", code);
+        return body;
+    }
+
+    /** A Python function from a zip holding the given files. */
+    public static ObjectNode pythonArchive(String name, Map<String, String> files) {
+        ObjectNode body = JSON.createObjectNode().put("name", name).put("runtime", "python").put("handler", "main.handler");
+        body.put("archive", Base64.getEncoder().encodeToString(zip(files)));
+        return body;
+    }
+
+    public static byte[] zip(Map<String, String> files) {
+        var out = new ByteArrayOutputStream();
+        try (var zip = new ZipOutputStream(out)) {
+            for (var file : files.entrySet()) {
+                zip.putNextEntry(new ZipEntry(file.getKey()));
+                zip.write(file.getValue().getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] bytes(Object json) {
+        try {
+            return json instanceof byte[] raw ? raw : JSON.writeValueAsBytes(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.hearth.controlplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every caller mistake gets a JSON error with an honest 4xx, and nothing breaks. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputIntegrationTest {
+
+    @TempDir
+    static Path data;
+    Hearth hearth;
+    Api api;
+    String token;
+
+    @BeforeAll
+    void start() throws Exception {
+        hearth = TestHearth.start(TestHearth.settings(data));
+        api = new Api(hearth.port());
+        token = api.userWithToken("carol");
+    }
+
+    @AfterAll
+    void stop() {
+        hearth.close();
+    }
+
+    private void assertError(int status, String type, Api.Reply reply) {
+        assertEquals(status, reply.status(), reply::toString);
+        assertEquals(type, reply.errorType(), reply::toString);
+        assertFalse(reply.json().get("error").get("message").asText().isBlank());
+        assertEquals("application/json", reply.header("Content-Type"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bad name", "-leading", "has/slash", "dots.here", "ünïcode",
+            "a2345678901234567890123456789012345678901234567890123456789012345"})
+    void create_withBadName_is400(String name) {
+        assertError(400, "bad_request", api.post("/v1/functions", token, Api.pythonSource(name, "def handler(e, c): pass\n")));
+    }
+
+    @Test
+    void create_withBadFields_is400() {
+        ObjectNode noRuntime = Api.pythonSource("f1", "def handler(e, c): pass\n");
+        noRuntime.remove("runtime");
+        assertError(400, "bad_request", api.post("/v1/functions", token, noRuntime));
+        assertError(400, "bad_request", api.post("/v1/functions", token, Api.pythonSource("f1", "x").put("runtime", "cobol")));
+        assertError(400, "bad_request", api.post("/v1/functions", token, Api.pythonSource("f1", "x").put("handler", "nodot")));
+        assertError(400, "bad_request", api.post("/v1/functions", token, Api.pythonSource("f1", "x").put("handler", "other.handler")));
+        assertError(400, "bad_request", api.post("/v1/functions", token, Api.pythonSource("f1", "x").put("memoryMb", 1)));
+        assertError(400, "bad_request", api.post("/v1/functions", token, Api.pythonSource("f1", "x").put("timeoutMs", 0)));
+        assertError(400, "bad_request", api.post("/v1/functions", token, Api.pythonSource("f1", "x").put("tiemout", 5)));
+        ObjectNode both = Api.pythonSource("f1", "x").put("archive", "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==");
+        assertError(400, "bad_request", api.post("/v1/functions", token, both));
+        ObjectNode badEnv = Api.pythonSource("f1", "x");
+        badEnv.putObject("env").put("1BAD", "v");
+        assertError(400, "bad_request", api.post("/v1/functions", token, badEnv));
+        ObjectNode traversal = Api.pythonSource("f1", "x");
+        ((ObjectNode) traversal.get("source")).put("filename", "../main.py");
+        assertError(400, "bad_request", api.post("/v1/functions", token, traversal));
+    }
+
+    @Test
+    void create_withMalformedJson_is400() {
+        assertError(400, "bad_request", api.send("POST", "/v1/functions", token, "{\"name\":".getBytes(StandardCharsets.UTF_8)));
+        assertError(400, "bad_request", api.send("POST", "/v1/functions", token, "[]".getBytes(StandardCharsets.UTF_8)));
+        assertError(400, "bad_request", api.send("POST", "/v1/functions", token, new byte[0]));
+    }
+
+    @Test
+    void create_withHostileArchives_isRefused() {
+        ObjectNode notBase64 = Api.pythonSource("f2", "x");
+        notBase64.remove("source");
+        notBase64.put("archive", "%%% not base64 %%%");
+        assertError(400, "bad_request", api.post("/v1/functions", token, notBase64));
+
+        ObjectNode notZip = Api.pythonSource("f2", "x");
+        notZip.remove("source");
+        notZip.put("archive", Base64.getEncoder().encodeToString("just text".getBytes(StandardCharsets.UTF_8)));
+        assertError(400, "bad_request", api.post("/v1/functions", token, notZip));
+
+        Api.Reply escaping = api.post("/v1/functions", token, Api.pythonArchive("f2",
+                Map.of("main.py", "def handler(e, c): pass\n", "../../etc/evil.py", "x = 1\n")));
+        assertError(400, "bad_request", escaping);
+        assertTrue(escaping.json().get("error").get("message").asText().contains("unsafe entry name"));
+
+        Api.Reply absolute = api.post("/v1/functions", token, Api.pythonArchive("f2",
+                Map.of("main.py", "def handler(e, c): pass\n", "/etc/evil.py", "x = 1\n")));
+        assertError(400, "bad_request", absolute);
+
+        // 300 MiB of zeros deflate to a few hundred KiB: refused while inflating, not after.
+        Api.Reply bomb = api.post("/v1/functions", token, Api.pythonArchive("f2",
+                Map.of("main.py", "def handler(e, c): pass\n", "zeros.bin", "\0".repeat(300 * 1024 * 1024))));
+        assertError(413, "too_large", bomb);
+    }
+
+    @Test
+    void unsupportedKinds_are501_withAClearMessage() {
+        assertError(501, "not_implemented", api.post("/v1/functions", token, Api.pythonSource("f3", "x").put("runtime", "node")));
+        ObjectNode image = Api.JSON.createObjectNode().put("name", "f3").put("image", "alpine").put("contract", "exec");
+        assertError(501, "not_implemented", api.post("/v1/functions", token, image));
+    }
+
+    @Test
+    void auth_missingOrWrong_is401() {
+        assertError(401, "unauthorized", api.get("/v1/functions", null));
+        assertError(401, "unauthorized", api.get("/v1/functions", "hth_not-a-real-token"));
+        assertError(401, "unauthorized", api.invoke("hth_nope", "anything", "{}"));
+        assertError(401, "unauthorized", api.post("/v1/tokens", null, Map.of("username", "carol", "password", "wrong password")));
+        assertError(401, "unauthorized", api.post("/v1/tokens", null, Map.of("username", "nobody", "password", "whatever123")));
+    }
+
+    @Test
+    void users_badOrDuplicate_areRefused() {
+        assertError(400, "bad_request", api.post("/v1/users", null, Map.of("username", "x", "password", "long enough")));
+        assertError(400, "bad_request", api.post("/v1/users", null, Map.of("username", "dave", "password", "short")));
+        assertError(400, "bad_request", api.post("/v1/users", null, Map.of("username", "dave", "password", "p".repeat(80))));
+        assertError(409, "conflict", api.post("/v1/users", null, Map.of("username", "carol", "password", "another password")));
+    }
+
+    @Test
+    void unknownPaths_andMethods_areJson404And405() {
+        assertError(404, "not_found", api.get("/v1/nothing", token));
+        assertError(404, "not_found", api.invoke(token, "missing", "{}"));
+        assertError(405, "method_not_allowed", api.send("PATCH", "/v1/functions", token, new byte[0]));
+    }
+
+    @Test
+    void oversizedEvent_is413() {
+        assertEquals(201, api.post("/v1/functions", token, Api.pythonSource("big", "def handler(e, c):\n    return len(e)\n")).status());
+        assertError(413, "too_large", api.invoke(token, "big", "\"" + "x".repeat(7 * 1024 * 1024) + "\""));
+    }
+}

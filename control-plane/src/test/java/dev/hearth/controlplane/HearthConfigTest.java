@@ -1,0 +1,53 @@
+package dev.hearth.controlplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hearth.poolmanager.Language;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HearthConfigTest {
+
+    @Test
+    void defaults_matchTheReadme() {
+        HearthConfig config = HearthConfig.fromEnv(Map.of());
+        assertEquals(8080, config.port());
+        assertEquals("127.0.0.1", config.bind());
+        assertEquals(Path.of("data").toAbsolutePath(), config.dataDir());
+        assertNull(config.mongoUri());
+        assertEquals("local", config.pool().nodeId());
+        assertEquals(3, config.pool().runtimes().get(Language.PYTHON).poolSize());
+        assertEquals("hearth/runtime-python:latest", config.pool().runtimes().get(Language.PYTHON).image());
+        assertEquals(Duration.ofMinutes(5), config.pool().idleTimeout());
+        assertEquals(1_000_000_000L, config.pool().nanoCpus());
+        assertEquals(config.dataDir().resolve("run"), config.pool().runDir());
+    }
+
+    @Test
+    void variables_overrideDefaults() {
+        HearthConfig config = HearthConfig.fromEnv(Map.of(
+                "HEARTH_PORT", "9000", "HEARTH_DATA", "/srv/hearth", "HEARTH_POOL_PYTHON", "7",
+                "HEARTH_MONGO_URI", "mongodb://db:27017", "HEARTH_CONTAINER_CPUS", "0.5", "HEARTH_IDLE_TIMEOUT_SECONDS", "60"));
+        assertEquals(9000, config.port());
+        assertEquals(Path.of("/srv/hearth"), config.dataDir());
+        assertEquals(7, config.pool().runtimes().get(Language.PYTHON).poolSize());
+        assertEquals("mongodb://db:27017", config.mongoUri());
+        assertEquals(500_000_000L, config.pool().nanoCpus());
+        assertEquals(Duration.ofSeconds(60), config.pool().idleTimeout());
+    }
+
+    @Test
+    void malformedValues_nameTheVariable() {
+        var e = assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_PORT", "eighty")));
+        assertTrue(e.getMessage().contains("HEARTH_PORT"));
+        assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_NODE_ID", "no spaces")));
+        assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_POOL_PYTHON", "-1")));
+        assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_DATA", "/" + "d".repeat(120))),
+                "a data folder too deep for Unix socket paths is refused at start");
+    }
+}

@@ -1,0 +1,96 @@
+package dev.hearth.controlplane.function;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hearth.controlplane.HearthConfig;
+import dev.hearth.controlplane.http.ApiException;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FunctionValidatorTest {
+
+    final FunctionValidator validator = new FunctionValidator(
+            new HearthConfig.Limits(1024 * 1024, 6 * 1024 * 1024, 128, 4096, 3000, 900_000));
+
+    static NewFunction source(String name, String handler, String filename) {
+        return new NewFunction(name, "python", handler, new NewFunction.Source(filename, "def handler(e, c): pass\n"),
+                null, null, null, null, null, null, null);
+    }
+
+    static NewFunction archive(String handler, String base64) {
+        return new NewFunction("f", "python", handler, null, base64, null, null, null, null, null, null);
+    }
+
+    static ApiException refused(Runnable r) {
+        return assertThrows(ApiException.class, r::run);
+    }
+
+    @Test
+    void source_isPackedDeterministically_withDefaults() {
+        var first = validator.validate(source("hello", "main.handler", "main.py"));
+        var second = validator.validate(source("hello", "main.handler", "main.py"));
+        assertArrayEquals(first.zip(), second.zip(), "same source, same bytes, same digest");
+        assertEquals(128, first.memoryMb());
+        assertEquals(3000, first.timeoutMs());
+        assertEquals(0, first.concurrency());
+        assertEquals(Map.of(), first.env());
+    }
+
+    @Test
+    void handler_defaultsToMainHandler_andMustMatchAFile() {
+        assertEquals("main.handler", validator.validate(source("f", null, "main.py")).handler());
+        assertTrue(refused(() -> validator.validate(source("f", "app.handler", "main.py"))).getMessage().contains("app.py"));
+        assertEquals(400, refused(() -> validator.validate(source("f", "handler", "main.py"))).status());
+    }
+
+    @Test
+    void archive_handlerMayLiveInAPackage() {
+        String zip = Base64.getEncoder().encodeToString(dev.hearth.controlplane.Api.zip(Map.of(
+                "svc/__init__.py", "", "svc/api.py", "def handler(e, c): pass\n")));
+        assertEquals("svc.api.handler", validator.validate(archive("svc.api.handler", zip)).handler());
+        assertEquals("svc.handler", validator.validate(archive("svc.handler", zip)).handler());
+        assertEquals(400, refused(() -> validator.validate(archive("main.handler", zip))).status());
+    }
+
+    @Test
+    void archive_overTheLimit_is413_beforeDecoding() {
+        String huge = "A".repeat(2 * 1024 * 1024);
+        assertEquals(413, refused(() -> validator.validate(archive("main.handler", huge))).status());
+    }
+
+    @Test
+    void ranges_areChecked() {
+        NewFunction base = source("f", "main.handler", "main.py");
+        var tooMuchMemory = new NewFunction("f", "python", null, base.source(), null, null, null, 8192, null, null, null);
+        var tooLong = new NewFunction("f", "python", null, base.source(), null, null, null, null, 900_001, null, null);
+        var noConcurrency = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, 0, null);
+        assertTrue(refused(() -> validator.validate(tooMuchMemory)).getMessage().contains("memoryMb"));
+        assertTrue(refused(() -> validator.validate(tooLong)).getMessage().contains("timeoutMs"));
+        assertTrue(refused(() -> validator.validate(noConcurrency)).getMessage().contains("concurrency"));
+    }
+
+    @Test
+    void env_keysAndSizeAreChecked() {
+        NewFunction base = source("f", "main.handler", "main.py");
+        var ok = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("API_URL", "x"));
+        assertEquals(Map.of("API_URL", "x"), validator.validate(ok).env());
+        var badKey = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("A-B", "x"));
+        var tooBig = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("BIG", "x".repeat(5000)));
+        assertEquals(400, refused(() -> validator.validate(badKey)).status());
+        assertEquals(400, refused(() -> validator.validate(tooBig)).status());
+    }
+
+    @Test
+    void names_followTheDocumentedPattern() {
+        FunctionValidator.checkName("a");
+        FunctionValidator.checkName("My_function-2");
+        FunctionValidator.checkName("x".repeat(64));
+        for (String bad : new String[] {"", "_x", "x".repeat(65), "a b", "a.b", "a/b", null}) {
+            assertEquals(400, refused(() -> FunctionValidator.checkName(bad)).status(), "name " + bad);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.hearth.poolmanager.code;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SafeZipTest {
+
+    @TempDir
+    Path dir;
+
+    static byte[] zip(Map<String, byte[]> entries) throws IOException {
+        var out = new ByteArrayOutputStream();
+        try (var zip = new ZipOutputStream(out)) {
+            for (var e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void extract_writesFilesAndFolders() throws Exception {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("main.py", text("x = 1"));
+        entries.put("pkg/", new byte[0]);
+        entries.put("pkg/__init__.py", text(""));
+        entries.put("pkg/deep/mod.py", text("y = 2"));
+        Set<String> files = SafeZip.extract(new ByteArrayInputStream(zip(entries)), dir, ZipLimits.DEFAULT);
+
+        assertEquals(Set.of("main.py", "pkg/__init__.py", "pkg/deep/mod.py"), files);
+        assertEquals("y = 2", Files.readString(dir.resolve("pkg/deep/mod.py")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../evil.py", "a/../../evil.py", "/etc/passwd", "a\\..\\evil.py", "a//b.py", "./main.py"})
+    void unsafeNames_areRefused_andNothingIsWritten(String name) throws Exception {
+        byte[] archive = zip(Map.of(name, text("bad")));
+        ArchiveException e = assertThrows(ArchiveException.class, () -> SafeZip.inspect(archive, ZipLimits.DEFAULT));
+        assertFalse(e.tooLarge());
+        assertThrows(ArchiveException.class, () -> SafeZip.extract(new ByteArrayInputStream(archive), dir, ZipLimits.DEFAULT));
+        try (var listing = Files.list(dir.getParent())) {
+            assertTrue(listing.noneMatch(p -> p.getFileName().toString().equals("evil.py")));
+        }
+    }
+
+    @Test
+    void bomb_isStoppedAtTheUnpackedLimit_countingRealBytes() throws Exception {
+        byte[] archive = zip(Map.of("zeros", new byte[2 * 1024 * 1024]));
+        assertTrue(archive.length < 16 * 1024, "the test archive really is compressed");
+        ArchiveException e = assertThrows(ArchiveException.class,
+                () -> SafeZip.inspect(archive, new ZipLimits(10, 1024 * 1024)));
+        assertTrue(e.tooLarge());
+    }
+
+    @Test
+    void tooManyEntries_areRefused() throws Exception {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (int i = 0; i < 6; i++) {
+            entries.put("f" + i, text("x"));
+        }
+        ArchiveException e = assertThrows(ArchiveException.class, () -> SafeZip.inspect(zip(entries), new ZipLimits(5, 1 << 20)));
+        assertTrue(e.tooLarge());
+    }
+
+    @Test
+    void notAZip_orEmpty_isRefused() throws Exception {
+        assertThrows(ArchiveException.class, () -> SafeZip.inspect(text("plain text"), ZipLimits.DEFAULT));
+        assertThrows(ArchiveException.class, () -> SafeZip.inspect(zip(Map.of()), ZipLimits.DEFAULT));
+    }
+
+    @Test
+    void sameFileName_inDifferentFolders_isFine() throws Exception {
+        var out = new ByteArrayOutputStream();
+        try (var zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("a.py"));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("pkg/a.py"));
+            zip.closeEntry();
+        }
+        assertEquals(Set.of("a.py", "pkg/a.py"), SafeZip.inspect(out.toByteArray(), ZipLimits.DEFAULT));
+    }
+
+    @Test
+    void checkedName_dropsTheTrailingSlashOfFolders() throws Exception {
+        assertEquals("pkg", SafeZip.checkedName("pkg/"));
+        assertThrows(ArchiveException.class, () -> SafeZip.checkedName(""));
+        assertThrows(ArchiveException.class, () -> SafeZip.checkedName("a/\0b"));
+    }
+}
