@@ -15,6 +15,12 @@ public interface PoolManager extends AutoCloseable {
      */
     Invocation invoke(InvokeRequest request);
 
+    /**
+     * Fetches and unpacks a new function's code in the background, so its first call finds it
+     * on this node's disk. Optional: a call that comes first fetches the code itself.
+     */
+    void prepare(FunctionSpec function);
+
     /** Removes every container of the function, in any version; later calls start afresh. */
     void retire(String functionId);
 

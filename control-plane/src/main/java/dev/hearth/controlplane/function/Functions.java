@@ -54,6 +54,7 @@ public final class Functions {
         if (!store.insert(function)) {
             throw conflict(valid.name());
         }
+        pool.prepare(function.spec());
         return function;
     }
 

@@ -46,6 +46,11 @@ final class Specializer {
         }
     }
 
+    /** Brings the function's code into the node's cache ahead of its first call. */
+    void prefetch(FunctionSpec function) throws IOException, ArchiveException {
+        code.materialize(function.codeDigest());
+    }
+
     /** Returns the container as it now is (its memory limit may have changed). */
     ContainerHandle specialize(ContainerHandle container, FunctionSpec function)
             throws IOException, ArchiveException, TimeoutException, InterruptedException, InitFailed {

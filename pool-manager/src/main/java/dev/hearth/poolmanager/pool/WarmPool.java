@@ -60,6 +60,7 @@ public final class WarmPool implements PoolManager {
     /** Room beyond the function's timeout for the reply to travel back. */
     private static final Duration RUN_GRACE = Duration.ofMillis(250);
     private static final Duration MAX_REFILL_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration REFILL_DELAY = Duration.ofMillis(50);
 
     private final PoolConfig config;
     private final ContainerEngine engine;
@@ -242,7 +243,8 @@ public final class WarmPool implements PoolManager {
             throw PoolException.unavailable("no " + language.id() + " runtime is configured on this node");
         }
         Prewarmed prewarmed = pool.ready.pollFirst();
-        refill(language);
+        // Starting a container costs the engine a burst of CPU; let the call it was taken for go first.
+        scheduler.schedule(() -> refill(language), REFILL_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         return prewarmed == null ? null : prewarmed.container();
     }
 
@@ -367,6 +369,24 @@ public final class WarmPool implements PoolManager {
             if (!closed) {
                 scheduler.schedule(this::sweep, delay.toMillis(), TimeUnit.MILLISECONDS);
             }
+        }
+    }
+
+    @Override
+    public void prepare(FunctionSpec function) {
+        if (closed) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    specializer.prefetch(function);
+                } catch (Exception e) {
+                    log.warn("cannot prefetch the code of {}: {}", function.name(), e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("not prefetching {}: shutting down", function.name());
         }
     }
 
