@@ -88,8 +88,8 @@ class Agent:
         except BaseException as exc:  # SystemExit too: a handler never takes the agent down
             return 500, error_body(type(exc).__name__, exc)
         try:
-            return 200, json.dumps(result, separators=(",", ":"))
-        except (TypeError, ValueError) as exc:
+            return 200, json.dumps(result, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError, RecursionError) as exc:
             return 500, error_body("Runtime.MarshalError", exc, "result is not JSON serializable: %s" % exc)
 
 

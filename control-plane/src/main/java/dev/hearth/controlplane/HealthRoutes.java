@@ -1,7 +1,7 @@
 package dev.hearth.controlplane;
 
 import dev.hearth.controlplane.http.Exchanges;
-import dev.hearth.controlplane.http.Route;
+import dev.hearth.controlplane.http.HttpServer;
 import dev.hearth.poolmanager.PoolManager;
 import dev.hearth.poolmanager.PoolStats;
 import io.undertow.server.RoutingHandler;
@@ -17,7 +17,7 @@ final class HealthRoutes {
     }
 
     void register(RoutingHandler routes) {
-        routes.get("/healthz", Route.handler(exchange -> {
+        routes.get("/healthz", HttpServer.route(exchange -> {
             boolean ready = pool.warmedUp();
             PoolStats stats = pool.stats();
             Exchanges.sendJson(exchange, ready ? 200 : 503, Map.of(

@@ -196,6 +196,32 @@ class PythonFunctionIntegrationTest {
     }
 
     @Test
+    void resultsThatCannotBeSent_areFunctionErrors_andTheNextCallWorks() {
+        String name = unique("results");
+        create(alice, Api.pythonSource(name, """
+                def handler(event, context):
+                    kind = event.get("kind")
+                    if kind == "huge":
+                        return "x" * (7 * 1024 * 1024)
+                    if kind == "nan":
+                        return float("nan")
+                    if kind == "object":
+                        return object()
+                    return "small"
+                """));
+
+        Api.Reply huge = api.invoke(alice, name, "{\"kind\":\"huge\"}");
+        assertEquals(502, huge.status(), huge::toString);
+        assertEquals("Runtime.ResponseTooLarge", huge.json().get("error").get("errorType").asText());
+        for (String kind : new String[] {"nan", "object"}) {
+            Api.Reply bad = api.invoke(alice, name, "{\"kind\":\"" + kind + "\"}");
+            assertEquals(502, bad.status(), bad::toString);
+            assertEquals("Runtime.MarshalError", bad.json().get("error").get("errorType").asText());
+        }
+        assertEquals("\"small\"", api.invoke(alice, name, "{}").text());
+    }
+
+    @Test
     void brokenModule_givesImportErrorAsFunctionError() {
         String name = unique("broken");
         create(alice, Api.pythonSource(name, "def handler(event, context)\n    return 1\n"));

@@ -2,7 +2,7 @@ package dev.hearth.controlplane.function;
 
 import dev.hearth.controlplane.http.Exchanges;
 import dev.hearth.controlplane.http.Json;
-import dev.hearth.controlplane.http.Route;
+import dev.hearth.controlplane.http.HttpServer;
 import dev.hearth.controlplane.user.Authenticator;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
@@ -23,10 +23,10 @@ public final class FunctionRoutes {
     }
 
     public void register(RoutingHandler routes) {
-        routes.post("/v1/functions", Route.handler(this::create));
-        routes.get("/v1/functions", Route.handler(this::list));
-        routes.get("/v1/functions/{name}", Route.handler(this::get));
-        routes.delete("/v1/functions/{name}", Route.handler(this::delete));
+        routes.post("/v1/functions", HttpServer.route(this::create));
+        routes.get("/v1/functions", HttpServer.route(this::list));
+        routes.get("/v1/functions/{name}", HttpServer.route(this::get));
+        routes.delete("/v1/functions/{name}", HttpServer.route(this::delete));
     }
 
     private void create(HttpServerExchange exchange) throws Exception {

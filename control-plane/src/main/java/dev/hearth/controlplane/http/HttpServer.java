@@ -3,14 +3,20 @@ package dev.hearth.controlplane.http;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
+import io.undertow.server.handlers.BlockingHandler;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Undertow serving the routes each {@code XxxRoutes} class registers; unknown paths get JSON 404/405. */
 public final class HttpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
     private final Undertow undertow;
 
@@ -35,6 +41,26 @@ public final class HttpServer implements AutoCloseable {
                 .build();
         undertow.start();
         return new HttpServer(undertow);
+    }
+
+    /**
+     * Runs a route on a worker thread (never an IO thread) in blocking mode. An
+     * {@link ApiException} shows its status; anything else is logged with its stack trace and
+     * shown to the caller as a bare 500.
+     */
+    public static HttpHandler route(Route route) {
+        return new BlockingHandler(exchange -> {
+            try {
+                route.handle(exchange);
+            } catch (ApiException e) {
+                Exchanges.sendError(exchange, e);
+            } catch (Exception e) {
+                log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
+                if (!exchange.isResponseStarted()) {
+                    Exchanges.sendError(exchange, 500, "internal", "internal error; the server log has details", Map.of());
+                }
+            }
+        });
     }
 
     /** The port actually bound (useful when configured with port 0). */

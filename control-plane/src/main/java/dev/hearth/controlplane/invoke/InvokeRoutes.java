@@ -6,7 +6,7 @@ import dev.hearth.controlplane.function.Functions;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.controlplane.http.Exchanges;
 import dev.hearth.controlplane.http.Json;
-import dev.hearth.controlplane.http.Route;
+import dev.hearth.controlplane.http.HttpServer;
 import dev.hearth.controlplane.user.Authenticator;
 import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.InvokeRequest;
@@ -47,7 +47,7 @@ public final class InvokeRoutes {
     }
 
     public void register(RoutingHandler routes) {
-        routes.post("/v1/functions/{name}/invoke", Route.handler(this::invoke));
+        routes.post("/v1/functions/{name}/invoke", HttpServer.route(this::invoke));
     }
 
     private void invoke(HttpServerExchange exchange) throws Exception {

@@ -3,7 +3,7 @@ package dev.hearth.controlplane.user;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.controlplane.http.Exchanges;
 import dev.hearth.controlplane.http.Json;
-import dev.hearth.controlplane.http.Route;
+import dev.hearth.controlplane.http.HttpServer;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import java.util.Map;
@@ -20,8 +20,8 @@ public final class UserRoutes {
     }
 
     public void register(RoutingHandler routes) {
-        routes.post("/v1/users", Route.handler(this::createUser));
-        routes.post("/v1/tokens", Route.handler(this::createToken));
+        routes.post("/v1/users", HttpServer.route(this::createUser));
+        routes.post("/v1/tokens", HttpServer.route(this::createToken));
     }
 
     private void createUser(HttpServerExchange exchange) throws Exception {

@@ -100,7 +100,17 @@ public final class AgentClient implements AutoCloseable {
             if (cause instanceof IOException io) {
                 throw io;
             }
+            if (cause instanceof IllegalArgumentException && String.valueOf(cause.getMessage()).contains("exceeded")) {
+                throw new ReplyTooLargeException(MAX_REPLY_BYTES);
+            }
             throw new IOException(cause.getMessage(), cause);
+        }
+    }
+
+    /** The agent's answer was larger than {@link #MAX_REPLY_BYTES}; reading it was abandoned. */
+    public static final class ReplyTooLargeException extends IOException {
+        public ReplyTooLargeException(int limit) {
+            super("reply larger than " + limit + " bytes");
         }
     }
 

@@ -171,7 +171,8 @@ public final class WarmPool implements PoolManager {
                 return finished(request, kind, new Outcome.FunctionError(e.reply.body()), started);
             } catch (TimeoutException e) {
                 discard(container);
-                return finished(request, kind, new Outcome.FunctionError(initTimeoutError()), started);
+                return finished(request, kind, new Outcome.FunctionError(agentError("Runtime.InitTimeout",
+                        "loading the function took longer than " + Specializer.INIT_TIMEOUT.toMillis() + " ms")), started);
             } catch (ArchiveException e) {
                 discard(container);
                 throw new PoolException("the function's code archive is unusable: " + e.getMessage(), e);
@@ -212,6 +213,9 @@ public final class WarmPool implements PoolManager {
         } catch (TimeoutException e) {
             // The handler may still be running: the container cannot be trusted with another call.
             outcome = new Outcome.Timeout(function.timeoutMs());
+        } catch (AgentClient.ReplyTooLargeException e) {
+            outcome = new Outcome.FunctionError(agentError("Runtime.ResponseTooLarge",
+                    "the handler's result is larger than the " + AgentClient.MAX_REPLY_BYTES / (1024 * 1024) + " MiB limit"));
         } catch (IOException e) {
             outcome = new Outcome.Crashed("the container stopped answering (it exited, was killed, or ran out of memory)");
         } catch (InterruptedException e) {
@@ -231,10 +235,9 @@ public final class WarmPool implements PoolManager {
         return new Invocation(request.invocationId(), kind, outcome, micros(started), 0);
     }
 
-    private static byte[] initTimeoutError() {
-        String message = "{\"errorType\":\"Runtime.InitTimeout\",\"errorMessage\":\"loading the function took longer than "
-                + Specializer.INIT_TIMEOUT.toMillis() + " ms\"}";
-        return message.getBytes(StandardCharsets.UTF_8);
+    /** An error object in the agent's own shape, for failures the pool manager detects itself. */
+    private static byte[] agentError(String type, String message) {
+        return ("{\"errorType\":\"" + type + "\",\"errorMessage\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     private ContainerHandle takePrewarmed(Language language) {
