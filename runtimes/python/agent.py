@@ -6,6 +6,7 @@ invocation. Standard library only, so the image stays small and the agent starts
 """
 import http.server
 import importlib
+import io
 import json
 import os
 import socketserver
@@ -14,6 +15,69 @@ import time
 import traceback
 
 MAX_BODY = 6 * 1024 * 1024
+MAX_LOG = 64 * 1024
+
+
+class LogCapture:
+    """Collects what the function writes, as tagged lines, for the next /run answer.
+
+    Lines are kept raw and tagged with the request id when handed over, so lines written while
+    the function loads go out with its first invocation. At most MAX_LOG bytes are kept.
+    """
+
+    def __init__(self):
+        self.lines = []
+        self.size = 0
+        self.dropped = 0
+        self.partial = {"stdout": "", "stderr": ""}
+
+    def write(self, stream, text):
+        pieces = (self.partial[stream] + text).split("\n")
+        self.partial[stream] = pieces.pop()
+        for piece in pieces:
+            self._add(stream, piece)
+
+    def _add(self, stream, line):
+        cost = len(line.encode("utf-8", "replace")) + 64
+        if self.size + cost > MAX_LOG:
+            self.dropped += cost
+            return
+        self.lines.append((time.time(), stream, line))
+        self.size += cost
+
+    def drain(self, request_id):
+        for stream, rest in self.partial.items():
+            if rest:
+                self._add(stream, rest)
+                self.partial[stream] = ""
+        out = []
+        for stamp, stream, line in self.lines:
+            millis = int(stamp * 1000) % 1000
+            out.append("%s.%03dZ\t%s\t%s\t%s\n" % (time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(stamp)), millis,
+                                                   request_id, stream, line))
+        if self.dropped:
+            out.append("%s\t%s\tstderr\t[hearth] log truncated: %d bytes dropped\n" % (
+                time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()), request_id, self.dropped))
+        self.lines, self.size, self.dropped = [], 0, 0
+        return "".join(out).encode("utf-8", "replace")
+
+
+class CapturedStream(io.TextIOBase):
+    """Stands in for sys.stdout or sys.stderr while the function runs."""
+
+    def __init__(self, capture, name):
+        self.capture = capture
+        self.name = name
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        self.capture.write(self.name, str(text))
+        return len(text)
+
+
+LOGS = LogCapture()
 
 
 class Context:
@@ -134,9 +198,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         data = (body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))).encode()
         self.send_response_only(status)
         self.send_header("Content-Type", "application/json")
+        if self.path == "/run":
+            logs = LOGS.drain(self.headers.get("X-Hearth-Request-Id", ""))
+            self.send_header("X-Hearth-Log-Bytes", str(len(logs)))
+            data = logs + data
+            if status >= 500:
+                self.send_header("X-Hearth-Function-Error", "Unhandled")
         self.send_header("Content-Length", str(len(data)))
-        if status >= 500 and self.path == "/run":
-            self.send_header("X-Hearth-Function-Error", "Unhandled")
         self.end_headers()
         self.wfile.write(data)
 
@@ -144,7 +212,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(socketserver.UnixStreamServer):
     # One invocation at a time per container, as on Lambda: the pool manager never sends two.
     def handle_error(self, request, client_address):
-        traceback.print_exc()
+        traceback.print_exc(file=sys.__stderr__)
 
 
 def main():
@@ -156,6 +224,8 @@ def main():
     if os.path.exists(tmp):
         os.unlink(tmp)
     server = Server(tmp, Handler)
+    sys.stdout = CapturedStream(LOGS, "stdout")
+    sys.stderr = CapturedStream(LOGS, "stderr")
     os.rename(tmp, path)
     server.serve_forever()
 

@@ -4,6 +4,8 @@ import dev.hearth.controlplane.function.CodeStore;
 import dev.hearth.controlplane.function.FunctionRoutes;
 import dev.hearth.controlplane.function.Functions;
 import dev.hearth.controlplane.http.HttpServer;
+import dev.hearth.controlplane.invocation.InvocationLog;
+import dev.hearth.controlplane.invocation.InvocationRoutes;
 import dev.hearth.controlplane.invoke.InvokeRoutes;
 import dev.hearth.controlplane.store.Store;
 import dev.hearth.controlplane.user.Authenticator;
@@ -27,11 +29,13 @@ public final class Hearth implements AutoCloseable {
 
     private final Store store;
     private final PoolManager pool;
+    private final InvocationLog invocations;
     private final HttpServer server;
 
-    private Hearth(Store store, PoolManager pool, HttpServer server) {
+    private Hearth(Store store, PoolManager pool, InvocationLog invocations, HttpServer server) {
         this.store = store;
         this.pool = pool;
+        this.invocations = invocations;
         this.server = server;
     }
 
@@ -39,6 +43,7 @@ public final class Hearth implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Store store = Store.open(config.mongoUri(), config.dataDir());
         PoolManager pool = null;
+        InvocationLog invocations = null;
         try {
             var code = new CodeStore(store.database());
             pool = WarmPool.start(config.pool(), code, clock);
@@ -48,14 +53,20 @@ public final class Hearth implements AutoCloseable {
             var health = new HealthRoutes(pool);
             var userRoutes = new UserRoutes(users);
             var functionRoutes = new FunctionRoutes(functions, auth, config.limits().maxCodeBytes());
-            var invokeRoutes = new InvokeRoutes(functions, auth, pool, config.limits().maxEventBytes());
+            invocations = new InvocationLog(store.database(), config.invocationRetention(), clock);
+            var invokeRoutes = new InvokeRoutes(functions, auth, pool, invocations, config.limits().maxEventBytes(), clock);
+            var invocationRoutes = new InvocationRoutes(invocations, functions, auth);
             HttpServer server = HttpServer.start(config.bind(), config.port(), config.workerThreads(), List.of(
-                    health::register, userRoutes::register, functionRoutes::register, invokeRoutes::register));
+                    health::register, userRoutes::register, functionRoutes::register, invokeRoutes::register,
+                    invocationRoutes::register));
             log.info("Hearth listening on http://{}:{} (data {})", config.bind(), server.port(), config.dataDir());
-            return new Hearth(store, pool, server);
+            return new Hearth(store, pool, invocations, server);
         } catch (IOException | RuntimeException e) {
             if (pool != null) {
                 pool.close();
+            }
+            if (invocations != null) {
+                invocations.close();
             }
             store.close();
             throw e;
@@ -74,6 +85,7 @@ public final class Hearth implements AutoCloseable {
     public void close() {
         server.close();
         pool.close();
+        invocations.close();
         store.close();
         log.info("Hearth stopped");
     }

@@ -20,6 +20,7 @@ public record HearthConfig(
         Path dataDir,
         String mongoUri,
         int workerThreads,
+        Duration invocationRetention,
         Limits limits,
         PoolConfig pool) {
 
@@ -27,6 +28,7 @@ public record HearthConfig(
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(invocationRetention, "invocationRetention");
         Objects.requireNonNull(pool, "pool");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -82,6 +84,7 @@ public record HearthConfig(
                 data,
                 mongo.isBlank() ? null : mongo,
                 vars.integer("HEARTH_WORKER_THREADS", 64),
+                Duration.ofHours(vars.integer("HEARTH_INVOCATION_RETENTION_HOURS", 168)),
                 limits,
                 pool);
     }

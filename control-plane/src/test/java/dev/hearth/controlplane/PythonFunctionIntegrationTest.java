@@ -55,14 +55,21 @@ class PythonFunctionIntegrationTest {
         assertEquals("ready", reply.json().get("status").asText());
     }
 
+    /** Tests run in any order and drain the pool; a test that expects a pool start waits for the refill. */
+    private void awaitPrewarmed() throws InterruptedException {
+        assertTrue(Docker.eventually(java.time.Duration.ofSeconds(30),
+                () -> hearth.pool().stats().prewarmed().getOrDefault("python", 0) > 0), "pool refilled");
+    }
+
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     @Test
-    void firstCall_isServedFromPool_thenWarm() {
+    void firstCall_isServedFromPool_thenWarm() throws Exception {
         String name = unique("echo");
         create(alice, Api.pythonSource(name, ECHO));
+        awaitPrewarmed();
 
         Api.Reply first = api.invoke(alice, name, "{\"a\":1}");
         assertEquals(200, first.status(), first::toString);
@@ -306,6 +313,96 @@ class PythonFunctionIntegrationTest {
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    @Test
+    void invocationRecord_keepsStartDurationsStatusAndTaggedLogs() throws Exception {
+        String name = unique("logged");
+        create(alice, Api.pythonSource(name, """
+                import sys
+                print("loading")
+                def handler(event, context):
+                    print("hello from", event["who"])
+                    print("partial", end="")
+                    sys.stderr.write("careful\\n")
+                    if event.get("fail"):
+                        raise RuntimeError("boom")
+                    return "ok"
+                """));
+        awaitPrewarmed();
+        Api.Reply first = api.invoke(alice, name, "{\"who\":\"ada\"}");
+        Api.Reply second = api.invoke(alice, name, "{\"who\":\"bob\",\"fail\":true}");
+        String firstId = first.header("X-Hearth-Invocation-Id");
+        String secondId = second.header("X-Hearth-Invocation-Id");
+
+        JsonNode record = api.get("/v1/invocations/" + firstId, alice).json();
+        assertEquals(firstId, record.get("id").asText());
+        assertEquals(name, record.get("function").asText());
+        assertEquals("pool", record.get("start").asText());
+        assertEquals("succeeded", record.get("status").asText());
+        assertTrue(record.get("initMs").asDouble() > 0 && record.get("runMs").asDouble() > 0);
+        assertTrue(record.get("totalMs").asDouble() >= record.get("runMs").asDouble());
+        List<String> lines = new ArrayList<>();
+        record.get("logs").forEach(l -> lines.add(l.asText()));
+        assertEquals(4, lines.size(), lines::toString);
+        assertTrue(lines.get(0).endsWith("\t" + firstId + "\tstdout\tloading"), "init output comes with the first call: " + lines);
+        assertTrue(lines.contains(lines.get(1)) && lines.get(1).endsWith("\t" + firstId + "\tstdout\thello from ada"), lines::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.endsWith("\tstderr\tcareful")), lines::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.endsWith("\tstdout\tpartial")), "a line without newline is kept: " + lines);
+        assertTrue(lines.get(0).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t.*"), lines.get(0));
+
+        JsonNode failed = api.get("/v1/invocations/" + secondId, alice).json();
+        assertEquals("failed", failed.get("status").asText());
+        assertEquals("warm", failed.get("start").asText());
+        assertEquals("RuntimeError", failed.get("error").get("type").asText());
+        assertEquals("boom", failed.get("error").get("message").asText());
+        assertTrue(failed.get("logs").toString().contains("hello from bob"));
+
+        JsonNode recent = api.get("/v1/functions/" + name + "/invocations?limit=1", alice).json().get("invocations");
+        assertEquals(1, recent.size());
+        assertEquals(secondId, recent.get(0).get("id").asText(), "newest first");
+        assertEquals(2, api.get("/v1/functions/" + name + "/invocations", alice).json().get("invocations").size());
+        assertEquals(400, api.get("/v1/functions/" + name + "/invocations?limit=0", alice).status());
+        assertEquals(404, api.get("/v1/invocations/" + firstId, bob).status(), "another user's invocation is not found");
+        assertEquals(404, api.get("/v1/functions/" + name + "/invocations", bob).status());
+    }
+
+    @Test
+    void overlappingInvocations_keepTheirLogLinesApart() throws Exception {
+        String name = unique("overlap");
+        create(alice, Api.pythonSource(name, """
+                import time
+                def handler(event, context):
+                    for i in range(5):
+                        print(event["tag"], i)
+                        time.sleep(0.05)
+                    return event["tag"]
+                """));
+        var executor = Executors.newFixedThreadPool(2);
+        try {
+            Future<Api.Reply> a = executor.submit(() -> api.invoke(alice, name, "{\"tag\":\"AAA\"}"));
+            Future<Api.Reply> b = executor.submit(() -> api.invoke(alice, name, "{\"tag\":\"BBB\"}"));
+            for (var pair : List.of(Map.entry("AAA", a.get()), Map.entry("BBB", b.get()))) {
+                String id = pair.getValue().header("X-Hearth-Invocation-Id");
+                JsonNode logs = api.get("/v1/invocations/" + id, alice).json().get("logs");
+                assertEquals(5, logs.size(), logs::toString);
+                for (JsonNode line : logs) {
+                    assertTrue(line.asText().contains("\t" + id + "\tstdout\t" + pair.getKey() + " "), line.asText());
+                }
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void envVariables_reachTheFunction() {
+        String name = unique("env");
+        var body = Api.pythonSource(name, "import os\ndef handler(e, c):\n    return os.environ.get('GREETING', 'none')\n");
+        body.putObject("env").put("GREETING", "bonjour");
+        create(alice, body);
+        assertEquals("\"bonjour\"", api.invoke(alice, name, "{}").text());
+        assertEquals("bonjour", api.get("/v1/functions/" + name, alice).json().get("env").get("GREETING").asText());
     }
 
     @Test

@@ -7,11 +7,13 @@ import java.util.Objects;
  *
  * @param initMicros time spent making a container ready (creating and/or specializing it); 0 when warm
  * @param runMicros  time spent in the agent's {@code /run}, as seen by the pool manager
+ * @param logs       the function's tagged log lines, as the agent sent them (UTF-8; empty when none)
  */
-public record Invocation(String invocationId, StartKind start, Outcome outcome, long initMicros, long runMicros) {
+public record Invocation(String invocationId, StartKind start, Outcome outcome, long initMicros, long runMicros, byte[] logs) {
     public Invocation {
         Objects.requireNonNull(invocationId, "invocationId");
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(outcome, "outcome");
+        logs = logs == null ? new byte[0] : logs;
     }
 }

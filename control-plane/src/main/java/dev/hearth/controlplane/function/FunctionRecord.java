@@ -35,7 +35,7 @@ public record FunctionRecord(
     public enum Status {
         BUILDING, READY, FAILED;
 
-        String id() {
+        public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
     }

@@ -48,11 +48,15 @@ public final class Exchanges {
 
     /** {@code {"error":{"type","message", ...details}}}. */
     public static void sendError(HttpServerExchange exchange, int status, String type, String message, Map<String, Object> details) {
+        sendRaw(exchange, status, errorBody(type, message, details));
+    }
+
+    public static byte[] errorBody(String type, String message, Map<String, Object> details) {
         var error = new java.util.LinkedHashMap<String, Object>();
         error.put("type", type);
         error.put("message", message);
         error.putAll(details);
-        sendJson(exchange, status, Map.of("error", error));
+        return Json.write(Map.of("error", error));
     }
 
     public static void noContent(HttpServerExchange exchange) {

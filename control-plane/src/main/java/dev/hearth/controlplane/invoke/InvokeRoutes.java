@@ -5,8 +5,10 @@ import dev.hearth.controlplane.function.FunctionRecord;
 import dev.hearth.controlplane.function.Functions;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.controlplane.http.Exchanges;
-import dev.hearth.controlplane.http.Json;
 import dev.hearth.controlplane.http.HttpServer;
+import dev.hearth.controlplane.http.Json;
+import dev.hearth.controlplane.invocation.InvocationLog;
+import dev.hearth.controlplane.invocation.InvocationRecord;
 import dev.hearth.controlplane.user.Authenticator;
 import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.InvokeRequest;
@@ -17,14 +19,18 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.HttpString;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code POST /v1/functions/{name}/invoke}: runs the caller's function synchronously and answers
- * with its result. A function that fails answers {@value #FUNCTION_ERROR_STATUS} with the
- * handler's error, so callers can tell it from the platform's own failures (5xx otherwise).
+ * {@code POST /v1/functions/{name}/invoke}: runs the caller's function synchronously, answers
+ * with its result and records the invocation. A function that fails answers
+ * {@value #FUNCTION_ERROR_STATUS} with the handler's error, so callers can tell it from the
+ * platform's own failures.
  */
 public final class InvokeRoutes {
 
@@ -36,26 +42,35 @@ public final class InvokeRoutes {
     private final Functions functions;
     private final Authenticator auth;
     private final PoolManager pool;
+    private final InvocationLog invocations;
     private final int maxEventBytes;
+    private final Clock clock;
     private final ConcurrencyLimiter limiter = new ConcurrencyLimiter();
 
-    public InvokeRoutes(Functions functions, Authenticator auth, PoolManager pool, int maxEventBytes) {
+    public InvokeRoutes(Functions functions, Authenticator auth, PoolManager pool, InvocationLog invocations,
+                        int maxEventBytes, Clock clock) {
         this.functions = functions;
         this.auth = auth;
         this.pool = pool;
+        this.invocations = invocations;
         this.maxEventBytes = maxEventBytes;
+        this.clock = clock;
     }
 
     public void register(RoutingHandler routes) {
         routes.post("/v1/functions/{name}/invoke", HttpServer.route(this::invoke));
     }
 
+    /** How an outcome is shown to the caller and kept in the record. */
+    private record Answer(int status, byte[] body, String recordStatus, String errorType, String errorMessage) {}
+
     private void invoke(HttpServerExchange exchange) throws Exception {
+        long started = System.nanoTime();
         String owner = auth.require(exchange);
         FunctionRecord function = functions.get(owner, Exchanges.pathParam(exchange, "name"));
         if (function.status() != FunctionRecord.Status.READY) {
-            throw ApiException.conflict("function '" + function.name() + "' is " + function.status().name().toLowerCase()
-                    + " and cannot be invoked");
+            throw ApiException.conflict("function '" + function.name() + "' is " + function.status().id()
+                    + " and cannot be invoked" + (function.status() == FunctionRecord.Status.BUILDING ? " yet" : ""));
         }
         byte[] event = Events.fromBody(Exchanges.body(exchange, maxEventBytes));
         String invocationId = UUID.randomUUID().toString();
@@ -65,26 +80,38 @@ public final class InvokeRoutes {
         } catch (PoolException e) {
             throw e.atCapacity() ? ApiException.throttled(e.getMessage()) : ApiException.unavailable(e.getMessage());
         }
+        Answer answer = answer(invocation.outcome());
+        invocations.record(new InvocationRecord(invocationId, owner, function.id(), function.name(), function.version(),
+                invocation.start().header(), invocation.initMicros(), invocation.runMicros(),
+                (System.nanoTime() - started) / 1_000, answer.recordStatus(), answer.errorType(), answer.errorMessage(),
+                new String(invocation.logs(), StandardCharsets.UTF_8), clock.instant()));
         exchange.getResponseHeaders().put(START, invocation.start().header());
         exchange.getResponseHeaders().put(INVOCATION_ID, invocationId);
-        respond(exchange, invocation.outcome());
+        Exchanges.sendRaw(exchange, answer.status(), answer.body());
     }
 
-    private static void respond(HttpServerExchange exchange, Outcome outcome) throws IOException {
+    private static Answer answer(Outcome outcome) {
         if (outcome instanceof Outcome.Success success) {
-            Exchanges.sendRaw(exchange, 200, success.json());
-        } else if (outcome instanceof Outcome.FunctionError error) {
-            sendFunctionError(exchange, error.json());
-        } else if (outcome instanceof Outcome.Timeout timeout) {
-            Exchanges.sendError(exchange, 504, "timeout",
-                    "the function did not finish within its timeout of " + timeout.timeoutMs() + " ms", Map.of());
-        } else if (outcome instanceof Outcome.Crashed crashed) {
-            Exchanges.sendError(exchange, FUNCTION_ERROR_STATUS, "function_crashed", crashed.reason(), Map.of());
+            return new Answer(200, success.json(), "succeeded", null, null);
         }
+        if (outcome instanceof Outcome.FunctionError error) {
+            return functionError(error.json());
+        }
+        if (outcome instanceof Outcome.Timeout timeout) {
+            String message = "the function did not finish within its timeout of " + timeout.timeoutMs() + " ms";
+            return new Answer(504, Exchanges.errorBody("timeout", message, Map.of()), "timeout", "timeout", message);
+        }
+        String reason = ((Outcome.Crashed) outcome).reason();
+        return new Answer(FUNCTION_ERROR_STATUS, Exchanges.errorBody("function_crashed", reason, Map.of()), "crashed", "function_crashed", reason);
     }
 
-    private static void sendFunctionError(HttpServerExchange exchange, byte[] agentError) throws IOException {
-        JsonNode error = Json.MAPPER.readTree(agentError);
+    private static Answer functionError(byte[] agentError) {
+        JsonNode error;
+        try {
+            error = Json.MAPPER.readTree(agentError);
+        } catch (IOException e) {
+            throw new UncheckedIOException("agent sent an error that is not JSON", e);
+        }
         String type = error.path("errorType").asText("Error");
         String message = error.path("errorMessage").asText("");
         Map<String, Object> details = new LinkedHashMap<>();
@@ -93,6 +120,6 @@ public final class InvokeRoutes {
         if (error.has("stackTrace")) {
             details.put("stackTrace", error.get("stackTrace"));
         }
-        Exchanges.sendError(exchange, FUNCTION_ERROR_STATUS, "function_error", type + ": " + message, details);
+        return new Answer(FUNCTION_ERROR_STATUS, Exchanges.errorBody("function_error", type + ": " + message, details), "failed", type, message);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,7 +26,11 @@ public final class AgentClient implements AutoCloseable {
 
     /** Largest agent answer accepted, as Lambda's synchronous response limit, plus envelope room. */
     public static final int MAX_REPLY_BYTES = 6 * 1024 * 1024 + 64 * 1024;
+    /** Per invocation, as agents keep it; a larger prefix is cut to this. */
+    public static final int MAX_LOG_BYTES = 64 * 1024 + 256;
     private static final String FUNCTION_ERROR_HEADER = "X-Hearth-Function-Error";
+    private static final String LOG_BYTES_HEADER = "X-Hearth-Log-Bytes";
+    private static final byte[] NO_LOGS = new byte[0];
 
     private final HttpClient http;
 
@@ -90,8 +95,11 @@ public final class AgentClient implements AutoCloseable {
         request.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
             ContentResponse response = new CompletableResponseListener(request, MAX_REPLY_BYTES).send().get();
-            return new AgentReply(response.getStatus(), response.getContent(),
-                    response.getHeaders().contains(FUNCTION_ERROR_HEADER));
+            byte[] content = response.getContent();
+            int logBytes = logBytes(response.getHeaders().get(LOG_BYTES_HEADER), content.length);
+            byte[] logs = logBytes == 0 ? NO_LOGS : Arrays.copyOfRange(content, 0, logBytes);
+            byte[] body = logBytes == 0 ? content : Arrays.copyOfRange(content, logBytes, content.length);
+            return new AgentReply(response.getStatus(), body, logs, response.getHeaders().contains(FUNCTION_ERROR_HEADER));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof TimeoutException timeoutException) {
@@ -111,6 +119,22 @@ public final class AgentClient implements AutoCloseable {
     public static final class ReplyTooLargeException extends IOException {
         public ReplyTooLargeException(int limit) {
             super("reply larger than " + limit + " bytes");
+        }
+    }
+
+    /** The log prefix's length; a header that lies about it is a broken agent. */
+    private static int logBytes(String header, int contentLength) throws IOException {
+        if (header == null) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(header.trim());
+            if (n < 0 || n > contentLength) {
+                throw new IOException("agent sent " + LOG_BYTES_HEADER + " " + n + " for a body of " + contentLength);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IOException("agent sent a malformed " + LOG_BYTES_HEADER + ": " + header);
         }
     }
 

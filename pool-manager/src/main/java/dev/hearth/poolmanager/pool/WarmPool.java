@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -196,11 +197,13 @@ public final class WarmPool implements PoolManager {
         busy.incrementAndGet();
         long started = System.nanoTime();
         Outcome outcome;
+        byte[] logs = null;
         boolean reusable = false;
         try {
             long deadline = clock.millis() + function.timeoutMs();
             AgentReply reply = agent.run(container.socket(), request.invocationId(), deadline, request.event(),
                     Duration.ofMillis(function.timeoutMs()).plus(RUN_GRACE));
+            logs = reply.logs().length > AgentClient.MAX_LOG_BYTES ? Arrays.copyOf(reply.logs(), AgentClient.MAX_LOG_BYTES) : reply.logs();
             if (reply.ok()) {
                 outcome = new Outcome.Success(reply.body());
                 reusable = true;
@@ -228,11 +231,11 @@ public final class WarmPool implements PoolManager {
         if (!(reusable && !closed && set.giveBack(new Warm(container, function.key(), clock.instant())))) {
             discard(container);
         }
-        return new Invocation(request.invocationId(), kind, outcome, initMicros, runMicros);
+        return new Invocation(request.invocationId(), kind, outcome, initMicros, runMicros, logs);
     }
 
     private static Invocation finished(InvokeRequest request, StartKind kind, Outcome outcome, long started) {
-        return new Invocation(request.invocationId(), kind, outcome, micros(started), 0);
+        return new Invocation(request.invocationId(), kind, outcome, micros(started), 0, null);
     }
 
     /** An error object in the agent's own shape, for failures the pool manager detects itself. */

@@ -1,0 +1,156 @@
+package dev.hearth.controlplane.invocation;
+
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.lt;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code invocations} collection, written off the request path: records queue up and one
+ * thread inserts them in batches. Until written, a record is served from memory, so a caller
+ * can read its invocation at once. A full queue makes callers write their own record: slower
+ * under overload, but nothing is dropped. Records older than the retention are deleted (a TTL
+ * index on MongoDB, and a periodic purge that also covers the embedded store, which has no TTL).
+ */
+public final class InvocationLog implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(InvocationLog.class);
+    private static final int BATCH = 500;
+    private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
+
+    private final MongoCollection<Document> invocations;
+    private final Duration retention;
+    private final Clock clock;
+    private final BlockingQueue<InvocationRecord> queue = new ArrayBlockingQueue<>(10_000);
+    private final Map<String, InvocationRecord> pending = new ConcurrentHashMap<>();
+    private final Thread writer;
+    private volatile boolean closed;
+    private long nextPurge;
+
+    public InvocationLog(MongoDatabase database, Duration retention, Clock clock) {
+        this.invocations = database.getCollection("invocations");
+        this.retention = retention;
+        this.clock = clock;
+        invocations.createIndex(Indexes.ascending("createdAt"),
+                new IndexOptions().name("expiry").expireAfter(retention.toSeconds(), TimeUnit.SECONDS));
+        invocations.createIndex(Indexes.compoundIndex(Indexes.ascending("functionId"), Indexes.descending("createdAt")),
+                new IndexOptions().name("by_function"));
+        this.writer = new Thread(this::drainLoop, "invocation-log");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    public void record(InvocationRecord record) {
+        pending.put(record.id(), record);
+        if (closed || !queue.offer(record)) {
+            write(List.of(record));
+        }
+    }
+
+    /** The caller's own invocation, or empty (another user's id is not found either). */
+    public Optional<InvocationRecord> find(String owner, String id) {
+        InvocationRecord record = pending.get(id);
+        if (record == null) {
+            record = Optional.ofNullable(invocations.find(eq("_id", id)).first()).map(InvocationRecord::fromDocument).orElse(null);
+        }
+        return Optional.ofNullable(record).filter(r -> r.owner().equals(owner));
+    }
+
+    /** The newest invocations of one function, newest first. */
+    public List<InvocationRecord> recent(String functionId, int limit) {
+        List<InvocationRecord> found = invocations.find(eq("functionId", functionId))
+                .sort(Sorts.descending("createdAt")).limit(limit)
+                .map(InvocationRecord::fromDocument).into(new ArrayList<>());
+        pending.values().stream().filter(r -> functionId.equals(r.functionId()))
+                .filter(r -> found.stream().noneMatch(f -> f.id().equals(r.id())))
+                .forEach(found::add);
+        found.sort(Comparator.comparing(InvocationRecord::createdAt).reversed());
+        return found.size() > limit ? found.subList(0, limit) : found;
+    }
+
+    private void drainLoop() {
+        List<InvocationRecord> batch = new ArrayList<>(BATCH);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                InvocationRecord first = queue.poll(1, TimeUnit.SECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, BATCH - 1);
+                    write(batch);
+                    batch.clear();
+                }
+                purgeIfDue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("writing invocation records failed; retrying", e);
+                sleepQuietly();
+            }
+        }
+    }
+
+    /** Idempotent: a batch retried after a partial failure skips the records already there. */
+    private void write(List<InvocationRecord> batch) {
+        try {
+            invocations.insertMany(batch.stream().map(InvocationRecord::toDocument).toList(), new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            if (!e.getWriteErrors().stream().allMatch(w -> ErrorCategory.fromErrorCode(w.getCode()) == ErrorCategory.DUPLICATE_KEY)) {
+                throw e;
+            }
+        }
+        batch.forEach(r -> pending.remove(r.id()));
+    }
+
+    private void purgeIfDue() {
+        long now = clock.millis();
+        if (now < nextPurge) {
+            return;
+        }
+        nextPurge = now + PURGE_EVERY.toMillis();
+        long deleted = invocations.deleteMany(lt("createdAt", new Date(now - retention.toMillis()))).getDeletedCount();
+        if (deleted > 0) {
+            log.info("purged {} invocation record(s) older than {}", deleted, retention);
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.hearth.controlplane.invocation;
+
+import dev.hearth.controlplane.function.Functions;
+import dev.hearth.controlplane.http.ApiException;
+import dev.hearth.controlplane.http.Exchanges;
+import dev.hearth.controlplane.http.HttpServer;
+import dev.hearth.controlplane.user.Authenticator;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
+import java.util.Deque;
+import java.util.Map;
+
+/** {@code GET /v1/invocations/{id}} and {@code GET /v1/functions/{name}/invocations?limit=N}, own invocations only. */
+public final class InvocationRoutes {
+
+    static final int DEFAULT_LIMIT = 20;
+    static final int MAX_LIMIT = 100;
+
+    private final InvocationLog invocations;
+    private final Functions functions;
+    private final Authenticator auth;
+
+    public InvocationRoutes(InvocationLog invocations, Functions functions, Authenticator auth) {
+        this.invocations = invocations;
+        this.functions = functions;
+        this.auth = auth;
+    }
+
+    public void register(RoutingHandler routes) {
+        routes.get("/v1/invocations/{id}", HttpServer.route(this::get));
+        routes.get("/v1/functions/{name}/invocations", HttpServer.route(this::list));
+    }
+
+    private void get(HttpServerExchange exchange) {
+        String owner = auth.require(exchange);
+        String id = Exchanges.pathParam(exchange, "id");
+        InvocationRecord record = invocations.find(owner, id)
+                .orElseThrow(() -> ApiException.notFound("no invocation with id '" + id + "'"));
+        Exchanges.sendJson(exchange, 200, record.view());
+    }
+
+    private void list(HttpServerExchange exchange) {
+        String owner = auth.require(exchange);
+        var function = functions.get(owner, Exchanges.pathParam(exchange, "name"));
+        var views = invocations.recent(function.id(), limit(exchange)).stream().map(InvocationRecord::view).toList();
+        Exchanges.sendJson(exchange, 200, Map.of("invocations", views));
+    }
+
+    static int limit(HttpServerExchange exchange) {
+        Deque<String> values = exchange.getQueryParameters().get("limit");
+        if (values == null || values.isEmpty()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(values.getFirst());
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw ApiException.badRequest("limit must be an integer from 1 to " + MAX_LIMIT);
+    }
+}
