@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""First-call and warm-call latency of a Python function through Hearth's REST API, next to
-the original design (one `docker run` per invocation) of the same handler.
+"""First-call and warm-call latency of an echo function through Hearth's REST API, per runtime,
+next to the original design (one `docker run` per invocation) of the same Python handler.
 
-Usage: start Hearth (./hearth up), then  python3 bench/first-call.py [--url URL] [--functions N]
+Usage: start Hearth (./hearth up), then  python3 bench/first-call.py [--url URL] [--runtimes python,node,java]
 Talks only to the given Hearth (loopback by default) and the local Docker engine; bounded.
 """
 import argparse
@@ -17,6 +17,18 @@ import urllib.parse
 import uuid
 
 HANDLER = "def handler(event, context):\n    return {'echo': event}\n"
+SOURCES = {
+    "python": ("main.handler", "main.py", HANDLER),
+    "node": ("index.handler", "index.js", "exports.handler = async (event) => ({ echo: event });\n"),
+    "java": ("example.Echo", "Echo.java",
+             "package example;\n"
+             "import com.amazonaws.services.lambda.runtime.Context;\n"
+             "import com.amazonaws.services.lambda.runtime.RequestHandler;\n"
+             "import java.util.Map;\n"
+             "public class Echo implements RequestHandler<Map<String, Object>, Map<String, Object>> {\n"
+             "  public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {\n"
+             "    return Map.of(\"echo\", event);\n  }\n}\n"),
+}
 
 
 class Client:
@@ -65,6 +77,7 @@ def main():
     parser.add_argument("--warm-calls", type=int, default=2000)
     parser.add_argument("--docker-runs", type=int, default=10)
     parser.add_argument("--image", default="hearth/runtime-python:latest")
+    parser.add_argument("--runtimes", default="python,node,java")
     args = parser.parse_args()
 
     client = Client(args.url)
@@ -72,32 +85,42 @@ def main():
     client.call("POST", "/v1/users", {"username": user, "password": "bench-password"})
     client.token = json.loads(client.call("POST", "/v1/tokens", {"username": user, "password": "bench-password"})[1])["token"]
 
-    def create(name):
-        response, body = client.call("POST", "/v1/functions", {"name": name, "runtime": "python", "source": {"filename": "main.py", "content": HANDLER}})
-        if response.status != 201:
+    def create(runtime, name, salt):
+        handler, filename, code = SOURCES[runtime]
+        # A per-function comment makes every function's code distinct: nothing is shared or cached.
+        marker = ("# " if runtime == "python" else "// ") + salt + "\n"
+        response, body = client.call("POST", "/v1/functions", {"name": name, "runtime": runtime, "handler": handler,
+                                                               "source": {"filename": filename, "content": code + marker}})
+        if response.status not in (201, 202):
             raise SystemExit("create %s answered %d: %s" % (name, response.status, body))
+        while json.loads(client.call("GET", "/v1/functions/" + name)[1])["status"] == "building":
+            time.sleep(0.2)
 
-    create("warm")
-    for _ in range(5000):  # let the JIT compile the request path before anything is measured
-        client.timed_invoke("warm")
+    rows = []
+    for runtime in args.runtimes.split(","):
+        create(runtime, runtime + "-warm", "warm")
+        for _ in range(5000):  # let the JIT compile the request path before anything is measured
+            client.timed_invoke(runtime + "-warm")
+        pool = []
+        for i in range(args.functions):
+            name = "%s-first%d" % (runtime, i)
+            create(runtime, name, uuid.uuid4().hex)
+            time.sleep(1.0)  # the pool refills behind each first call
+            ms, start = client.timed_invoke(name)
+            if start != "pool":
+                raise SystemExit("first call of %s started %s, not pool" % (name, start))
+            pool.append(ms)
+        warm = sorted(client.timed_invoke(runtime + "-warm")[0] for _ in range(args.warm_calls))
+        rows.append((runtime, statistics.median(pool), statistics.median(warm), warm[int(len(warm) * 0.99)]))
 
-    pool = []
-    for i in range(args.functions):
-        create("first%d" % i)
-        time.sleep(0.7)  # the pool refills behind each first call
-        ms, start = client.timed_invoke("first%d" % i)
-        if start != "pool":
-            raise SystemExit("first call of first%d started %s, not pool" % (i, start))
-        pool.append(ms)
-
-    warm = sorted(client.timed_invoke("warm")[0] for _ in range(args.warm_calls))
-    docker = docker_run_ms(args.image, args.docker_runs)
-
-    p50_pool, p50_docker = statistics.median(pool), statistics.median(docker)
-    print("first call, from the pool (n=%d): median %.2f ms" % (len(pool), p50_pool))
-    print("warm call (n=%d):                 median %.3f ms, p99 %.3f ms" % (len(warm), statistics.median(warm), warm[int(len(warm) * 0.99)]))
-    print("docker run per call (n=%d):       median %.1f ms" % (len(docker), p50_docker))
-    print("docker run / pool first call:     %.0fx" % (p50_docker / p50_pool))
+    print("runtime  pool first call (median, n=%d)  warm call median  warm p99" % args.functions)
+    for runtime, p50_pool, p50_warm, p99_warm in rows:
+        print("%-8s %10.2f ms %24.3f ms %10.3f ms" % (runtime, p50_pool, p50_warm, p99_warm))
+    if "python" in args.runtimes.split(","):
+        docker = docker_run_ms(args.image, args.docker_runs)
+        p50_docker = statistics.median(docker)
+        print("docker run per call, python (n=%d): median %.1f ms = %.0fx the python pool first call"
+              % (len(docker), p50_docker, p50_docker / rows[[r[0] for r in rows].index("python")][1]))
 
 
 if __name__ == "__main__":

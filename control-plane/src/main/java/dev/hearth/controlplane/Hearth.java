@@ -12,6 +12,8 @@ import dev.hearth.controlplane.user.Authenticator;
 import dev.hearth.controlplane.user.UserRoutes;
 import dev.hearth.controlplane.user.UserStore;
 import dev.hearth.poolmanager.PoolManager;
+import dev.hearth.poolmanager.build.Builder;
+import dev.hearth.poolmanager.docker.DockerEngine;
 import dev.hearth.poolmanager.pool.WarmPool;
 import java.io.IOException;
 import java.time.Clock;
@@ -30,12 +32,17 @@ public final class Hearth implements AutoCloseable {
     private final Store store;
     private final PoolManager pool;
     private final InvocationLog invocations;
+    private final Functions functions;
+    private final DockerEngine buildEngine;
     private final HttpServer server;
 
-    private Hearth(Store store, PoolManager pool, InvocationLog invocations, HttpServer server) {
+    private Hearth(Store store, PoolManager pool, InvocationLog invocations, Functions functions, DockerEngine buildEngine,
+                   HttpServer server) {
         this.store = store;
         this.pool = pool;
         this.invocations = invocations;
+        this.functions = functions;
+        this.buildEngine = buildEngine;
         this.server = server;
     }
 
@@ -44,12 +51,22 @@ public final class Hearth implements AutoCloseable {
         Store store = Store.open(config.mongoUri(), config.dataDir());
         PoolManager pool = null;
         InvocationLog invocations = null;
+        Functions functions = null;
+        DockerEngine buildEngine = null;
         try {
             var code = new CodeStore(store.database());
             pool = WarmPool.start(config.pool(), code, clock);
             var users = new UserStore(store.database(), clock);
             var auth = new Authenticator(users);
-            var functions = new Functions(store.database(), code, config.limits(), pool, clock);
+            buildEngine = new DockerEngine(config.pool().dockerHost());
+            if (!buildEngine.imageExists(config.builds().image())) {
+                throw new IllegalStateException("builder image " + config.builds().image() + " is missing; './hearth up' builds it");
+            }
+            var builder = new Builder(new Builder.Settings(config.builds().image(), config.pool().nodeId(),
+                    config.dataDir().resolve("builds"), config.dataDir().resolve("build-cache"), config.builds().caBundle(),
+                    config.builds().timeout(), config.builds().memoryMb(), 2_000_000_000L), buildEngine);
+            functions = new Functions(store.database(), code, config.limits(), pool, builder,
+                    buildEngine.imageId(config.builds().image()), clock);
             var health = new HealthRoutes(pool);
             var userRoutes = new UserRoutes(users);
             var functionRoutes = new FunctionRoutes(functions, auth, config.limits().maxCodeBytes());
@@ -60,13 +77,19 @@ public final class Hearth implements AutoCloseable {
                     health::register, userRoutes::register, functionRoutes::register, invokeRoutes::register,
                     invocationRoutes::register));
             log.info("Hearth listening on http://{}:{} (data {})", config.bind(), server.port(), config.dataDir());
-            return new Hearth(store, pool, invocations, server);
+            return new Hearth(store, pool, invocations, functions, buildEngine, server);
         } catch (IOException | RuntimeException e) {
             if (pool != null) {
                 pool.close();
             }
             if (invocations != null) {
                 invocations.close();
+            }
+            if (functions != null) {
+                functions.close();
+            }
+            if (buildEngine != null) {
+                buildEngine.close();
             }
             store.close();
             throw e;
@@ -84,8 +107,10 @@ public final class Hearth implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        functions.close();
         pool.close();
         invocations.close();
+        buildEngine.close();
         store.close();
         log.info("Hearth stopped");
     }

@@ -22,6 +22,7 @@ public record HearthConfig(
         int workerThreads,
         Duration invocationRetention,
         Limits limits,
+        Builds builds,
         PoolConfig pool) {
 
     public HearthConfig {
@@ -29,6 +30,7 @@ public record HearthConfig(
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(invocationRetention, "invocationRetention");
+        Objects.requireNonNull(builds, "builds");
         Objects.requireNonNull(pool, "pool");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -47,6 +49,18 @@ public record HearthConfig(
             if (maxCodeBytes < 1 || maxEventBytes < 1 || defaultMemoryMb > maxMemoryMb || defaultTimeoutMs > maxTimeoutMs) {
                 throw new IllegalArgumentException("inconsistent limits");
             }
+        }
+    }
+
+    /**
+     * How code is built.
+     *
+     * @param caBundle a CA folder like {@code /etc/ssl/certs} given to builders, or null
+     */
+    public record Builds(String image, Path caBundle, Duration timeout, int memoryMb) {
+        public Builds {
+            Objects.requireNonNull(image, "image");
+            Objects.requireNonNull(timeout, "timeout");
         }
     }
 
@@ -86,7 +100,17 @@ public record HearthConfig(
                 vars.integer("HEARTH_WORKER_THREADS", 64),
                 Duration.ofHours(vars.integer("HEARTH_INVOCATION_RETENTION_HOURS", 168)),
                 limits,
+                new Builds(
+                        vars.text("HEARTH_BUILDER_IMAGE", "hearth/builder:latest"),
+                        caBundle(vars.text("HEARTH_CA_BUNDLE", "/etc/ssl/certs")),
+                        Duration.ofSeconds(vars.integer("HEARTH_BUILD_TIMEOUT_SECONDS", 600)),
+                        vars.integer("HEARTH_BUILD_MEMORY_MB", 2048)),
                 pool);
+    }
+
+    private static Path caBundle(String folder) {
+        Path path = Path.of(folder);
+        return java.nio.file.Files.isDirectory(path) ? path : null;
     }
 
     /** Typed reads of environment variables that name the variable when a value is malformed. */

@@ -109,6 +109,36 @@ public final class Api {
         return reply.json().get("token").asText();
     }
 
+    /** Polls a function until its build has ended; returns the function as it then is. */
+    public JsonNode awaitBuilt(String token, String name) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
+        while (System.nanoTime() < deadline) {
+            Reply reply = get("/v1/functions/" + name, token);
+            if (reply.status() != 200) {
+                throw new IllegalStateException("function " + name + ": " + reply);
+            }
+            if (!"building".equals(reply.json().get("status").asText())) {
+                return reply.json();
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("build of " + name + " did not end within 8 minutes");
+    }
+
+    /** A function of any runtime from one source file. */
+    public static ObjectNode source(String name, String runtime, String handler, String filename, String code) {
+        ObjectNode body = JSON.createObjectNode().put("name", name).put("runtime", runtime).put("handler", handler);
+        body.putObject("source").put("filename", filename).put("content", code);
+        return body;
+    }
+
+    /** A function of any runtime from a zip holding the given files. */
+    public static ObjectNode archive(String name, String runtime, String handler, Map<String, String> files) {
+        ObjectNode body = JSON.createObjectNode().put("name", name).put("runtime", runtime).put("handler", handler);
+        body.put("archive", Base64.getEncoder().encodeToString(zip(files)));
+        return body;
+    }
+
     /** A Python function from one source file named main.py. */
     public static ObjectNode pythonSource(String name, String code) {
         ObjectNode body = JSON.createObjectNode().put("name", name).put("runtime", "python").put("handler", "main.handler");

@@ -61,6 +61,11 @@ class BadInputIntegrationTest {
         assertError(400, "bad_request", api.post("/v1/functions", token, Api.pythonSource("f1", "x").put("runtime", "cobol")));
         assertError(400, "bad_request", api.post("/v1/functions", token, Api.pythonSource("f1", "x").put("handler", "nodot")));
         assertError(400, "bad_request", api.post("/v1/functions", token, Api.pythonSource("f1", "x").put("handler", "other.handler")));
+        assertError(400, "bad_request", api.post("/v1/functions", token, Api.pythonSource("f1", "x").put("runtime", "node")));
+        assertError(400, "bad_request", api.post("/v1/functions", token,
+                Api.source("f1", "java", "example.Other", "Hello.java", "class Hello {}")));
+        assertError(400, "bad_request", api.post("/v1/functions", token,
+                Api.source("f1", "java", null, "Hello.java", "class Hello {}")));
         assertError(400, "bad_request", api.post("/v1/functions", token, Api.pythonSource("f1", "x").put("memoryMb", 1)));
         assertError(400, "bad_request", api.post("/v1/functions", token, Api.pythonSource("f1", "x").put("timeoutMs", 0)));
         assertError(400, "bad_request", api.post("/v1/functions", token, Api.pythonSource("f1", "x").put("tiemout", 5)));
@@ -110,7 +115,6 @@ class BadInputIntegrationTest {
 
     @Test
     void unsupportedKinds_are501_withAClearMessage() {
-        assertError(501, "not_implemented", api.post("/v1/functions", token, Api.pythonSource("f3", "x").put("runtime", "node")));
         ObjectNode image = Api.JSON.createObjectNode().put("name", "f3").put("image", "alpine").put("contract", "exec");
         assertError(501, "not_implemented", api.post("/v1/functions", token, image));
     }

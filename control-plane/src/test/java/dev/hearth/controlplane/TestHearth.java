@@ -21,6 +21,8 @@ public final class TestHearth {
         env.put("HEARTH_PORT", "0");
         env.put("HEARTH_NODE_ID", "test-" + UUID.randomUUID().toString().substring(0, 8));
         env.put("HEARTH_POOL_PYTHON", "1");
+        env.put("HEARTH_POOL_NODE", "0");
+        env.put("HEARTH_POOL_JAVA", "0");
         env.put("HEARTH_WORKER_THREADS", "16");
         return env;
     }

@@ -14,7 +14,9 @@ import org.bson.Document;
  *
  * @param id          stable identity; a function deleted and created again under the same name gets a new one
  * @param concurrency most parallel activations, or 0 for no limit beyond the node's
- * @param codeSha256  digest of the code archive in GridFS
+ * @param sourceSha256 digest of the code as uploaded
+ * @param codeSha256   digest of the code that runs: the build's output, or the upload when nothing is built
+ * @param build        the build of the code, or null when it needed none
  */
 public record FunctionRecord(
         String id,
@@ -23,6 +25,7 @@ public record FunctionRecord(
         Language language,
         String handler,
         long version,
+        String sourceSha256,
         String codeSha256,
         long codeSize,
         int memoryMb,
@@ -30,6 +33,7 @@ public record FunctionRecord(
         int concurrency,
         Map<String, String> env,
         Status status,
+        BuildInfo build,
         Instant createdAt) {
 
     public enum Status {
@@ -47,6 +51,12 @@ public record FunctionRecord(
         Objects.requireNonNull(language, "language");
         Objects.requireNonNull(status, "status");
         env = env == null ? Map.of() : Map.copyOf(env);
+    }
+
+    /** The same function once its build has ended. */
+    FunctionRecord built(Status newStatus, String newCodeSha256, long newCodeSize, BuildInfo newBuild) {
+        return new FunctionRecord(id, owner, name, language, handler, version, sourceSha256, newCodeSha256, newCodeSize,
+                memoryMb, timeoutMs, concurrency, env, newStatus, newBuild, createdAt);
     }
 
     public FunctionSpec spec() {
@@ -67,8 +77,11 @@ public record FunctionRecord(
             view.put("concurrency", concurrency);
         }
         view.put("env", env);
-        view.put("codeSha256", codeSha256);
-        view.put("codeSize", codeSize);
+        view.put("sourceSha256", sourceSha256);
+        if (status == Status.READY) {
+            view.put("codeSha256", codeSha256);
+            view.put("codeSize", codeSize);
+        }
         view.put("createdAt", createdAt.toString());
         return view;
     }
@@ -80,6 +93,7 @@ public record FunctionRecord(
                 .append("runtime", language.id())
                 .append("handler", handler)
                 .append("version", version)
+                .append("sourceSha256", sourceSha256)
                 .append("codeSha256", codeSha256)
                 .append("codeSize", codeSize)
                 .append("memoryMb", memoryMb)
@@ -87,6 +101,7 @@ public record FunctionRecord(
                 .append("concurrency", concurrency)
                 .append("env", new Document(new LinkedHashMap<>(env)))
                 .append("status", status.id())
+                .append("build", build == null ? null : build.toDocument())
                 .append("createdAt", Date.from(createdAt));
     }
 
@@ -103,6 +118,7 @@ public record FunctionRecord(
                 Language.byId(d.getString("runtime")).orElseThrow(),
                 d.getString("handler"),
                 d.get("version", Number.class).longValue(),
+                d.getString("sourceSha256"),
                 d.getString("codeSha256"),
                 d.get("codeSize", Number.class).longValue(),
                 d.get("memoryMb", Number.class).intValue(),
@@ -110,6 +126,7 @@ public record FunctionRecord(
                 d.get("concurrency", Number.class).intValue(),
                 env,
                 Status.valueOf(d.getString("status").toUpperCase(java.util.Locale.ROOT)),
+                BuildInfo.fromDocument(d.get("build", Document.class)),
                 d.getDate("createdAt").toInstant());
     }
 }

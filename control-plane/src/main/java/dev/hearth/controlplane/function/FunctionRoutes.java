@@ -27,13 +27,14 @@ public final class FunctionRoutes {
         routes.get("/v1/functions", HttpServer.route(this::list));
         routes.get("/v1/functions/{name}", HttpServer.route(this::get));
         routes.delete("/v1/functions/{name}", HttpServer.route(this::delete));
+        routes.get("/v1/functions/{name}/build", HttpServer.route(this::build));
     }
 
     private void create(HttpServerExchange exchange) throws Exception {
         String owner = auth.require(exchange);
         NewFunction request = Json.read(Exchanges.body(exchange, maxBody), NewFunction.class);
         FunctionRecord created = functions.create(owner, request);
-        Exchanges.sendJson(exchange, 201, created.view());
+        Exchanges.sendJson(exchange, created.status() == FunctionRecord.Status.BUILDING ? 202 : 201, created.view());
     }
 
     private void list(HttpServerExchange exchange) {
@@ -45,6 +46,14 @@ public final class FunctionRoutes {
     private void get(HttpServerExchange exchange) {
         String owner = auth.require(exchange);
         Exchanges.sendJson(exchange, 200, functions.get(owner, Exchanges.pathParam(exchange, "name")).view());
+    }
+
+    private void build(HttpServerExchange exchange) {
+        String owner = auth.require(exchange);
+        Map<String, Object> view = functions.build(owner, Exchanges.pathParam(exchange, "name"))
+                .map(BuildInfo::view)
+                .orElse(Map.of("status", "not_required", "log", ""));
+        Exchanges.sendJson(exchange, 200, view);
     }
 
     private void delete(HttpServerExchange exchange) {

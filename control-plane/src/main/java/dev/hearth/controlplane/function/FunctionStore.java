@@ -49,6 +49,15 @@ final class FunctionStore {
                 .into(new ArrayList<>());
     }
 
+    /** Records the end of a build; false when the function was deleted meanwhile. */
+    boolean finishBuild(FunctionRecord built) {
+        return functions.replaceOne(eq("_id", built.id()), built.toDocument()).getMatchedCount() == 1;
+    }
+
+    List<FunctionRecord> building() {
+        return functions.find(eq("status", FunctionRecord.Status.BUILDING.id())).map(FunctionRecord::fromDocument).into(new ArrayList<>());
+    }
+
     Optional<FunctionRecord> delete(String owner, String name) {
         return Optional.ofNullable(functions.findOneAndDelete(and(eq("owner", owner), eq("name", name))))
                 .map(FunctionRecord::fromDocument);

@@ -26,11 +26,9 @@ import java.util.zip.ZipOutputStream;
 final class FunctionValidator {
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-    private static final Pattern PYTHON_HANDLER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+");
     private static final Pattern FILENAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final int MAX_ENV_BYTES = 4 * 1024;
-    private static final Set<String> COMING_RUNTIMES = Set.of("node", "java");
 
     private final HearthConfig.Limits limits;
 
@@ -38,9 +36,13 @@ final class FunctionValidator {
         this.limits = limits;
     }
 
-    /** A function request that passed every check, with its code as zip bytes. */
-    record ValidFunction(String name, Language language, String handler, byte[] zip, int memoryMb, int timeoutMs,
-                         int concurrency, Map<String, String> env) {}
+    /**
+     * A function request that passed every check, with its code as zip bytes.
+     *
+     * @param needsBuild the code must go through a builder (dependencies to install, sources to compile)
+     */
+    record ValidFunction(String name, Language language, String handler, byte[] zip, boolean needsBuild, int memoryMb,
+                         int timeoutMs, int concurrency, Map<String, String> env) {}
 
     static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -53,37 +55,36 @@ final class FunctionValidator {
         if (request.image() != null || request.contract() != null) {
             throw ApiException.notImplemented("image functions are not available in this version of Hearth");
         }
-        Language language = language(request.runtime());
-        String handler = request.handler() == null ? "main.handler" : request.handler();
-        if (!PYTHON_HANDLER.matcher(handler).matches()) {
-            throw ApiException.badRequest("handler must be 'module.function' (for example main.handler), got '" + handler + "'");
-        }
-        byte[] zip = code(request, handler);
+        LanguageRules rules = LanguageRules.of(language(request.runtime()));
+        String handler = rules.handler(request.handler());
+        Set<String> files = new java.util.HashSet<>();
+        byte[] zip = code(request, rules, handler, files);
         int memory = within("memoryMb", request.memoryMb(), limits.defaultMemoryMb(), 64, limits.maxMemoryMb());
         int timeout = within("timeoutMs", request.timeoutMs(), limits.defaultTimeoutMs(), 100, limits.maxTimeoutMs());
         int concurrency = within("concurrency", request.concurrency(), 0, 1, 1000);
-        return new ValidFunction(request.name(), language, handler, zip, memory, timeout, concurrency, env(request.env()));
+        return new ValidFunction(request.name(), rules.language(), handler, zip, rules.needsBuild(files), memory, timeout,
+                concurrency, env(request.env()));
     }
 
     private static Language language(String runtime) {
+        String known = String.join(", ", java.util.Arrays.stream(Language.values()).map(Language::id).toList());
         if (runtime == null) {
-            throw ApiException.badRequest("runtime is required: python");
+            throw ApiException.badRequest("runtime is required: one of " + known);
         }
-        return Language.byId(runtime).orElseThrow(() -> COMING_RUNTIMES.contains(runtime)
-                ? ApiException.notImplemented("runtime '" + runtime + "' is not available in this version of Hearth; use python")
-                : ApiException.badRequest("unknown runtime '" + runtime + "'; use python"));
+        return Language.byId(runtime).orElseThrow(() -> ApiException.badRequest("unknown runtime '" + runtime + "'; use one of " + known));
     }
 
-    private byte[] code(NewFunction request, String handler) {
+    /** The code as a zip; {@code files} receives the names of the files in it. */
+    private byte[] code(NewFunction request, LanguageRules rules, String handler, Set<String> files) {
         if ((request.source() == null) == (request.archive() == null)) {
             throw ApiException.badRequest("give exactly one of 'source' ({\"filename\",\"content\"}) or 'archive' (a base64 zip)");
         }
-        Set<String> files;
         byte[] zip;
         if (request.source() != null) {
             NewFunction.Source source = request.source();
-            if (source.filename() == null || !FILENAME.matcher(source.filename()).matches() || !source.filename().endsWith(".py")) {
-                throw ApiException.badRequest("source.filename must be a plain file name ending in .py, such as main.py");
+            if (source.filename() == null || !FILENAME.matcher(source.filename()).matches() || !rules.acceptsSourceFile(source.filename())) {
+                throw ApiException.badRequest("source.filename must be a plain file name ending in " + rules.sourceExtensionsText()
+                        + ", such as " + rules.handlerFiles(handler).get(0).replaceAll(".*/", ""));
             }
             if (source.content() == null) {
                 throw ApiException.badRequest("source.content is required");
@@ -93,19 +94,18 @@ final class FunctionValidator {
                 throw ApiException.tooLarge("source is larger than " + limits.maxCodeBytes() + " bytes");
             }
             zip = zipOf(source.filename(), content);
-            files = Set.of(source.filename());
+            files.add(source.filename());
         } else {
             zip = decodeArchive(request.archive());
             try {
-                files = SafeZip.inspect(zip, ZipLimits.DEFAULT);
+                files.addAll(SafeZip.inspect(zip, ZipLimits.DEFAULT));
             } catch (ArchiveException e) {
                 throw e.tooLarge() ? ApiException.tooLarge(e.getMessage()) : ApiException.badRequest("archive: " + e.getMessage());
             }
         }
-        String module = handler.substring(0, handler.lastIndexOf('.')).replace('.', '/');
-        if (!files.contains(module + ".py") && !files.contains(module + "/__init__.py")) {
-            throw ApiException.badRequest("handler '" + handler + "' needs " + module + ".py in the code, which has: "
-                    + String.join(", ", files.stream().sorted().limit(10).toList()));
+        if (rules.handlerCheckable(files) && !rules.holdsHandler(files, handler)) {
+            throw ApiException.badRequest("handler '" + handler + "' needs " + String.join(" or ", rules.handlerFiles(handler))
+                    + " in the code, which has: " + String.join(", ", files.stream().sorted().limit(10).toList()));
         }
         return zip;
     }

@@ -6,9 +6,11 @@ import com.mongodb.client.MongoDatabase;
 import dev.hearth.controlplane.HearthConfig;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.poolmanager.PoolManager;
+import dev.hearth.poolmanager.build.Builder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -16,7 +18,7 @@ import java.util.UUID;
  * costs no store query) and deleting, which also retires the function's containers.
  * Every lookup is by (owner, name): another user's function is simply not found.
  */
-public final class Functions {
+public final class Functions implements AutoCloseable {
 
     /** Bounds how long another control plane may serve a function deleted elsewhere. */
     private static final Duration ROUTE_TTL = Duration.ofSeconds(5);
@@ -25,6 +27,7 @@ public final class Functions {
     private final CodeStore code;
     private final FunctionValidator validator;
     private final PoolManager pool;
+    private final FunctionBuilds builds;
     private final Clock clock;
     private final Cache<RouteKey, FunctionRecord> routes = Caffeine.newBuilder()
             .maximumSize(100_000)
@@ -33,12 +36,25 @@ public final class Functions {
 
     private record RouteKey(String owner, String name) {}
 
-    public Functions(MongoDatabase database, CodeStore code, HearthConfig.Limits limits, PoolManager pool, Clock clock) {
+    /**
+     * @param builderImageId the builder image's content id, part of every build's cache key
+     */
+    public Functions(MongoDatabase database, CodeStore code, HearthConfig.Limits limits, PoolManager pool,
+                     Builder builder, String builderImageId, Clock clock) {
         this.store = new FunctionStore(database);
         this.code = code;
         this.validator = new FunctionValidator(limits);
         this.pool = pool;
         this.clock = clock;
+        this.builds = new FunctionBuilds(database, store, code, builder, builderImageId, clock, this::buildFinished);
+        builds.resumeInterrupted();
+    }
+
+    private void buildFinished(FunctionRecord function) {
+        routes.invalidate(new RouteKey(function.owner(), function.name()));
+        if (function.status() == FunctionRecord.Status.READY) {
+            pool.prepare(function.spec());
+        }
     }
 
     FunctionRecord create(String owner, NewFunction request) {
@@ -47,14 +63,22 @@ public final class Functions {
             throw conflict(valid.name());
         }
         String digest = code.put(valid.zip());
+        boolean build = valid.needsBuild();
         var function = new FunctionRecord(
                 UUID.randomUUID().toString(), owner, valid.name(), valid.language(), valid.handler(), 1,
-                digest, valid.zip().length, valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(),
-                FunctionRecord.Status.READY, clock.instant());
+                digest, build ? null : digest, build ? 0 : valid.zip().length,
+                valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(),
+                build ? FunctionRecord.Status.BUILDING : FunctionRecord.Status.READY,
+                build ? BuildInfo.started(clock.instant()) : null,
+                clock.instant());
         if (!store.insert(function)) {
             throw conflict(valid.name());
         }
-        pool.prepare(function.spec());
+        if (build) {
+            builds.submit(function);
+        } else {
+            pool.prepare(function.spec());
+        }
         return function;
     }
 
@@ -71,6 +95,12 @@ public final class Functions {
         return found;
     }
 
+    /** The build of the caller's function, read from the store (never the route cache). */
+    Optional<BuildInfo> build(String owner, String name) {
+        FunctionValidator.checkName(name);
+        return Optional.ofNullable(store.find(owner, name).orElseThrow(() -> notFound(name)).build());
+    }
+
     List<FunctionRecord> list(String owner) {
         return store.list(owner);
     }
@@ -80,6 +110,11 @@ public final class Functions {
         FunctionRecord deleted = store.delete(owner, name).orElseThrow(() -> notFound(name));
         routes.invalidate(new RouteKey(owner, name));
         pool.retire(deleted.id());
+    }
+
+    @Override
+    public void close() {
+        builds.close();
     }
 
     private static ApiException notFound(String name) {

@@ -8,6 +8,9 @@ public interface ContainerEngine extends AutoCloseable {
     /** Creates and starts a container; returns its id. */
     String start(ContainerSpec spec);
 
+    /** Runs a job container to its end (or its timeout), collects its output and removes it. */
+    JobSpec.Result runJob(JobSpec spec) throws InterruptedException;
+
     /** Changes a running container's memory limit (memory and swap alike). */
     void resize(String containerId, int memoryMb);
 
@@ -18,6 +21,9 @@ public interface ContainerEngine extends AutoCloseable {
     List<String> findByLabel(String label, String value);
 
     boolean imageExists(String image);
+
+    /** The image's content id ({@code sha256:…}), which changes whenever the image is rebuilt differently. */
+    String imageId(String image);
 
     @Override
     void close();

@@ -1,6 +1,9 @@
 package dev.hearth.poolmanager.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
@@ -15,6 +18,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +79,65 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public JobSpec.Result runJob(JobSpec spec) throws InterruptedException {
+        long memory = spec.memoryMb() * MIB;
+        HostConfig host = HostConfig.newHostConfig()
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withReadonlyRootfs(true)
+                .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=" + spec.tmpfsMb() + "m"))
+                .withMemory(memory)
+                .withMemorySwap(memory)
+                .withNanoCPUs(spec.nanoCpus())
+                .withPidsLimit(spec.pidsLimit())
+                .withBinds(spec.binds().entrySet().stream().map(b -> Bind.parse(b.getKey() + ":" + b.getValue())).toList())
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "8m", "max-file", "1")));
+        String id = docker.createContainerCmd(spec.image())
+                .withName(spec.name())
+                .withLabels(spec.labels())
+                .withUser(ContainerSpec.USER)
+                .withCmd(spec.command())
+                .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                .withHostConfig(host)
+                .exec()
+                .getId();
+        try {
+            docker.startContainerCmd(id).exec();
+            Integer exit = null;
+            try {
+                exit = docker.waitContainerCmd(id).start().awaitStatusCode(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (DockerClientException e) {
+                log.info("job {} ran past its timeout of {}; killing it", spec.name(), spec.timeout());
+                docker.killContainerCmd(id).exec();
+            }
+            return new JobSpec.Result(exit == null ? -1 : exit, exit == null, logsOf(id, spec.maxLogBytes()));
+        } finally {
+            remove(id);
+        }
+    }
+
+    private String logsOf(String id, int maxBytes) throws InterruptedException {
+        var out = new java.io.ByteArrayOutputStream();
+        int[] dropped = {0};
+        docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false)
+                .exec(new ResultCallback.Adapter<Frame>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        byte[] payload = frame.getPayload();
+                        int room = maxBytes - out.size();
+                        if (room >= payload.length) {
+                            out.write(payload, 0, payload.length);
+                        } else {
+                            out.write(payload, 0, Math.max(room, 0));
+                            dropped[0] += payload.length - Math.max(room, 0);
+                        }
+                    }
+                }).awaitCompletion(30, TimeUnit.SECONDS);
+        String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return dropped[0] == 0 ? text : text + "\n[hearth] log truncated: " + dropped[0] + " bytes dropped\n";
+    }
+
+    @Override
     public void resize(String containerId, int memoryMb) {
         long memory = memoryMb * MIB;
         docker.updateContainerCmd(containerId).withMemory(memory).withMemorySwap(memory).exec();
@@ -108,6 +171,11 @@ public final class DockerEngine implements ContainerEngine {
         } catch (NotFoundException e) {
             return false;
         }
+    }
+
+    @Override
+    public String imageId(String image) {
+        return docker.inspectImageCmd(image).exec().getId();
     }
 
     @Override

@@ -56,7 +56,7 @@ final class Specializer {
             throws IOException, ArchiveException, TimeoutException, InterruptedException, InitFailed {
         CodeCache.linkInto(code.materialize(function.codeDigest()), container.codeDir());
         ContainerHandle ready = container;
-        if (container.memoryMb() != function.memoryMb()) {
+        if (container.memoryMb() != function.memoryMb() && function.language().resizable()) {
             engine.resize(container.id(), function.memoryMb());
             ready = container.withMemory(function.memoryMb());
         }

@@ -144,7 +144,8 @@ public final class WarmPool implements PoolManager {
             return run(set, warm.container(), request, StartKind.WARM, 0);
         }
         long started = System.nanoTime();
-        ContainerHandle pooled = takePrewarmed(function.language());
+        boolean poolFits = function.language().resizable() || function.memoryMb() == config.poolMemoryMb();
+        ContainerHandle pooled = poolFits ? takePrewarmed(function.language()) : null;
         try {
             return specializeAndRun(set, pooled, request, started);
         } catch (InterruptedException e) {

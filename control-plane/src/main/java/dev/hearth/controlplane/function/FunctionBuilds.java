@@ -1,0 +1,157 @@
+package dev.hearth.controlplane.function;
+
+import static com.mongodb.client.model.Filters.eq;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import dev.hearth.poolmanager.build.Builder;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds functions' code in the background ({@code building → ready | failed}). Builds are
+ * content-addressed: the key is the source digest, the language and the builder image, and a
+ * key built once is never built again (its output digest is kept in the {@code builds}
+ * collection); two identical builds at once share one run. Functions still building when the
+ * process stopped are built again at start.
+ */
+final class FunctionBuilds implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FunctionBuilds.class);
+
+    private final FunctionStore store;
+    private final CodeStore code;
+    private final Builder builder;
+    private final String builderImage;
+    private final Clock clock;
+    private final Consumer<FunctionRecord> finished;
+    private final MongoCollection<Document> builds;
+    private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "function-build");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, CompletableFuture<Output>> inFlight = new ConcurrentHashMap<>();
+
+    /** What a build leaves behind: the digest of its output, or null when it failed, and its log. */
+    private record Output(String digest, long size, String log) {}
+
+    FunctionBuilds(MongoDatabase database, FunctionStore store, CodeStore code, Builder builder, String builderImage,
+                   Clock clock, Consumer<FunctionRecord> finished) {
+        this.store = store;
+        this.code = code;
+        this.builder = builder;
+        this.builderImage = builderImage;
+        this.clock = clock;
+        this.finished = finished;
+        this.builds = database.getCollection("builds");
+    }
+
+    void submit(FunctionRecord function) {
+        executor.execute(() -> run(function));
+    }
+
+    void resumeInterrupted() {
+        for (FunctionRecord function : store.building()) {
+            log.info("building {} of {} again: the previous run stopped during its build", function.name(), function.owner());
+            submit(function);
+        }
+    }
+
+    private void run(FunctionRecord function) {
+        String key = key(function);
+        Document cached = builds.find(eq("_id", key)).first();
+        boolean reused = cached != null;
+        Output output;
+        if (reused) {
+            output = new Output(cached.getString("outputSha256"), cached.get("outputSize", Number.class).longValue(),
+                    cached.getString("log") + "[hearth] reused the output of an identical earlier build\n");
+        } else {
+            CompletableFuture<Output> mine = new CompletableFuture<>();
+            CompletableFuture<Output> running = inFlight.putIfAbsent(key, mine);
+            if (running == null) {
+                try {
+                    mine.complete(buildNow(function, key));
+                } catch (InterruptedException e) {
+                    // Shutting down: the function stays 'building' and is built again at the next start.
+                    mine.completeExceptionally(e);
+                    Thread.currentThread().interrupt();
+                    return;
+                } finally {
+                    inFlight.remove(key);
+                }
+                running = mine;
+            }
+            try {
+                output = running.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                return;
+            }
+        }
+        var now = clock.instant();
+        var info = new BuildInfo(output.digest() == null ? "failed" : "succeeded", output.log(),
+                function.build().startedAt(), now, reused);
+        FunctionRecord done = output.digest() == null
+                ? function.built(FunctionRecord.Status.FAILED, null, 0, info)
+                : function.built(FunctionRecord.Status.READY, output.digest(), output.size(), info);
+        if (store.finishBuild(done)) {
+            log.info("build of {} ({}) {}", function.name(), function.language().id(), info.status());
+            finished.accept(done);
+        }
+    }
+
+    private Output buildNow(FunctionRecord function, String key) throws InterruptedException {
+        try (InputStream source = code.open(function.sourceSha256())) {
+            Builder.Result result = builder.build(function.language(), source);
+            if (!result.succeeded()) {
+                return new Output(null, 0, result.log());
+            }
+            String digest = code.put(result.output());
+            try {
+                builds.insertOne(new Document("_id", key).append("outputSha256", digest)
+                        .append("outputSize", (long) result.output().length)
+                        .append("log", result.log()).append("finishedAt", Date.from(clock.instant())));
+            } catch (MongoWriteException e) {
+                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+            }
+            return new Output(digest, result.output().length, result.log());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            log.warn("build of {} could not run", function.name(), e);
+            return new Output(null, 0, "[hearth] the build could not run: " + e.getMessage() + "\n");
+        }
+    }
+
+    private String key(FunctionRecord function) {
+        String material = function.language().id() + "\n" + function.sourceSha256() + "\n" + builderImage;
+        return HexFormat.of().formatHex(dev.hearth.poolmanager.code.CodeCache.sha256().digest(material.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

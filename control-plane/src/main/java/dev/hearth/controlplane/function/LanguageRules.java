@@ -1,0 +1,127 @@
+package dev.hearth.controlplane.function;
+
+import dev.hearth.controlplane.http.ApiException;
+import dev.hearth.poolmanager.Language;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What each language accepts, following Lambda's conventions: handler strings, source file
+ * names, where the handler's code must be in an archive, and whether code needs a build.
+ */
+enum LanguageRules {
+
+    /** {@code module.function}; {@code pkg.mod.function} for a module in a package. */
+    PYTHON(Language.PYTHON, "main.handler", Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+"),
+            List.of(".py")) {
+        @Override
+        List<String> handlerFiles(String handler) {
+            String module = handler.substring(0, handler.lastIndexOf('.')).replace('.', '/');
+            return List.of(module + ".py", module + "/__init__.py");
+        }
+
+        @Override
+        boolean needsBuild(Set<String> files) {
+            return files.contains("requirements.txt");
+        }
+    },
+
+    /** {@code file.export}, the file relative to the code root ({@code src/app.handler}). */
+    NODE(Language.NODE, "index.handler", Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_./-]*\\.[A-Za-z_$][A-Za-z0-9_$]*"),
+            List.of(".js", ".mjs", ".cjs")) {
+        @Override
+        List<String> handlerFiles(String handler) {
+            String module = handler.substring(0, handler.lastIndexOf('.'));
+            return List.of(module + ".js", module + ".mjs", module + ".cjs");
+        }
+
+        @Override
+        boolean needsBuild(Set<String> files) {
+            return files.contains("package.json") && files.stream().noneMatch(f -> f.startsWith("node_modules/"));
+        }
+    },
+
+    /** {@code pkg.Class} (a RequestHandler) or {@code pkg.Class::method}. */
+    JAVA(Language.JAVA, null, Pattern.compile("([A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*(::[A-Za-z_$][A-Za-z0-9_$]*)?"),
+            List.of(".java")) {
+        @Override
+        List<String> handlerFiles(String handler) {
+            String className = handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
+            String simple = className.substring(className.lastIndexOf('.') + 1);
+            return List.of(className.replace('.', '/') + ".class", simple + ".java");
+        }
+
+        /** Sources may sit in any folder; javac does not care, and neither does Lambda. */
+        @Override
+        boolean holdsHandler(Set<String> files, String handler) {
+            List<String> expected = handlerFiles(handler);
+            return files.stream().anyMatch(f -> f.equals(expected.get(0)) || f.equals(expected.get(1)) || f.endsWith("/" + expected.get(1)));
+        }
+
+        /** Compiled code (class files, jars) runs as it is; sources and Maven projects are built. */
+        @Override
+        boolean needsBuild(Set<String> files) {
+            return files.contains("pom.xml") || files.stream().anyMatch(f -> f.endsWith(".java"));
+        }
+
+        /** A Maven project's classes are only known after the build. */
+        @Override
+        boolean handlerCheckable(Set<String> files) {
+            return !files.contains("pom.xml") && files.stream().noneMatch(f -> f.endsWith(".jar"));
+        }
+    };
+
+    private final Language language;
+    private final String defaultHandler;
+    private final Pattern handlerPattern;
+    private final List<String> sourceExtensions;
+
+    LanguageRules(Language language, String defaultHandler, Pattern handlerPattern, List<String> sourceExtensions) {
+        this.language = language;
+        this.defaultHandler = defaultHandler;
+        this.handlerPattern = handlerPattern;
+        this.sourceExtensions = sourceExtensions;
+    }
+
+    static LanguageRules of(Language language) {
+        return valueOf(language.name());
+    }
+
+    Language language() {
+        return language;
+    }
+
+    String handler(String given) {
+        String handler = given == null ? defaultHandler : given;
+        if (handler == null) {
+            throw ApiException.badRequest("handler is required for " + language.id() + " (for example example.Hello or example.Hello::handleRequest)");
+        }
+        if (!handlerPattern.matcher(handler).matches() || handler.contains("..") || !handler.contains(".") && !handler.contains("::")) {
+            throw ApiException.badRequest("handler '" + handler + "' is not a " + language.id() + " handler; for example "
+                    + (defaultHandler == null ? "example.Hello::handleRequest" : defaultHandler));
+        }
+        return handler;
+    }
+
+    boolean acceptsSourceFile(String filename) {
+        return sourceExtensions.stream().anyMatch(filename::endsWith);
+    }
+
+    String sourceExtensionsText() {
+        return String.join(", ", sourceExtensions);
+    }
+
+    /** Any one of these files in the code holds the handler. */
+    abstract List<String> handlerFiles(String handler);
+
+    boolean holdsHandler(Set<String> files, String handler) {
+        return handlerFiles(handler).stream().anyMatch(files::contains);
+    }
+
+    abstract boolean needsBuild(Set<String> files);
+
+    boolean handlerCheckable(Set<String> files) {
+        return true;
+    }
+}

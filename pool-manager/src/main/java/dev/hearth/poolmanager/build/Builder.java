@@ -1,0 +1,148 @@
+package dev.hearth.poolmanager.build;
+
+import dev.hearth.poolmanager.Language;
+import dev.hearth.poolmanager.code.ArchiveException;
+import dev.hearth.poolmanager.code.CodeCache;
+import dev.hearth.poolmanager.code.SafeZip;
+import dev.hearth.poolmanager.code.ZipLimits;
+import dev.hearth.poolmanager.code.Zips;
+import dev.hearth.poolmanager.docker.ContainerEngine;
+import dev.hearth.poolmanager.docker.JobSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Turns uploaded source into runnable code in a builder container: pip for a
+ * {@code requirements.txt}, npm for a {@code package.json}, javac or Maven for Java. The
+ * container gets the source, an output folder and caches kept across builds (Maven repository,
+ * npm and pip caches), and the host's CA bundle so downloads through TLS-inspecting proxies work.
+ */
+public final class Builder {
+
+    private static final String CA_MOUNT = "/etc/hearth-ca";
+    private static final int MAX_LOG_BYTES = 256 * 1024;
+
+    /**
+     * @param caBundle a folder like {@code /etc/ssl/certs} (with {@code ca-certificates.crt} and, for
+     *                 Maven, {@code java/cacerts}), or null to trust only the image's own CAs
+     */
+    public record Settings(String image, String nodeId, Path workDir, Path cacheDir, Path caBundle, Duration timeout,
+                           int memoryMb, long nanoCpus) {
+        public Settings {
+            Objects.requireNonNull(image, "image");
+            Objects.requireNonNull(workDir, "workDir");
+            Objects.requireNonNull(cacheDir, "cacheDir");
+            Objects.requireNonNull(timeout, "timeout");
+        }
+    }
+
+    /** A finished build: its output as a zip when it succeeded, and its log either way. */
+    public record Result(boolean succeeded, byte[] output, String log) {}
+
+    private final Settings settings;
+    private final ContainerEngine engine;
+
+    public Builder(Settings settings, ContainerEngine engine) {
+        this.settings = settings;
+        this.engine = engine;
+    }
+
+    public Result build(Language language, InputStream sourceZip) throws IOException, InterruptedException {
+        Path work = Files.createDirectories(settings.workDir().resolve(UUID.randomUUID().toString()));
+        try {
+            Path src = Files.createDirectories(work.resolve("src"));
+            Path out = Files.createDirectories(work.resolve("out"));
+            try {
+                SafeZip.extract(sourceZip, src, ZipLimits.DEFAULT);
+            } catch (ArchiveException e) {
+                return new Result(false, null, "[hearth-build] the source archive is unusable: " + e.getMessage() + "\n");
+            }
+            grantTree(work);
+            JobSpec.Result job = engine.runJob(new JobSpec(
+                    settings.image(),
+                    "hearth-build-" + settings.nodeId() + "-" + work.getFileName().toString().substring(0, 12),
+                    Map.of("dev.hearth.node", settings.nodeId(), "dev.hearth.role", "build"),
+                    List.of(language.id()),
+                    env(),
+                    binds(src, out),
+                    settings.memoryMb(),
+                    settings.nanoCpus(),
+                    1024,
+                    1024,
+                    settings.timeout(),
+                    MAX_LOG_BYTES));
+            if (job.timedOut()) {
+                return new Result(false, null, job.log() + "[hearth-build] stopped after " + settings.timeout().toSeconds() + " s\n");
+            }
+            if (job.exitCode() != 0) {
+                return new Result(false, null, job.log() + "[hearth-build] failed with exit status " + job.exitCode() + "\n");
+            }
+            try {
+                return new Result(true, Zips.zipTree(out, ZipLimits.DEFAULT), job.log());
+            } catch (ArchiveException e) {
+                return new Result(false, null, job.log() + "[hearth-build] the build output is too large: " + e.getMessage() + "\n");
+            }
+        } finally {
+            CodeCache.deleteTree(work);
+        }
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", "/tmp");
+        if (settings.caBundle() != null && Files.isRegularFile(settings.caBundle().resolve("ca-certificates.crt"))) {
+            String pem = CA_MOUNT + "/ca-certificates.crt";
+            env.put("SSL_CERT_FILE", pem);
+            env.put("NODE_EXTRA_CA_CERTS", pem);
+            env.put("npm_config_cafile", pem);
+            env.put("PIP_CERT", pem);
+            if (Files.isRegularFile(settings.caBundle().resolve("java/cacerts"))) {
+                env.put("MAVEN_OPTS", "-Djavax.net.ssl.trustStore=" + CA_MOUNT + "/java/cacerts");
+            }
+        }
+        return env;
+    }
+
+    private Map<String, String> binds(Path src, Path out) throws IOException {
+        Map<String, String> binds = new HashMap<>();
+        binds.put(src.toString(), "/work/src");
+        binds.put(out.toString(), "/work/out");
+        for (String cache : List.of("m2", "npm", "pip")) {
+            Path dir = Files.createDirectories(settings.cacheDir().resolve(cache));
+            grant(dir);
+            binds.put(dir.toString(), "/cache/" + cache);
+        }
+        if (settings.caBundle() != null && Files.isDirectory(settings.caBundle())) {
+            binds.put(settings.caBundle().toRealPath().toString(), CA_MOUNT + ":ro");
+        }
+        return binds;
+    }
+
+    /** The builder runs as uid 1000: it must own its source (Maven writes target/ there) and output. */
+    private static void grantTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                grant(p);
+            }
+        }
+    }
+
+    private static void grant(Path path) throws IOException {
+        try {
+            Files.setAttribute(path, "unix:uid", 1000);
+            Files.setAttribute(path, "unix:gid", 1000);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not root: the folders are this user's, and the container's user cannot write them.
+            throw new IOException("builds need to hand their folders to uid 1000; run Hearth as root", e);
+        }
+    }
+}
