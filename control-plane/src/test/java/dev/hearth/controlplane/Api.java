@@ -141,16 +141,12 @@ public final class Api {
 
     /** A Python function from one source file named main.py. */
     public static ObjectNode pythonSource(String name, String code) {
-        ObjectNode body = JSON.createObjectNode().put("name", name).put("runtime", "python").put("handler", "main.handler");
-        body.putObject("source").put("filename", "main.py").put("content", code);
-        return body;
+        return source(name, "python", "main.handler", "main.py", code);
     }
 
     /** A Python function from a zip holding the given files. */
     public static ObjectNode pythonArchive(String name, Map<String, String> files) {
-        ObjectNode body = JSON.createObjectNode().put("name", name).put("runtime", "python").put("handler", "main.handler");
-        body.put("archive", Base64.getEncoder().encodeToString(zip(files)));
-        return body;
+        return archive(name, "python", "main.handler", files);
     }
 
     public static byte[] zip(Map<String, String> files) {
