@@ -78,6 +78,13 @@ class CapturedStream(io.TextIOBase):
 
 
 LOGS = LogCapture()
+AGENT_PID = os.getpid()
+
+
+def leave_if_forked():
+    """A process the handler forked must never answer on the agent's connection."""
+    if os.getpid() != AGENT_PID:
+        os._exit(70)
 
 
 class Context:
@@ -150,7 +157,9 @@ class Agent:
         try:
             result = self.handler(event, context)
         except BaseException as exc:  # SystemExit too: a handler never takes the agent down
+            leave_if_forked()
             return 500, error_body(type(exc).__name__, exc)
+        leave_if_forked()
         try:
             return 200, json.dumps(result, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError, RecursionError) as exc:

@@ -22,6 +22,12 @@ public interface ContainerEngine extends AutoCloseable {
 
     boolean imageExists(String image);
 
+    /**
+     * Whether the kernel's out-of-memory killer ended the container's process; waits briefly for
+     * the container to exit, so call it only once a call has already failed.
+     */
+    boolean killedForMemory(String containerId);
+
     /** The image's content id ({@code sha256:…}), which changes whenever the image is rebuilt differently. */
     String imageId(String image);
 

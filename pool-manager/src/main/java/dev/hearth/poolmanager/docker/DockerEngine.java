@@ -60,6 +60,8 @@ public final class DockerEngine implements ContainerEngine {
                 .withNanoCPUs(spec.nanoCpus())
                 .withPidsLimit(spec.pidsLimit())
                 .withBinds(new Bind(spec.hostDir().toString(), new Volume(ContainerSpec.MOUNT_POINT)))
+                // A minimal init as PID 1 reaps whatever a function forks and forwards signals.
+                .withInit(true)
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "1m", "max-file", "1")));
         String id = docker.createContainerCmd(spec.image())
                 .withName(spec.name())
@@ -168,6 +170,22 @@ public final class DockerEngine implements ContainerEngine {
         try {
             docker.inspectImageCmd(image).exec();
             return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean killedForMemory(String containerId) {
+        try {
+            // The engine records an OOM kill when the container exits, a moment after its process died.
+            try {
+                docker.waitContainerCmd(containerId).start().awaitStatusCode(2, TimeUnit.SECONDS);
+            } catch (DockerClientException e) {
+                return false;
+            }
+            var state = docker.inspectContainerCmd(containerId).exec().getState();
+            return Boolean.TRUE.equals(state.getOOMKilled());
         } catch (NotFoundException e) {
             return false;
         }

@@ -221,7 +221,7 @@ public final class WarmPool implements PoolManager {
             outcome = new Outcome.FunctionError(agentError("Runtime.ResponseTooLarge",
                     "the handler's result is larger than the " + AgentClient.MAX_REPLY_BYTES / (1024 * 1024) + " MiB limit"));
         } catch (IOException e) {
-            outcome = new Outcome.Crashed("the container stopped answering (it exited, was killed, or ran out of memory)");
+            outcome = new Outcome.Crashed(crashReason(container, function));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             outcome = new Outcome.Crashed("interrupted");
@@ -233,6 +233,18 @@ public final class WarmPool implements PoolManager {
             discard(container);
         }
         return new Invocation(request.invocationId(), kind, outcome, initMicros, runMicros, logs);
+    }
+
+    /** Asked only once a call has failed, so the engine is never queried on the good path. */
+    private String crashReason(ContainerHandle container, FunctionSpec function) {
+        try {
+            if (engine.killedForMemory(container.id())) {
+                return "the function ran out of memory (memoryMb " + function.memoryMb() + ") and was killed";
+            }
+        } catch (RuntimeException e) {
+            log.debug("cannot inspect crashed container {}: {}", container.id(), e.getMessage());
+        }
+        return "the function's process exited or was killed mid-call";
     }
 
     private static Invocation finished(InvokeRequest request, StartKind kind, Outcome outcome, long started) {
