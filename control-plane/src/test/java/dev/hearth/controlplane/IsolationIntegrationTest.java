@@ -36,9 +36,15 @@ class IsolationIntegrationTest {
         hearth.close();
     }
 
+    static final String INTERFACES = "import os\ndef handler(e, c):\n    return sorted(os.listdir('/sys/class/net'))\n";
+
     private String create(String code, int memoryMb, int timeoutMs) {
+        return create(code, memoryMb, timeoutMs, "none");
+    }
+
+    private String create(String code, int memoryMb, int timeoutMs, String network) {
         String name = "f-" + UUID.randomUUID().toString().substring(0, 8);
-        var body = Api.pythonSource(name, code).put("memoryMb", memoryMb).put("timeoutMs", timeoutMs);
+        var body = Api.pythonSource(name, code).put("memoryMb", memoryMb).put("timeoutMs", timeoutMs).put("network", network);
         Api.Reply created = api.post("/v1/functions", token, body);
         assertEquals(201, created.status(), created::toString);
         return name;
@@ -98,6 +104,16 @@ class IsolationIntegrationTest {
         assertEquals(504, spun.status(), spun::toString);
         assertTrue(seconds < 5, "answered after " + seconds + " s");
         assertEquals(200, api.invoke(token, name, "{}").status());
+    }
+
+    @Test
+    void egress_isOptIn_perFunction() {
+        Api.Reply offline = api.invoke(token, create(INTERFACES, 128, 3000), "{}");
+        assertEquals("[\"lo\"]", offline.text());
+        Api.Reply online = api.invoke(token, create(INTERFACES, 128, 3000, "egress"), "{}");
+        assertEquals(200, online.status(), online::toString);
+        assertEquals("cold", online.header("X-Hearth-Start"), "pooled containers have no network; egress gets its own");
+        assertTrue(online.json().size() > 1 && online.text().contains("eth0"), online::toString);
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.Objects;
  *
  * @param id         the function's stable identifier (a re-created function gets a new one)
  * @param codeDigest SHA-256 of the code archive, the key under which code is fetched and cached
+ * @param egress     the function may reach the network; its containers are started for it, not pooled
  */
 public record FunctionSpec(
         String id,
@@ -18,7 +19,8 @@ public record FunctionSpec(
         String codeDigest,
         int memoryMb,
         int timeoutMs,
-        Map<String, String> env) {
+        Map<String, String> env,
+        boolean egress) {
 
     public FunctionSpec {
         Objects.requireNonNull(id, "id");

@@ -32,6 +32,7 @@ public record FunctionRecord(
         int timeoutMs,
         int concurrency,
         Map<String, String> env,
+        boolean egress,
         Status status,
         BuildInfo build,
         Instant createdAt) {
@@ -56,11 +57,11 @@ public record FunctionRecord(
     /** The same function once its build has ended. */
     FunctionRecord built(Status newStatus, String newCodeSha256, long newCodeSize, BuildInfo newBuild) {
         return new FunctionRecord(id, owner, name, language, handler, version, sourceSha256, newCodeSha256, newCodeSize,
-                memoryMb, timeoutMs, concurrency, env, newStatus, newBuild, createdAt);
+                memoryMb, timeoutMs, concurrency, env, egress, newStatus, newBuild, createdAt);
     }
 
     public FunctionSpec spec() {
-        return new FunctionSpec(id, name, version, language, handler, codeSha256, memoryMb, timeoutMs, env);
+        return new FunctionSpec(id, name, version, language, handler, codeSha256, memoryMb, timeoutMs, env, egress);
     }
 
     /** What the owner sees over the API. */
@@ -77,6 +78,7 @@ public record FunctionRecord(
             view.put("concurrency", concurrency);
         }
         view.put("env", env);
+        view.put("network", egress ? "egress" : "none");
         view.put("sourceSha256", sourceSha256);
         if (status == Status.READY) {
             view.put("codeSha256", codeSha256);
@@ -100,6 +102,7 @@ public record FunctionRecord(
                 .append("timeoutMs", timeoutMs)
                 .append("concurrency", concurrency)
                 .append("env", new Document(new LinkedHashMap<>(env)))
+                .append("egress", egress)
                 .append("status", status.id())
                 .append("build", build == null ? null : build.toDocument())
                 .append("createdAt", Date.from(createdAt));
@@ -125,6 +128,7 @@ public record FunctionRecord(
                 d.get("timeoutMs", Number.class).intValue(),
                 d.get("concurrency", Number.class).intValue(),
                 env,
+                Boolean.TRUE.equals(d.getBoolean("egress")),
                 Status.valueOf(d.getString("status").toUpperCase(java.util.Locale.ROOT)),
                 BuildInfo.fromDocument(d.get("build", Document.class)),
                 d.getDate("createdAt").toInstant());

@@ -42,7 +42,7 @@ final class FunctionValidator {
      * @param needsBuild the code must go through a builder (dependencies to install, sources to compile)
      */
     record ValidFunction(String name, Language language, String handler, byte[] zip, boolean needsBuild, int memoryMb,
-                         int timeoutMs, int concurrency, Map<String, String> env) {}
+                         int timeoutMs, int concurrency, Map<String, String> env, boolean egress) {}
 
     static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -63,7 +63,7 @@ final class FunctionValidator {
         int timeout = within("timeoutMs", request.timeoutMs(), limits.defaultTimeoutMs(), 100, limits.maxTimeoutMs());
         int concurrency = within("concurrency", request.concurrency(), 0, 1, 1000);
         return new ValidFunction(request.name(), rules.language(), handler, zip, rules.needsBuild(files), memory, timeout,
-                concurrency, env(request.env()));
+                concurrency, env(request.env()), egress(request.network()));
     }
 
     private static Language language(String runtime) {
@@ -135,6 +135,16 @@ final class FunctionValidator {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static boolean egress(String network) {
+        if (network == null || network.equals("none")) {
+            return false;
+        }
+        if (network.equals("egress")) {
+            return true;
+        }
+        throw ApiException.badRequest("network must be 'none' (the default) or 'egress', got '" + network + "'");
     }
 
     private static int within(String field, Integer value, int fallback, int min, int max) {

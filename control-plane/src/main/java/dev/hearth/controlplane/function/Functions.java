@@ -67,7 +67,7 @@ public final class Functions implements AutoCloseable {
         var function = new FunctionRecord(
                 UUID.randomUUID().toString(), owner, valid.name(), valid.language(), valid.handler(), 1,
                 digest, build ? null : digest, build ? 0 : valid.zip().length,
-                valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(),
+                valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(), valid.egress(),
                 build ? FunctionRecord.Status.BUILDING : FunctionRecord.Status.READY,
                 build ? BuildInfo.started(clock.instant()) : null,
                 clock.instant());

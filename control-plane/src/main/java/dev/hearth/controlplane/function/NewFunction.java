@@ -17,7 +17,8 @@ public record NewFunction(
         Integer memoryMb,
         Integer timeoutMs,
         Integer concurrency,
-        Map<String, String> env) {
+        Map<String, String> env,
+        String network) {
 
     /** One source file, given inline. */
     public record Source(String filename, String content) {}

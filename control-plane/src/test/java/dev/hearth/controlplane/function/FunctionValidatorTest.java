@@ -18,11 +18,11 @@ class FunctionValidatorTest {
 
     static NewFunction source(String name, String handler, String filename) {
         return new NewFunction(name, "python", handler, new NewFunction.Source(filename, "def handler(e, c): pass\n"),
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 
     static NewFunction archive(String handler, String base64) {
-        return new NewFunction("f", "python", handler, null, base64, null, null, null, null, null, null);
+        return new NewFunction("f", "python", handler, null, base64, null, null, null, null, null, null, null);
     }
 
     static ApiException refused(Runnable r) {
@@ -65,9 +65,9 @@ class FunctionValidatorTest {
     @Test
     void ranges_areChecked() {
         NewFunction base = source("f", "main.handler", "main.py");
-        var tooMuchMemory = new NewFunction("f", "python", null, base.source(), null, null, null, 8192, null, null, null);
-        var tooLong = new NewFunction("f", "python", null, base.source(), null, null, null, null, 900_001, null, null);
-        var noConcurrency = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, 0, null);
+        var tooMuchMemory = new NewFunction("f", "python", null, base.source(), null, null, null, 8192, null, null, null, null);
+        var tooLong = new NewFunction("f", "python", null, base.source(), null, null, null, null, 900_001, null, null, null);
+        var noConcurrency = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, 0, null, null);
         assertTrue(refused(() -> validator.validate(tooMuchMemory)).getMessage().contains("memoryMb"));
         assertTrue(refused(() -> validator.validate(tooLong)).getMessage().contains("timeoutMs"));
         assertTrue(refused(() -> validator.validate(noConcurrency)).getMessage().contains("concurrency"));
@@ -76,12 +76,22 @@ class FunctionValidatorTest {
     @Test
     void env_keysAndSizeAreChecked() {
         NewFunction base = source("f", "main.handler", "main.py");
-        var ok = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("API_URL", "x"));
+        var ok = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("API_URL", "x"), null);
         assertEquals(Map.of("API_URL", "x"), validator.validate(ok).env());
-        var badKey = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("A-B", "x"));
-        var tooBig = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("BIG", "x".repeat(5000)));
+        var badKey = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("A-B", "x"), null);
+        var tooBig = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("BIG", "x".repeat(5000)), null);
         assertEquals(400, refused(() -> validator.validate(badKey)).status());
         assertEquals(400, refused(() -> validator.validate(tooBig)).status());
+    }
+
+    @Test
+    void network_isNoneUnlessEgressIsAsked() {
+        NewFunction base = source("f", "main.handler", "main.py");
+        var egress = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, null, "egress");
+        var bogus = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, null, "host");
+        assertEquals(false, validator.validate(base).egress());
+        assertEquals(true, validator.validate(egress).egress());
+        assertEquals(400, refused(() -> validator.validate(bogus)).status());
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.Objects;
  * a small tmpfs on {@code /tmp}, memory/CPU/pids limits and no network.
  *
  * @param hostDir folder bind-mounted at {@link #MOUNT_POINT}; the agent's socket and the code live there
+ * @param egress  attach the engine's default bridge network instead of none
  */
 public record ContainerSpec(
         String image,
@@ -18,7 +19,8 @@ public record ContainerSpec(
         int memoryMb,
         long nanoCpus,
         long pidsLimit,
-        int tmpfsMb) {
+        int tmpfsMb,
+        boolean egress) {
 
     /** Where every runtime image expects its host folder. */
     public static final String MOUNT_POINT = "/run/hearth";

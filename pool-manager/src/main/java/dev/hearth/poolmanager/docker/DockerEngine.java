@@ -50,7 +50,7 @@ public final class DockerEngine implements ContainerEngine {
     public String start(ContainerSpec spec) {
         long memory = spec.memoryMb() * MIB;
         HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode("none")
+                .withNetworkMode(spec.egress() ? "bridge" : "none")
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withReadonlyRootfs(true)
@@ -67,7 +67,7 @@ public final class DockerEngine implements ContainerEngine {
                 .withName(spec.name())
                 .withLabels(spec.labels())
                 .withUser(ContainerSpec.USER)
-                .withNetworkDisabled(true)
+                .withNetworkDisabled(!spec.egress())
                 .withHostConfig(host)
                 .exec()
                 .getId();

@@ -54,7 +54,7 @@ final class ContainerFactory {
     }
 
     /** Creates and starts a generic container and waits until its agent answers. */
-    ContainerHandle start(Language language, int memoryMb) throws IOException, TimeoutException, InterruptedException {
+    ContainerHandle start(Language language, int memoryMb, boolean egress) throws IOException, TimeoutException, InterruptedException {
         String slotId = HexFormat.of().formatHex(bytes(6));
         Path hostDir = Files.createDirectories(slotsDir.resolve(slotId));
         grantToContainerUser(hostDir);
@@ -66,7 +66,8 @@ final class ContainerFactory {
                 memoryMb,
                 config.nanoCpus(),
                 config.pidsLimit(),
-                config.tmpfsMb());
+                config.tmpfsMb(),
+                egress);
         String id;
         try {
             id = engine.start(spec);

@@ -144,7 +144,9 @@ public final class WarmPool implements PoolManager {
             return run(set, warm.container(), request, StartKind.WARM, 0);
         }
         long started = System.nanoTime();
-        boolean poolFits = function.language().resizable() || function.memoryMb() == config.poolMemoryMb();
+        // Pooled containers have no network and a heap sized for the pool's memory where the runtime cannot resize.
+        boolean poolFits = !function.egress()
+                && (function.language().resizable() || function.memoryMb() == config.poolMemoryMb());
         ContainerHandle pooled = poolFits ? takePrewarmed(function.language()) : null;
         try {
             return specializeAndRun(set, pooled, request, started);
@@ -162,7 +164,7 @@ public final class WarmPool implements PoolManager {
             throws InterruptedException {
         FunctionSpec function = request.function();
         boolean fromPool = pooled != null;
-        ContainerHandle container = fromPool ? pooled : startCold(function.language(), function.memoryMb());
+        ContainerHandle container = fromPool ? pooled : startCold(function);
         for (int attempt = 1; ; attempt++) {
             StartKind kind = fromPool && attempt == 1 ? StartKind.POOL : StartKind.COLD;
             try {
@@ -188,7 +190,7 @@ public final class WarmPool implements PoolManager {
                 }
                 log.warn("pre-started {} container {} failed before init ({}); starting a fresh one",
                         function.language().id(), container.id(), e.getMessage());
-                container = startCold(function.language(), function.memoryMb());
+                container = startCold(function);
             }
         }
     }
@@ -267,7 +269,8 @@ public final class WarmPool implements PoolManager {
         return prewarmed == null ? null : prewarmed.container();
     }
 
-    private ContainerHandle startCold(Language language, int memoryMb) throws InterruptedException {
+    private ContainerHandle startCold(FunctionSpec function) throws InterruptedException {
+        Language language = function.language();
         if (!pools.containsKey(language)) {
             throw PoolException.unavailable("no " + language.id() + " runtime is configured on this node");
         }
@@ -275,7 +278,7 @@ public final class WarmPool implements PoolManager {
             throw PoolException.atCapacity("this node runs its maximum of " + config.maxContainers() + " containers");
         }
         try {
-            ContainerHandle container = factory.start(language, memoryMb);
+            ContainerHandle container = factory.start(language, function.memoryMb(), function.egress());
             live.put(container.id(), container);
             return container;
         } catch (IOException | TimeoutException | RuntimeException e) {
@@ -332,7 +335,7 @@ public final class WarmPool implements PoolManager {
 
     private void startPrewarmed(LanguagePool pool) {
         try {
-            ContainerHandle container = factory.start(pool.language, config.poolMemoryMb());
+            ContainerHandle container = factory.start(pool.language, config.poolMemoryMb(), false);
             live.put(container.id(), container);
             if (closed) {
                 discard(container);
