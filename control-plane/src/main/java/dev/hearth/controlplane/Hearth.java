@@ -71,7 +71,8 @@ public final class Hearth implements AutoCloseable {
             var userRoutes = new UserRoutes(users);
             var functionRoutes = new FunctionRoutes(functions, auth, config.limits().maxCodeBytes());
             invocations = new InvocationLog(store.database(), config.invocationRetention(), clock);
-            var invokeRoutes = new InvokeRoutes(functions, auth, pool, invocations, config.limits().maxEventBytes(), clock);
+            var invokeRoutes = new InvokeRoutes(functions, auth, pool, invocations, config.limits().maxEventBytes(),
+                    config.limits().userConcurrency(), clock);
             var invocationRoutes = new InvocationRoutes(invocations, functions, auth);
             HttpServer server = HttpServer.start(config.bind(), config.port(), config.workerThreads(), List.of(
                     health::register, userRoutes::register, functionRoutes::register, invokeRoutes::register,

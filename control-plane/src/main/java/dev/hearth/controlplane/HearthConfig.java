@@ -42,11 +42,13 @@ public record HearthConfig(
      *
      * @param maxCodeBytes   largest code archive (after base64 decoding)
      * @param maxEventBytes  largest invocation event, as Lambda's 6 MB synchronous payload
+     * @param userConcurrency most invocations one user runs at once, all functions together
      */
     public record Limits(long maxCodeBytes, int maxEventBytes, int defaultMemoryMb, int maxMemoryMb,
-                         int defaultTimeoutMs, int maxTimeoutMs) {
+                         int defaultTimeoutMs, int maxTimeoutMs, int userConcurrency) {
         public Limits {
-            if (maxCodeBytes < 1 || maxEventBytes < 1 || defaultMemoryMb > maxMemoryMb || defaultTimeoutMs > maxTimeoutMs) {
+            if (maxCodeBytes < 1 || maxEventBytes < 1 || defaultMemoryMb > maxMemoryMb || defaultTimeoutMs > maxTimeoutMs
+                    || userConcurrency < 1) {
                 throw new IllegalArgumentException("inconsistent limits");
             }
         }
@@ -90,7 +92,8 @@ public record HearthConfig(
                 vars.integer("HEARTH_MAX_CODE_MB", 50) * 1024L * 1024L,
                 6 * 1024 * 1024,
                 128, 4096,
-                3_000, 900_000);
+                3_000, 900_000,
+                vars.integer("HEARTH_USER_CONCURRENCY", 100));
         String mongo = vars.text("HEARTH_MONGO_URI", "");
         return new HearthConfig(
                 vars.text("HEARTH_BIND", "127.0.0.1"),

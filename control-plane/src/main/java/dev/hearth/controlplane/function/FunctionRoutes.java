@@ -28,6 +28,7 @@ public final class FunctionRoutes {
         routes.get("/v1/functions/{name}", HttpServer.route(this::get));
         routes.delete("/v1/functions/{name}", HttpServer.route(this::delete));
         routes.get("/v1/functions/{name}/build", HttpServer.route(this::build));
+        routes.add("PATCH", "/v1/functions/{name}", HttpServer.route(this::patch));
     }
 
     private void create(HttpServerExchange exchange) throws Exception {
@@ -46,6 +47,12 @@ public final class FunctionRoutes {
     private void get(HttpServerExchange exchange) {
         String owner = auth.require(exchange);
         Exchanges.sendJson(exchange, 200, functions.get(owner, Exchanges.pathParam(exchange, "name")).view());
+    }
+
+    private void patch(HttpServerExchange exchange) throws Exception {
+        String owner = auth.require(exchange);
+        FunctionPatch patch = Json.read(Exchanges.body(exchange, 4096), FunctionPatch.class);
+        Exchanges.sendJson(exchange, 200, functions.patch(owner, Exchanges.pathParam(exchange, "name"), patch).view());
     }
 
     private void build(HttpServerExchange exchange) {

@@ -49,6 +49,11 @@ final class FunctionStore {
                 .into(new ArrayList<>());
     }
 
+    /** Sets the given fields of a function; false when it does not exist. */
+    boolean update(String owner, String name, org.bson.conversions.Bson changes) {
+        return functions.updateOne(and(eq("owner", owner), eq("name", name)), changes).getMatchedCount() == 1;
+    }
+
     /** Records the end of a build; false when the function was deleted meanwhile. */
     boolean finishBuild(FunctionRecord built) {
         return functions.replaceOne(eq("_id", built.id()), built.toDocument()).getMatchedCount() == 1;

@@ -28,6 +28,7 @@ public final class Functions implements AutoCloseable {
     private final FunctionValidator validator;
     private final PoolManager pool;
     private final FunctionBuilds builds;
+    private final int maxTimeoutMs;
     private final Clock clock;
     private final Cache<RouteKey, FunctionRecord> routes = Caffeine.newBuilder()
             .maximumSize(100_000)
@@ -44,6 +45,7 @@ public final class Functions implements AutoCloseable {
         this.store = new FunctionStore(database);
         this.code = code;
         this.validator = new FunctionValidator(limits);
+        this.maxTimeoutMs = limits.maxTimeoutMs();
         this.pool = pool;
         this.clock = clock;
         this.builds = new FunctionBuilds(database, store, code, builder, builderImageId, clock, this::buildFinished);
@@ -93,6 +95,23 @@ public final class Functions implements AutoCloseable {
         FunctionRecord found = store.find(owner, name).orElseThrow(() -> notFound(name));
         routes.put(key, found);
         return found;
+    }
+
+    FunctionRecord patch(String owner, String name, FunctionPatch patch) {
+        FunctionValidator.checkName(name);
+        patch.validate(maxTimeoutMs);
+        List<org.bson.conversions.Bson> changes = new java.util.ArrayList<>();
+        if (patch.concurrency() != null) {
+            changes.add(com.mongodb.client.model.Updates.set("concurrency", patch.concurrency()));
+        }
+        if (patch.timeoutMs() != null) {
+            changes.add(com.mongodb.client.model.Updates.set("timeoutMs", patch.timeoutMs()));
+        }
+        if (!store.update(owner, name, com.mongodb.client.model.Updates.combine(changes))) {
+            throw notFound(name);
+        }
+        routes.invalidate(new RouteKey(owner, name));
+        return get(owner, name);
     }
 
     /** The build of the caller's function, read from the store (never the route cache). */

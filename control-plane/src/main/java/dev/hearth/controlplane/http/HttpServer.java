@@ -53,6 +53,9 @@ public final class HttpServer implements AutoCloseable {
             try {
                 route.handle(exchange);
             } catch (ApiException e) {
+                if (e.status() == 429) {
+                    exchange.getResponseHeaders().put(io.undertow.util.Headers.RETRY_AFTER, "1");
+                }
                 Exchanges.sendError(exchange, e);
             } catch (Exception e) {
                 log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);

@@ -9,13 +9,13 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Caps a function's parallel activations at its {@code concurrency} setting. A call over the
- * cap waits up to {@link #QUEUE_WAIT} for a slot, then is refused (429) rather than piling up.
+ * Caps parallel activations: a function's at its {@code concurrency} setting, and a user's, all
+ * functions together, at the node's per-user limit. A call over a cap waits up to
+ * {@link #QUEUE_WAIT} for a slot, then is refused (429) rather than piling up.
  */
 final class ConcurrencyLimiter {
 
     static final Duration QUEUE_WAIT = Duration.ofSeconds(1);
-    private static final Permit UNLIMITED = () -> {};
 
     /** Held for the length of one call. */
     interface Permit extends AutoCloseable {
@@ -28,16 +28,40 @@ final class ConcurrencyLimiter {
     private final Cache<Key, Semaphore> permits = Caffeine.newBuilder()
             .expireAfterAccess(Duration.ofHours(1))
             .build();
+    private final Cache<String, Semaphore> users = Caffeine.newBuilder()
+            .expireAfterAccess(Duration.ofHours(1))
+            .build();
+    private final int perUser;
+
+    ConcurrencyLimiter(int perUser) {
+        this.perUser = perUser;
+    }
 
     Permit acquire(FunctionRecord function) throws InterruptedException {
-        if (function.concurrency() <= 0) {
-            return UNLIMITED;
+        Semaphore user = users.get(function.owner(), k -> new Semaphore(perUser, true));
+        if (!user.tryAcquire(QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw ApiException.throttled("you are running your maximum of " + perUser + " concurrent invocations; retry later");
         }
+        if (function.concurrency() <= 0) {
+            return user::release;
+        }
+        // A changed limit gets a fresh semaphore; calls holding the old one finish under the old limit.
         Semaphore semaphore = permits.get(new Key(function.id(), function.concurrency()), k -> new Semaphore(k.limit(), true));
-        if (!semaphore.tryAcquire(QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        boolean acquired = false;
+        try {
+            acquired = semaphore.tryAcquire(QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            if (!acquired) {
+                user.release();
+            }
+        }
+        if (!acquired) {
             throw ApiException.throttled("function '" + function.name() + "' is running its maximum of "
                     + function.concurrency() + " concurrent invocations; retry later");
         }
-        return semaphore::release;
+        return () -> {
+            semaphore.release();
+            user.release();
+        };
     }
 }

@@ -45,10 +45,11 @@ public final class InvokeRoutes {
     private final InvocationLog invocations;
     private final int maxEventBytes;
     private final Clock clock;
-    private final ConcurrencyLimiter limiter = new ConcurrencyLimiter();
+    private final ConcurrencyLimiter limiter;
 
     public InvokeRoutes(Functions functions, Authenticator auth, PoolManager pool, InvocationLog invocations,
-                        int maxEventBytes, Clock clock) {
+                        int maxEventBytes, int userConcurrency, Clock clock) {
+        this.limiter = new ConcurrencyLimiter(userConcurrency);
         this.functions = functions;
         this.auth = auth;
         this.pool = pool;

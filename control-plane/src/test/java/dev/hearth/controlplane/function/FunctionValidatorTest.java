@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class FunctionValidatorTest {
 
     final FunctionValidator validator = new FunctionValidator(
-            new HearthConfig.Limits(1024 * 1024, 6 * 1024 * 1024, 128, 4096, 3000, 900_000));
+            new HearthConfig.Limits(1024 * 1024, 6 * 1024 * 1024, 128, 4096, 3000, 900_000, 100));
 
     static NewFunction source(String name, String handler, String filename) {
         return new NewFunction(name, "python", handler, new NewFunction.Source(filename, "def handler(e, c): pass\n"),
