@@ -82,6 +82,7 @@ public record HearthConfig(
                 runtimes,
                 Duration.ofSeconds(vars.integer("HEARTH_IDLE_TIMEOUT_SECONDS", 300)),
                 vars.integer("HEARTH_MAX_CONTAINERS", 64),
+                vars.integer("HEARTH_MAX_CONTAINER_MEMORY_MB", defaultMemoryBudgetMb()),
                 vars.integer("HEARTH_POOL_MEMORY_MB", 128),
                 Math.round(Double.parseDouble(vars.text("HEARTH_CONTAINER_CPUS", "1")) * 1e9),
                 vars.integer("HEARTH_CONTAINER_PIDS", 64),
@@ -109,6 +110,12 @@ public record HearthConfig(
                         Duration.ofSeconds(vars.integer("HEARTH_BUILD_TIMEOUT_SECONDS", 600)),
                         vars.integer("HEARTH_BUILD_MEMORY_MB", 2048)),
                 pool);
+    }
+
+    /** Four fifths of the machine's memory; the rest is for the engine, this process and the system. */
+    private static int defaultMemoryBudgetMb() {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return (int) Math.min(Integer.MAX_VALUE, os.getTotalMemorySize() / (1024 * 1024) * 4 / 5);
     }
 
     private static Path caBundle(String folder) {

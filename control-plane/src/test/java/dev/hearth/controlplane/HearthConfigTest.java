@@ -26,6 +26,7 @@ class HearthConfigTest {
         assertEquals(Duration.ofMinutes(5), config.pool().idleTimeout());
         assertEquals(1_000_000_000L, config.pool().nanoCpus());
         assertEquals(config.dataDir().resolve("run"), config.pool().runDir());
+        assertTrue(config.pool().maxMemoryMb() > config.pool().poolMemoryMb(), "a memory budget from the machine's size");
     }
 
     @Test

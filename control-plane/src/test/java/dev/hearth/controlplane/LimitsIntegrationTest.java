@@ -128,6 +128,33 @@ class LimitsIntegrationTest {
     }
 
     @Test
+    void memoryBudget_isNeverOverCommitted() throws Exception {
+        var env = TestHearth.settings(data.resolve("budget"));
+        env.put("HEARTH_POOL_PYTHON", "1");
+        env.put("HEARTH_MAX_CONTAINER_MEMORY_MB", "384");
+        String node = env.get("HEARTH_NODE_ID");
+        try (Hearth small = TestHearth.startWarm(env)) {
+            var local = new Api(small.port());
+            String me = local.userWithToken("budget");
+            for (String name : new String[] {"big1", "big2"}) {
+                var body = Api.pythonSource(name, SLEEPER).put("memoryMb", 256).put("timeoutMs", 5000);
+                assertEquals(201, local.post("/v1/functions", me, body).status());
+            }
+            Future<Api.Reply> busy = clients.submit(() -> local.invoke(me, "big1", "{\"sleep\":2}"));
+            Thread.sleep(700);
+            Api.Reply refused = local.invoke(me, "big2", "{}");
+            assertEquals(429, refused.status(), "256 + 256 MiB do not fit in 384: " + refused);
+            long committed = Docker.containersOf(node).stream()
+                    .mapToLong(c -> Docker.CLIENT.inspectContainerCmd(c.getId()).exec().getHostConfig().getMemory())
+                    .sum();
+            assertTrue(committed <= 384L * 1024 * 1024, "containers' limits add up to " + committed);
+            assertEquals(200, busy.get().status());
+            Api.Reply after = local.invoke(me, "big2", "{}");
+            assertEquals(200, after.status(), "the idle 256 MiB container makes room: " + after);
+        }
+    }
+
+    @Test
     void userConcurrency_capsAllOfAUsersFunctionsTogether() throws Exception {
         List<Future<Api.Reply>> futures = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param runtimes        image and pool size per language
  * @param idleTimeout     a specialized container idle this long is removed
  * @param maxContainers   upper bound on containers this node runs at once, all states together
+ * @param maxMemoryMb     upper bound on the memory limits of this node's containers, added up
  * @param poolMemoryMb    memory limit of pre-started containers (a function asking for more is resized)
  * @param nanoCpus        CPU quota of each container, in billionths of a CPU
  * @param pidsLimit       processes and threads a container may run
@@ -27,6 +28,7 @@ public record PoolConfig(
         Map<Language, RuntimeConfig> runtimes,
         Duration idleTimeout,
         int maxContainers,
+        long maxMemoryMb,
         int poolMemoryMb,
         long nanoCpus,
         long pidsLimit,
@@ -48,7 +50,7 @@ public record PoolConfig(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(readyTimeout, "readyTimeout");
         Objects.requireNonNull(dockerHost, "dockerHost");
-        if (maxContainers < 1 || poolMemoryMb < 16 || nanoCpus < 1 || pidsLimit < 8 || tmpfsMb < 1) {
+        if (maxContainers < 1 || maxMemoryMb < poolMemoryMb || poolMemoryMb < 16 || nanoCpus < 1 || pidsLimit < 8 || tmpfsMb < 1) {
             throw new IllegalArgumentException("container limits out of range");
         }
     }

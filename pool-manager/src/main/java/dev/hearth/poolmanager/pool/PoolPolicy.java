@@ -42,11 +42,6 @@ final class PoolPolicy {
         return Math.max(0, Math.min(missing, room));
     }
 
-    /** Whether one more container fits on this node. */
-    boolean hasRoom(int liveContainers) {
-        return liveContainers < maxContainers;
-    }
-
     boolean expired(Warm warm, Instant now) {
         return !warm.lastUsed().plus(idleTimeout).isAfter(now);
     }

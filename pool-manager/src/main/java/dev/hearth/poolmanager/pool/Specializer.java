@@ -6,7 +6,6 @@ import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.agent.AgentReply;
 import dev.hearth.poolmanager.code.ArchiveException;
 import dev.hearth.poolmanager.code.CodeCache;
-import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.ContainerSpec;
 import java.io.IOException;
 import java.time.Duration;
@@ -17,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Hot-loads one function version into a generic container: its code appears in the container's
  * mounted folder (hard links from the node's code cache) and the agent's {@code /init} loads it.
- * No Docker call is made unless the function needs a different memory limit than the pool's.
+ * No Docker call is made here.
  */
 final class Specializer {
 
@@ -25,13 +24,11 @@ final class Specializer {
     static final Duration INIT_TIMEOUT = Duration.ofSeconds(10);
 
     private final CodeCache code;
-    private final ContainerEngine engine;
     private final AgentClient agent;
     private final ObjectMapper json;
 
-    Specializer(CodeCache code, ContainerEngine engine, AgentClient agent, ObjectMapper json) {
+    Specializer(CodeCache code, AgentClient agent, ObjectMapper json) {
         this.code = code;
-        this.engine = engine;
         this.agent = agent;
         this.json = json;
     }
@@ -51,20 +48,13 @@ final class Specializer {
         code.materialize(function.codeDigest());
     }
 
-    /** Returns the container as it now is (its memory limit may have changed). */
-    ContainerHandle specialize(ContainerHandle container, FunctionSpec function)
+    void specialize(ContainerHandle container, FunctionSpec function)
             throws IOException, ArchiveException, TimeoutException, InterruptedException, InitFailed {
         CodeCache.linkInto(code.materialize(function.codeDigest()), container.codeDir());
-        ContainerHandle ready = container;
-        if (container.memoryMb() != function.memoryMb() && function.language().resizable()) {
-            engine.resize(container.id(), function.memoryMb());
-            ready = container.withMemory(function.memoryMb());
-        }
-        AgentReply reply = agent.init(ready.socket(), initBody(function), INIT_TIMEOUT);
+        AgentReply reply = agent.init(container.socket(), initBody(function), INIT_TIMEOUT);
         if (!reply.ok()) {
             throw new InitFailed(reply);
         }
-        return ready;
     }
 
     private byte[] initBody(FunctionSpec function) throws IOException {

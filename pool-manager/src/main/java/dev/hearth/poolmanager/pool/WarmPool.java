@@ -73,8 +73,7 @@ public final class WarmPool implements PoolManager {
     private final Map<Language, LanguagePool> pools = new EnumMap<>(Language.class);
     private final Cache<VersionKey, Instances> instances;
     private final Map<String, ContainerHandle> live = new ConcurrentHashMap<>();
-    /** Containers running or starting; capacity is reserved here before any Docker call. */
-    private final AtomicInteger reserved = new AtomicInteger();
+    private final Capacity capacity;
     private final AtomicInteger busy = new AtomicInteger();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
@@ -86,7 +85,8 @@ public final class WarmPool implements PoolManager {
         this.agent = agent;
         this.clock = clock;
         this.factory = new ContainerFactory(config, engine, agent);
-        this.specializer = new Specializer(code, engine, agent, new ObjectMapper());
+        this.specializer = new Specializer(code, agent, new ObjectMapper());
+        this.capacity = new Capacity(config.maxContainers(), config.maxMemoryMb());
         this.policy = new PoolPolicy(config.idleTimeout(), config.maxContainers());
         config.runtimes().forEach((language, runtime) -> pools.put(language, new LanguagePool(language, runtime.poolSize())));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("pool-reaper"));
@@ -168,7 +168,8 @@ public final class WarmPool implements PoolManager {
         for (int attempt = 1; ; attempt++) {
             StartKind kind = fromPool && attempt == 1 ? StartKind.POOL : StartKind.COLD;
             try {
-                container = specializer.specialize(container, function);
+                container = fitMemory(container, function);
+                specializer.specialize(container, function);
                 return run(set, container, request, kind, micros(started));
             } catch (Specializer.InitFailed e) {
                 discard(container);
@@ -177,6 +178,9 @@ public final class WarmPool implements PoolManager {
                 discard(container);
                 return finished(request, kind, new Outcome.FunctionError(agentError("Runtime.InitTimeout",
                         "loading the function took longer than " + Specializer.INIT_TIMEOUT.toMillis() + " ms")), started);
+            } catch (PoolException e) {
+                discard(container);
+                throw e;
             } catch (ArchiveException e) {
                 discard(container);
                 throw new PoolException("the function's code archive is unusable: " + e.getMessage(), e);
@@ -274,15 +278,16 @@ public final class WarmPool implements PoolManager {
         if (!pools.containsKey(language)) {
             throw PoolException.unavailable("no " + language.id() + " runtime is configured on this node");
         }
-        if (!reserve() && !(makeRoom() && reserve())) {
-            throw PoolException.atCapacity("this node runs its maximum of " + config.maxContainers() + " containers");
+        if (!reserve(function.memoryMb()) && !(makeRoom() && reserve(function.memoryMb()))) {
+            throw PoolException.atCapacity("this node runs as many containers (" + config.maxContainers()
+                    + ") or as much container memory (" + config.maxMemoryMb() + " MiB) as it may");
         }
         try {
             ContainerHandle container = factory.start(language, function.memoryMb(), function.egress());
             live.put(container.id(), container);
             return container;
         } catch (IOException | TimeoutException | RuntimeException e) {
-            reserved.decrementAndGet();
+            capacity.release(function.memoryMb());
             throw new PoolException("cannot start a " + language.id() + " container: " + e.getMessage(), e);
         }
     }
@@ -301,16 +306,32 @@ public final class WarmPool implements PoolManager {
         }).orElse(false);
     }
 
-    private boolean reserve() {
-        while (true) {
-            int current = reserved.get();
-            if (!policy.hasRoom(current)) {
-                return false;
-            }
-            if (reserved.compareAndSet(current, current + 1)) {
-                return true;
-            }
+    private boolean reserve(int memoryMb) {
+        return capacity.tryReserve(memoryMb);
+    }
+
+    /**
+     * Gives a pre-started container the function's memory limit, within the node's budget. The
+     * pool's accounting moves first and moves back if the engine refuses.
+     */
+    private ContainerHandle fitMemory(ContainerHandle container, FunctionSpec function) {
+        int wanted = function.memoryMb();
+        if (container.memoryMb() == wanted || !function.language().resizable()) {
+            return container;
         }
+        if (!capacity.tryResize(container.memoryMb(), wanted) && !(makeRoom() && capacity.tryResize(container.memoryMb(), wanted))) {
+            throw PoolException.atCapacity("this node has no memory left for " + wanted + " MiB (budget "
+                    + config.maxMemoryMb() + " MiB)");
+        }
+        try {
+            engine.resize(container.id(), wanted);
+        } catch (RuntimeException e) {
+            capacity.tryResize(wanted, container.memoryMb());
+            throw e;
+        }
+        ContainerHandle resized = container.withMemory(wanted);
+        live.put(resized.id(), resized);
+        return resized;
     }
 
     private void refill(Language language) {
@@ -319,14 +340,14 @@ public final class WarmPool implements PoolManager {
             return;
         }
         synchronized (pool) {
-            int wanted = policy.toStart(pool.ready.size(), pool.starting.get(), pool.target, reserved.get());
-            for (int i = 0; i < wanted && reserve(); i++) {
+            int wanted = policy.toStart(pool.ready.size(), pool.starting.get(), pool.target, capacity.containers());
+            for (int i = 0; i < wanted && reserve(config.poolMemoryMb()); i++) {
                 pool.starting.incrementAndGet();
                 try {
                     workers.execute(() -> startPrewarmed(pool));
                 } catch (RejectedExecutionException e) {
                     pool.starting.decrementAndGet();
-                    reserved.decrementAndGet();
+                    capacity.release(config.poolMemoryMb());
                     return;
                 }
             }
@@ -345,7 +366,7 @@ public final class WarmPool implements PoolManager {
             pool.failures.set(0);
             pool.markIfFilled();
         } catch (Exception e) {
-            reserved.decrementAndGet();
+            capacity.release(config.poolMemoryMb());
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
                 return;
@@ -429,7 +450,7 @@ public final class WarmPool implements PoolManager {
         if (live.remove(container.id()) == null) {
             return;
         }
-        reserved.decrementAndGet();
+        capacity.release(container.memoryMb());
         try {
             workers.execute(() -> factory.remove(container));
         } catch (RejectedExecutionException e) {
@@ -440,7 +461,7 @@ public final class WarmPool implements PoolManager {
     /** Forgets a container and removes it before returning. */
     private void remove(ContainerHandle container) {
         if (live.remove(container.id()) != null) {
-            reserved.decrementAndGet();
+            capacity.release(container.memoryMb());
             factory.remove(container);
         }
     }

@@ -40,12 +40,6 @@ class PoolPolicyTest {
     }
 
     @Test
-    void hasRoom_belowTheLimitOnly() {
-        assertTrue(policy.hasRoom(9));
-        assertFalse(policy.hasRoom(10));
-    }
-
-    @Test
     void expired_exactlyAtTheIdleTimeout() {
         Warm w = warm("a", T0);
         assertFalse(policy.expired(w, T0.plus(Duration.ofMinutes(5)).minusMillis(1)));
