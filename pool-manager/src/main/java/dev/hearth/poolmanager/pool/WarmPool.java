@@ -23,7 +23,6 @@ import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.DockerEngine;
-import dev.hearth.poolmanager.pool.Slot.Prewarmed;
 import dev.hearth.poolmanager.pool.Slot.Warm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,10 +31,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -60,8 +57,6 @@ public final class WarmPool implements PoolManager {
     private static final Logger log = LoggerFactory.getLogger(WarmPool.class);
     /** Room beyond the function's timeout for the reply to travel back. */
     private static final Duration RUN_GRACE = Duration.ofMillis(250);
-    private static final Duration MAX_REFILL_BACKOFF = Duration.ofSeconds(30);
-    private static final Duration REFILL_DELAY = Duration.ofMillis(50);
 
     private final PoolConfig config;
     private final ContainerEngine engine;
@@ -70,10 +65,9 @@ public final class WarmPool implements PoolManager {
     private final Specializer specializer;
     private final PoolPolicy policy;
     private final Clock clock;
-    private final Map<Language, LanguagePool> pools = new EnumMap<>(Language.class);
+    private final Refiller refiller;
     private final Cache<VersionKey, Instances> instances;
-    private final Map<String, ContainerHandle> live = new ConcurrentHashMap<>();
-    private final Capacity capacity;
+    private final Fleet fleet;
     private final AtomicInteger busy = new AtomicInteger();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
@@ -86,11 +80,12 @@ public final class WarmPool implements PoolManager {
         this.clock = clock;
         this.factory = new ContainerFactory(config, engine, agent);
         this.specializer = new Specializer(code, agent, new ObjectMapper());
-        this.capacity = new Capacity(config.maxContainers(), config.maxMemoryMb());
+
         this.policy = new PoolPolicy(config.idleTimeout(), config.maxContainers());
-        config.runtimes().forEach((language, runtime) -> pools.put(language, new LanguagePool(language, runtime.poolSize())));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("pool-reaper"));
         this.workers = Executors.newFixedThreadPool(4, daemon("pool-worker"));
+        this.fleet = new Fleet(factory, engine, new Capacity(config.maxContainers(), config.maxMemoryMb()), workers);
+        this.refiller = new Refiller(config, policy, fleet, scheduler, workers, clock);
         this.instances = Caffeine.newBuilder()
                 // A version untouched this long has no warm container left; forget it.
                 .expireAfterAccess(config.idleTimeout().multipliedBy(2))
@@ -128,7 +123,7 @@ public final class WarmPool implements PoolManager {
 
     void begin() throws IOException {
         factory.removeLeftovers();
-        pools.keySet().forEach(this::refill);
+        refiller.refillAll();
         scheduler.schedule(this::sweep, policy.nextSweep(List.of(), clock.instant()).toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -147,7 +142,10 @@ public final class WarmPool implements PoolManager {
         // Pooled containers have no network and a heap sized for the pool's memory where the runtime cannot resize.
         boolean poolFits = !function.egress()
                 && (function.language().resizable() || function.memoryMb() == config.poolMemoryMb());
-        ContainerHandle pooled = poolFits ? takePrewarmed(function.language()) : null;
+        if (!refiller.serves(function.language())) {
+            throw PoolException.unavailable("no " + function.language().id() + " runtime is configured on this node");
+        }
+        ContainerHandle pooled = poolFits ? refiller.take(function.language()) : null;
         try {
             return specializeAndRun(set, pooled, request, started);
         } catch (InterruptedException e) {
@@ -262,34 +260,9 @@ public final class WarmPool implements PoolManager {
         return ("{\"errorType\":\"" + type + "\",\"errorMessage\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
-    private ContainerHandle takePrewarmed(Language language) {
-        LanguagePool pool = pools.get(language);
-        if (pool == null) {
-            throw PoolException.unavailable("no " + language.id() + " runtime is configured on this node");
-        }
-        Prewarmed prewarmed = pool.ready.pollFirst();
-        // Starting a container costs the engine a burst of CPU; let the call it was taken for go first.
-        scheduler.schedule(() -> refill(language), REFILL_DELAY.toMillis(), TimeUnit.MILLISECONDS);
-        return prewarmed == null ? null : prewarmed.container();
-    }
-
     private ContainerHandle startCold(FunctionSpec function) throws InterruptedException {
         Language language = function.language();
-        if (!pools.containsKey(language)) {
-            throw PoolException.unavailable("no " + language.id() + " runtime is configured on this node");
-        }
-        if (!reserve(function.memoryMb()) && !(makeRoom() && reserve(function.memoryMb()))) {
-            throw PoolException.atCapacity("this node runs as many containers (" + config.maxContainers()
-                    + ") or as much container memory (" + config.maxMemoryMb() + " MiB) as it may");
-        }
-        try {
-            ContainerHandle container = factory.start(language, function.memoryMb(), function.egress());
-            live.put(container.id(), container);
-            return container;
-        } catch (IOException | TimeoutException | RuntimeException e) {
-            capacity.release(function.memoryMb());
-            throw new PoolException("cannot start a " + language.id() + " container: " + e.getMessage(), e);
-        }
+        return fleet.startFor(language, function.memoryMb(), function.egress(), this::makeRoom);
     }
 
     /** Evicts the least recently used idle warm container, if any, to make room for a new one. */
@@ -306,84 +279,12 @@ public final class WarmPool implements PoolManager {
         }).orElse(false);
     }
 
-    private boolean reserve(int memoryMb) {
-        return capacity.tryReserve(memoryMb);
-    }
-
-    /**
-     * Gives a pre-started container the function's memory limit, within the node's budget. The
-     * pool's accounting moves first and moves back if the engine refuses.
-     */
+    /** Pre-started containers take the function's memory limit, where the runtime follows a resize. */
     private ContainerHandle fitMemory(ContainerHandle container, FunctionSpec function) {
-        int wanted = function.memoryMb();
-        if (container.memoryMb() == wanted || !function.language().resizable()) {
+        if (container.memoryMb() == function.memoryMb() || !function.language().resizable()) {
             return container;
         }
-        if (!capacity.tryResize(container.memoryMb(), wanted) && !(makeRoom() && capacity.tryResize(container.memoryMb(), wanted))) {
-            throw PoolException.atCapacity("this node has no memory left for " + wanted + " MiB (budget "
-                    + config.maxMemoryMb() + " MiB)");
-        }
-        try {
-            engine.resize(container.id(), wanted);
-        } catch (RuntimeException e) {
-            capacity.tryResize(wanted, container.memoryMb());
-            throw e;
-        }
-        ContainerHandle resized = container.withMemory(wanted);
-        live.put(resized.id(), resized);
-        return resized;
-    }
-
-    private void refill(Language language) {
-        LanguagePool pool = pools.get(language);
-        if (closed || pool == null) {
-            return;
-        }
-        synchronized (pool) {
-            int wanted = policy.toStart(pool.ready.size(), pool.starting.get(), pool.target, capacity.containers());
-            for (int i = 0; i < wanted && reserve(config.poolMemoryMb()); i++) {
-                pool.starting.incrementAndGet();
-                try {
-                    workers.execute(() -> startPrewarmed(pool));
-                } catch (RejectedExecutionException e) {
-                    pool.starting.decrementAndGet();
-                    capacity.release(config.poolMemoryMb());
-                    return;
-                }
-            }
-        }
-    }
-
-    private void startPrewarmed(LanguagePool pool) {
-        try {
-            ContainerHandle container = factory.start(pool.language, config.poolMemoryMb(), false);
-            live.put(container.id(), container);
-            if (closed) {
-                discard(container);
-                return;
-            }
-            pool.ready.offerLast(new Prewarmed(container, clock.instant()));
-            pool.failures.set(0);
-            pool.markIfFilled();
-        } catch (Exception e) {
-            capacity.release(config.poolMemoryMb());
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            int failures = pool.failures.incrementAndGet();
-            long backoff = Math.min(MAX_REFILL_BACKOFF.toMillis(), 250L << Math.min(failures, 10));
-            log.warn("cannot pre-start a {} container (failure {}; retrying in {} ms): {}",
-                    pool.language.id(), failures, backoff, e.getMessage());
-            if (!closed && pool.retryPending.compareAndSet(false, true)) {
-                scheduler.schedule(() -> {
-                    pool.retryPending.set(false);
-                    refill(pool.language);
-                }, backoff, TimeUnit.MILLISECONDS);
-            }
-        } finally {
-            pool.starting.decrementAndGet();
-        }
+        return fleet.resize(container, function.memoryMb(), this::makeRoom);
     }
 
     /** Evicts expired idle containers and tops the pools up; reschedules itself. */
@@ -402,9 +303,7 @@ public final class WarmPool implements PoolManager {
                     }
                 }
             }
-            if (pools.values().stream().allMatch(p -> p.failures.get() == 0)) {
-                pools.keySet().forEach(this::refill);
-            }
+            refiller.refillAll();
             delay = policy.nextSweep(remaining, now);
         } catch (RuntimeException e) {
             log.warn("pool sweep failed", e);
@@ -439,42 +338,24 @@ public final class WarmPool implements PoolManager {
             if (key.functionId().equals(functionId)) {
                 Instances set = instances.asMap().remove(key);
                 if (set != null) {
-                    set.retire().forEach(w -> remove(w.container()));
+                    set.retire().forEach(w -> fleet.remove(w.container()));
                 }
             }
         }
     }
 
-    /** Forgets a container now and removes it in the background. */
     private void discard(ContainerHandle container) {
-        if (live.remove(container.id()) == null) {
-            return;
-        }
-        capacity.release(container.memoryMb());
-        try {
-            workers.execute(() -> factory.remove(container));
-        } catch (RejectedExecutionException e) {
-            factory.remove(container);
-        }
-    }
-
-    /** Forgets a container and removes it before returning. */
-    private void remove(ContainerHandle container) {
-        if (live.remove(container.id()) != null) {
-            capacity.release(container.memoryMb());
-            factory.remove(container);
-        }
+        fleet.discard(container);
     }
 
     @Override
     public boolean warmedUp() {
-        return pools.values().stream().allMatch(LanguagePool::filledOnce);
+        return refiller.filledOnce();
     }
 
     @Override
     public PoolStats stats() {
-        Map<String, Integer> prewarmed = new java.util.TreeMap<>();
-        pools.forEach((language, pool) -> prewarmed.put(language.id(), pool.ready.size()));
+        Map<String, Integer> prewarmed = refiller.waiting();
         int warm = instances.asMap().values().stream().mapToInt(Instances::idleCount).sum();
         return new PoolStats(prewarmed, warm, busy.get());
     }
@@ -485,6 +366,7 @@ public final class WarmPool implements PoolManager {
             return;
         }
         closed = true;
+        refiller.stop();
         scheduler.shutdownNow();
         workers.shutdown();
         try {
@@ -494,17 +376,8 @@ public final class WarmPool implements PoolManager {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<ContainerHandle> remaining = List.copyOf(live.values());
-        live.clear();
-        ExecutorService removers = Executors.newFixedThreadPool(8, daemon("pool-shutdown"));
-        remaining.forEach(c -> removers.execute(() -> factory.remove(c)));
-        removers.shutdown();
-        try {
-            removers.awaitTermination(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        log.info("pool manager stopped; removed {} container(s)", remaining.size());
+        int removed = fleet.removeAll();
+        log.info("pool manager stopped; removed {} container(s)", removed);
         agent.close();
         engine.close();
     }
