@@ -8,11 +8,10 @@ import com.mongodb.client.gridfs.GridFSBuckets;
 import com.mongodb.client.gridfs.model.GridFSFile;
 import com.mongodb.client.gridfs.model.GridFSUploadOptions;
 import dev.hearth.poolmanager.CodeSource;
-import dev.hearth.poolmanager.code.CodeCache;
+import dev.hearth.poolmanager.code.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.InputStream;
-import java.util.HexFormat;
 
 /**
  * Code archives in GridFS, addressed by the SHA-256 of their bytes: the same archive is stored
@@ -30,7 +29,7 @@ public final class CodeStore implements CodeSource {
 
     /** Stores the archive unless already there; returns its digest. */
     public String put(byte[] zip) {
-        String digest = digest(zip);
+        String digest = Digests.sha256Hex(zip);
         if (find(digest) == null) {
             bucket.uploadFromStream(digest, new ByteArrayInputStream(zip), new GridFSUploadOptions().chunkSizeBytes(CHUNK_BYTES));
         }
@@ -48,9 +47,5 @@ public final class CodeStore implements CodeSource {
 
     private GridFSFile find(String digest) {
         return bucket.find(eq("filename", digest)).first();
-    }
-
-    static String digest(byte[] bytes) {
-        return HexFormat.of().formatHex(CodeCache.sha256().digest(bytes));
     }
 }

@@ -7,11 +7,10 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import dev.hearth.poolmanager.build.Builder;
+import dev.hearth.poolmanager.code.Digests;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -142,7 +141,7 @@ final class FunctionBuilds implements AutoCloseable {
 
     private String key(FunctionRecord function) {
         String material = function.language().id() + "\n" + function.sourceSha256() + "\n" + builderImage;
-        return HexFormat.of().formatHex(dev.hearth.poolmanager.code.CodeCache.sha256().digest(material.getBytes(StandardCharsets.UTF_8)));
+        return Digests.sha256Hex(material);
     }
 
     @Override

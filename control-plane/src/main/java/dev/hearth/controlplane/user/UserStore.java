@@ -8,13 +8,12 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.Optional;
+import dev.hearth.poolmanager.code.Digests;
 import org.bson.Document;
 import org.mindrot.jbcrypt.BCrypt;
 
@@ -81,7 +80,6 @@ public final class UserStore {
     }
 
     static String hash(String token) {
-        var sha256 = dev.hearth.poolmanager.code.CodeCache.sha256();
-        return HexFormat.of().formatHex(sha256.digest(token.getBytes(StandardCharsets.UTF_8)));
+        return Digests.sha256Hex(token);
     }
 }

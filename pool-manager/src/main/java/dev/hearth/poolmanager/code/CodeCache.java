@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,7 +64,7 @@ public final class CodeCache {
     private void unpack(String digest, Path dir) throws IOException, ArchiveException {
         Path staging = Files.createDirectories(root.resolve(".staging-" + UUID.randomUUID()));
         try {
-            MessageDigest sha256 = sha256();
+            MessageDigest sha256 = Digests.sha256();
             try (InputStream in = new DigestInputStream(source.open(digest), sha256)) {
                 // The zip reader closes what it reads; the rest (the central directory) still counts for the digest.
                 SafeZip.extract(new FilterInputStream(in) {
@@ -121,14 +120,6 @@ public final class CodeCache {
             });
         } catch (UncheckedIOException e) {
             throw e.getCause();
-        }
-    }
-
-    public static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 }

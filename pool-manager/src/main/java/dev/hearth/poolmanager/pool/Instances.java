@@ -1,6 +1,5 @@
 package dev.hearth.poolmanager.pool;
 
-import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.pool.Slot.Warm;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -11,17 +10,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  */
 final class Instances {
 
-    private final VersionKey key;
     private final ConcurrentLinkedDeque<Warm> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean retired;
 
-    Instances(VersionKey key) {
-        this.key = key;
-    }
-
-    VersionKey key() {
-        return key;
-    }
 
     /** The most recently used idle container, or null. */
     Warm take() {

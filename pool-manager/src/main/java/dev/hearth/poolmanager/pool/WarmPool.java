@@ -133,7 +133,7 @@ public final class WarmPool implements PoolManager {
             throw PoolException.unavailable("the pool manager is shutting down");
         }
         FunctionSpec function = request.function();
-        Instances set = instances.get(function.key(), Instances::new);
+        Instances set = instances.get(function.key(), key -> new Instances());
         Warm warm = set.take();
         if (warm != null) {
             return run(set, warm.container(), request, StartKind.WARM, 0);

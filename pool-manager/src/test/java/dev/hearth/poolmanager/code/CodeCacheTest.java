@@ -9,7 +9,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,7 @@ class CodeCacheTest {
     Path dir;
 
     static String digest(byte[] bytes) {
-        return HexFormat.of().formatHex(CodeCache.sha256().digest(bytes));
+        return Digests.sha256Hex(bytes);
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.pool.Slot.Warm;
 import java.time.Instant;
 import java.util.List;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class InstancesTest {
 
-    final Instances set = new Instances(new VersionKey("f", 1));
+    final Instances set = new Instances();
 
     @Test
     void take_returnsTheMostRecentlyUsedFirst() {
