@@ -79,6 +79,14 @@ public final class Api {
         return send("POST", path, token, bytes(json));
     }
 
+    public Reply put(String path, String token, Object json) {
+        return send("PUT", path, token, bytes(json));
+    }
+
+    public Reply patch(String path, String token, Object json) {
+        return send("PATCH", path, token, bytes(json));
+    }
+
     public Reply get(String path, String token) {
         return send("GET", path, token, null);
     }
@@ -123,6 +131,11 @@ public final class Api {
             Thread.sleep(200);
         }
         throw new IllegalStateException("build of " + name + " did not end within 8 minutes");
+    }
+
+    /** An image function. */
+    public static ObjectNode image(String name, String image, String contract) {
+        return JSON.createObjectNode().put("name", name).put("image", image).put("contract", contract);
     }
 
     /** A function of any runtime from one source file. */

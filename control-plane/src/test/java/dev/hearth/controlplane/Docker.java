@@ -27,6 +27,24 @@ final class Docker {
         return CLIENT.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("dev.hearth.node", nodeId)).exec();
     }
 
+    /**
+     * Builds a small image for a test from a Dockerfile's text (its base must be on this machine,
+     * as {@code hearth/base:trixie} is after {@code ./hearth}); returns the tag.
+     */
+    static String buildImage(String tag, String dockerfile) throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("hearth-image");
+        try {
+            java.nio.file.Files.writeString(dir.resolve("Dockerfile"), dockerfile);
+            CLIENT.buildImageCmd(dir.toFile()).withTags(java.util.Set.of(tag)).withPull(false)
+                    .start().awaitImageId(120, java.util.concurrent.TimeUnit.SECONDS);
+            return tag;
+        } finally {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
     /** Polls until the condition holds; false if it never did within the timeout. */
     static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -4,35 +4,36 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything the pool manager needs to specialize a container for one function version.
+ * Everything the pool manager needs to run one function version.
  *
- * @param id         the function's stable identifier (a re-created function gets a new one)
- * @param codeDigest SHA-256 of the code archive, the key under which code is fetched and cached
- * @param egress     the function may reach the network; its containers are started for it, not pooled
+ * @param id       the function's stable identifier (a re-created function gets a new one)
+ * @param workload source code for a language runtime, or an image
+ * @param egress   the function may reach the network; its containers are started for it, not pooled
+ * @param minWarm  specialized containers kept ready even when idle (provisioned concurrency); 0 for none
  */
 public record FunctionSpec(
         String id,
         String name,
         long version,
-        Language language,
-        String handler,
-        String codeDigest,
+        Workload workload,
         int memoryMb,
         int timeoutMs,
         Map<String, String> env,
-        boolean egress) {
+        boolean egress,
+        int minWarm) {
 
     public FunctionSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(language, "language");
-        Objects.requireNonNull(handler, "handler");
-        Objects.requireNonNull(codeDigest, "codeDigest");
+        Objects.requireNonNull(workload, "workload");
         if (version < 1) {
             throw new IllegalArgumentException("version must be >= 1: " + version);
         }
         if (memoryMb < 1 || timeoutMs < 1) {
             throw new IllegalArgumentException("memoryMb and timeoutMs must be positive");
+        }
+        if (minWarm < 0) {
+            throw new IllegalArgumentException("minWarm must not be negative: " + minWarm);
         }
         env = env == null ? Map.of() : Map.copyOf(env);
     }

@@ -16,13 +16,30 @@ public interface PoolManager extends AutoCloseable {
     Invocation invoke(InvokeRequest request);
 
     /**
-     * Fetches and unpacks a new function's code in the background, so its first call finds it
-     * on this node's disk. Optional: a call that comes first fetches the code itself.
+     * Gets a function version ready in the background: fetches and unpacks its code, so its
+     * first call finds it on this node's disk, and starts its {@code minWarm} containers (kept
+     * ready from then on). Call again when the function's settings change. Optional for
+     * functions without {@code minWarm}: a call that comes first fetches the code itself.
      */
     void prepare(FunctionSpec function);
 
     /** Removes every container of the function, in any version; later calls start afresh. */
     void retire(String functionId);
+
+    /**
+     * Drains the versions of a function older than {@code current}: idle containers are removed,
+     * calls in flight finish and their containers are removed after them.
+     */
+    void retireOlderThan(FunctionSpec.VersionKey current);
+
+    /**
+     * Makes sure an image function's image is on this node, pulling it when a registry can be
+     * reached.
+     *
+     * @throws UnknownImageException the image is not here and could not be pulled
+     * @throws PoolException         the container engine cannot be reached
+     */
+    void requireImage(String image);
 
     /** True once every language's pool has been filled for the first time. */
     boolean warmedUp();

@@ -2,6 +2,7 @@ package dev.hearth.controlplane.function;
 
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Language;
+import dev.hearth.poolmanager.Workload;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -12,11 +13,18 @@ import org.bson.Document;
 /**
  * A stored function: one document of the {@code functions} collection.
  *
- * @param id          stable identity; a function deleted and created again under the same name gets a new one
- * @param concurrency most parallel activations, or 0 for no limit beyond the node's
+ * @param id           stable identity; a function deleted and created again under the same name gets a new one
+ * @param language     the runtime of a source function; null for an image function
+ * @param handler      the handler of a source function; null for an image function
+ * @param image        the image of an image function; null for a source function
+ * @param contract     how an image function is run; null for a source function
+ * @param version      1 at creation, one more at every {@code PUT} that took effect
+ * @param concurrency  most parallel activations, or 0 for no limit beyond the node's
  * @param sourceSha256 digest of the code as uploaded
  * @param codeSha256   digest of the code that runs: the build's output, or the upload when nothing is built
+ * @param minWarm      containers kept specialized and ready even when idle
  * @param build        the build of the code, or null when it needed none
+ * @param pending      a newer version still building (or whose build failed) while this one serves; usually null
  */
 public record FunctionRecord(
         String id,
@@ -24,6 +32,8 @@ public record FunctionRecord(
         String name,
         Language language,
         String handler,
+        String image,
+        Workload.Contract contract,
         long version,
         String sourceSha256,
         String codeSha256,
@@ -33,9 +43,11 @@ public record FunctionRecord(
         int concurrency,
         Map<String, String> env,
         boolean egress,
+        int minWarm,
         Status status,
         BuildInfo build,
-        Instant createdAt) {
+        Instant createdAt,
+        FunctionRecord pending) {
 
     public enum Status {
         BUILDING, READY, FAILED;
@@ -49,27 +61,50 @@ public record FunctionRecord(
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(language, "language");
+        if ((language == null) == (image == null)) {
+            throw new IllegalArgumentException("a function has either a language or an image");
+        }
         Objects.requireNonNull(status, "status");
         env = env == null ? Map.of() : Map.copyOf(env);
     }
 
     /** The same function once its build has ended. */
     FunctionRecord built(Status newStatus, String newCodeSha256, long newCodeSize, BuildInfo newBuild) {
-        return new FunctionRecord(id, owner, name, language, handler, version, sourceSha256, newCodeSha256, newCodeSize,
-                memoryMb, timeoutMs, concurrency, env, egress, newStatus, newBuild, createdAt);
+        return new FunctionRecord(id, owner, name, language, handler, image, contract, version, sourceSha256, newCodeSha256,
+                newCodeSize, memoryMb, timeoutMs, concurrency, env, egress, minWarm, newStatus, newBuild, createdAt, null);
+    }
+
+    /** This version, with a newer one waiting on its build. */
+    FunctionRecord withPending(FunctionRecord next) {
+        return new FunctionRecord(id, owner, name, language, handler, image, contract, version, sourceSha256, codeSha256,
+                codeSize, memoryMb, timeoutMs, concurrency, env, egress, minWarm, status, build, createdAt, next);
+    }
+
+    boolean isImage() {
+        return image != null;
+    }
+
+    /** The version the newest definition has: the pending one's, else this one's. */
+    long latestVersion() {
+        return pending == null ? version : Math.max(version, pending.version);
     }
 
     public FunctionSpec spec() {
-        return new FunctionSpec(id, name, version, language, handler, codeSha256, memoryMb, timeoutMs, env, egress);
+        Workload workload = isImage() ? new Workload.Image(image, contract) : new Workload.Source(language, handler, codeSha256);
+        return new FunctionSpec(id, name, version, workload, memoryMb, timeoutMs, env, egress, minWarm);
     }
 
     /** What the owner sees over the API. */
     public Map<String, Object> view() {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", name);
-        view.put("runtime", language.id());
-        view.put("handler", handler);
+        if (isImage()) {
+            view.put("image", image);
+            view.put("contract", contract.id());
+        } else {
+            view.put("runtime", language.id());
+            view.put("handler", handler);
+        }
         view.put("status", status.id());
         view.put("version", version);
         view.put("memoryMb", memoryMb);
@@ -79,12 +114,20 @@ public record FunctionRecord(
         }
         view.put("env", env);
         view.put("network", egress ? "egress" : "none");
-        view.put("sourceSha256", sourceSha256);
-        if (status == Status.READY) {
-            view.put("codeSha256", codeSha256);
-            view.put("codeSize", codeSize);
+        if (minWarm > 0) {
+            view.put("minWarm", minWarm);
+        }
+        if (!isImage()) {
+            view.put("sourceSha256", sourceSha256);
+            if (status == Status.READY) {
+                view.put("codeSha256", codeSha256);
+                view.put("codeSize", codeSize);
+            }
         }
         view.put("createdAt", createdAt.toString());
+        if (pending != null) {
+            view.put("update", Map.of("version", pending.version, "status", pending.status.id()));
+        }
         return view;
     }
 
@@ -92,8 +135,10 @@ public record FunctionRecord(
         return new Document("_id", id)
                 .append("owner", owner)
                 .append("name", name)
-                .append("runtime", language.id())
+                .append("runtime", language == null ? null : language.id())
                 .append("handler", handler)
+                .append("image", image)
+                .append("contract", contract == null ? null : contract.id())
                 .append("version", version)
                 .append("sourceSha256", sourceSha256)
                 .append("codeSha256", codeSha256)
@@ -103,9 +148,11 @@ public record FunctionRecord(
                 .append("concurrency", concurrency)
                 .append("env", new Document(new LinkedHashMap<>(env)))
                 .append("egress", egress)
+                .append("minWarm", minWarm)
                 .append("status", status.id())
                 .append("build", build == null ? null : build.toDocument())
-                .append("createdAt", Date.from(createdAt));
+                .append("createdAt", Date.from(createdAt))
+                .append("pending", pending == null ? null : pending.toDocument());
     }
 
     static FunctionRecord fromDocument(Document d) {
@@ -118,19 +165,29 @@ public record FunctionRecord(
                 d.getString("_id"),
                 d.getString("owner"),
                 d.getString("name"),
-                Language.byId(d.getString("runtime")).orElseThrow(),
+                Language.byId(d.getString("runtime")).orElse(null),
                 d.getString("handler"),
+                d.getString("image"),
+                Workload.Contract.byId(d.getString("contract")).orElse(null),
                 d.get("version", Number.class).longValue(),
                 d.getString("sourceSha256"),
                 d.getString("codeSha256"),
-                d.get("codeSize", Number.class).longValue(),
+                number(d, "codeSize"),
                 d.get("memoryMb", Number.class).intValue(),
                 d.get("timeoutMs", Number.class).intValue(),
                 d.get("concurrency", Number.class).intValue(),
                 env,
                 Boolean.TRUE.equals(d.getBoolean("egress")),
+                (int) number(d, "minWarm"),
                 Status.valueOf(d.getString("status").toUpperCase(java.util.Locale.ROOT)),
                 BuildInfo.fromDocument(d.get("build", Document.class)),
-                d.getDate("createdAt").toInstant());
+                d.getDate("createdAt").toInstant(),
+                d.get("pending") instanceof Document next ? fromDocument(next) : null);
+    }
+
+    /** A number field, 0 when absent (documents written before the field existed). */
+    private static long number(Document d, String field) {
+        Number n = d.get(field, Number.class);
+        return n == null ? 0 : n.longValue();
     }
 }

@@ -29,6 +29,7 @@ public final class FunctionRoutes {
         routes.delete("/v1/functions/{name}", HttpServer.route(this::delete));
         routes.get("/v1/functions/{name}/build", HttpServer.route(this::build));
         routes.add("PATCH", "/v1/functions/{name}", HttpServer.route(this::patch));
+        routes.put("/v1/functions/{name}", HttpServer.route(this::update));
     }
 
     private void create(HttpServerExchange exchange) throws Exception {
@@ -36,6 +37,15 @@ public final class FunctionRoutes {
         NewFunction request = Json.read(Exchanges.body(exchange, maxBody), NewFunction.class);
         FunctionRecord created = functions.create(owner, request);
         Exchanges.sendJson(exchange, created.status() == FunctionRecord.Status.BUILDING ? 202 : 201, created.view());
+    }
+
+    /** 200 when the new version serves at once, 202 while it builds (the previous version keeps serving). */
+    private void update(HttpServerExchange exchange) throws Exception {
+        String owner = auth.require(exchange);
+        NewFunction request = Json.read(Exchanges.body(exchange, maxBody), NewFunction.class);
+        FunctionRecord updated = functions.update(owner, Exchanges.pathParam(exchange, "name"), request);
+        boolean building = updated.status() == FunctionRecord.Status.BUILDING || updated.pending() != null;
+        Exchanges.sendJson(exchange, building ? 202 : 200, updated.view());
     }
 
     private void list(HttpServerExchange exchange) {

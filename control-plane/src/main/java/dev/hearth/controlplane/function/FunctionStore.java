@@ -2,6 +2,8 @@ package dev.hearth.controlplane.function;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gt;
+import static com.mongodb.client.model.Filters.or;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
@@ -10,6 +12,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,13 +57,50 @@ final class FunctionStore {
         return functions.updateOne(and(eq("owner", owner), eq("name", name)), changes).getMatchedCount() == 1;
     }
 
-    /** Records the end of a build; false when the function was deleted meanwhile. */
-    boolean finishBuild(FunctionRecord built) {
-        return functions.replaceOne(eq("_id", built.id()), built.toDocument()).getMatchedCount() == 1;
+    /**
+     * Replaces the definition at {@code expectedVersion} with a newer one (any pending build is
+     * dropped with it); false when the function changed or went meanwhile.
+     */
+    boolean replace(long expectedVersion, FunctionRecord next) {
+        return functions.replaceOne(and(eq("_id", next.id()), eq("version", expectedVersion)), next.toDocument())
+                .getMatchedCount() == 1;
     }
 
+    /** Keeps a newer version that must be built first beside the serving one; false when the function is gone. */
+    boolean stagePending(FunctionRecord next) {
+        return functions.updateOne(eq("_id", next.id()), Updates.set("pending", next.toDocument())).getMatchedCount() == 1;
+    }
+
+    /**
+     * Records the end of a build. A function's first build turns it {@code ready} or {@code failed};
+     * a newer version's successful build replaces the serving one, a failed one stays beside it.
+     * False when the function was deleted or redefined meanwhile, so the build no longer matters.
+     */
+    boolean finishBuild(FunctionRecord built) {
+        var first = and(eq("_id", built.id()), eq("version", built.version()), eq("status", FunctionRecord.Status.BUILDING.id()));
+        if (functions.replaceOne(first, built.toDocument()).getMatchedCount() == 1) {
+            return true;
+        }
+        var update = and(eq("_id", built.id()), eq("pending.version", built.version()));
+        if (built.status() == FunctionRecord.Status.READY) {
+            return functions.replaceOne(update, built.toDocument()).getMatchedCount() == 1;
+        }
+        return functions.updateOne(update, Updates.set("pending", built.toDocument())).getMatchedCount() == 1;
+    }
+
+    /** Every build that was under way: first versions still building, and newer versions pending. */
     List<FunctionRecord> building() {
-        return functions.find(eq("status", FunctionRecord.Status.BUILDING.id())).map(FunctionRecord::fromDocument).into(new ArrayList<>());
+        String building = FunctionRecord.Status.BUILDING.id();
+        List<FunctionRecord> found = new ArrayList<>();
+        functions.find(or(eq("status", building), eq("pending.status", building))).map(FunctionRecord::fromDocument).forEach(f ->
+                found.add(f.status() == FunctionRecord.Status.BUILDING ? f : f.pending()));
+        return found;
+    }
+
+    /** Ready functions that keep containers warm, to provision after a start. */
+    List<FunctionRecord> keptWarm() {
+        return functions.find(and(gt("minWarm", 0), eq("status", FunctionRecord.Status.READY.id())))
+                .map(FunctionRecord::fromDocument).into(new ArrayList<>());
     }
 
     Optional<FunctionRecord> delete(String owner, String name) {

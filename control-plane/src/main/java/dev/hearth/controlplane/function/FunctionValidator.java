@@ -3,6 +3,7 @@ package dev.hearth.controlplane.function;
 import dev.hearth.controlplane.HearthConfig;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.poolmanager.Language;
+import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.code.ArchiveException;
 import dev.hearth.poolmanager.code.SafeZip;
 import dev.hearth.poolmanager.code.ZipLimits;
@@ -37,12 +38,27 @@ final class FunctionValidator {
     }
 
     /**
-     * A function request that passed every check, with its code as zip bytes.
+     * A function request that passed every check: a source function with its code as zip bytes,
+     * or an image function.
      *
      * @param needsBuild the code must go through a builder (dependencies to install, sources to compile)
      */
-    record ValidFunction(String name, Language language, String handler, byte[] zip, boolean needsBuild, int memoryMb,
-                         int timeoutMs, int concurrency, Map<String, String> env, boolean egress) {}
+    record ValidFunction(String name, Language language, String handler, byte[] zip, boolean needsBuild,
+                         String image, Workload.Contract contract, int memoryMb, int timeoutMs, int concurrency,
+                         Map<String, String> env, boolean egress, int minWarm) {
+
+        boolean isImage() {
+            return image != null;
+        }
+    }
+
+    /** The most containers a function may keep ready while idle. */
+    static final int MAX_MIN_WARM = 10;
+    /** Docker's reference grammar, simplified: [registry[:port]/]path[:tag][@sha256:digest]. */
+    private static final Pattern IMAGE = Pattern.compile(
+            "(?:[A-Za-z0-9.-]+(?::[0-9]{1,5})?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+                    + "(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+                    + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?");
 
     static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -52,18 +68,45 @@ final class FunctionValidator {
 
     ValidFunction validate(NewFunction request) {
         checkName(request.name());
+        int memory = within("memoryMb", request.memoryMb(), limits.defaultMemoryMb(), 64, limits.maxMemoryMb());
+        int timeout = within("timeoutMs", request.timeoutMs(), limits.defaultTimeoutMs(), 100, limits.maxTimeoutMs());
+        int concurrency = within("concurrency", request.concurrency(), 0, 1, 1000);
+        int minWarm = within("minWarm", request.minWarm(), 0, 0, MAX_MIN_WARM);
         if (request.image() != null || request.contract() != null) {
-            throw ApiException.notImplemented("image functions are not available in this version of Hearth");
+            return validateImage(request, memory, timeout, concurrency, minWarm);
         }
         LanguageRules rules = LanguageRules.of(language(request.runtime()));
         String handler = rules.handler(request.handler());
         Set<String> files = new java.util.HashSet<>();
         byte[] zip = code(request, rules, handler, files);
-        int memory = within("memoryMb", request.memoryMb(), limits.defaultMemoryMb(), 64, limits.maxMemoryMb());
-        int timeout = within("timeoutMs", request.timeoutMs(), limits.defaultTimeoutMs(), 100, limits.maxTimeoutMs());
-        int concurrency = within("concurrency", request.concurrency(), 0, 1, 1000);
-        return new ValidFunction(request.name(), rules.language(), handler, zip, rules.needsBuild(files), memory, timeout,
-                concurrency, env(request.env()), egress(request.network()));
+        return new ValidFunction(request.name(), rules.language(), handler, zip, rules.needsBuild(files), null, null,
+                memory, timeout, concurrency, env(request.env()), egress(request.network()), minWarm);
+    }
+
+    private ValidFunction validateImage(NewFunction request, int memory, int timeout, int concurrency, int minWarm) {
+        if (request.runtime() != null || request.handler() != null || request.source() != null || request.archive() != null) {
+            throw ApiException.badRequest("an image function takes 'image' and 'contract', not 'runtime', 'handler', 'source' or 'archive'");
+        }
+        String image = request.image();
+        if (image == null || image.length() > 255 || !IMAGE.matcher(image).matches()) {
+            throw ApiException.badRequest("image must be a Docker image reference such as 'example/app:1.0', got "
+                    + (image == null ? "nothing" : "'" + image + "'"));
+        }
+        Workload.Contract contract = Workload.Contract.byId(request.contract()).orElseThrow(() ->
+                ApiException.badRequest("contract must be 'exec' (a container per call: event on stdin, result on stdout) "
+                        + "or 'http' (a server kept warm, answering the agent's /run on /run/hearth/agent.sock), got "
+                        + (request.contract() == null ? "nothing" : "'" + request.contract() + "'")));
+        checkMinWarm(contract, minWarm);
+        return new ValidFunction(request.name(), null, null, null, false, image, contract, memory, timeout, concurrency,
+                env(request.env()), egress(request.network()), minWarm);
+    }
+
+    /** An exec function has no container between calls to keep warm. */
+    static void checkMinWarm(Workload.Contract contract, int minWarm) {
+        if (contract == Workload.Contract.EXEC && minWarm > 0) {
+            throw ApiException.badRequest("minWarm applies to functions that keep containers between calls; "
+                    + "an 'exec' image runs one container per call");
+        }
     }
 
     private static Language language(String runtime) {

@@ -6,6 +6,7 @@ import com.mongodb.client.MongoDatabase;
 import dev.hearth.controlplane.HearthConfig;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.poolmanager.PoolManager;
+import dev.hearth.poolmanager.UnknownImageException;
 import dev.hearth.poolmanager.build.Builder;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,13 +51,20 @@ public final class Functions implements AutoCloseable {
         this.clock = clock;
         this.builds = new FunctionBuilds(database, store, code, builder, builderImageId, clock, this::buildFinished);
         builds.resumeInterrupted();
+        store.keptWarm().forEach(function -> pool.prepare(function.spec()));
     }
 
     private void buildFinished(FunctionRecord function) {
         routes.invalidate(new RouteKey(function.owner(), function.name()));
         if (function.status() == FunctionRecord.Status.READY) {
-            pool.prepare(function.spec());
+            serve(function);
         }
+    }
+
+    /** A version has become the one that serves: get it ready and drain the older ones. */
+    private void serve(FunctionRecord function) {
+        pool.prepare(function.spec());
+        pool.retireOlderThan(function.spec().key());
     }
 
     FunctionRecord create(String owner, NewFunction request) {
@@ -64,24 +72,80 @@ public final class Functions implements AutoCloseable {
         if (store.find(owner, valid.name()).isPresent()) {
             throw conflict(valid.name());
         }
-        String digest = code.put(valid.zip());
-        boolean build = valid.needsBuild();
-        var function = new FunctionRecord(
-                UUID.randomUUID().toString(), owner, valid.name(), valid.language(), valid.handler(), 1,
-                digest, build ? null : digest, build ? 0 : valid.zip().length,
-                valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(), valid.egress(),
-                build ? FunctionRecord.Status.BUILDING : FunctionRecord.Status.READY,
-                build ? BuildInfo.started(clock.instant()) : null,
-                clock.instant());
+        var function = define(owner, UUID.randomUUID().toString(), 1, valid, clock.instant());
         if (!store.insert(function)) {
             throw conflict(valid.name());
         }
-        if (build) {
+        if (function.status() == FunctionRecord.Status.BUILDING) {
             builds.submit(function);
         } else {
             pool.prepare(function.spec());
         }
         return function;
+    }
+
+    /**
+     * Redefines a function as a new version ({@code PUT}): the whole definition is replaced, and
+     * settings left out take their defaults. Without a build the new version serves at once;
+     * with one, the current version keeps serving until the build succeeds. Either way, calls
+     * in flight finish on the version they started on, and older containers are drained.
+     */
+    FunctionRecord update(String owner, String name, NewFunction request) {
+        FunctionValidator.checkName(name);
+        if (request.name() != null && !request.name().equals(name)) {
+            throw ApiException.badRequest("the body names '" + request.name() + "' but the path names '" + name
+                    + "'; a function cannot be renamed");
+        }
+        FunctionValidator.ValidFunction valid = validator.validate(request.named(name));
+        FunctionRecord current = store.find(owner, name).orElseThrow(() -> notFound(name));
+        var next = define(owner, current.id(), current.latestVersion() + 1, valid, current.createdAt());
+        var key = new RouteKey(owner, name);
+        if (next.status() == FunctionRecord.Status.BUILDING && current.status() == FunctionRecord.Status.READY) {
+            if (!store.stagePending(next)) {
+                throw notFound(name);
+            }
+            routes.invalidate(key);
+            builds.submit(next);
+            return current.withPending(next);
+        }
+        // Nothing serves yet (the first build is still running or failed), or nothing to build: the new version takes over now.
+        if (!store.replace(current.version(), next)) {
+            throw ApiException.conflict("'" + name + "' changed while it was being updated; send the update again");
+        }
+        routes.invalidate(key);
+        if (next.status() == FunctionRecord.Status.BUILDING) {
+            builds.submit(next);
+        } else {
+            serve(next);
+        }
+        return next;
+    }
+
+    /** A new function record for a validated definition: its code stored, its build started if it needs one. */
+    private FunctionRecord define(String owner, String id, long version, FunctionValidator.ValidFunction valid, java.time.Instant createdAt) {
+        if (valid.isImage()) {
+            requireImage(valid.image());
+            return new FunctionRecord(id, owner, valid.name(), null, null, valid.image(), valid.contract(), version,
+                    null, null, 0, valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(), valid.egress(),
+                    valid.minWarm(), FunctionRecord.Status.READY, null, createdAt, null);
+        }
+        String digest = code.put(valid.zip());
+        boolean build = valid.needsBuild();
+        return new FunctionRecord(id, owner, valid.name(), valid.language(), valid.handler(), null, null, version,
+                digest, build ? null : digest, build ? 0 : valid.zip().length,
+                valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(), valid.egress(), valid.minWarm(),
+                build ? FunctionRecord.Status.BUILDING : FunctionRecord.Status.READY,
+                build ? BuildInfo.started(clock.instant()) : null,
+                createdAt, null);
+    }
+
+    private void requireImage(String image) {
+        try {
+            pool.requireImage(image);
+        } catch (UnknownImageException e) {
+            throw new ApiException(400, "unknown_image", e.getMessage()
+                    + "; build or load it on this node first (no registry could provide it)");
+        }
     }
 
     /** The caller's function of that name, or 404. */
@@ -107,11 +171,22 @@ public final class Functions implements AutoCloseable {
         if (patch.timeoutMs() != null) {
             changes.add(com.mongodb.client.model.Updates.set("timeoutMs", patch.timeoutMs()));
         }
+        if (patch.minWarm() != null) {
+            FunctionRecord current = store.find(owner, name).orElseThrow(() -> notFound(name));
+            if (current.isImage()) {
+                FunctionValidator.checkMinWarm(current.contract(), patch.minWarm());
+            }
+            changes.add(com.mongodb.client.model.Updates.set("minWarm", patch.minWarm()));
+        }
         if (!store.update(owner, name, com.mongodb.client.model.Updates.combine(changes))) {
             throw notFound(name);
         }
         routes.invalidate(new RouteKey(owner, name));
-        return get(owner, name);
+        FunctionRecord patched = get(owner, name);
+        if (patch.minWarm() != null && patched.status() == FunctionRecord.Status.READY) {
+            pool.prepare(patched.spec());
+        }
+        return patched;
     }
 
     /** The build of the caller's function, read from the store (never the route cache). */

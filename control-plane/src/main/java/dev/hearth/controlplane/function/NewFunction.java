@@ -3,8 +3,9 @@ package dev.hearth.controlplane.function;
 import java.util.Map;
 
 /**
- * The body of {@code POST /v1/functions}: code as one source file or a base64 zip archive
- * (image functions are accepted by shape and refused as not available yet).
+ * The body of {@code POST /v1/functions} and {@code PUT /v1/functions/{name}}: a source function
+ * ({@code runtime}, {@code handler} and code as one source file or a base64 zip archive) or an
+ * image function ({@code image} and {@code contract}), with optional settings.
  */
 public record NewFunction(
         String name,
@@ -18,7 +19,14 @@ public record NewFunction(
         Integer timeoutMs,
         Integer concurrency,
         Map<String, String> env,
-        String network) {
+        String network,
+        Integer minWarm) {
+
+    /** The same request under another name (a {@code PUT} names its function in the path). */
+    NewFunction named(String newName) {
+        return new NewFunction(newName, runtime, handler, source, archive, image, contract, memoryMb, timeoutMs, concurrency,
+                env, network, minWarm);
+    }
 
     /** One source file, given inline. */
     public record Source(String filename, String content) {}

@@ -18,11 +18,11 @@ class FunctionValidatorTest {
 
     static NewFunction source(String name, String handler, String filename) {
         return new NewFunction(name, "python", handler, new NewFunction.Source(filename, "def handler(e, c): pass\n"),
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     static NewFunction archive(String handler, String base64) {
-        return new NewFunction("f", "python", handler, null, base64, null, null, null, null, null, null, null);
+        return new NewFunction("f", "python", handler, null, base64, null, null, null, null, null, null, null, null);
     }
 
     static ApiException refused(Runnable r) {
@@ -65,9 +65,9 @@ class FunctionValidatorTest {
     @Test
     void ranges_areChecked() {
         NewFunction base = source("f", "main.handler", "main.py");
-        var tooMuchMemory = new NewFunction("f", "python", null, base.source(), null, null, null, 8192, null, null, null, null);
-        var tooLong = new NewFunction("f", "python", null, base.source(), null, null, null, null, 900_001, null, null, null);
-        var noConcurrency = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, 0, null, null);
+        var tooMuchMemory = new NewFunction("f", "python", null, base.source(), null, null, null, 8192, null, null, null, null, null);
+        var tooLong = new NewFunction("f", "python", null, base.source(), null, null, null, null, 900_001, null, null, null, null);
+        var noConcurrency = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, 0, null, null, null);
         assertTrue(refused(() -> validator.validate(tooMuchMemory)).getMessage().contains("memoryMb"));
         assertTrue(refused(() -> validator.validate(tooLong)).getMessage().contains("timeoutMs"));
         assertTrue(refused(() -> validator.validate(noConcurrency)).getMessage().contains("concurrency"));
@@ -76,10 +76,10 @@ class FunctionValidatorTest {
     @Test
     void env_keysAndSizeAreChecked() {
         NewFunction base = source("f", "main.handler", "main.py");
-        var ok = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("API_URL", "x"), null);
+        var ok = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("API_URL", "x"), null, null);
         assertEquals(Map.of("API_URL", "x"), validator.validate(ok).env());
-        var badKey = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("A-B", "x"), null);
-        var tooBig = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("BIG", "x".repeat(5000)), null);
+        var badKey = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("A-B", "x"), null, null);
+        var tooBig = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("BIG", "x".repeat(5000)), null, null);
         assertEquals(400, refused(() -> validator.validate(badKey)).status());
         assertEquals(400, refused(() -> validator.validate(tooBig)).status());
     }
@@ -87,11 +87,36 @@ class FunctionValidatorTest {
     @Test
     void network_isNoneUnlessEgressIsAsked() {
         NewFunction base = source("f", "main.handler", "main.py");
-        var egress = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, null, "egress");
-        var bogus = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, null, "host");
+        var egress = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, null, "egress", null);
+        var bogus = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, null, "host", null);
         assertEquals(false, validator.validate(base).egress());
         assertEquals(true, validator.validate(egress).egress());
         assertEquals(400, refused(() -> validator.validate(bogus)).status());
+    }
+
+    static NewFunction image(String image, String contract, Integer minWarm) {
+        return new NewFunction("img", null, null, null, null, image, contract, null, null, null, null, null, minWarm);
+    }
+
+    @Test
+    void image_needsAReferenceAndAContract_andNoCode() {
+        var exec = validator.validate(image("hearth/example-rev", "exec", null));
+        assertTrue(exec.isImage());
+        assertEquals(dev.hearth.poolmanager.Workload.Contract.EXEC, exec.contract());
+        assertEquals("registry.local:5000/team/app:1.2@sha256:" + "a".repeat(64),
+                validator.validate(image("registry.local:5000/team/app:1.2@sha256:" + "a".repeat(64), "http", 2)).image());
+        assertTrue(refused(() -> validator.validate(image("hearth/example-rev", null, null))).getMessage().contains("contract"));
+        assertTrue(refused(() -> validator.validate(image("hearth/example-rev", "grpc", null))).getMessage().contains("'grpc'"));
+        assertTrue(refused(() -> validator.validate(image("Not An Image", "exec", null))).getMessage().contains("image must be"));
+        var withCode = new NewFunction("img", "python", null, null, null, "hearth/x", "exec", null, null, null, null, null, null);
+        assertEquals(400, refused(() -> validator.validate(withCode)).status());
+    }
+
+    @Test
+    void minWarm_isBounded_andMeaninglessForExec() {
+        assertEquals(3, validator.validate(image("hearth/example-http", "http", 3)).minWarm());
+        assertTrue(refused(() -> validator.validate(image("hearth/example-rev", "exec", 1))).getMessage().contains("exec"));
+        assertTrue(refused(() -> validator.validate(image("hearth/example-http", "http", 11))).getMessage().contains("minWarm"));
     }
 
     @Test

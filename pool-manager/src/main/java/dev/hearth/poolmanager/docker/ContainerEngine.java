@@ -8,6 +8,33 @@ public interface ContainerEngine extends AutoCloseable {
     /** Creates and starts a container; returns its id. */
     String start(ContainerSpec spec);
 
+    /** Receives an attached container's output, chunk by chunk, as it arrives. */
+    interface Streams {
+        void stdout(byte[] bytes);
+
+        void stderr(byte[] bytes);
+    }
+
+    /**
+     * How an attached run ended.
+     *
+     * @param exitCode    the process's exit status, or -1 when unknown (killed at the timeout)
+     * @param oomKilled   the kernel's out-of-memory killer ended it
+     * @param startMicros time from the request to the container running (create, attach, start)
+     */
+    record AttachedResult(int exitCode, boolean timedOut, boolean oomKilled, long startMicros) {}
+
+    /**
+     * Creates a container, attaches to it, starts it, writes {@code stdin} and closes it (the
+     * process reads end of file), hands stdout and stderr to {@code streams} until the process
+     * ends or {@code timeout} passes (then it is killed), and removes the container.
+     */
+    AttachedResult runAttached(ContainerSpec spec, byte[] stdin, java.time.Duration timeout, Streams streams)
+            throws java.io.IOException, InterruptedException;
+
+    /** Pulls an image from its registry; throws with the engine's reason when it cannot. */
+    void pull(String image, java.time.Duration timeout) throws java.io.IOException, InterruptedException;
+
     /** Runs a job container to its end (or its timeout), collects its output and removes it. */
     JobSpec.Result runJob(JobSpec spec) throws InterruptedException;
 
@@ -27,6 +54,14 @@ public interface ContainerEngine extends AutoCloseable {
      * the container to exit, so call it only once a call has already failed.
      */
     boolean killedForMemory(String containerId);
+
+    /**
+     * The exit status of a container that has stopped, or empty while it runs.
+     */
+    java.util.OptionalInt exitStatus(String containerId);
+
+    /** The last lines a container wrote to stdout and stderr, for telling why it failed. */
+    String logTail(String containerId, int lines) throws InterruptedException;
 
     /** The image's content id ({@code sha256:…}), which changes whenever the image is rebuilt differently. */
     String imageId(String image);

@@ -8,7 +8,9 @@ import java.util.Objects;
  * A hardened container to create: non-root, no capabilities, no new privileges, read-only root,
  * a small tmpfs on {@code /tmp}, memory/CPU/pids limits and no network.
  *
- * @param hostDir folder bind-mounted at {@link #MOUNT_POINT}; the agent's socket and the code live there
+ * @param hostDir folder bind-mounted at {@link #MOUNT_POINT}, where the agent's socket and the code live;
+ *                null for a container that needs none (an {@code exec} image function)
+ * @param env     environment variables given to the container's process
  * @param egress  attach the engine's default bridge network instead of none
  */
 public record ContainerSpec(
@@ -16,6 +18,7 @@ public record ContainerSpec(
         String name,
         Map<String, String> labels,
         Path hostDir,
+        Map<String, String> env,
         int memoryMb,
         long nanoCpus,
         long pidsLimit,
@@ -30,7 +33,7 @@ public record ContainerSpec(
     public ContainerSpec {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(hostDir, "hostDir");
         labels = Map.copyOf(labels);
+        env = env == null ? Map.of() : Map.copyOf(env);
     }
 }

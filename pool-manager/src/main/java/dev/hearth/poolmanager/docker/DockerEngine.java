@@ -14,7 +14,18 @@ import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
 import java.io.IOException;
+import java.net.URI;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +40,15 @@ public final class DockerEngine implements ContainerEngine {
     private static final long MIB = 1024L * 1024L;
 
     private final DockerClient docker;
+    private final URI dockerHost;
+    /** Feeds attached containers' stdin, so a full pipe never stalls the reading of their output. */
+    private final ExecutorService stdinWriters = Executors.newCachedThreadPool(daemon("docker-stdin"));
+    /** Kills attached containers that outlive their timeout. */
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(daemon("docker-deadline"));
 
     public DockerEngine(String dockerHost) {
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+        this.dockerHost = config.getDockerHost();
         var http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .maxConnections(64)
@@ -48,6 +65,18 @@ public final class DockerEngine implements ContainerEngine {
 
     @Override
     public String start(ContainerSpec spec) {
+        String id = create(spec).exec().getId();
+        try {
+            docker.startContainerCmd(id).exec();
+        } catch (RuntimeException e) {
+            remove(id);
+            throw e;
+        }
+        return id;
+    }
+
+    /** The hardened container every function gets; see {@link ContainerSpec}. */
+    private CreateContainerCmd create(ContainerSpec spec) {
         long memory = spec.memoryMb() * MIB;
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode(spec.egress() ? "bridge" : "none")
@@ -59,25 +88,110 @@ public final class DockerEngine implements ContainerEngine {
                 .withMemorySwap(memory)
                 .withNanoCPUs(spec.nanoCpus())
                 .withPidsLimit(spec.pidsLimit())
-                .withBinds(new Bind(spec.hostDir().toString(), new Volume(ContainerSpec.MOUNT_POINT)))
                 // A minimal init as PID 1 reaps whatever a function forks and forwards signals.
                 .withInit(true)
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "1m", "max-file", "1")));
-        String id = docker.createContainerCmd(spec.image())
+        if (spec.hostDir() != null) {
+            host.withBinds(new Bind(spec.hostDir().toString(), new Volume(ContainerSpec.MOUNT_POINT)));
+        }
+        return docker.createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withLabels(spec.labels())
                 .withUser(ContainerSpec.USER)
+                .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                 .withNetworkDisabled(!spec.egress())
-                .withHostConfig(host)
+                .withHostConfig(host);
+    }
+
+    @Override
+    public AttachedResult runAttached(ContainerSpec spec, byte[] stdin, Duration timeout, Streams streams)
+            throws IOException, InterruptedException {
+        long begun = System.nanoTime();
+        String id = create(spec)
+                .withTty(false)
+                .withAttachStdin(true)
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .withStdinOpen(true)
+                .withStdInOnce(true)
                 .exec()
                 .getId();
-        try {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        try (HijackedAttach attach = HijackedAttach.open(dockerHost, id)) {
             docker.startContainerCmd(id).exec();
-        } catch (RuntimeException e) {
+            long startMicros = (System.nanoTime() - begun) / 1_000;
+            ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+                timedOut.set(true);
+                kill(id);
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Future<?> writer = stdinWriters.submit(() -> {
+                try {
+                    attach.sendStdin(stdin);
+                } catch (IOException e) {
+                    // The process ended or closed stdin without reading all of it: its choice.
+                    log.debug("stdin of {} not fully written: {}", spec.name(), e.getMessage());
+                }
+            });
+            try {
+                attach.pump(streams);
+            } finally {
+                deadline.cancel(false);
+                writer.cancel(true);
+            }
+            Integer exit = null;
+            boolean oom = false;
+            try {
+                exit = docker.waitContainerCmd(id).start().awaitStatusCode(5, TimeUnit.SECONDS);
+                oom = Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getOOMKilled());
+            } catch (DockerClientException e) {
+                log.warn("container {} did not report its exit: {}", spec.name(), e.getMessage());
+            }
+            return new AttachedResult(timedOut.get() || exit == null ? -1 : exit, timedOut.get(), oom, startMicros);
+        } finally {
             remove(id);
-            throw e;
         }
-        return id;
+    }
+
+    private void kill(String id) {
+        try {
+            docker.killContainerCmd(id).exec();
+        } catch (RuntimeException e) {
+            log.debug("cannot kill {} (already ended?): {}", id, e.getMessage());
+        }
+    }
+
+    @Override
+    public void pull(String image, Duration timeout) throws IOException, InterruptedException {
+        int at = image.lastIndexOf(':');
+        boolean tagged = at > image.lastIndexOf('/') || image.contains("@");
+        try {
+            var pull = docker.pullImageCmd(image);
+            if (!tagged) {
+                pull.withTag("latest");
+            }
+            if (!pull.start().awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException("pulling " + image + " took longer than " + timeout.toSeconds() + " s");
+            }
+        } catch (RuntimeException e) {
+            throw new IOException(engineMessage(e), e);
+        }
+    }
+
+    /** The engine's own words from an error such as {@code Status 500: {"message":"..."}}. */
+    private static String engineMessage(RuntimeException e) {
+        String text = String.valueOf(e.getMessage());
+        int json = text.indexOf('{');
+        if (json >= 0) {
+            try {
+                var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text.substring(json));
+                if (node.hasNonNull("message")) {
+                    return node.get("message").asText();
+                }
+            } catch (IOException notJson) {
+                // the message as it came
+            }
+        }
+        return text.strip();
     }
 
     @Override
@@ -118,11 +232,32 @@ public final class DockerEngine implements ContainerEngine {
         }
     }
 
+    @Override
+    public OptionalInt exitStatus(String containerId) {
+        var state = docker.inspectContainerCmd(containerId).exec().getState();
+        if (Boolean.TRUE.equals(state.getRunning()) || state.getExitCodeLong() == null) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(state.getExitCodeLong().intValue());
+    }
+
+    @Override
+    public String logTail(String containerId, int lines) throws InterruptedException {
+        return logsOf(containerId, 8 * 1024, lines);
+    }
+
     private String logsOf(String id, int maxBytes) throws InterruptedException {
+        return logsOf(id, maxBytes, -1);
+    }
+
+    private String logsOf(String id, int maxBytes, int tail) throws InterruptedException {
         var out = new java.io.ByteArrayOutputStream();
         int[] dropped = {0};
-        docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false)
-                .exec(new ResultCallback.Adapter<Frame>() {
+        var command = docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false);
+        if (tail > 0) {
+            command.withTail(tail);
+        }
+        command.exec(new ResultCallback.Adapter<Frame>() {
                     @Override
                     public void onNext(Frame frame) {
                         byte[] payload = frame.getPayload();
@@ -191,6 +326,15 @@ public final class DockerEngine implements ContainerEngine {
         }
     }
 
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     @Override
     public String imageId(String image) {
         return docker.inspectImageCmd(image).exec().getId();
@@ -198,6 +342,8 @@ public final class DockerEngine implements ContainerEngine {
 
     @Override
     public void close() {
+        stdinWriters.shutdownNow();
+        deadlines.shutdownNow();
         try {
             docker.close();
         } catch (IOException e) {

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -28,6 +30,8 @@ final class ContainerFactory {
     private static final Logger log = LoggerFactory.getLogger(ContainerFactory.class);
     /** The uid and gid of the runtime images' unprivileged user, which must own its folder. */
     private static final int CONTAINER_UID = 1000;
+    /** How long to wait for an answer before checking that a starting container has not exited. */
+    private static final Duration READY_CHECK = Duration.ofSeconds(1);
 
     private final PoolConfig config;
     private final ContainerEngine engine;
@@ -53,16 +57,33 @@ final class ContainerFactory {
         Files.createDirectories(slotsDir);
     }
 
-    /** Creates and starts a generic container and waits until its agent answers. */
-    ContainerHandle start(Language language, int memoryMb, boolean egress) throws IOException, TimeoutException, InterruptedException {
-        String slotId = HexFormat.of().formatHex(bytes(6));
+    /**
+     * What a container runs: a language runtime's image, or a function's own image with its
+     * environment.
+     *
+     * @param kind the language id, or {@code image} (also a container label)
+     */
+    record Template(String image, String kind, Map<String, String> env) {
+        Template {
+            env = Map.copyOf(env);
+        }
+    }
+
+    Template runtime(Language language) {
+        return new Template(config.runtimes().get(language).image(), language.id(), Map.of());
+    }
+
+    /** Creates and starts a container and waits until the agent (or the image's server) answers on its socket. */
+    ContainerHandle start(Template template, int memoryMb, boolean egress) throws IOException, TimeoutException, InterruptedException {
+        String slotId = newId();
         Path hostDir = Files.createDirectories(slotsDir.resolve(slotId));
         grantToContainerUser(hostDir);
         var spec = new ContainerSpec(
-                config.runtimes().get(language).image(),
-                "hearth-" + config.nodeId() + "-" + slotId,
-                Map.of(NODE_LABEL, config.nodeId(), "dev.hearth.language", language.id(), "dev.hearth.slot", slotId),
+                template.image(),
+                containerName(slotId),
+                labels(template.kind(), slotId),
                 hostDir,
+                template.env(),
                 memoryMb,
                 config.nanoCpus(),
                 config.pidsLimit(),
@@ -73,15 +94,39 @@ final class ContainerFactory {
             id = engine.start(spec);
         } catch (RuntimeException e) {
             CodeCache.deleteTree(hostDir);
-            throw new IOException("cannot start a " + language.id() + " container: " + e.getMessage(), e);
+            throw new IOException("cannot start a " + template.kind() + " container: " + e.getMessage(), e);
         }
-        var handle = new ContainerHandle(id, slotId, language, hostDir, memoryMb);
+        var handle = new ContainerHandle(id, slotId, template.kind(), hostDir, memoryMb);
         try {
-            agent.awaitReady(handle.socket(), config.readyTimeout());
+            awaitReady(handle);
             return handle;
         } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
             remove(handle);
             throw e;
+        }
+    }
+
+    /**
+     * Waits for the agent (or an image's server) to answer, checking now and then that the
+     * container still runs: one that exited is reported at once, with the last of its output.
+     */
+    private void awaitReady(ContainerHandle handle) throws IOException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + config.readyTimeout().toNanos();
+        while (true) {
+            try {
+                agent.awaitReady(handle.socket(), READY_CHECK);
+                return;
+            } catch (TimeoutException e) {
+                OptionalInt exited = engine.exitStatus(handle.id());
+                if (exited.isPresent()) {
+                    String output = engine.logTail(handle.id(), 20).strip();
+                    throw new IOException("the container exited with status " + exited.getAsInt() + " before answering on "
+                            + ContainerSpec.MOUNT_POINT + "/agent.sock" + (output.isEmpty() ? "" : "; its last output: " + output));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -99,10 +144,28 @@ final class ContainerFactory {
         }
     }
 
-    private byte[] bytes(int n) {
-        byte[] b = new byte[n];
+    /**
+     * A one-off container with no host folder, for an {@code exec} image function: hardened and
+     * labelled like every other, so a crash of this node never leaves it behind for good.
+     */
+    ContainerSpec oneOff(String image, Map<String, String> env, int memoryMb, boolean egress) {
+        String id = newId();
+        return new ContainerSpec(image, containerName(id), labels("exec", id), null, env, memoryMb,
+                config.nanoCpus(), config.pidsLimit(), config.tmpfsMb(), egress);
+    }
+
+    private String containerName(String slotId) {
+        return "hearth-" + config.nodeId() + "-" + slotId;
+    }
+
+    private Map<String, String> labels(String kind, String slotId) {
+        return Map.of(NODE_LABEL, config.nodeId(), "dev.hearth.kind", kind, "dev.hearth.slot", slotId);
+    }
+
+    private String newId() {
+        byte[] b = new byte[6];
         random.nextBytes(b);
-        return b;
+        return HexFormat.of().formatHex(b);
     }
 
     /**

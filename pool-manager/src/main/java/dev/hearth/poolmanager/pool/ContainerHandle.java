@@ -1,15 +1,15 @@
 package dev.hearth.poolmanager.pool;
 
-import dev.hearth.poolmanager.Language;
 import java.nio.file.Path;
 
 /**
  * A container this node started.
  *
+ * @param kind     the language id of a runtime container, or {@code image}
  * @param hostDir  the folder mounted at /run/hearth inside it
  * @param memoryMb its current memory limit
  */
-record ContainerHandle(String id, String slotId, Language language, Path hostDir, int memoryMb) {
+record ContainerHandle(String id, String slotId, String kind, Path hostDir, int memoryMb) {
 
     Path socket() {
         return hostDir.resolve("agent.sock");
@@ -20,6 +20,6 @@ record ContainerHandle(String id, String slotId, Language language, Path hostDir
     }
 
     ContainerHandle withMemory(int newMemoryMb) {
-        return new ContainerHandle(id, slotId, language, hostDir, newMemoryMb);
+        return new ContainerHandle(id, slotId, kind, hostDir, newMemoryMb);
     }
 }

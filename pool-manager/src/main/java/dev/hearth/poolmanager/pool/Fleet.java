@@ -1,9 +1,10 @@
 package dev.hearth.poolmanager.pool;
 
-import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolException;
 import dev.hearth.poolmanager.docker.ContainerEngine;
+import dev.hearth.poolmanager.docker.ContainerSpec;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,14 @@ final class Fleet {
         this.background = background;
     }
 
+    ContainerFactory.Template runtime(dev.hearth.poolmanager.Language language) {
+        return factory.runtime(language);
+    }
+
+    ContainerSpec oneOff(String image, Map<String, String> env, int memoryMb, boolean egress) {
+        return factory.oneOff(image, env, memoryMb, egress);
+    }
+
     boolean reserve(int memoryMb) {
         return capacity.tryReserve(memoryMb);
     }
@@ -49,10 +58,10 @@ final class Fleet {
     }
 
     /** Starts a container whose reservation the caller already holds; releases it on failure. */
-    ContainerHandle start(Language language, int memoryMb, boolean egress)
+    ContainerHandle start(ContainerFactory.Template template, int memoryMb, boolean egress)
             throws IOException, TimeoutException, InterruptedException {
         try {
-            ContainerHandle container = factory.start(language, memoryMb, egress);
+            ContainerHandle container = factory.start(template, memoryMb, egress);
             live.put(container.id(), container);
             return container;
         } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
@@ -61,16 +70,35 @@ final class Fleet {
         }
     }
 
-    /** Reserves room (making some if it can) and starts a container for one call. */
-    ContainerHandle startFor(Language language, int memoryMb, boolean egress, BooleanSupplier makeRoom)
-            throws InterruptedException {
+    /**
+     * Reserves room (making some if it can) and starts a container for one call.
+     *
+     * @throws IOException      the container could not be created, or exited before it answered
+     * @throws TimeoutException it never answered on its socket
+     */
+    ContainerHandle startFor(ContainerFactory.Template template, int memoryMb, boolean egress, BooleanSupplier makeRoom)
+            throws IOException, TimeoutException, InterruptedException {
+        reserveOrRefuse(memoryMb, makeRoom);
+        return start(template, memoryMb, egress);
+    }
+
+    /**
+     * Runs a one-off container within the budget: reserved before it is created, released once
+     * the engine has removed it.
+     */
+    ContainerEngine.AttachedResult runOnce(ContainerSpec spec, byte[] stdin, Duration timeout, ContainerEngine.Streams streams,
+                                           BooleanSupplier makeRoom) throws IOException, InterruptedException {
+        reserveOrRefuse(spec.memoryMb(), makeRoom);
+        try {
+            return engine.runAttached(spec, stdin, timeout, streams);
+        } finally {
+            capacity.release(spec.memoryMb());
+        }
+    }
+
+    private void reserveOrRefuse(int memoryMb, BooleanSupplier makeRoom) {
         if (!reserve(memoryMb) && !(makeRoom.getAsBoolean() && reserve(memoryMb))) {
             throw PoolException.atCapacity("this node runs as many containers or as much container memory as it may");
-        }
-        try {
-            return start(language, memoryMb, egress);
-        } catch (IOException | TimeoutException | RuntimeException e) {
-            throw new PoolException("cannot start a " + language.id() + " container: " + e.getMessage(), e);
         }
     }
 

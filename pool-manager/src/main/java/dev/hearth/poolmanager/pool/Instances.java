@@ -2,7 +2,9 @@ package dev.hearth.poolmanager.pool;
 
 import dev.hearth.poolmanager.pool.Slot.Warm;
 import java.util.List;
+import dev.hearth.poolmanager.FunctionSpec;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The idle warm containers of one function version. Lock-free: whoever removes a container
@@ -11,7 +13,44 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 final class Instances {
 
     private final ConcurrentLinkedDeque<Warm> idle = new ConcurrentLinkedDeque<>();
+    /** Containers being made ready ahead of any call, so two top-ups never start the same ones. */
+    private final AtomicInteger provisioning = new AtomicInteger();
     private volatile boolean retired;
+    /** The version as last prepared, with its {@code minWarm}; null when never prepared. */
+    private volatile FunctionSpec prepared;
+
+    /** Records the function's settings, for keeping {@code minWarm} containers ready. */
+    void prepared(FunctionSpec function) {
+        this.prepared = function;
+    }
+
+    FunctionSpec prepared() {
+        return prepared;
+    }
+
+    int minWarm() {
+        FunctionSpec function = prepared;
+        return function == null ? 0 : function.minWarm();
+    }
+
+    /** How many containers to start so that {@code minWarm} wait idle; reserves them against other top-ups. */
+    int claimMissing() {
+        while (true) {
+            int starting = provisioning.get();
+            int missing = retired ? 0 : minWarm() - idle.size() - starting;
+            if (missing <= 0) {
+                return 0;
+            }
+            if (provisioning.compareAndSet(starting, starting + missing)) {
+                return missing;
+            }
+        }
+    }
+
+    /** One container claimed by {@link #claimMissing()} is ready or has failed. */
+    void provisioned() {
+        provisioning.decrementAndGet();
+    }
 
 
     /** The most recently used idle container, or null. */

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LanguagePool {
 
     final Language language;
+    final ContainerFactory.Template template;
     final int target;
     final ConcurrentLinkedDeque<Prewarmed> ready = new ConcurrentLinkedDeque<>();
     final AtomicInteger starting = new AtomicInteger();
@@ -18,8 +19,9 @@ final class LanguagePool {
     final java.util.concurrent.atomic.AtomicBoolean retryPending = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean filledOnce;
 
-    LanguagePool(Language language, int target) {
+    LanguagePool(Language language, ContainerFactory.Template template, int target) {
         this.language = language;
+        this.template = template;
         this.target = target;
         this.filledOnce = target == 0;
     }

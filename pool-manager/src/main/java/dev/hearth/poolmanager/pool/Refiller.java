@@ -38,7 +38,7 @@ final class Refiller {
 
     Refiller(PoolConfig config, PoolPolicy policy, Fleet fleet, ScheduledExecutorService scheduler,
              ExecutorService workers, Clock clock) {
-        config.runtimes().forEach((language, runtime) -> pools.put(language, new LanguagePool(language, runtime.poolSize())));
+        config.runtimes().forEach((language, runtime) -> pools.put(language, new LanguagePool(language, fleet.runtime(language), runtime.poolSize())));
         this.poolMemoryMb = config.poolMemoryMb();
         this.policy = policy;
         this.fleet = fleet;
@@ -87,7 +87,7 @@ final class Refiller {
 
     private void startOne(LanguagePool pool) {
         try {
-            ContainerHandle container = fleet.start(pool.language, poolMemoryMb, false);
+            ContainerHandle container = fleet.start(pool.template, poolMemoryMb, false);
             if (stopped) {
                 fleet.discard(container);
                 return;

@@ -2,6 +2,7 @@ package dev.hearth.poolmanager.pool;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.poolmanager.FunctionSpec;
+import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.agent.AgentReply;
 import dev.hearth.poolmanager.code.ArchiveException;
@@ -44,22 +45,22 @@ final class Specializer {
     }
 
     /** Brings the function's code into the node's cache ahead of its first call. */
-    void prefetch(FunctionSpec function) throws IOException, ArchiveException {
-        code.materialize(function.codeDigest());
+    void prefetch(Workload.Source source) throws IOException, ArchiveException {
+        code.materialize(source.codeDigest());
     }
 
-    void specialize(ContainerHandle container, FunctionSpec function)
+    void specialize(ContainerHandle container, FunctionSpec function, Workload.Source source)
             throws IOException, ArchiveException, TimeoutException, InterruptedException, InitFailed {
-        CodeCache.linkInto(code.materialize(function.codeDigest()), container.codeDir());
-        AgentReply reply = agent.init(container.socket(), initBody(function), INIT_TIMEOUT);
+        CodeCache.linkInto(code.materialize(source.codeDigest()), container.codeDir());
+        AgentReply reply = agent.init(container.socket(), initBody(function, source), INIT_TIMEOUT);
         if (!reply.ok()) {
             throw new InitFailed(reply);
         }
     }
 
-    private byte[] initBody(FunctionSpec function) throws IOException {
+    private byte[] initBody(FunctionSpec function, Workload.Source source) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("handler", function.handler());
+        body.put("handler", source.handler());
         body.put("codeDir", ContainerSpec.MOUNT_POINT + "/code");
         body.put("functionName", function.name());
         body.put("functionVersion", Long.toString(function.version()));

@@ -3,6 +3,7 @@ package dev.hearth.poolmanager.pool;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.hearth.poolmanager.CodeSource;
 import dev.hearth.poolmanager.FunctionSpec;
@@ -16,6 +17,9 @@ import dev.hearth.poolmanager.PoolException;
 import dev.hearth.poolmanager.PoolManager;
 import dev.hearth.poolmanager.PoolStats;
 import dev.hearth.poolmanager.StartKind;
+import dev.hearth.poolmanager.UnknownImageException;
+import dev.hearth.poolmanager.Workload;
+import dev.hearth.poolmanager.docker.ContainerSpec;
 import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.agent.AgentReply;
 import dev.hearth.poolmanager.code.ArchiveException;
@@ -57,12 +61,16 @@ public final class WarmPool implements PoolManager {
     private static final Logger log = LoggerFactory.getLogger(WarmPool.class);
     /** Room beyond the function's timeout for the reply to travel back. */
     private static final Duration RUN_GRACE = Duration.ofMillis(250);
+    private static final Duration IMAGE_PULL_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration FOREVER = Duration.ofDays(365 * 100);
 
     private final PoolConfig config;
     private final ContainerEngine engine;
     private final AgentClient agent;
     private final ContainerFactory factory;
     private final Specializer specializer;
+    private final ExecRunner exec;
+    private final JsonCheck jsonCheck;
     private final PoolPolicy policy;
     private final Clock clock;
     private final Refiller refiller;
@@ -79,16 +87,20 @@ public final class WarmPool implements PoolManager {
         this.agent = agent;
         this.clock = clock;
         this.factory = new ContainerFactory(config, engine, agent);
-        this.specializer = new Specializer(code, agent, new ObjectMapper());
+        ObjectMapper json = new ObjectMapper();
+        this.specializer = new Specializer(code, agent, json);
+        this.jsonCheck = new JsonCheck(json);
 
         this.policy = new PoolPolicy(config.idleTimeout(), config.maxContainers());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("pool-reaper"));
         this.workers = Executors.newFixedThreadPool(4, daemon("pool-worker"));
         this.fleet = new Fleet(factory, engine, new Capacity(config.maxContainers(), config.maxMemoryMb()), workers);
         this.refiller = new Refiller(config, policy, fleet, scheduler, workers, clock);
+        this.exec = new ExecRunner(fleet, json, clock);
+        Duration forgetAfter = config.idleTimeout().multipliedBy(2);
         this.instances = Caffeine.newBuilder()
-                // A version untouched this long has no warm container left; forget it.
-                .expireAfterAccess(config.idleTimeout().multipliedBy(2))
+                // A version untouched this long has no warm container left; forget it, unless it keeps some ready.
+                .expireAfter(Expiry.accessing((VersionKey key, Instances set) -> set.minWarm() > 0 ? FOREVER : forgetAfter))
                 .evictionListener((VersionKey key, Instances set, RemovalCause cause) -> {
                     if (set != null) {
                         set.retire().forEach(w -> discard(w.container()));
@@ -133,21 +145,21 @@ public final class WarmPool implements PoolManager {
             throw PoolException.unavailable("the pool manager is shutting down");
         }
         FunctionSpec function = request.function();
-        Instances set = instances.get(function.key(), key -> new Instances());
-        Warm warm = set.take();
-        if (warm != null) {
-            return run(set, warm.container(), request, StartKind.WARM, 0);
-        }
-        long started = System.nanoTime();
-        // Pooled containers have no network and a heap sized for the pool's memory where the runtime cannot resize.
-        boolean poolFits = !function.egress()
-                && (function.language().resizable() || function.memoryMb() == config.poolMemoryMb());
-        if (!refiller.serves(function.language())) {
-            throw PoolException.unavailable("no " + function.language().id() + " runtime is configured on this node");
-        }
-        ContainerHandle pooled = poolFits ? refiller.take(function.language()) : null;
         try {
-            return specializeAndRun(set, pooled, request, started);
+            if (function.workload() instanceof Workload.Image image && image.contract() == Workload.Contract.EXEC) {
+                return exec.run(request, image, this::makeRoom);
+            }
+            Instances set = instances.get(function.key(), key -> new Instances());
+            Warm warm = set.take();
+            if (warm != null) {
+                return run(set, warm.container(), request, StartKind.WARM, 0);
+            }
+            long started = System.nanoTime();
+            Acquired acquired = acquire(function);
+            if (acquired.failure() != null) {
+                return new Invocation(request.invocationId(), acquired.kind(), acquired.failure(), micros(started), 0, null);
+            }
+            return run(set, acquired.container(), request, acquired.kind(), micros(started));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PoolException.unavailable("interrupted while starting a container");
@@ -155,27 +167,63 @@ public final class WarmPool implements PoolManager {
     }
 
     /**
+     * A container ready to run the function, and how it came to be; or, when making one failed
+     * for a reason that is the function's, that failure.
+     */
+    private record Acquired(ContainerHandle container, StartKind kind, Outcome failure) {
+        static Acquired failed(StartKind kind, Outcome failure) {
+            return new Acquired(null, kind, failure);
+        }
+    }
+
+    private Acquired acquire(FunctionSpec function) throws InterruptedException {
+        if (function.workload() instanceof Workload.Image image) {
+            return startImage(function, image);
+        }
+        return specialize(function, (Workload.Source) function.workload());
+    }
+
+    /** An {@code http} image function's own container, started for it; ready once its server answers. */
+    private Acquired startImage(FunctionSpec function, Workload.Image image) throws InterruptedException {
+        var template = new ContainerFactory.Template(image.reference(), "image", ImageEnv.of(function));
+        try {
+            return new Acquired(fleet.startFor(template, function.memoryMb(), function.egress(), this::makeRoom), StartKind.COLD, null);
+        } catch (TimeoutException e) {
+            return Acquired.failed(StartKind.COLD, new Outcome.Crashed("the image's server did not answer GET /healthz on "
+                    + ContainerSpec.MOUNT_POINT + "/agent.sock within " + config.readyTimeout().toSeconds() + " s"));
+        } catch (IOException e) {
+            return Acquired.failed(StartKind.COLD, new Outcome.Crashed("the image's container did not start: " + e.getMessage()));
+        }
+    }
+
+    /**
+     * Hot-loads a source function into a pre-started container, or a fresh one when none fits.
      * A pre-started container that fails before its function is loaded says nothing about the
      * function: it is replaced by a cold one once. A second failure is the function's.
      */
-    private Invocation specializeAndRun(Instances set, ContainerHandle pooled, InvokeRequest request, long started)
-            throws InterruptedException {
-        FunctionSpec function = request.function();
+    private Acquired specialize(FunctionSpec function, Workload.Source source) throws InterruptedException {
+        Language language = source.language();
+        if (!refiller.serves(language)) {
+            throw PoolException.unavailable("no " + language.id() + " runtime is configured on this node");
+        }
+        // Pooled containers have no network and a heap sized for the pool's memory where the runtime cannot resize.
+        boolean poolFits = !function.egress() && (language.resizable() || function.memoryMb() == config.poolMemoryMb());
+        ContainerHandle pooled = poolFits ? refiller.take(language) : null;
         boolean fromPool = pooled != null;
-        ContainerHandle container = fromPool ? pooled : startCold(function);
+        ContainerHandle container = fromPool ? pooled : startCold(function, language);
         for (int attempt = 1; ; attempt++) {
             StartKind kind = fromPool && attempt == 1 ? StartKind.POOL : StartKind.COLD;
             try {
                 container = fitMemory(container, function);
-                specializer.specialize(container, function);
-                return run(set, container, request, kind, micros(started));
+                specializer.specialize(container, function, source);
+                return new Acquired(container, kind, null);
             } catch (Specializer.InitFailed e) {
                 discard(container);
-                return finished(request, kind, new Outcome.FunctionError(e.reply.body()), started);
+                return Acquired.failed(kind, new Outcome.FunctionError(e.reply.body()));
             } catch (TimeoutException e) {
                 discard(container);
-                return finished(request, kind, new Outcome.FunctionError(agentError("Runtime.InitTimeout",
-                        "loading the function took longer than " + Specializer.INIT_TIMEOUT.toMillis() + " ms")), started);
+                return Acquired.failed(kind, new Outcome.FunctionError(agentError("Runtime.InitTimeout",
+                        "loading the function took longer than " + Specializer.INIT_TIMEOUT.toMillis() + " ms")));
             } catch (PoolException e) {
                 discard(container);
                 throw e;
@@ -188,11 +236,11 @@ public final class WarmPool implements PoolManager {
                     if (e instanceof RuntimeException runtime) {
                         throw new PoolException("cannot specialize a container: " + runtime.getMessage(), runtime);
                     }
-                    return finished(request, kind, new Outcome.Crashed("container failed while loading the function: " + e.getMessage()), started);
+                    return Acquired.failed(kind, new Outcome.Crashed("container failed while loading the function: " + e.getMessage()));
                 }
                 log.warn("pre-started {} container {} failed before init ({}); starting a fresh one",
-                        function.language().id(), container.id(), e.getMessage());
-                container = startCold(function);
+                        language.id(), container.id(), e.getMessage());
+                container = startCold(function, language);
             }
         }
     }
@@ -209,11 +257,17 @@ public final class WarmPool implements PoolManager {
             AgentReply reply = agent.run(container.socket(), request.invocationId(), deadline, request.event(),
                     Duration.ofMillis(function.timeoutMs()).plus(RUN_GRACE));
             logs = reply.logs().length > AgentClient.MAX_LOG_BYTES ? Arrays.copyOf(reply.logs(), AgentClient.MAX_LOG_BYTES) : reply.logs();
-            if (reply.ok()) {
+            boolean image = function.workload() instanceof Workload.Image;
+            if (reply.ok() && image && !jsonCheck.isJson(reply.body())) {
+                outcome = new Outcome.FunctionError(agentError("Runtime.InvalidResponse", "the image's /run answered 200 with a body that is not JSON"));
+                reusable = true;
+            } else if (reply.ok()) {
                 outcome = new Outcome.Success(reply.body());
                 reusable = true;
             } else if (reply.functionError()) {
-                outcome = new Outcome.FunctionError(reply.body());
+                outcome = new Outcome.FunctionError(image && !jsonCheck.isJson(reply.body())
+                        ? agentError("Runtime.FunctionError", "the image's /run reported a function error without a JSON error object")
+                        : reply.body());
                 reusable = true;
             } else {
                 outcome = new Outcome.Crashed("agent refused the invocation with HTTP " + reply.status());
@@ -260,15 +314,20 @@ public final class WarmPool implements PoolManager {
         return ("{\"errorType\":\"" + type + "\",\"errorMessage\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
-    private ContainerHandle startCold(FunctionSpec function) throws InterruptedException {
-        Language language = function.language();
-        return fleet.startFor(language, function.memoryMb(), function.egress(), this::makeRoom);
+    private ContainerHandle startCold(FunctionSpec function, Language language) throws InterruptedException {
+        try {
+            return fleet.startFor(fleet.runtime(language), function.memoryMb(), function.egress(), this::makeRoom);
+        } catch (IOException | TimeoutException e) {
+            throw new PoolException("cannot start a " + language.id() + " container: " + e.getMessage(), e);
+        }
     }
 
     /** Evicts the least recently used idle warm container, if any, to make room for a new one. */
     private boolean makeRoom() {
         List<Warm> idle = new ArrayList<>();
-        instances.asMap().values().forEach(set -> idle.addAll(set.idleSnapshot()));
+        // Containers a function keeps ready (minWarm) are not given up for another's call.
+        instances.asMap().values().stream().filter(set -> set.idleCount() > set.minWarm())
+                .forEach(set -> idle.addAll(set.idleSnapshot()));
         return policy.victim(idle).map(victim -> {
             Instances owner = instances.getIfPresent(victim.function());
             if (owner == null || !owner.claim(victim)) {
@@ -281,7 +340,8 @@ public final class WarmPool implements PoolManager {
 
     /** Pre-started containers take the function's memory limit, where the runtime follows a resize. */
     private ContainerHandle fitMemory(ContainerHandle container, FunctionSpec function) {
-        if (container.memoryMb() == function.memoryMb() || !function.language().resizable()) {
+        Language language = ((Workload.Source) function.workload()).language();
+        if (container.memoryMb() == function.memoryMb() || !language.resizable()) {
             return container;
         }
         return fleet.resize(container, function.memoryMb(), this::makeRoom);
@@ -294,13 +354,19 @@ public final class WarmPool implements PoolManager {
             Instant now = clock.instant();
             List<Warm> remaining = new ArrayList<>();
             for (Instances set : instances.asMap().values()) {
-                for (Warm warm : set.idleSnapshot()) {
+                List<Warm> idle = new ArrayList<>(set.idleSnapshot());
+                // Least recently used first; the last minWarm of them stay whatever their age.
+                java.util.Collections.reverse(idle);
+                for (Warm warm : idle) {
                     if (!policy.expired(warm, now)) {
                         remaining.add(warm);
-                    } else if (set.claim(warm)) {
+                    } else if (set.idleCount() > set.minWarm() && set.claim(warm)) {
                         log.debug("evicting idle container {} of {}", warm.container().id(), warm.function());
                         discard(warm.container());
                     }
+                }
+                if (set.minWarm() > 0) {
+                    provision(set);
                 }
             }
             refiller.refillAll();
@@ -319,28 +385,103 @@ public final class WarmPool implements PoolManager {
         if (closed) {
             return;
         }
-        try {
-            workers.execute(() -> {
+        if (function.workload() instanceof Workload.Source source) {
+            background(() -> {
                 try {
-                    specializer.prefetch(function);
+                    specializer.prefetch(source);
                 } catch (Exception e) {
                     log.warn("cannot prefetch the code of {}: {}", function.name(), e.getMessage());
                 }
             });
+        }
+        boolean exec = function.workload() instanceof Workload.Image image && image.contract() == Workload.Contract.EXEC;
+        if (exec) {
+            return;
+        }
+        if (function.minWarm() > 0 || instances.getIfPresent(function.key()) != null) {
+            // compute() counts as a write, so the cache re-reads the set's expiry (minWarm sets never expire).
+            Instances set = instances.asMap().compute(function.key(), (key, existing) -> {
+                Instances s = existing == null ? new Instances() : existing;
+                s.prepared(function);
+                return s;
+            });
+            provision(set);
+        }
+    }
+
+    /** Starts, in the background, the containers that keep the set's {@code minWarm} ready. */
+    private void provision(Instances set) {
+        FunctionSpec function = set.prepared();
+        int missing = set.claimMissing();
+        for (int i = 0; i < missing; i++) {
+            background(() -> {
+                try {
+                    Acquired acquired = acquire(function);
+                    if (acquired.failure() != null) {
+                        log.warn("cannot keep {} warm: {}", function.name(), acquired.failure());
+                    } else if (closed || !set.giveBack(new Warm(acquired.container(), function.key(), clock.instant()))) {
+                        discard(acquired.container());
+                    }
+                } catch (PoolException e) {
+                    log.warn("cannot keep {} warm: {}", function.name(), e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    set.provisioned();
+                }
+            });
+        }
+    }
+
+    private void background(Runnable task) {
+        try {
+            workers.execute(task);
         } catch (RejectedExecutionException e) {
-            log.debug("not prefetching {}: shutting down", function.name());
+            log.debug("not starting background work: shutting down");
         }
     }
 
     @Override
     public void retire(String functionId) {
+        retireVersions(functionId, Long.MAX_VALUE);
+    }
+
+    @Override
+    public void retireOlderThan(VersionKey current) {
+        retireVersions(current.functionId(), current.version());
+    }
+
+    /** Idle containers of the matching versions are removed; busy ones finish their call and are removed then. */
+    private void retireVersions(String functionId, long belowVersion) {
         for (VersionKey key : List.copyOf(instances.asMap().keySet())) {
-            if (key.functionId().equals(functionId)) {
+            if (key.functionId().equals(functionId) && key.version() < belowVersion) {
                 Instances set = instances.asMap().remove(key);
                 if (set != null) {
                     set.retire().forEach(w -> fleet.remove(w.container()));
                 }
             }
+        }
+    }
+
+    @Override
+    public void requireImage(String image) {
+        try {
+            if (engine.imageExists(image)) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            throw new PoolException("cannot ask the container engine about " + image + ": " + e.getMessage(), e);
+        }
+        try {
+            engine.pull(image, IMAGE_PULL_TIMEOUT);
+        } catch (IOException e) {
+            throw new UnknownImageException("the image '" + image + "' is not on this node and pulling it failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PoolException.unavailable("interrupted while pulling " + image);
+        }
+        if (!engine.imageExists(image)) {
+            throw new UnknownImageException("the image '" + image + "' is not on this node");
         }
     }
 
@@ -377,6 +518,12 @@ public final class WarmPool implements PoolManager {
             Thread.currentThread().interrupt();
         }
         int removed = fleet.removeAll();
+        try {
+            // One-off exec containers still running are not tracked: the node label finds them.
+            factory.removeLeftovers();
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot remove what is left of this node's containers: {}", e.getMessage());
+        }
         log.info("pool manager stopped; removed {} container(s)", removed);
         agent.close();
         engine.close();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
-import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.pool.Slot.Warm;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +19,7 @@ class PoolPolicyTest {
     final PoolPolicy policy = new PoolPolicy(Duration.ofMinutes(5), 10);
 
     static Warm warm(String id, Instant lastUsed) {
-        var container = new ContainerHandle(id, id, Language.PYTHON, Path.of("/tmp", id), 128);
+        var container = new ContainerHandle(id, id, "python", Path.of("/tmp", id), 128);
         return new Warm(container, new VersionKey("f", 1), lastUsed);
     }
 
