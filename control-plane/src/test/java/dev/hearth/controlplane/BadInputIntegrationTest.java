@@ -114,12 +114,6 @@ class BadInputIntegrationTest {
     }
 
     @Test
-    void unsupportedKinds_are501_withAClearMessage() {
-        ObjectNode image = Api.JSON.createObjectNode().put("name", "f3").put("image", "alpine").put("contract", "exec");
-        assertError(501, "not_implemented", api.post("/v1/functions", token, image));
-    }
-
-    @Test
     void auth_missingOrWrong_is401() {
         assertError(401, "unauthorized", api.get("/v1/functions", null));
         assertError(401, "unauthorized", api.get("/v1/functions", "hth_not-a-real-token"));

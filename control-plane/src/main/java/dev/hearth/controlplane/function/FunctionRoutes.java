@@ -67,8 +67,13 @@ public final class FunctionRoutes {
 
     private void build(HttpServerExchange exchange) {
         String owner = auth.require(exchange);
-        Map<String, Object> view = functions.build(owner, Exchanges.pathParam(exchange, "name"))
-                .map(BuildInfo::view)
+        Map<String, Object> view = functions.latestBuild(owner, Exchanges.pathParam(exchange, "name"))
+                .map(function -> {
+                    Map<String, Object> build = new java.util.LinkedHashMap<>();
+                    build.put("version", function.version());
+                    build.putAll(function.build().view());
+                    return build;
+                })
                 .orElse(Map.of("status", "not_required", "log", ""));
         Exchanges.sendJson(exchange, 200, view);
     }

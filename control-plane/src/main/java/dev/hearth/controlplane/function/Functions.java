@@ -189,10 +189,15 @@ public final class Functions implements AutoCloseable {
         return patched;
     }
 
-    /** The build of the caller's function, read from the store (never the route cache). */
-    Optional<BuildInfo> build(String owner, String name) {
+    /**
+     * The latest build of the caller's function, read from the store (never the route cache):
+     * a pending version's when there is one, else the serving version's; empty when that needed none.
+     */
+    Optional<FunctionRecord> latestBuild(String owner, String name) {
         FunctionValidator.checkName(name);
-        return Optional.ofNullable(store.find(owner, name).orElseThrow(() -> notFound(name)).build());
+        FunctionRecord function = store.find(owner, name).orElseThrow(() -> notFound(name));
+        FunctionRecord latest = function.pending() != null ? function.pending() : function;
+        return latest.build() == null ? Optional.empty() : Optional.of(latest);
     }
 
     List<FunctionRecord> list(String owner) {

@@ -44,10 +44,6 @@ public class ApiException extends RuntimeException {
         return new ApiException(429, "throttled", message);
     }
 
-    public static ApiException notImplemented(String message) {
-        return new ApiException(501, "not_implemented", message);
-    }
-
     public static ApiException unavailable(String message) {
         return new ApiException(503, "unavailable", message);
     }

@@ -43,4 +43,18 @@ class InstancesTest {
         assertFalse(set.giveBack(b), "a container returned after retirement goes back to its caller for removal");
         assertEquals(0, set.idleCount());
     }
+
+    @Test
+    void claimMissing_countsIdleAndStarting_soTopUpsNeverOverlap() {
+        set.prepared(new dev.hearth.poolmanager.FunctionSpec("id", "f", 1,
+                new dev.hearth.poolmanager.Workload.Image("img", dev.hearth.poolmanager.Workload.Contract.HTTP),
+                128, 1000, null, false, 3));
+        assertTrue(set.giveBack(PoolPolicyTest.warm("a", Instant.EPOCH)));
+        assertEquals(2, set.claimMissing(), "three wanted, one idle");
+        assertEquals(0, set.claimMissing(), "the two being started are counted");
+        set.provisioned();
+        assertEquals(1, set.claimMissing(), "one start failed: it is claimed again");
+        set.retire();
+        assertEquals(0, set.claimMissing(), "a retired version keeps nothing warm");
+    }
 }
