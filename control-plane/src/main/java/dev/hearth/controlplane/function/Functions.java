@@ -80,6 +80,8 @@ public final class Functions implements AutoCloseable {
             builds.submit(function);
         } else {
             pool.prepare(function.spec());
+            // Its first call usually follows at once: spare it a store query.
+            routes.put(new RouteKey(owner, function.name()), function);
         }
         return function;
     }

@@ -1,0 +1,126 @@
+package dev.hearth.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.controlplane.Hearth;
+import dev.hearth.controlplane.HearthConfig;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A Hearth started in this JVM for one runtime, as {@code ./hearth up} would run it, and a REST
+ * client with one user's token. Calls go over loopback HTTP like any client's.
+ */
+final class BenchHearth implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] EVENT = "{\"n\":1}".getBytes();
+
+    final String runtime;
+    final String nodeId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Path data;
+    private final Hearth hearth;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final String base;
+    private final String token;
+
+    /** Starts Hearth with a pool of {@code poolSize} containers for the runtime and none for the others. */
+    BenchHearth(String runtime, int poolSize) throws IOException, InterruptedException {
+        this.runtime = runtime;
+        this.data = Files.createTempDirectory("hearth-bench");
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("HEARTH_DATA", data.toString());
+        env.put("HEARTH_PORT", "0");
+        env.put("HEARTH_NODE_ID", nodeId);
+        for (String other : BenchCode.RUNTIMES) {
+            env.put("HEARTH_POOL_" + other.toUpperCase(java.util.Locale.ROOT), other.equals(runtime) ? Integer.toString(poolSize) : "0");
+        }
+        this.hearth = Hearth.start(HearthConfig.fromEnv(env));
+        this.base = "http://127.0.0.1:" + hearth.port();
+        send("POST", "/v1/users", null, Map.of("username", "bench", "password", "benchmark password"), 201);
+        this.token = JSON.readTree(send("POST", "/v1/tokens", null,
+                Map.of("username", "bench", "password", "benchmark password"), 201).body()).get("token").asText();
+    }
+
+    /** Waits until the runtime's pool is full (as after a refill). */
+    void awaitPoolFull(int target) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (hearth.pool().stats().prewarmed().getOrDefault(runtime, 0) < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the " + runtime + " pool did not reach " + target + " within 120 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    Hearth hearth() {
+        return hearth;
+    }
+
+    /** Creates the no-op function under this name; it needs no build. */
+    void create(String name) throws IOException, InterruptedException {
+        Map<String, Object> body = Map.of("name", name, "runtime", runtime, "handler", BenchCode.handler(runtime),
+                "archive", Base64.getEncoder().encodeToString(BenchCode.zip(BenchCode.files(runtime))));
+        send("POST", "/v1/functions", token, body, 201);
+    }
+
+    /**
+     * Invokes a function with a small event; returns the start kind, and fails on anything but 200.
+     * {@link HttpURLConnection} keeps one connection alive per thread and costs far less per call
+     * than {@link HttpClient}'s asynchronous machinery. The body is buffered, so headers and body
+     * leave in one write: a fixed-length stream writes them apart, and Nagle's algorithm then holds
+     * the body for the server's delayed ACK, adding over a millisecond that is the client's, not Hearth's.
+     */
+    String invoke(String name) throws IOException {
+        var connection = (HttpURLConnection) URI.create(base + "/v1/functions/" + name + "/invoke").toURL().openConnection();
+        connection.setRequestMethod("POST");
+        connection.setDoOutput(true);
+        connection.setRequestProperty("Authorization", "Bearer " + token);
+        connection.setRequestProperty("Content-Type", "application/json");
+        try (var body = connection.getOutputStream()) {
+            body.write(EVENT);
+        }
+        int status = connection.getResponseCode();
+        try (var in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+            byte[] answer = in.readAllBytes();
+            if (status != 200) {
+                throw new IllegalStateException("invoke " + name + " answered " + status + ": " + new String(answer));
+            }
+        }
+        return connection.getHeaderField("X-Hearth-Start");
+    }
+
+    private HttpResponse<byte[]> send(String method, String path, String bearer, Object body, int expected)
+            throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + new String(response.body()));
+        }
+        return response;
+    }
+
+    @Override
+    public void close() {
+        hearth.close();
+        try (var walk = Files.walk(data)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder; the OS cleans it eventually
+        }
+    }
+}

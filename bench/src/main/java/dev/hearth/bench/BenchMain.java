@@ -1,0 +1,141 @@
+package dev.hearth.bench;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.annotations.Mode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the suite ({@code ./hearth bench}) for each runtime and writes one JSON file:
+ * {@code {"python": {…}, "node": {…}, "java": {…}, "machine": {…}, "date": …}} into
+ * {@code HEARTH_BENCH_OUT} (default {@code bench/results}), as {@code bench-<date>.json} and
+ * {@code latest.json}. {@code HEARTH_BENCH_QUICK=1} runs fewer, shorter iterations;
+ * {@code HEARTH_BENCH_RUNTIMES} picks runtimes (comma-separated).
+ */
+public final class BenchMain {
+
+    private static final Logger log = LoggerFactory.getLogger(BenchMain.class);
+    static final int[] CONCURRENCIES = {1, 8, 32};
+
+    /** Iteration counts and lengths; the quick plan takes a few minutes. */
+    record Plan(int singleShots, int timedIterations, int seconds) {
+        static Plan of(boolean quick) {
+            return quick ? new Plan(8, 2, 2) : new Plan(20, 4, 5);
+        }
+    }
+
+    private BenchMain() {}
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = "1".equals(System.getenv("HEARTH_BENCH_QUICK"));
+        Plan plan = Plan.of(quick);
+        List<String> runtimes = List.of(System.getenv().getOrDefault("HEARTH_BENCH_RUNTIMES", String.join(",", BenchCode.RUNTIMES)).split(","));
+        Path out = Path.of(System.getenv().getOrDefault("HEARTH_BENCH_OUT", "bench/results"));
+
+        Map<String, Object> results = new LinkedHashMap<>();
+        for (String runtime : runtimes) {
+            results.put(runtime, runtime(runtime.strip(), plan));
+        }
+        results.put("machine", machine());
+        results.put("date", Instant.now().toString());
+        results.put("quick", quick);
+
+        Files.createDirectories(out);
+        var writer = BenchHearth.JSON.writer().with(SerializationFeature.INDENT_OUTPUT);
+        byte[] json = writer.writeValueAsBytes(results);
+        Path file = out.resolve("bench-" + Instant.now().toString().replace(':', '-') + ".json");
+        Files.write(file, json);
+        Files.write(out.resolve("latest.json"), json);
+        log.info("results written to {}:\n{}", file, new String(json));
+    }
+
+    static Map<String, Object> runtime(String runtime, Plan plan) throws Exception {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        double perInvocation = median(run(singleShot("containerPerInvocation", runtime, plan)));
+        double poolStart = median(run(singleShot("poolStart", runtime, plan)));
+        RunResult warm = single(run(timed("warm", runtime, plan).mode(Mode.SampleTime).threads(1)));
+        RunResult direct = single(run(timed("directAgent", runtime, plan).mode(Mode.SampleTime).threads(1)));
+        figures.put("containerPerInvocationMs", round(perInvocation));
+        figures.put("poolStartMs", round(poolStart));
+        figures.put("warmP50Ms", round(warm.getPrimaryResult().getStatistics().getPercentile(50)));
+        figures.put("warmP99Ms", round(warm.getPrimaryResult().getStatistics().getPercentile(99)));
+        figures.put("directAgentP50Ms", round(direct.getPrimaryResult().getStatistics().getPercentile(50)));
+        Map<String, Object> throughput = new LinkedHashMap<>();
+        for (int threads : CONCURRENCIES) {
+            RunResult result = single(run(timed("warm", runtime, plan).mode(Mode.Throughput).threads(threads)
+                    .timeUnit(TimeUnit.SECONDS)));
+            throughput.put(Integer.toString(threads), Math.round(result.getPrimaryResult().getScore()));
+        }
+        figures.put("throughputPerSec", throughput);
+        PoolFigures.Figures pool = PoolFigures.measure(runtime);
+        figures.put("refillPerSec", round(pool.refillPerSec()));
+        figures.put("idleMemoryMiB", round(pool.idleMemoryMiB()));
+        figures.put("poolStartSpeedup", round(perInvocation / poolStart));
+        figures.put("warmOverDirect", round((Double) figures.get("warmP50Ms") / (Double) figures.get("directAgentP50Ms")));
+        log.info("{}: {}", runtime, figures);
+        return figures;
+    }
+
+    private static ChainedOptionsBuilder base(String benchmark, String runtime) {
+        return new OptionsBuilder()
+                .include(HearthBenchmarks.class.getName() + "\\." + benchmark + "$")
+                .param("runtime", runtime)
+                .forks(1)
+                .shouldFailOnError(true);
+    }
+
+    private static ChainedOptionsBuilder singleShot(String benchmark, String runtime, Plan plan) {
+        return base(benchmark, runtime).mode(Mode.SingleShotTime).timeUnit(TimeUnit.MILLISECONDS)
+                .warmupIterations(3).measurementIterations(plan.singleShots());
+    }
+
+    private static ChainedOptionsBuilder timed(String benchmark, String runtime, Plan plan) {
+        return base(benchmark, runtime).timeUnit(TimeUnit.MILLISECONDS)
+                .warmupIterations(2).warmupTime(TimeValue.seconds(plan.seconds()))
+                .measurementIterations(plan.timedIterations()).measurementTime(TimeValue.seconds(plan.seconds()));
+    }
+
+    private static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
+        return new Runner(options.build()).run();
+    }
+
+    private static RunResult single(Collection<RunResult> results) {
+        if (results.size() != 1) {
+            throw new IllegalStateException("expected one result, got " + results.size());
+        }
+        return results.iterator().next();
+    }
+
+    private static double median(Collection<RunResult> results) {
+        return single(results).getPrimaryResult().getStatistics().getPercentile(50);
+    }
+
+    static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private static Map<String, Object> machine() {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        machine.put("memoryGiB", Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024)));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        return machine;
+    }
+}

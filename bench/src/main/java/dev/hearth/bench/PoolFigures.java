@@ -1,0 +1,76 @@
+package dev.hearth.bench;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Statistics;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pool figures measured outside JMH: how fast an empty pool fills (containers made ready per
+ * second) and how much memory a pooled, idle container uses, from its cgroup as {@code docker
+ * stats} reports it (usage less inactive file cache).
+ */
+final class PoolFigures {
+
+    static final int REFILL_TARGET = 10;
+
+    record Figures(double refillPerSec, double idleMemoryMiB) {}
+
+    private PoolFigures() {}
+
+    static Figures measure(String runtime) throws Exception {
+        long started = System.nanoTime();
+        try (var hearth = new BenchHearth(runtime, REFILL_TARGET)) {
+            hearth.awaitPoolFull(REFILL_TARGET);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Thread.sleep(3_000); // let the agents settle into idle
+            return new Figures(REFILL_TARGET / seconds, medianIdleMiB(hearth.nodeId, runtime));
+        }
+    }
+
+    private static double medianIdleMiB(String nodeId, String runtime) throws Exception {
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        try (DockerClient docker = DockerClientImpl.getInstance(config,
+                new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build())) {
+            List<Container> pooled = docker.listContainersCmd()
+                    .withLabelFilter(Map.of("dev.hearth.node", nodeId, "dev.hearth.kind", runtime)).exec();
+            List<Double> mib = new ArrayList<>();
+            for (Container c : pooled) {
+                Statistics stats = docker.statsCmd(c.getId()).withNoStream(true)
+                        .exec(new ResultCallback.Adapter<Statistics>() {
+                            Statistics first;
+
+                            @Override
+                            public void onNext(Statistics s) {
+                                first = s;
+                                super.onNext(s);
+                            }
+
+                            Statistics await() throws InterruptedException {
+                                awaitCompletion(10, TimeUnit.SECONDS);
+                                return first;
+                            }
+                        }).await();
+                if (stats != null && stats.getMemoryStats() != null && stats.getMemoryStats().getUsage() != null) {
+                    long usage = stats.getMemoryStats().getUsage();
+                    var detail = stats.getMemoryStats().getStats();
+                    Long inactive = detail == null ? null : detail.getInactiveFile();
+                    mib.add((usage - (inactive == null ? 0 : inactive)) / (1024.0 * 1024.0));
+                }
+            }
+            if (mib.isEmpty()) {
+                throw new IllegalStateException("no memory figures for the " + runtime + " pool");
+            }
+            Collections.sort(mib);
+            return mib.get(mib.size() / 2);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.hearth.bench;
+
+import dev.hearth.poolmanager.agent.AgentClient;
+import dev.hearth.poolmanager.agent.AgentReply;
+import dev.hearth.poolmanager.docker.ContainerSpec;
+import dev.hearth.poolmanager.docker.DockerEngine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A runtime container driven without Hearth: created with docker-java (hardened and limited as
+ * Hearth's are), its code written into its folder, loaded with {@code /init} and called with
+ * {@code /run} on its agent's socket. The original design's container per call, and the lower
+ * bound of a warm call.
+ */
+final class RawContainer implements AutoCloseable {
+
+    private static final byte[] EVENT = "{\"n\":1}".getBytes();
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final DockerEngine engine;
+    private final AgentClient agent;
+    private final Path dir;
+    private final String id;
+
+    private RawContainer(DockerEngine engine, AgentClient agent, Path dir, String id) {
+        this.engine = engine;
+        this.agent = agent;
+        this.dir = dir;
+        this.id = id;
+    }
+
+    /** Creates and starts the container, waits for its agent and loads the code: ready for {@link #run()}. */
+    static RawContainer start(DockerEngine engine, AgentClient agent, String runtime, String label)
+            throws IOException, TimeoutException, InterruptedException {
+        Path dir = Files.createTempDirectory("hearth-bench-slot");
+        Files.setAttribute(dir, "unix:uid", 1000);
+        Files.setAttribute(dir, "unix:gid", 1000);
+        for (var file : BenchCode.files(runtime).entrySet()) {
+            Path target = dir.resolve("code").resolve(file.getKey());
+            Files.createDirectories(target.getParent());
+            Files.write(target, file.getValue());
+        }
+        var spec = new ContainerSpec("hearth/runtime-" + runtime + ":latest", "hearth-bench-" + UUID.randomUUID(),
+                Map.of("dev.hearth.node", label), dir, Map.of(), 128, 1_000_000_000L, 64, 64, false);
+        String id = engine.start(spec);
+        var container = new RawContainer(engine, agent, dir, id);
+        try {
+            agent.awaitReady(dir.resolve("agent.sock"), TIMEOUT);
+            String init = BenchHearth.JSON.writeValueAsString(Map.of("handler", BenchCode.handler(runtime),
+                    "codeDir", ContainerSpec.MOUNT_POINT + "/code", "functionName", "bench", "functionVersion", "1",
+                    "memoryMb", 128, "timeoutMs", 30_000, "env", Map.of()));
+            AgentReply reply = agent.init(dir.resolve("agent.sock"), init.getBytes(), TIMEOUT);
+            if (!reply.ok()) {
+                throw new IllegalStateException("init answered " + reply.status() + ": " + new String(reply.body()));
+            }
+            return container;
+        } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
+            container.close();
+            throw e;
+        }
+    }
+
+    /** One invocation straight on the agent. */
+    byte[] run() throws IOException, TimeoutException, InterruptedException {
+        AgentReply reply = agent.run(dir.resolve("agent.sock"), "bench", System.currentTimeMillis() + 30_000, EVENT, TIMEOUT);
+        if (!reply.ok()) {
+            throw new IllegalStateException("run answered " + reply.status() + ": " + new String(reply.body()));
+        }
+        return reply.body();
+    }
+
+    @Override
+    public void close() {
+        engine.remove(id);
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder
+        }
+    }
+}
