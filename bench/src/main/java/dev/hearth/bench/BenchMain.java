@@ -35,7 +35,7 @@ public final class BenchMain {
     /** Iteration counts and lengths; the quick plan takes a few minutes. */
     record Plan(int singleShots, int timedIterations, int seconds) {
         static Plan of(boolean quick) {
-            return quick ? new Plan(8, 2, 2) : new Plan(20, 4, 5);
+            return quick ? new Plan(6, 2, 2) : new Plan(20, 4, 5);
         }
     }
 
@@ -65,6 +65,10 @@ public final class BenchMain {
     }
 
     static Map<String, Object> runtime(String runtime, Plan plan) throws Exception {
+        if ("pool".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
+            PoolFigures.Figures pool = PoolFigures.measure(runtime);
+            return Map.of("refillPerSec", round(pool.refillPerSec()), "idleMemoryMiB", round(pool.idleMemoryMiB()));
+        }
         Map<String, Object> figures = new LinkedHashMap<>();
         double perInvocation = median(run(singleShot("containerPerInvocation", runtime, plan)));
         double poolStart = median(run(singleShot("poolStart", runtime, plan)));

@@ -7,6 +7,7 @@ import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.controlplane.http.Exchanges;
 import dev.hearth.controlplane.http.HttpServer;
 import dev.hearth.controlplane.http.Json;
+import dev.hearth.controlplane.invocation.InvocationIds;
 import dev.hearth.controlplane.invocation.InvocationLog;
 import dev.hearth.controlplane.invocation.InvocationRecord;
 import dev.hearth.controlplane.user.Authenticator;
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * {@code POST /v1/functions/{name}/invoke}: runs the caller's function synchronously, answers
@@ -74,7 +74,7 @@ public final class InvokeRoutes {
                     + " and cannot be invoked" + (function.status() == FunctionRecord.Status.BUILDING ? " yet" : ""));
         }
         byte[] event = Events.fromBody(Exchanges.body(exchange, maxEventBytes));
-        String invocationId = UUID.randomUUID().toString();
+        String invocationId = InvocationIds.next(clock.millis());
         Invocation invocation;
         try (var permit = limiter.acquire(function)) {
             invocation = pool.invoke(new InvokeRequest(function.spec(), invocationId, event));
