@@ -6,6 +6,8 @@ import dev.hearth.controlplane.function.Functions;
 import dev.hearth.controlplane.http.HttpServer;
 import dev.hearth.controlplane.invocation.InvocationLog;
 import dev.hearth.controlplane.invocation.InvocationRoutes;
+import dev.hearth.controlplane.invoke.AsyncInvocations;
+import dev.hearth.controlplane.invoke.ConcurrencyLimiter;
 import dev.hearth.controlplane.invoke.InvokeRoutes;
 import dev.hearth.controlplane.store.Store;
 import dev.hearth.controlplane.user.Authenticator;
@@ -32,15 +34,17 @@ public final class Hearth implements AutoCloseable {
     private final Store store;
     private final PoolManager pool;
     private final InvocationLog invocations;
+    private final AsyncInvocations async;
     private final Functions functions;
     private final DockerEngine buildEngine;
     private final HttpServer server;
 
-    private Hearth(Store store, PoolManager pool, InvocationLog invocations, Functions functions, DockerEngine buildEngine,
-                   HttpServer server) {
+    private Hearth(Store store, PoolManager pool, InvocationLog invocations, AsyncInvocations async, Functions functions,
+                   DockerEngine buildEngine, HttpServer server) {
         this.store = store;
         this.pool = pool;
         this.invocations = invocations;
+        this.async = async;
         this.functions = functions;
         this.buildEngine = buildEngine;
         this.server = server;
@@ -52,6 +56,7 @@ public final class Hearth implements AutoCloseable {
         PoolManager pool = null;
         InvocationLog invocations = null;
         Functions functions = null;
+        AsyncInvocations async = null;
         DockerEngine buildEngine = null;
         try {
             var code = new CodeStore(store.database());
@@ -71,15 +76,20 @@ public final class Hearth implements AutoCloseable {
             var userRoutes = new UserRoutes(users);
             var functionRoutes = new FunctionRoutes(functions, auth, config.limits().maxCodeBytes());
             invocations = new InvocationLog(store.database(), config.invocationRetention(), clock);
+            var limiter = new ConcurrencyLimiter(config.limits().userConcurrency());
+            async = new AsyncInvocations(store.database(), functions, pool, limiter, config.async(), clock);
             var invokeRoutes = new InvokeRoutes(functions, auth, pool, invocations, config.limits().maxEventBytes(),
-                    config.limits().userConcurrency(), clock);
-            var invocationRoutes = new InvocationRoutes(invocations, functions, auth);
+                    limiter, async, clock);
+            var invocationRoutes = new InvocationRoutes(invocations, async, functions, auth);
             HttpServer server = HttpServer.start(config.bind(), config.port(), config.workerThreads(), List.of(
                     health::register, userRoutes::register, functionRoutes::register, invokeRoutes::register,
                     invocationRoutes::register));
             log.info("Hearth listening on http://{}:{} (data {})", config.bind(), server.port(), config.dataDir());
-            return new Hearth(store, pool, invocations, functions, buildEngine, server);
+            return new Hearth(store, pool, invocations, async, functions, buildEngine, server);
         } catch (IOException | RuntimeException e) {
+            if (async != null) {
+                async.close();
+            }
             if (pool != null) {
                 pool.close();
             }
@@ -108,6 +118,7 @@ public final class Hearth implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        async.close();
         functions.close();
         pool.close();
         invocations.close();

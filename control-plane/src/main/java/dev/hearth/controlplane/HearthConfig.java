@@ -23,6 +23,7 @@ public record HearthConfig(
         Duration invocationRetention,
         Limits limits,
         Builds builds,
+        dev.hearth.controlplane.invoke.AsyncInvocations.Settings async,
         PoolConfig pool) {
 
     public HearthConfig {
@@ -32,6 +33,7 @@ public record HearthConfig(
         Objects.requireNonNull(invocationRetention, "invocationRetention");
         Objects.requireNonNull(builds, "builds");
         Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(async, "async");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -109,6 +111,10 @@ public record HearthConfig(
                         caBundle(vars.text("HEARTH_CA_BUNDLE", "/etc/ssl/certs")),
                         Duration.ofSeconds(vars.integer("HEARTH_BUILD_TIMEOUT_SECONDS", 600)),
                         vars.integer("HEARTH_BUILD_MEMORY_MB", 2048)),
+                new dev.hearth.controlplane.invoke.AsyncInvocations.Settings(
+                        vars.integer("HEARTH_ASYNC_MAX_ATTEMPTS", 3),
+                        Duration.ofMillis(vars.integer("HEARTH_ASYNC_RETRY_BASE_MS", 1000)),
+                        vars.integer("HEARTH_ASYNC_WORKERS", 8)),
                 pool);
     }
 

@@ -57,10 +57,14 @@ public final class Api {
         }
     }
 
-    public Reply send(String method, String path, String token, byte[] body) {
+    /** Sends a request; {@code headers} are name, value pairs. */
+    public Reply send(String method, String path, String token, byte[] body, String... headers) {
         var request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

@@ -7,21 +7,31 @@ import dev.hearth.controlplane.http.HttpServer;
 import dev.hearth.controlplane.user.Authenticator;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
+import dev.hearth.controlplane.invoke.AsyncInvocations;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** {@code GET /v1/invocations/{id}} and {@code GET /v1/functions/{name}/invocations?limit=N}, own invocations only. */
+/**
+ * {@code GET /v1/invocations/{id}} (sync or async), {@code GET /v1/functions/{name}/invocations?limit=N}
+ * and {@code GET /v1/functions/{name}/async?status=S&limit=N}; own invocations only.
+ */
 public final class InvocationRoutes {
 
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
 
+    static final List<String> ASYNC_STATUSES = List.of("queued", "running", "succeeded", "failed", "dead-lettered");
+
     private final InvocationLog invocations;
+    private final AsyncInvocations async;
     private final Functions functions;
     private final Authenticator auth;
 
-    public InvocationRoutes(InvocationLog invocations, Functions functions, Authenticator auth) {
+    public InvocationRoutes(InvocationLog invocations, AsyncInvocations async, Functions functions, Authenticator auth) {
         this.invocations = invocations;
+        this.async = async;
         this.functions = functions;
         this.auth = auth;
     }
@@ -29,14 +39,31 @@ public final class InvocationRoutes {
     public void register(RoutingHandler routes) {
         routes.get("/v1/invocations/{id}", HttpServer.route(this::get));
         routes.get("/v1/functions/{name}/invocations", HttpServer.route(this::list));
+        routes.get("/v1/functions/{name}/async", HttpServer.route(this::listAsync));
+    }
+
+    /** The function's async invocations, newest first; {@code ?status=dead-lettered} lists its dead letters. */
+    private void listAsync(HttpServerExchange exchange) {
+        String owner = auth.require(exchange);
+        var function = functions.get(owner, Exchanges.pathParam(exchange, "name"));
+        Deque<String> statuses = exchange.getQueryParameters().get("status");
+        String status = statuses == null || statuses.isEmpty() ? null : statuses.getFirst();
+        if (status != null && !ASYNC_STATUSES.contains(status)) {
+            throw ApiException.badRequest("status must be one of " + String.join(", ", ASYNC_STATUSES) + ", got '" + status + "'");
+        }
+        Exchanges.sendJson(exchange, 200, Map.of("invocations", async.list(function.id(), status, limit(exchange))));
     }
 
     private void get(HttpServerExchange exchange) {
         String owner = auth.require(exchange);
         String id = Exchanges.pathParam(exchange, "id");
-        InvocationRecord record = invocations.find(owner, id)
-                .orElseThrow(() -> ApiException.notFound("no invocation with id '" + id + "'"));
-        Exchanges.sendJson(exchange, 200, record.view());
+        Optional<InvocationRecord> record = invocations.find(owner, id);
+        if (record.isPresent()) {
+            Exchanges.sendJson(exchange, 200, record.get().view());
+            return;
+        }
+        Exchanges.sendJson(exchange, 200, async.find(owner, id)
+                .orElseThrow(() -> ApiException.notFound("no invocation with id '" + id + "'")));
     }
 
     private void list(HttpServerExchange exchange) {

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * functions together, at the node's per-user limit. A call over a cap waits up to
  * {@link #QUEUE_WAIT} for a slot, then is refused (429) rather than piling up.
  */
-final class ConcurrencyLimiter {
+public final class ConcurrencyLimiter {
 
     static final Duration QUEUE_WAIT = Duration.ofSeconds(1);
 
@@ -33,7 +33,7 @@ final class ConcurrencyLimiter {
             .build();
     private final int perUser;
 
-    ConcurrencyLimiter(int perUser) {
+    public ConcurrencyLimiter(int perUser) {
         this.perUser = perUser;
     }
 

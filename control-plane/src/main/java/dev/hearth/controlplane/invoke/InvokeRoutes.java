@@ -20,6 +20,8 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.HttpString;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -38,6 +40,8 @@ public final class InvokeRoutes {
     public static final int FUNCTION_ERROR_STATUS = 502;
     static final HttpString START = HttpString.tryFromString("X-Hearth-Start");
     static final HttpString INVOCATION_ID = HttpString.tryFromString("X-Hearth-Invocation-Id");
+    static final HttpString INVOCATION_TYPE = HttpString.tryFromString("X-Hearth-Invocation-Type");
+    static final HttpString CALLBACK_URL = HttpString.tryFromString("X-Hearth-Callback-Url");
 
     private final Functions functions;
     private final Authenticator auth;
@@ -46,10 +50,12 @@ public final class InvokeRoutes {
     private final int maxEventBytes;
     private final Clock clock;
     private final ConcurrencyLimiter limiter;
+    private final AsyncInvocations async;
 
     public InvokeRoutes(Functions functions, Authenticator auth, PoolManager pool, InvocationLog invocations,
-                        int maxEventBytes, int userConcurrency, Clock clock) {
-        this.limiter = new ConcurrencyLimiter(userConcurrency);
+                        int maxEventBytes, ConcurrencyLimiter limiter, AsyncInvocations async, Clock clock) {
+        this.limiter = limiter;
+        this.async = async;
         this.functions = functions;
         this.auth = auth;
         this.pool = pool;
@@ -62,8 +68,37 @@ public final class InvokeRoutes {
         routes.post("/v1/functions/{name}/invoke", HttpServer.route(this::invoke));
     }
 
+    /** {@code X-Hearth-Invocation-Type}: {@code sync} (the default) or {@code async}. */
+    private static boolean isAsync(HttpServerExchange exchange) {
+        String type = exchange.getRequestHeaders().getFirst(INVOCATION_TYPE);
+        if (type == null || type.equalsIgnoreCase("sync")) {
+            return false;
+        }
+        if (type.equalsIgnoreCase("async")) {
+            return true;
+        }
+        throw ApiException.badRequest("X-Hearth-Invocation-Type must be 'sync' or 'async', got '" + type + "'");
+    }
+
+    /** {@code X-Hearth-Callback-Url}: where an async invocation's outcome is posted; http or https. */
+    private static String callbackUrl(HttpServerExchange exchange) {
+        String url = exchange.getRequestHeaders().getFirst(CALLBACK_URL);
+        if (url == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(url);
+            if ((uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) || uri.getHost() == null) {
+                throw new URISyntaxException(url, "not an absolute http(s) URL");
+            }
+            return uri.toString();
+        } catch (URISyntaxException e) {
+            throw ApiException.badRequest("X-Hearth-Callback-Url must be an absolute http or https URL, got '" + url + "'");
+        }
+    }
+
     /** How an outcome is shown to the caller and kept in the record. */
-    private record Answer(int status, byte[] body, String recordStatus, String errorType, String errorMessage) {}
+    record Answer(int status, byte[] body, String recordStatus, String errorType, String errorMessage) {}
 
     private void invoke(HttpServerExchange exchange) throws Exception {
         long started = System.nanoTime();
@@ -75,6 +110,12 @@ public final class InvokeRoutes {
         }
         byte[] event = Events.fromBody(Exchanges.body(exchange, maxEventBytes));
         String invocationId = InvocationIds.next(clock.millis());
+        if (isAsync(exchange)) {
+            async.submit(invocationId, owner, function, event, callbackUrl(exchange));
+            exchange.getResponseHeaders().put(INVOCATION_ID, invocationId);
+            Exchanges.sendJson(exchange, 202, Map.of("invocationId", invocationId, "status", "queued"));
+            return;
+        }
         Invocation invocation;
         try (var permit = limiter.acquire(function)) {
             invocation = pool.invoke(new InvokeRequest(function.spec(), invocationId, event));
@@ -91,7 +132,7 @@ public final class InvokeRoutes {
         Exchanges.sendRaw(exchange, answer.status(), answer.body());
     }
 
-    private static Answer answer(Outcome outcome) {
+    static Answer answer(Outcome outcome) {
         if (outcome instanceof Outcome.Success success) {
             return new Answer(200, success.json(), "succeeded", null, null);
         }

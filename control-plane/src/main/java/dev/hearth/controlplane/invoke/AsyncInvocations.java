@@ -1,0 +1,355 @@
+package dev.hearth.controlplane.invoke;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.lte;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import dev.hearth.controlplane.function.FunctionRecord;
+import dev.hearth.controlplane.function.Functions;
+import dev.hearth.controlplane.http.ApiException;
+import dev.hearth.controlplane.http.Json;
+import dev.hearth.poolmanager.Invocation;
+import dev.hearth.poolmanager.InvokeRequest;
+import dev.hearth.poolmanager.Outcome;
+import dev.hearth.poolmanager.PoolException;
+import dev.hearth.poolmanager.PoolManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.Document;
+import org.bson.types.Binary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asynchronous invocations in embedded mode: each is stored in the {@code async} collection
+ * before the caller gets 202, then run by this process's workers. A function error, timeout or
+ * crash is retried after {@code retryBase × 2^(attempt-1)} until {@code maxAttempts}, then the
+ * invocation is {@code dead-lettered}. Delivery is at least once: an invocation that was running
+ * when the process stopped runs again at the next start. When it ends, an optional callback URL
+ * gets its outcome.
+ *
+ * <p>States: {@code queued → running → succeeded}; after a failed attempt {@code failed} until
+ * its retry is due (then {@code running} again), and {@code dead-lettered} after the last attempt
+ * (or when the function is gone).
+ */
+public final class AsyncInvocations implements AutoCloseable {
+
+    /** How async invocations are retried and run. */
+    public record Settings(int maxAttempts, Duration retryBase, int workers) {}
+
+    private static final Logger log = LoggerFactory.getLogger(AsyncInvocations.class);
+    /** A platform refusal (node at capacity) is retried this much later, without counting an attempt. */
+    private static final Duration PLATFORM_RETRY = Duration.ofSeconds(1);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final MongoCollection<Document> async;
+    private final Functions functions;
+    private final PoolManager pool;
+    private final ConcurrencyLimiter limiter;
+    private final Settings settings;
+    private final Clock clock;
+    private final ExecutorService workers;
+    private final Semaphore free;
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread dispatcher;
+    private final HttpClient callbacks = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private volatile boolean closed;
+
+    public AsyncInvocations(MongoDatabase database, Functions functions, PoolManager pool, ConcurrencyLimiter limiter,
+                            Settings settings, Clock clock) {
+        this.async = database.getCollection("async");
+        this.functions = functions;
+        this.pool = pool;
+        this.limiter = limiter;
+        this.settings = settings;
+        this.clock = clock;
+        this.free = new Semaphore(settings.workers());
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(settings.workers(), r -> {
+            Thread t = new Thread(r, "async-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        long resumed = async.updateMany(eq("status", "running"),
+                Updates.combine(Updates.set("status", "queued"), Updates.set("nextAttemptAt", Date.from(clock.instant()))))
+                .getModifiedCount();
+        if (resumed > 0) {
+            log.info("{} async invocation(s) were running when the process stopped; queued again", resumed);
+        }
+        this.dispatcher = new Thread(this::dispatch, "async-dispatcher");
+        dispatcher.setDaemon(true);
+        dispatcher.start();
+    }
+
+    /** Stores the invocation (the 202 follows only once it is stored) and wakes the dispatcher. */
+    public void submit(String id, String owner, FunctionRecord function, byte[] event, String callbackUrl) {
+        Instant now = clock.instant();
+        async.insertOne(new Document("_id", id)
+                .append("owner", owner)
+                .append("functionId", function.id())
+                .append("functionName", function.name())
+                .append("event", new Binary(event))
+                .append("status", "queued")
+                .append("attempts", 0)
+                .append("history", List.of())
+                .append("nextAttemptAt", Date.from(now))
+                .append("callbackUrl", callbackUrl)
+                .append("createdAt", Date.from(now)));
+        wake.release();
+    }
+
+    /** An async invocation of this owner, as its record shows it. */
+    public Optional<Map<String, Object>> find(String owner, String id) {
+        return Optional.ofNullable(async.find(and(eq("_id", id), eq("owner", owner))).first()).map(AsyncInvocations::view);
+    }
+
+    /** The newest async invocations of a function, optionally in one status. */
+    public List<Map<String, Object>> list(String functionId, String status, int limit) {
+        var filter = status == null ? eq("functionId", functionId) : and(eq("functionId", functionId), eq("status", status));
+        return async.find(filter).sort(Sorts.descending("createdAt")).limit(limit).map(AsyncInvocations::view).into(new ArrayList<>());
+    }
+
+    private void dispatch() {
+        while (!closed) {
+            try {
+                wake.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                while (!closed && free.tryAcquire()) {
+                    Document claimed;
+                    try {
+                        claimed = claimNext();
+                    } catch (RuntimeException e) {
+                        free.release();
+                        throw e;
+                    }
+                    if (claimed == null) {
+                        free.release();
+                        break;
+                    }
+                    workers.execute(() -> {
+                        try {
+                            attempt(claimed);
+                        } catch (RuntimeException e) {
+                            if (!closed) {
+                                log.warn("async invocation {} failed in the platform; queued again", claimed.getString("_id"), e);
+                                requeue(claimed, PLATFORM_RETRY);
+                            }
+                        } finally {
+                            free.release();
+                            wake.release();
+                        }
+                    });
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("async dispatch failed; retrying", e);
+            }
+        }
+    }
+
+    /** Takes the most overdue queued (or failed, to retry) invocation for this process: only one claimer can move it to running. */
+    private Document claimNext() {
+        return async.findOneAndUpdate(
+                and(in("status", "queued", "failed"), lte("nextAttemptAt", Date.from(clock.instant()))),
+                Updates.combine(Updates.set("status", "running"), Updates.set("startedAt", Date.from(clock.instant()))),
+                new FindOneAndUpdateOptions().sort(Sorts.ascending("nextAttemptAt")).returnDocument(ReturnDocument.AFTER));
+    }
+
+    private void attempt(Document job) {
+        String id = job.getString("_id");
+        FunctionRecord function;
+        try {
+            function = functions.get(job.getString("owner"), job.getString("functionName"));
+        } catch (ApiException e) {
+            function = null;
+        }
+        if (function == null || !function.id().equals(job.getString("functionId"))
+                || function.status() != FunctionRecord.Status.READY) {
+            finish(job, "dead-lettered", null, "FunctionGone", "the function was deleted, redefined or is not ready", List.of());
+            return;
+        }
+        byte[] event = job.get("event", Binary.class).getData();
+        Invocation invocation;
+        try (var permit = limiter.acquire(function)) {
+            invocation = pool.invoke(new InvokeRequest(function.spec(), id, event));
+        } catch (ApiException | PoolException e) {
+            // Over a concurrency limit or the node full: the function did nothing wrong; try again soon.
+            requeue(job, PLATFORM_RETRY);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            requeue(job, PLATFORM_RETRY);
+            return;
+        }
+        if (closed) {
+            // Stopped mid-call: the invocation stays 'running' and runs again at the next start.
+            return;
+        }
+        int attempts = job.getInteger("attempts", 0) + 1;
+        InvokeRoutes.Answer answer = InvokeRoutes.answer(invocation.outcome());
+        Document step = new Document("at", Date.from(clock.instant())).append("status", answer.recordStatus())
+                .append("start", invocation.start().header());
+        if (answer.errorType() != null) {
+            step.append("errorType", answer.errorType());
+        }
+        List<Document> history = new ArrayList<>(job.getList("history", Document.class, List.of()));
+        history.add(step);
+        String logs = new String(invocation.logs(), StandardCharsets.UTF_8);
+        if (invocation.outcome() instanceof Outcome.Success success) {
+            finish(job.append("attempts", attempts), "succeeded", new String(success.json(), StandardCharsets.UTF_8), null, null,
+                    history, logs);
+        } else if (attempts < settings.maxAttempts()) {
+            Duration backoff = settings.retryBase().multipliedBy(1L << Math.min(attempts - 1, 20));
+            async.updateOne(eq("_id", id), Updates.combine(
+                    Updates.set("status", "failed"), Updates.set("attempts", attempts), Updates.set("history", history),
+                    Updates.set("error", errorDoc(answer.errorType(), answer.errorMessage())), Updates.set("logs", logs),
+                    Updates.set("nextAttemptAt", Date.from(clock.instant().plus(backoff)))));
+        } else {
+            finish(job.append("attempts", attempts), "dead-lettered", null, answer.errorType(), answer.errorMessage(), history, logs);
+        }
+    }
+
+    private void finish(Document job, String status, String result, String errorType, String errorMessage, List<Document> history) {
+        finish(job, status, result, errorType, errorMessage, history, job.getString("logs"));
+    }
+
+    private void finish(Document job, String status, String result, String errorType, String errorMessage,
+                        List<Document> history, String logs) {
+        String id = job.getString("_id");
+        var changes = new ArrayList<org.bson.conversions.Bson>(List.of(
+                Updates.set("status", status), Updates.set("attempts", job.getInteger("attempts", 0)),
+                Updates.set("history", history), Updates.set("logs", logs),
+                Updates.set("finishedAt", Date.from(clock.instant())), Updates.unset("event")));
+        if (result != null) {
+            changes.add(Updates.set("result", result));
+            changes.add(Updates.unset("error"));
+        } else {
+            changes.add(Updates.set("error", errorDoc(errorType, errorMessage)));
+        }
+        async.updateOne(eq("_id", id), Updates.combine(changes));
+        log.debug("async invocation {} ended {}", id, status);
+        String callback = job.getString("callbackUrl");
+        if (callback != null) {
+            notify(id, callback);
+        }
+    }
+
+    private void requeue(Document job, Duration after) {
+        if (closed) {
+            return; // stays 'running': queued again at the next start
+        }
+        async.updateOne(and(eq("_id", job.getString("_id")), eq("status", "running")), Updates.combine(
+                Updates.set("status", "queued"), Updates.set("nextAttemptAt", Date.from(clock.instant().plus(after)))));
+    }
+
+    /** Posts the ended invocation's record to its callback URL, once, and notes the answer. */
+    private void notify(String id, String url) {
+        Document done = async.find(eq("_id", id)).first();
+        if (done == null) {
+            return;
+        }
+        String outcome;
+        try {
+            HttpResponse<Void> response = callbacks.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .header("X-Hearth-Invocation-Id", id)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(view(done))))
+                    .build(), HttpResponse.BodyHandlers.discarding());
+            outcome = Integer.toString(response.statusCode());
+        } catch (Exception e) {
+            outcome = "error: " + e.getMessage();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        async.updateOne(eq("_id", id), Updates.set("callbackStatus", outcome));
+    }
+
+    private static Document errorDoc(String type, String message) {
+        return new Document("type", type).append("message", message);
+    }
+
+    static Map<String, Object> view(Document d) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", d.getString("_id"));
+        view.put("function", d.getString("functionName"));
+        view.put("invocationType", "async");
+        view.put("status", d.getString("status"));
+        view.put("attempts", d.getInteger("attempts", 0));
+        if (d.getString("result") != null) {
+            try {
+                view.put("result", Json.MAPPER.readTree(d.getString("result")));
+            } catch (java.io.IOException e) {
+                view.put("result", d.getString("result"));
+            }
+        }
+        Document error = d.get("error", Document.class);
+        if (error != null) {
+            view.put("error", Map.of("type", String.valueOf(error.getString("type")), "message", String.valueOf(error.getString("message"))));
+        }
+        List<Map<String, Object>> history = new ArrayList<>();
+        for (Document step : d.getList("history", Document.class, List.of())) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("at", step.getDate("at").toInstant().toString());
+            s.put("status", step.getString("status"));
+            s.put("start", step.getString("start"));
+            if (step.getString("errorType") != null) {
+                s.put("errorType", step.getString("errorType"));
+            }
+            history.add(s);
+        }
+        view.put("history", history);
+        String logs = d.getString("logs");
+        view.put("logs", logs == null || logs.isEmpty() ? List.of() : logs.lines().toList());
+        if (d.getString("callbackUrl") != null) {
+            view.put("callback", Map.of("url", d.getString("callbackUrl"),
+                    "status", String.valueOf(d.get("callbackStatus") == null ? "pending" : d.getString("callbackStatus"))));
+        }
+        view.put("createdAt", d.getDate("createdAt").toInstant().toString());
+        if (d.getDate("nextAttemptAt") != null && List.of("queued", "failed").contains(d.getString("status"))) {
+            view.put("nextAttemptAt", d.getDate("nextAttemptAt").toInstant().toString());
+        }
+        if (d.getDate("finishedAt") != null) {
+            view.put("finishedAt", d.getDate("finishedAt").toInstant().toString());
+        }
+        return view;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        dispatcher.interrupt();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
