@@ -114,7 +114,8 @@ public record HearthConfig(
                 new dev.hearth.controlplane.invoke.AsyncInvocations.Settings(
                         vars.integer("HEARTH_ASYNC_MAX_ATTEMPTS", 3),
                         Duration.ofMillis(vars.integer("HEARTH_ASYNC_RETRY_BASE_MS", 1000)),
-                        vars.integer("HEARTH_ASYNC_WORKERS", 8)),
+                        vars.integer("HEARTH_ASYNC_WORKERS", 8),
+                        Boolean.parseBoolean(vars.text("HEARTH_ASYNC_PRIVATE_CALLBACKS", "false"))),
                 pool);
     }
 

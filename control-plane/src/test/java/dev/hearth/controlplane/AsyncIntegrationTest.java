@@ -43,6 +43,7 @@ class AsyncIntegrationTest {
         env.put("HEARTH_POOL_PYTHON", "2");
         env.put("HEARTH_ASYNC_MAX_ATTEMPTS", "3");
         env.put("HEARTH_ASYNC_RETRY_BASE_MS", "300");
+        env.put("HEARTH_ASYNC_PRIVATE_CALLBACKS", "true"); // the test's receiver listens on loopback
         hearth = TestHearth.startWarm(env);
         api = new Api(hearth.port());
         token = api.userWithToken("ada");

@@ -58,8 +58,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class AsyncInvocations implements AutoCloseable {
 
-    /** How async invocations are retried and run. */
-    public record Settings(int maxAttempts, Duration retryBase, int workers) {}
+    /**
+     * How async invocations are retried and run.
+     *
+     * @param privateCallbacks callbacks may go to loopback, private and link-local addresses; off by
+     *                         default, so a user cannot make Hearth post into its own network
+     */
+    public record Settings(int maxAttempts, Duration retryBase, int workers, boolean privateCallbacks) {}
 
     private static final Logger log = LoggerFactory.getLogger(AsyncInvocations.class);
     /** A platform refusal (node at capacity) is retried this much later, without counting an attempt. */
@@ -275,6 +280,11 @@ public final class AsyncInvocations implements AutoCloseable {
         }
         String outcome;
         try {
+            String refusal = settings.privateCallbacks() ? null : privateAddress(URI.create(url).getHost());
+            if (refusal != null) {
+                async.updateOne(eq("_id", id), Updates.set("callbackStatus", "refused: " + refusal));
+                return;
+            }
             HttpResponse<Void> response = callbacks.send(HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
@@ -289,6 +299,20 @@ public final class AsyncInvocations implements AutoCloseable {
             }
         }
         async.updateOne(eq("_id", id), Updates.set("callbackStatus", outcome));
+    }
+
+    /** Why the host may not be called back, or null when all its addresses are public. */
+    static String privateAddress(String host) throws java.net.UnknownHostException {
+        for (java.net.InetAddress address : java.net.InetAddress.getAllByName(host)) {
+            byte[] raw = address.getAddress();
+            boolean uniqueLocal = raw.length == 16 && (raw[0] & 0xfe) == 0xfc;
+            if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
+                    || address.isAnyLocalAddress() || address.isMulticastAddress() || uniqueLocal) {
+                return host + " is a loopback, private or link-local address (" + address.getHostAddress()
+                        + "); HEARTH_ASYNC_PRIVATE_CALLBACKS=true allows it";
+            }
+        }
+        return null;
     }
 
     private static Document errorDoc(String type, String message) {
