@@ -10,7 +10,6 @@ import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.InvokeRequest;
-import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.Outcome;
 import dev.hearth.poolmanager.PoolConfig;
 import dev.hearth.poolmanager.PoolException;
@@ -19,17 +18,14 @@ import dev.hearth.poolmanager.PoolStats;
 import dev.hearth.poolmanager.StartKind;
 import dev.hearth.poolmanager.UnknownImageException;
 import dev.hearth.poolmanager.Workload;
-import dev.hearth.poolmanager.docker.ContainerSpec;
 import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.agent.AgentReply;
-import dev.hearth.poolmanager.code.ArchiveException;
 import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.DockerEngine;
 import dev.hearth.poolmanager.pool.Slot.Warm;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +65,7 @@ public final class WarmPool implements PoolManager {
     private final AgentClient agent;
     private final ContainerFactory factory;
     private final Specializer specializer;
+    private final Starter starter;
     private final ExecRunner exec;
     private final JsonCheck jsonCheck;
     private final PoolPolicy policy;
@@ -96,6 +93,7 @@ public final class WarmPool implements PoolManager {
         this.workers = Executors.newFixedThreadPool(4, daemon("pool-worker"));
         this.fleet = new Fleet(factory, engine, new Capacity(config.maxContainers(), config.maxMemoryMb()), workers);
         this.refiller = new Refiller(config, policy, fleet, scheduler, workers, clock);
+        this.starter = new Starter(config, refiller, fleet, specializer, this::makeRoom);
         this.exec = new ExecRunner(fleet, json, clock);
         Duration forgetAfter = config.idleTimeout().multipliedBy(2);
         this.instances = Caffeine.newBuilder()
@@ -155,7 +153,7 @@ public final class WarmPool implements PoolManager {
                 return run(set, warm.container(), request, StartKind.WARM, 0);
             }
             long started = System.nanoTime();
-            Acquired acquired = acquire(function);
+            Starter.Acquired acquired = starter.acquire(function);
             if (acquired.failure() != null) {
                 return new Invocation(request.invocationId(), acquired.kind(), acquired.failure(), micros(started), 0, null);
             }
@@ -166,84 +164,6 @@ public final class WarmPool implements PoolManager {
         }
     }
 
-    /**
-     * A container ready to run the function, and how it came to be; or, when making one failed
-     * for a reason that is the function's, that failure.
-     */
-    private record Acquired(ContainerHandle container, StartKind kind, Outcome failure) {
-        static Acquired failed(StartKind kind, Outcome failure) {
-            return new Acquired(null, kind, failure);
-        }
-    }
-
-    private Acquired acquire(FunctionSpec function) throws InterruptedException {
-        if (function.workload() instanceof Workload.Image image) {
-            return startImage(function, image);
-        }
-        return specialize(function, (Workload.Source) function.workload());
-    }
-
-    /** An {@code http} image function's own container, started for it; ready once its server answers. */
-    private Acquired startImage(FunctionSpec function, Workload.Image image) throws InterruptedException {
-        var template = new ContainerFactory.Template(image.reference(), "image", ImageEnv.of(function));
-        try {
-            return new Acquired(fleet.startFor(template, function.memoryMb(), function.egress(), this::makeRoom), StartKind.COLD, null);
-        } catch (TimeoutException e) {
-            return Acquired.failed(StartKind.COLD, new Outcome.Crashed("the image's server did not answer GET /healthz on "
-                    + ContainerSpec.MOUNT_POINT + "/agent.sock within " + config.readyTimeout().toSeconds() + " s"));
-        } catch (IOException e) {
-            return Acquired.failed(StartKind.COLD, new Outcome.Crashed("the image's container did not start: " + e.getMessage()));
-        }
-    }
-
-    /**
-     * Hot-loads a source function into a pre-started container, or a fresh one when none fits.
-     * A pre-started container that fails before its function is loaded says nothing about the
-     * function: it is replaced by a cold one once. A second failure is the function's.
-     */
-    private Acquired specialize(FunctionSpec function, Workload.Source source) throws InterruptedException {
-        Language language = source.language();
-        if (!refiller.serves(language)) {
-            throw PoolException.unavailable("no " + language.id() + " runtime is configured on this node");
-        }
-        // Pooled containers have no network and a heap sized for the pool's memory where the runtime cannot resize.
-        boolean poolFits = !function.egress() && (language.resizable() || function.memoryMb() == config.poolMemoryMb());
-        ContainerHandle pooled = poolFits ? refiller.take(language) : null;
-        boolean fromPool = pooled != null;
-        ContainerHandle container = fromPool ? pooled : startCold(function, language);
-        for (int attempt = 1; ; attempt++) {
-            StartKind kind = fromPool && attempt == 1 ? StartKind.POOL : StartKind.COLD;
-            try {
-                container = fitMemory(container, function);
-                specializer.specialize(container, function, source);
-                return new Acquired(container, kind, null);
-            } catch (Specializer.InitFailed e) {
-                discard(container);
-                return Acquired.failed(kind, new Outcome.FunctionError(e.reply.body()));
-            } catch (TimeoutException e) {
-                discard(container);
-                return Acquired.failed(kind, new Outcome.FunctionError(agentError("Runtime.InitTimeout",
-                        "loading the function took longer than " + Specializer.INIT_TIMEOUT.toMillis() + " ms")));
-            } catch (PoolException e) {
-                discard(container);
-                throw e;
-            } catch (ArchiveException e) {
-                discard(container);
-                throw new PoolException("the function's code archive is unusable: " + e.getMessage(), e);
-            } catch (IOException | RuntimeException e) {
-                discard(container);
-                if (attempt > 1 || !fromPool) {
-                    if (e instanceof RuntimeException runtime) {
-                        throw new PoolException("cannot specialize a container: " + runtime.getMessage(), runtime);
-                    }
-                    return Acquired.failed(kind, new Outcome.Crashed("container failed while loading the function: " + e.getMessage()));
-                }
-                log.warn("pre-started {} container {} failed before init ({}); starting a fresh one",
-                        language.id(), container.id(), e.getMessage());
-                container = startCold(function, language);
-            }
-        }
-    }
 
     private Invocation run(Instances set, ContainerHandle container, InvokeRequest request, StartKind kind, long initMicros) {
         FunctionSpec function = request.function();
@@ -259,14 +179,14 @@ public final class WarmPool implements PoolManager {
             logs = reply.logs().length > AgentClient.MAX_LOG_BYTES ? Arrays.copyOf(reply.logs(), AgentClient.MAX_LOG_BYTES) : reply.logs();
             boolean image = function.workload() instanceof Workload.Image;
             if (reply.ok() && image && !jsonCheck.isJson(reply.body())) {
-                outcome = new Outcome.FunctionError(agentError("Runtime.InvalidResponse", "the image's /run answered 200 with a body that is not JSON"));
+                outcome = new Outcome.FunctionError(Starter.agentError("Runtime.InvalidResponse", "the image's /run answered 200 with a body that is not JSON"));
                 reusable = true;
             } else if (reply.ok()) {
                 outcome = new Outcome.Success(reply.body());
                 reusable = true;
             } else if (reply.functionError()) {
                 outcome = new Outcome.FunctionError(image && !jsonCheck.isJson(reply.body())
-                        ? agentError("Runtime.FunctionError", "the image's /run reported a function error without a JSON error object")
+                        ? Starter.agentError("Runtime.FunctionError", "the image's /run reported a function error without a JSON error object")
                         : reply.body());
                 reusable = true;
             } else {
@@ -276,7 +196,7 @@ public final class WarmPool implements PoolManager {
             // The handler may still be running: the container cannot be trusted with another call.
             outcome = new Outcome.Timeout(function.timeoutMs());
         } catch (AgentClient.ReplyTooLargeException e) {
-            outcome = new Outcome.FunctionError(agentError("Runtime.ResponseTooLarge",
+            outcome = new Outcome.FunctionError(Starter.agentError("Runtime.ResponseTooLarge",
                     "the handler's result is larger than the " + AgentClient.MAX_REPLY_BYTES / (1024 * 1024) + " MiB limit"));
         } catch (IOException e) {
             outcome = new Outcome.Crashed(crashReason(container, function));
@@ -305,22 +225,8 @@ public final class WarmPool implements PoolManager {
         return "the function's process exited or was killed mid-call";
     }
 
-    private static Invocation finished(InvokeRequest request, StartKind kind, Outcome outcome, long started) {
-        return new Invocation(request.invocationId(), kind, outcome, micros(started), 0, null);
-    }
 
-    /** An error object in the agent's own shape, for failures the pool manager detects itself. */
-    private static byte[] agentError(String type, String message) {
-        return ("{\"errorType\":\"" + type + "\",\"errorMessage\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
-    }
 
-    private ContainerHandle startCold(FunctionSpec function, Language language) throws InterruptedException {
-        try {
-            return fleet.startFor(fleet.runtime(language), function.memoryMb(), function.egress(), this::makeRoom);
-        } catch (IOException | TimeoutException e) {
-            throw new PoolException("cannot start a " + language.id() + " container: " + e.getMessage(), e);
-        }
-    }
 
     /** Evicts the least recently used idle warm container, if any, to make room for a new one. */
     private boolean makeRoom() {
@@ -338,14 +244,6 @@ public final class WarmPool implements PoolManager {
         }).orElse(false);
     }
 
-    /** Pre-started containers take the function's memory limit, where the runtime follows a resize. */
-    private ContainerHandle fitMemory(ContainerHandle container, FunctionSpec function) {
-        Language language = ((Workload.Source) function.workload()).language();
-        if (container.memoryMb() == function.memoryMb() || !language.resizable()) {
-            return container;
-        }
-        return fleet.resize(container, function.memoryMb(), this::makeRoom);
-    }
 
     /** Evicts expired idle containers and tops the pools up; reschedules itself. */
     private void sweep() {
@@ -416,7 +314,7 @@ public final class WarmPool implements PoolManager {
         for (int i = 0; i < missing; i++) {
             background(() -> {
                 try {
-                    Acquired acquired = acquire(function);
+                    Starter.Acquired acquired = starter.acquire(function);
                     if (acquired.failure() != null) {
                         log.warn("cannot keep {} warm: {}", function.name(), acquired.failure());
                     } else if (closed || !set.giveBack(new Warm(acquired.container(), function.key(), clock.instant()))) {

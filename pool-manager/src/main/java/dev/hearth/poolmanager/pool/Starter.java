@@ -1,0 +1,144 @@
+package dev.hearth.poolmanager.pool;
+
+import dev.hearth.poolmanager.FunctionSpec;
+import dev.hearth.poolmanager.Language;
+import dev.hearth.poolmanager.Outcome;
+import dev.hearth.poolmanager.PoolConfig;
+import dev.hearth.poolmanager.PoolException;
+import dev.hearth.poolmanager.StartKind;
+import dev.hearth.poolmanager.Workload;
+import dev.hearth.poolmanager.code.ArchiveException;
+import dev.hearth.poolmanager.docker.ContainerSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a container ready for one function version when it has no idle warm one: a pre-started
+ * container specialized for it ({@code pool}), or one started for it ({@code cold}); an
+ * {@code http} image function's own server. What happens to the container afterwards is
+ * {@link WarmPool}'s business.
+ */
+final class Starter {
+
+    private static final Logger log = LoggerFactory.getLogger(Starter.class);
+
+    private final PoolConfig config;
+    private final Refiller refiller;
+    private final Fleet fleet;
+    private final Specializer specializer;
+    /** Evicts an idle container when the node's budget is full. */
+    private final BooleanSupplier makeRoom;
+
+    Starter(PoolConfig config, Refiller refiller, Fleet fleet, Specializer specializer, BooleanSupplier makeRoom) {
+        this.config = config;
+        this.refiller = refiller;
+        this.fleet = fleet;
+        this.specializer = specializer;
+        this.makeRoom = makeRoom;
+    }
+
+    /**
+     * A container ready to run the function, and how it came to be; or, when making one failed
+     * for a reason that is the function's, that failure.
+     */
+    record Acquired(ContainerHandle container, StartKind kind, Outcome failure) {
+        static Acquired failed(StartKind kind, Outcome failure) {
+            return new Acquired(null, kind, failure);
+        }
+    }
+
+    Acquired acquire(FunctionSpec function) throws InterruptedException {
+        if (function.workload() instanceof Workload.Image image) {
+            return startImage(function, image);
+        }
+        return specialize(function, (Workload.Source) function.workload());
+    }
+
+    /** An {@code http} image function's own container, started for it; ready once its server answers. */
+    private Acquired startImage(FunctionSpec function, Workload.Image image) throws InterruptedException {
+        var template = new ContainerFactory.Template(image.reference(), "image", ImageEnv.of(function));
+        try {
+            return new Acquired(fleet.startFor(template, function.memoryMb(), function.egress(), makeRoom), StartKind.COLD, null);
+        } catch (TimeoutException e) {
+            return Acquired.failed(StartKind.COLD, new Outcome.Crashed("the image's server did not answer GET /healthz on "
+                    + ContainerSpec.MOUNT_POINT + "/agent.sock within " + config.readyTimeout().toSeconds() + " s"));
+        } catch (IOException e) {
+            return Acquired.failed(StartKind.COLD, new Outcome.Crashed("the image's container did not start: " + e.getMessage()));
+        }
+    }
+
+    /**
+     * Hot-loads a source function into a pre-started container, or a fresh one when none fits.
+     * A pre-started container that fails before its function is loaded says nothing about the
+     * function: it is replaced by a cold one once. A second failure is the function's.
+     */
+    private Acquired specialize(FunctionSpec function, Workload.Source source) throws InterruptedException {
+        Language language = source.language();
+        if (!refiller.serves(language)) {
+            throw PoolException.unavailable("no " + language.id() + " runtime is configured on this node");
+        }
+        // Pooled containers have no network and a heap sized for the pool's memory where the runtime cannot resize.
+        boolean poolFits = !function.egress() && (language.resizable() || function.memoryMb() == config.poolMemoryMb());
+        ContainerHandle pooled = poolFits ? refiller.take(language) : null;
+        boolean fromPool = pooled != null;
+        ContainerHandle container = fromPool ? pooled : startCold(function, language);
+        for (int attempt = 1; ; attempt++) {
+            StartKind kind = fromPool && attempt == 1 ? StartKind.POOL : StartKind.COLD;
+            try {
+                container = fitMemory(container, function);
+                specializer.specialize(container, function, source);
+                return new Acquired(container, kind, null);
+            } catch (Specializer.InitFailed e) {
+                fleet.discard(container);
+                return Acquired.failed(kind, new Outcome.FunctionError(e.reply.body()));
+            } catch (TimeoutException e) {
+                fleet.discard(container);
+                return Acquired.failed(kind, new Outcome.FunctionError(agentError("Runtime.InitTimeout",
+                        "loading the function took longer than " + Specializer.INIT_TIMEOUT.toMillis() + " ms")));
+            } catch (PoolException e) {
+                fleet.discard(container);
+                throw e;
+            } catch (ArchiveException e) {
+                fleet.discard(container);
+                throw new PoolException("the function's code archive is unusable: " + e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                fleet.discard(container);
+                if (attempt > 1 || !fromPool) {
+                    if (e instanceof RuntimeException runtime) {
+                        throw new PoolException("cannot specialize a container: " + runtime.getMessage(), runtime);
+                    }
+                    return Acquired.failed(kind, new Outcome.Crashed("container failed while loading the function: " + e.getMessage()));
+                }
+                log.warn("pre-started {} container {} failed before init ({}); starting a fresh one",
+                        language.id(), container.id(), e.getMessage());
+                container = startCold(function, language);
+            }
+        }
+    }
+
+    private ContainerHandle startCold(FunctionSpec function, Language language) throws InterruptedException {
+        try {
+            return fleet.startFor(fleet.runtime(language), function.memoryMb(), function.egress(), makeRoom);
+        } catch (IOException | TimeoutException e) {
+            throw new PoolException("cannot start a " + language.id() + " container: " + e.getMessage(), e);
+        }
+    }
+
+    /** Pre-started containers take the function's memory limit, where the runtime follows a resize. */
+    private ContainerHandle fitMemory(ContainerHandle container, FunctionSpec function) {
+        Language language = ((Workload.Source) function.workload()).language();
+        if (container.memoryMb() == function.memoryMb() || !language.resizable()) {
+            return container;
+        }
+        return fleet.resize(container, function.memoryMb(), makeRoom);
+    }
+
+    /** An error object in the agent's own shape, for failures the pool manager detects itself. */
+    static byte[] agentError(String type, String message) {
+        return ("{\"errorType\":\"" + type + "\",\"errorMessage\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+}
