@@ -195,7 +195,8 @@ public final class AsyncInvocations implements AutoCloseable {
         }
         if (function == null || !function.id().equals(job.getString("functionId"))
                 || function.status() != FunctionRecord.Status.READY) {
-            finish(job, "dead-lettered", null, "FunctionGone", "the function was deleted, redefined or is not ready", List.of());
+            finish(job, "dead-lettered", null, "FunctionGone", "the function was deleted, redefined or is not ready",
+                    job.getList("history", Document.class, List.of()), job.getString("logs"));
             return;
         }
         byte[] event = job.get("event", Binary.class).getData();
@@ -237,10 +238,6 @@ public final class AsyncInvocations implements AutoCloseable {
         } else {
             finish(job.append("attempts", attempts), "dead-lettered", null, answer.errorType(), answer.errorMessage(), history, logs);
         }
-    }
-
-    private void finish(Document job, String status, String result, String errorType, String errorMessage, List<Document> history) {
-        finish(job, status, result, errorType, errorMessage, history, job.getString("logs"));
     }
 
     private void finish(Document job, String status, String result, String errorType, String errorMessage,

@@ -58,7 +58,7 @@ final class ExecRunner {
         try {
             result = fleet.runOnce(spec, request.event(), Duration.ofMillis(function.timeoutMs()), capture, makeRoom);
         } catch (NotFoundException e) {
-            Outcome gone = new Outcome.FunctionError(errorJson("Runtime.ImageMissing",
+            Outcome gone = new Outcome.FunctionError(Starter.agentError("Runtime.ImageMissing",
                     "the image " + image.reference() + " is no longer on this node"));
             return new Invocation(request.invocationId(), StartKind.COLD, gone, micros(started), 0, null);
         } catch (IOException | RuntimeException e) {
@@ -80,10 +80,10 @@ final class ExecRunner {
             return new Outcome.Crashed("the function ran out of memory (memoryMb " + function.memoryMb() + ") and was killed");
         }
         if (result.exitCode() != 0) {
-            return new Outcome.FunctionError(errorJson("Runtime.ExitError", "the process exited with status " + result.exitCode()));
+            return new Outcome.FunctionError(Starter.agentError("Runtime.ExitError", "the process exited with status " + result.exitCode()));
         }
         if (capture.stdoutTooLarge) {
-            return new Outcome.FunctionError(errorJson("Runtime.ResponseTooLarge",
+            return new Outcome.FunctionError(Starter.agentError("Runtime.ResponseTooLarge",
                     "the process wrote more than " + MAX_STDOUT_BYTES / (1024 * 1024) + " MiB to stdout"));
         }
         return new Outcome.Success(result(capture.stdout.toByteArray()));
@@ -104,14 +104,6 @@ final class ExecRunner {
             return json.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a string always serializes", e);
-        }
-    }
-
-    private byte[] errorJson(String type, String message) {
-        try {
-            return json.writeValueAsBytes(Map.of("errorType", type, "errorMessage", message));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hearth.poolmanager.pool;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.Outcome;
@@ -139,6 +140,7 @@ final class Starter {
 
     /** An error object in the agent's own shape, for failures the pool manager detects itself. */
     static byte[] agentError(String type, String message) {
-        return ("{\"errorType\":\"" + type + "\",\"errorMessage\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8);
+        var error = JsonNodeFactory.instance.objectNode().put("errorType", type).put("errorMessage", message);
+        return error.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

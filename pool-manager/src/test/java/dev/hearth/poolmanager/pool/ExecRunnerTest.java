@@ -33,4 +33,12 @@ class ExecRunnerTest {
         assertEquals("null", result(""));
         assertEquals("null", result("\n"));
     }
+
+    @Test
+    void errorsHearthDetects_areJsonWhateverTheMessageHolds() throws Exception {
+        byte[] error = Starter.agentError("Runtime.ExitError", "said \"no\"\nand left");
+        var node = new ObjectMapper().readTree(error);
+        assertEquals("Runtime.ExitError", node.get("errorType").asText());
+        assertEquals("said \"no\"\nand left", node.get("errorMessage").asText());
+    }
 }
