@@ -17,93 +17,110 @@ import dev.hearth.poolmanager.PoolManager;
 import dev.hearth.poolmanager.build.Builder;
 import dev.hearth.poolmanager.docker.DockerEngine;
 import dev.hearth.poolmanager.pool.WarmPool;
+import dev.hearth.poolmanager.nats.CodeTransfer;
+import dev.hearth.poolmanager.nats.NatsLink;
+import dev.hearth.poolmanager.nats.NatsPoolManager;
+import io.nats.client.Connection;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Hearth process in embedded mode: the store, the pool manager (called in-process) and the
- * REST API, started in that order and stopped in reverse.
+ * One Hearth control plane: the store, the pool manager and the REST API, started in that order
+ * and stopped in reverse. In embedded mode the pool manager runs in this process and async
+ * invocations queue in the store; in distributed mode ({@code HEARTH_NATS_URL}) calls go over
+ * NATS to pool-manager nodes, this process serves them code archives, and async invocations
+ * queue on JetStream.
  */
 public final class Hearth implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Hearth.class);
 
-    private final Store store;
     private final PoolManager pool;
-    private final InvocationLog invocations;
-    private final AsyncInvocations async;
-    private final Functions functions;
-    private final DockerEngine buildEngine;
     private final HttpServer server;
+    /** Everything started, last first: closing them in this order stops the process cleanly. */
+    private final Deque<AutoCloseable> started;
 
-    private Hearth(Store store, PoolManager pool, InvocationLog invocations, AsyncInvocations async, Functions functions,
-                   DockerEngine buildEngine, HttpServer server) {
-        this.store = store;
+    private Hearth(PoolManager pool, HttpServer server, Deque<AutoCloseable> started) {
         this.pool = pool;
-        this.invocations = invocations;
-        this.async = async;
-        this.functions = functions;
-        this.buildEngine = buildEngine;
         this.server = server;
+        this.started = started;
     }
 
     public static Hearth start(HearthConfig config) throws IOException {
         Clock clock = Clock.systemUTC();
-        Store store = Store.open(config.mongoUri(), config.dataDir());
-        PoolManager pool = null;
-        InvocationLog invocations = null;
-        Functions functions = null;
-        AsyncInvocations async = null;
-        DockerEngine buildEngine = null;
+        Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
+            Store store = Store.open(config.mongoUri(), config.dataDir());
+            started.push(store);
+            Connection nats = null;
+            if (config.distributed()) {
+                nats = NatsLink.connect(config.natsUrl(), "hearth-control-plane-" + config.pool().nodeId(), NatsLink.WAIT_AT_START);
+                started.push(nats);
+            }
             var code = new CodeStore(store.database());
-            pool = WarmPool.start(config.pool(), code, clock);
+            PoolManager pool = nats == null ? WarmPool.start(config.pool(), code, clock) : NatsPoolManager.start(nats, NatsLink.DEAD_AFTER);
+            started.push(pool);
+            if (nats != null) {
+                started.push(CodeTransfer.serve(nats, code));
+            }
             var users = new UserStore(store.database(), clock);
             var auth = new Authenticator(users);
-            buildEngine = new DockerEngine(config.pool().dockerHost());
+            DockerEngine buildEngine = new DockerEngine(config.pool().dockerHost());
+            started.push(buildEngine);
             if (!buildEngine.imageExists(config.builds().image())) {
                 throw new IllegalStateException("builder image " + config.builds().image() + " is missing; './hearth up' builds it");
             }
             var builder = new Builder(new Builder.Settings(config.builds().image(), config.pool().nodeId(),
                     config.dataDir().resolve("builds"), config.dataDir().resolve("build-cache"), config.builds().caBundle(),
                     config.builds().timeout(), config.builds().memoryMb(), 2_000_000_000L), buildEngine);
-            functions = new Functions(store.database(), code, config.limits(), pool, builder,
+            var functions = new Functions(store.database(), code, config.limits(), pool, builder,
                     buildEngine.imageId(config.builds().image()), clock);
+            started.push(functions);
+            var invocations = new InvocationLog(store.database(), config.invocationRetention(), clock);
+            started.push(invocations);
+            var limiter = new ConcurrencyLimiter(config.limits().userConcurrency());
+            var async = nats == null
+                    ? AsyncInvocations.inStore(store.database(), functions, pool, limiter, config.async(), clock)
+                    : AsyncInvocations.onJetStream(nats, store.database(), functions, pool, limiter, config.async(), clock);
+            started.push(async);
             var health = new HealthRoutes(pool);
             var userRoutes = new UserRoutes(users);
             var functionRoutes = new FunctionRoutes(functions, auth, config.limits().maxCodeBytes());
-            invocations = new InvocationLog(store.database(), config.invocationRetention(), clock);
-            var limiter = new ConcurrencyLimiter(config.limits().userConcurrency());
-            async = new AsyncInvocations(store.database(), functions, pool, limiter, config.async(), clock);
             var invokeRoutes = new InvokeRoutes(functions, auth, pool, invocations, config.limits().maxEventBytes(),
                     limiter, async, clock);
             var invocationRoutes = new InvocationRoutes(invocations, async, functions, auth);
             HttpServer server = HttpServer.start(config.bind(), config.port(), config.workerThreads(), List.of(
                     health::register, userRoutes::register, functionRoutes::register, invokeRoutes::register,
                     invocationRoutes::register));
-            log.info("Hearth listening on http://{}:{} (data {})", config.bind(), server.port(), config.dataDir());
-            return new Hearth(store, pool, invocations, async, functions, buildEngine, server);
+            started.push(server);
+            log.info("Hearth {} listening on http://{}:{} (data {})", nats == null ? "(embedded)" : "control plane "
+                    + config.pool().nodeId() + " on NATS", config.bind(), server.port(), config.dataDir());
+            return new Hearth(pool, server, started);
+        } catch (io.nats.client.JetStreamApiException e) {
+            closeAll(started);
+            throw new IOException("JetStream refused the async stream (is JetStream enabled on the server?): " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            if (async != null) {
-                async.close();
-            }
-            if (pool != null) {
-                pool.close();
-            }
-            if (invocations != null) {
-                invocations.close();
-            }
-            if (functions != null) {
-                functions.close();
-            }
-            if (buildEngine != null) {
-                buildEngine.close();
-            }
-            store.close();
+            closeAll(started);
             throw e;
+        }
+    }
+
+    static void closeAll(Deque<AutoCloseable> started) {
+        while (!started.isEmpty()) {
+            AutoCloseable next = started.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                log.warn("stopping {} failed: {}", next.getClass().getSimpleName(), e.getMessage());
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
@@ -117,13 +134,7 @@ public final class Hearth implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
-        async.close();
-        functions.close();
-        pool.close();
-        invocations.close();
-        buildEngine.close();
-        store.close();
+        closeAll(started);
         log.info("Hearth stopped");
     }
 }

@@ -13,12 +13,14 @@ import java.util.Objects;
  * (README.md, "Configuration", lists them with their defaults) and passed down from here.
  *
  * @param mongoUri a MongoDB connection string, or null for the embedded store in {@code dataDir}
+ * @param natsUrl  the NATS server(s) of a distributed deployment, or null in embedded mode
  */
 public record HearthConfig(
         String bind,
         int port,
         Path dataDir,
         String mongoUri,
+        String natsUrl,
         int workerThreads,
         Duration invocationRetention,
         Limits limits,
@@ -68,6 +70,11 @@ public record HearthConfig(
         }
     }
 
+    /** True when the process takes part in a distributed deployment over NATS. */
+    public boolean distributed() {
+        return natsUrl != null;
+    }
+
     public static HearthConfig fromEnv(Map<String, String> env) {
         var vars = new Vars(env);
         Path data = Path.of(vars.text("HEARTH_DATA", "./data")).toAbsolutePath().normalize();
@@ -98,11 +105,13 @@ public record HearthConfig(
                 3_000, 900_000,
                 vars.integer("HEARTH_USER_CONCURRENCY", 100));
         String mongo = vars.text("HEARTH_MONGO_URI", "");
+        String nats = vars.text("HEARTH_NATS_URL", "");
         return new HearthConfig(
                 vars.text("HEARTH_BIND", "127.0.0.1"),
                 vars.integer("HEARTH_PORT", 8080),
                 data,
                 mongo.isBlank() ? null : mongo,
+                nats.isBlank() ? null : nats,
                 vars.integer("HEARTH_WORKER_THREADS", 64),
                 Duration.ofHours(vars.integer("HEARTH_INVOCATION_RETENTION_HOURS", 168)),
                 limits,

@@ -14,6 +14,7 @@ import org.bson.Document;
  * phase took, how it ended, and the function's tagged log lines.
  *
  * @param start  {@code cold}, {@code pool} or {@code warm}
+ * @param node   the pool-manager node that ran it
  * @param status {@code succeeded}, {@code failed} (the function's error), {@code timeout} or {@code crashed}
  */
 public record InvocationRecord(
@@ -23,6 +24,7 @@ public record InvocationRecord(
         String functionName,
         long version,
         String start,
+        String node,
         long initMicros,
         long runMicros,
         long totalMicros,
@@ -47,6 +49,7 @@ public record InvocationRecord(
                 .append("functionName", functionName)
                 .append("version", version)
                 .append("start", start)
+                .append("node", node)
                 .append("initMicros", initMicros)
                 .append("runMicros", runMicros)
                 .append("totalMicros", totalMicros)
@@ -60,7 +63,7 @@ public record InvocationRecord(
     static InvocationRecord fromDocument(Document d) {
         return new InvocationRecord(
                 d.getString("_id"), d.getString("owner"), d.getString("functionId"), d.getString("functionName"),
-                d.get("version", Number.class).longValue(), d.getString("start"),
+                d.get("version", Number.class).longValue(), d.getString("start"), d.getString("node"),
                 d.get("initMicros", Number.class).longValue(), d.get("runMicros", Number.class).longValue(),
                 d.get("totalMicros", Number.class).longValue(), d.getString("status"),
                 d.getString("errorType"), d.getString("errorMessage"), d.getString("logs"),
@@ -74,6 +77,9 @@ public record InvocationRecord(
         view.put("function", functionName);
         view.put("version", version);
         view.put("start", start);
+        if (node != null) {
+            view.put("node", node);
+        }
         view.put("status", status);
         view.put("initMs", millis(initMicros));
         view.put("runMs", millis(runMicros));

@@ -45,12 +45,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asynchronous invocations in embedded mode: each is stored in the {@code async} collection
- * before the caller gets 202, then run by this process's workers. A function error, timeout or
- * crash is retried after {@code retryBase × 2^(attempt-1)} until {@code maxAttempts}, then the
- * invocation is {@code dead-lettered}. Delivery is at least once: an invocation that was running
- * when the process stopped runs again at the next start. When it ends, an optional callback URL
- * gets its outcome.
+ * Asynchronous invocations: each is stored (its record in the {@code async} collection, its job on
+ * the {@link AsyncQueue}) before the caller gets 202, then run by a worker through the pool
+ * manager, in-process or on any node. A function error, timeout or crash is retried after
+ * {@code retryBase × 2^(attempt-1)} until {@code maxAttempts}, then the invocation is
+ * {@code dead-lettered}. Delivery is at least once: a job whose worker stopped (process gone, node
+ * lost mid-call) runs again. When it ends, an optional callback URL gets its outcome.
  *
  * <p>States: {@code queued → running → succeeded}; after a failed attempt {@code failed} until
  * its retry is due (then {@code running} again), and {@code dead-lettered} after the last attempt
@@ -69,62 +69,71 @@ public final class AsyncInvocations implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AsyncInvocations.class);
     /** A platform refusal (node at capacity) is retried this much later, without counting an attempt. */
     private static final Duration PLATFORM_RETRY = Duration.ofSeconds(1);
-    private static final Duration POLL = Duration.ofMillis(200);
+    /** A job delivered this many times more than its attempts allow keeps failing in the platform: give up on it. */
+    private static final int PLATFORM_DELIVERIES = 100;
 
     private final MongoCollection<Document> async;
+    private final AsyncQueue queue;
     private final Functions functions;
     private final PoolManager pool;
     private final ConcurrencyLimiter limiter;
     private final Settings settings;
     private final Clock clock;
-    private final ExecutorService workers;
-    private final Semaphore free;
-    private final Semaphore wake = new Semaphore(0);
-    private final Thread dispatcher;
     private final HttpClient callbacks = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile boolean closed;
 
-    public AsyncInvocations(MongoDatabase database, Functions functions, PoolManager pool, ConcurrencyLimiter limiter,
-                            Settings settings, Clock clock) {
-        this.async = database.getCollection("async");
+    /** Embedded mode: the records are the queue. */
+    public static AsyncInvocations inStore(MongoDatabase database, Functions functions, PoolManager pool,
+                                           ConcurrencyLimiter limiter, Settings settings, Clock clock) {
+        MongoCollection<Document> records = database.getCollection("async");
+        return new AsyncInvocations(records, new StoreQueue(records, settings.workers(), clock), functions, pool, limiter,
+                settings, clock);
+    }
+
+    /** Distributed mode: jobs on a JetStream stream shared by every control plane. */
+    public static AsyncInvocations onJetStream(io.nats.client.Connection nats, MongoDatabase database, Functions functions,
+                                               PoolManager pool, ConcurrencyLimiter limiter, Settings settings, Clock clock)
+            throws java.io.IOException, io.nats.client.JetStreamApiException {
+        return new AsyncInvocations(database.getCollection("async"), new JetStreamQueue(nats, settings.workers()), functions,
+                pool, limiter, settings, clock);
+    }
+
+    private AsyncInvocations(MongoCollection<Document> async, AsyncQueue queue, Functions functions, PoolManager pool,
+                             ConcurrencyLimiter limiter, Settings settings, Clock clock) {
+        this.async = async;
+        this.queue = queue;
         this.functions = functions;
         this.pool = pool;
         this.limiter = limiter;
         this.settings = settings;
         this.clock = clock;
-        this.free = new Semaphore(settings.workers());
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(settings.workers(), r -> {
-            Thread t = new Thread(r, "async-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        long resumed = async.updateMany(eq("status", "running"),
-                Updates.combine(Updates.set("status", "queued"), Updates.set("nextAttemptAt", Date.from(clock.instant()))))
-                .getModifiedCount();
-        if (resumed > 0) {
-            log.info("{} async invocation(s) were running when the process stopped; queued again", resumed);
-        }
-        this.dispatcher = new Thread(this::dispatch, "async-dispatcher");
-        dispatcher.setDaemon(true);
-        dispatcher.start();
+        queue.start(this::run);
     }
 
-    /** Stores the invocation (the 202 follows only once it is stored) and wakes the dispatcher. */
+    /** Stores the invocation and queues it; the 202 follows only once both are stored. */
     public void submit(String id, String owner, FunctionRecord function, byte[] event, String callbackUrl) {
         Instant now = clock.instant();
-        async.insertOne(new Document("_id", id)
+        Document record = new Document("_id", id)
                 .append("owner", owner)
                 .append("functionId", function.id())
                 .append("functionName", function.name())
-                .append("event", new Binary(event))
                 .append("status", "queued")
                 .append("attempts", 0)
                 .append("history", List.of())
                 .append("nextAttemptAt", Date.from(now))
                 .append("callbackUrl", callbackUrl)
-                .append("createdAt", Date.from(now)));
-        wake.release();
+                .append("createdAt", Date.from(now));
+        if (queue.eventInRecord()) {
+            record.append("event", new Binary(event));
+        }
+        async.insertOne(record);
+        try {
+            queue.enqueue(id, event);
+        } catch (Exception e) {
+            async.deleteOne(eq("_id", id));
+            log.warn("cannot queue async invocation {}: {}", id, e.getMessage());
+            throw ApiException.unavailable("the async queue cannot take the invocation now: " + e.getMessage());
+        }
     }
 
     /** An async invocation of this owner, as its record shows it. */
@@ -138,55 +147,36 @@ public final class AsyncInvocations implements AutoCloseable {
         return async.find(filter).sort(Sorts.descending("createdAt")).limit(limit).map(AsyncInvocations::view).into(new ArrayList<>());
     }
 
-    private void dispatch() {
-        while (!closed) {
-            try {
-                wake.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
-                wake.drainPermits();
-                while (!closed && free.tryAcquire()) {
-                    Document claimed;
-                    try {
-                        claimed = claimNext();
-                    } catch (RuntimeException e) {
-                        free.release();
-                        throw e;
-                    }
-                    if (claimed == null) {
-                        free.release();
-                        break;
-                    }
-                    workers.execute(() -> {
-                        try {
-                            attempt(claimed);
-                        } catch (RuntimeException e) {
-                            if (!closed) {
-                                log.warn("async invocation {} failed in the platform; queued again", claimed.getString("_id"), e);
-                                requeue(claimed, PLATFORM_RETRY);
-                            }
-                        } finally {
-                            free.release();
-                            wake.release();
-                        }
-                    });
-                }
-            } catch (InterruptedException e) {
+    /** One delivery of a job: never throws, always ends the delivery (done or retry) unless the process is stopping. */
+    private void run(AsyncQueue.Delivery delivery) {
+        try {
+            Document job = delivery.id() == null ? null : async.find(eq("_id", delivery.id())).first();
+            if (job == null || List.of("succeeded", "dead-lettered").contains(job.getString("status"))) {
+                delivery.done(); // gone, or ended already and delivered again
                 return;
-            } catch (RuntimeException e) {
-                log.warn("async dispatch failed; retrying", e);
+            }
+            if (delivery.deliveries() > settings.maxAttempts() + PLATFORM_DELIVERIES) {
+                finish(job, "dead-lettered", null, "PlatformError", "delivered " + delivery.deliveries()
+                        + " times without the platform being able to run it", job.getList("history", Document.class, List.of()),
+                        job.getString("logs"));
+                delivery.done();
+                return;
+            }
+            attempt(job, delivery);
+        } catch (RuntimeException e) {
+            if (!closed) {
+                log.warn("async invocation {} failed in the platform; queued again", delivery.id(), e);
+                requeue(delivery, PLATFORM_RETRY);
             }
         }
     }
 
-    /** Takes the most overdue queued (or failed, to retry) invocation for this process: only one claimer can move it to running. */
-    private Document claimNext() {
-        return async.findOneAndUpdate(
-                and(in("status", "queued", "failed"), lte("nextAttemptAt", Date.from(clock.instant()))),
-                Updates.combine(Updates.set("status", "running"), Updates.set("startedAt", Date.from(clock.instant()))),
-                new FindOneAndUpdateOptions().sort(Sorts.ascending("nextAttemptAt")).returnDocument(ReturnDocument.AFTER));
-    }
-
-    private void attempt(Document job) {
+    private void attempt(Document job, AsyncQueue.Delivery delivery) {
         String id = job.getString("_id");
+        if (!"running".equals(job.getString("status"))) {
+            async.updateOne(eq("_id", id), Updates.combine(Updates.set("status", "running"),
+                    Updates.set("startedAt", Date.from(clock.instant()))));
+        }
         FunctionRecord function;
         try {
             function = functions.get(job.getString("owner"), job.getString("functionName"));
@@ -197,29 +187,31 @@ public final class AsyncInvocations implements AutoCloseable {
                 || function.status() != FunctionRecord.Status.READY) {
             finish(job, "dead-lettered", null, "FunctionGone", "the function was deleted, redefined or is not ready",
                     job.getList("history", Document.class, List.of()), job.getString("logs"));
+            delivery.done();
             return;
         }
-        byte[] event = job.get("event", Binary.class).getData();
+        byte[] event = delivery.event();
         Invocation invocation;
         try (var permit = limiter.acquire(function)) {
             invocation = pool.invoke(new InvokeRequest(function.spec(), id, event));
         } catch (ApiException | PoolException e) {
-            // Over a concurrency limit or the node full: the function did nothing wrong; try again soon.
-            requeue(job, PLATFORM_RETRY);
+            // Over a concurrency limit, the node full or lost mid-call: the function did nothing wrong; try again soon.
+            log.debug("async invocation {} queued again: {}", id, e.getMessage());
+            requeue(delivery, PLATFORM_RETRY);
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            requeue(job, PLATFORM_RETRY);
+            requeue(delivery, PLATFORM_RETRY);
             return;
         }
         if (closed) {
-            // Stopped mid-call: the invocation stays 'running' and runs again at the next start.
+            // Stopped mid-call: the job was not acknowledged and runs again.
             return;
         }
         int attempts = job.getInteger("attempts", 0) + 1;
         InvokeRoutes.Answer answer = InvokeRoutes.answer(invocation.outcome());
         Document step = new Document("at", Date.from(clock.instant())).append("status", answer.recordStatus())
-                .append("start", invocation.start().header());
+                .append("start", invocation.start().header()).append("node", invocation.node());
         if (answer.errorType() != null) {
             step.append("errorType", answer.errorType());
         }
@@ -229,14 +221,17 @@ public final class AsyncInvocations implements AutoCloseable {
         if (invocation.outcome() instanceof Outcome.Success success) {
             finish(job.append("attempts", attempts), "succeeded", new String(success.json(), StandardCharsets.UTF_8), null, null,
                     history, logs);
+            delivery.done();
         } else if (attempts < settings.maxAttempts()) {
             Duration backoff = settings.retryBase().multipliedBy(1L << Math.min(attempts - 1, 20));
             async.updateOne(eq("_id", id), Updates.combine(
                     Updates.set("status", "failed"), Updates.set("attempts", attempts), Updates.set("history", history),
                     Updates.set("error", errorDoc(answer.errorType(), answer.errorMessage())), Updates.set("logs", logs),
                     Updates.set("nextAttemptAt", Date.from(clock.instant().plus(backoff)))));
+            delivery.retryAfter(backoff);
         } else {
             finish(job.append("attempts", attempts), "dead-lettered", null, answer.errorType(), answer.errorMessage(), history, logs);
+            delivery.done();
         }
     }
 
@@ -261,12 +256,13 @@ public final class AsyncInvocations implements AutoCloseable {
         }
     }
 
-    private void requeue(Document job, Duration after) {
+    private void requeue(AsyncQueue.Delivery delivery, Duration after) {
         if (closed) {
-            return; // stays 'running': queued again at the next start
+            return; // not acknowledged: delivered again
         }
-        async.updateOne(and(eq("_id", job.getString("_id")), eq("status", "running")), Updates.combine(
+        async.updateOne(and(eq("_id", delivery.id()), eq("status", "running")), Updates.combine(
                 Updates.set("status", "queued"), Updates.set("nextAttemptAt", Date.from(clock.instant().plus(after)))));
+        delivery.retryAfter(after);
     }
 
     /** Posts the ended invocation's record to its callback URL, once, and notes the answer. */
@@ -340,6 +336,9 @@ public final class AsyncInvocations implements AutoCloseable {
             s.put("at", step.getDate("at").toInstant().toString());
             s.put("status", step.getString("status"));
             s.put("start", step.getString("start"));
+            if (step.getString("node") != null) {
+                s.put("node", step.getString("node"));
+            }
             if (step.getString("errorType") != null) {
                 s.put("errorType", step.getString("errorType"));
             }
@@ -365,12 +364,6 @@ public final class AsyncInvocations implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        dispatcher.interrupt();
-        workers.shutdownNow();
-        try {
-            workers.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        queue.close();
     }
 }

@@ -39,6 +39,7 @@ public final class InvokeRoutes {
     /** "The function itself failed": the handler raised, its code would not load, or its container died. */
     public static final int FUNCTION_ERROR_STATUS = 502;
     static final HttpString START = HttpString.tryFromString("X-Hearth-Start");
+    static final HttpString NODE = HttpString.tryFromString("X-Hearth-Node");
     static final HttpString INVOCATION_ID = HttpString.tryFromString("X-Hearth-Invocation-Id");
     static final HttpString INVOCATION_TYPE = HttpString.tryFromString("X-Hearth-Invocation-Type");
     static final HttpString CALLBACK_URL = HttpString.tryFromString("X-Hearth-Callback-Url");
@@ -124,10 +125,11 @@ public final class InvokeRoutes {
         }
         Answer answer = answer(invocation.outcome());
         invocations.record(new InvocationRecord(invocationId, owner, function.id(), function.name(), function.version(),
-                invocation.start().header(), invocation.initMicros(), invocation.runMicros(),
+                invocation.start().header(), invocation.node(), invocation.initMicros(), invocation.runMicros(),
                 (System.nanoTime() - started) / 1_000, answer.recordStatus(), answer.errorType(), answer.errorMessage(),
                 new String(invocation.logs(), StandardCharsets.UTF_8), clock.instant()));
         exchange.getResponseHeaders().put(START, invocation.start().header());
+        exchange.getResponseHeaders().put(NODE, invocation.node());
         exchange.getResponseHeaders().put(INVOCATION_ID, invocationId);
         Exchanges.sendRaw(exchange, answer.status(), answer.body());
     }

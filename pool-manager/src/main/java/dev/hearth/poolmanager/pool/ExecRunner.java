@@ -37,8 +37,10 @@ final class ExecRunner {
     private final ObjectMapper json;
     private final JsonCheck jsonCheck;
     private final Clock clock;
+    private final String node;
 
-    ExecRunner(Fleet fleet, ObjectMapper json, Clock clock) {
+    ExecRunner(Fleet fleet, ObjectMapper json, Clock clock, String node) {
+        this.node = node;
         this.fleet = fleet;
         this.json = json;
         this.jsonCheck = new JsonCheck(json);
@@ -60,7 +62,7 @@ final class ExecRunner {
         } catch (NotFoundException e) {
             Outcome gone = new Outcome.FunctionError(Starter.agentError("Runtime.ImageMissing",
                     "the image " + image.reference() + " is no longer on this node"));
-            return new Invocation(request.invocationId(), StartKind.COLD, gone, micros(started), 0, null);
+            return new Invocation(request.invocationId(), StartKind.COLD, gone, micros(started), 0, null, node);
         } catch (IOException | RuntimeException e) {
             if (e instanceof PoolException pool) {
                 throw pool;
@@ -69,7 +71,7 @@ final class ExecRunner {
         }
         long total = micros(started);
         return new Invocation(request.invocationId(), StartKind.COLD, outcome(function, result, capture),
-                result.startMicros(), Math.max(0, total - result.startMicros()), capture.logs.bytes());
+                result.startMicros(), Math.max(0, total - result.startMicros()), capture.logs.bytes(), node);
     }
 
     private Outcome outcome(FunctionSpec function, ContainerEngine.AttachedResult result, Capture capture) {

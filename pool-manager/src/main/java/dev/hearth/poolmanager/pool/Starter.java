@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@code http} image function's own server. What happens to the container afterwards is
  * {@link WarmPool}'s business.
  */
-final class Starter {
+public final class Starter {
 
     private static final Logger log = LoggerFactory.getLogger(Starter.class);
 
@@ -139,7 +139,7 @@ final class Starter {
     }
 
     /** An error object in the agent's own shape, for failures the pool manager detects itself. */
-    static byte[] agentError(String type, String message) {
+    public static byte[] agentError(String type, String message) {
         var error = JsonNodeFactory.instance.objectNode().put("errorType", type).put("errorMessage", message);
         return error.toString().getBytes(StandardCharsets.UTF_8);
     }

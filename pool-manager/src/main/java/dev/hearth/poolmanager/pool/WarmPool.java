@@ -94,7 +94,7 @@ public final class WarmPool implements PoolManager {
         this.fleet = new Fleet(factory, engine, new Capacity(config.maxContainers(), config.maxMemoryMb()), workers);
         this.refiller = new Refiller(config, policy, fleet, scheduler, workers, clock);
         this.starter = new Starter(config, refiller, fleet, specializer, this::makeRoom);
-        this.exec = new ExecRunner(fleet, json, clock);
+        this.exec = new ExecRunner(fleet, json, clock, config.nodeId());
         Duration forgetAfter = config.idleTimeout().multipliedBy(2);
         this.instances = Caffeine.newBuilder()
                 // A version untouched this long has no warm container left; forget it, unless it keeps some ready.
@@ -155,7 +155,8 @@ public final class WarmPool implements PoolManager {
             long started = System.nanoTime();
             Starter.Acquired acquired = starter.acquire(function);
             if (acquired.failure() != null) {
-                return new Invocation(request.invocationId(), acquired.kind(), acquired.failure(), micros(started), 0, null);
+                return new Invocation(request.invocationId(), acquired.kind(), acquired.failure(), micros(started), 0, null,
+                        config.nodeId());
             }
             return run(set, acquired.container(), request, acquired.kind(), micros(started));
         } catch (InterruptedException e) {
@@ -210,7 +211,7 @@ public final class WarmPool implements PoolManager {
         if (!(reusable && !closed && set.giveBack(new Warm(container, function.key(), clock.instant())))) {
             discard(container);
         }
-        return new Invocation(request.invocationId(), kind, outcome, initMicros, runMicros, logs);
+        return new Invocation(request.invocationId(), kind, outcome, initMicros, runMicros, logs, config.nodeId());
     }
 
     /** Asked only once a call has failed, so the engine is never queried on the good path. */
@@ -395,8 +396,19 @@ public final class WarmPool implements PoolManager {
     @Override
     public PoolStats stats() {
         Map<String, Integer> prewarmed = refiller.waiting();
-        int warm = instances.asMap().values().stream().mapToInt(Instances::idleCount).sum();
-        return new PoolStats(prewarmed, warm, busy.get());
+        Map<VersionKey, Integer> idle = new java.util.HashMap<>();
+        java.util.Set<VersionKey> kept = new java.util.HashSet<>();
+        instances.asMap().forEach((key, set) -> {
+            if (set.minWarm() > 0) {
+                kept.add(key);
+            }
+            int count = set.idleCount();
+            if (count > 0) {
+                idle.put(key, count);
+            }
+        });
+        int warm = idle.values().stream().mapToInt(Integer::intValue).sum();
+        return new PoolStats(prewarmed, warm, busy.get(), idle, kept, config.maxContainers());
     }
 
     @Override

@@ -1,0 +1,206 @@
+package dev.hearth.controlplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Distributed mode with every part a real process: nats-server (JetStream), one control plane and
+ * two pool-manager nodes. Calls spread over the nodes and stay warm where their instance is; async
+ * invocations survive a node killed with SIGKILL; a failing one is dead-lettered after its retries.
+ * The node kill comes last, so the earlier tests see both nodes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DistributedIntegrationTest {
+
+    @TempDir
+    static Path dir;
+    Cluster cluster;
+    Api api;
+    String token;
+
+    @BeforeAll
+    void start() throws Exception {
+        cluster = Cluster.start(dir, 2, Map.of(
+                "HEARTH_ASYNC_MAX_ATTEMPTS", "3",
+                "HEARTH_ASYNC_RETRY_BASE_MS", "400",
+                "HEARTH_ASYNC_WORKERS", "16"));
+        api = new Api(cluster.port());
+        token = api.userWithToken("grace");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private void create(String name, String code) {
+        Api.Reply created = api.post("/v1/functions", token, Api.pythonSource(name, code));
+        assertEquals(201, created.status(), created::toString);
+    }
+
+    private Api.Reply invokeAsync(String name, String body) {
+        return api.send("POST", "/v1/functions/" + name + "/invoke", token, body.getBytes(StandardCharsets.UTF_8),
+                "X-Hearth-Invocation-Type", "async");
+    }
+
+    @Test
+    @Order(1)
+    void syncCalls_spreadOverBothNodes_andRepeatCallsStayWarmWhereTheirInstanceIs() {
+        Set<String> nodesUsed = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            create("spread" + i, "def handler(event, context):\n    return {'fn': " + i + ", 'event': event}\n");
+            Api.Reply first = api.invoke(token, "spread" + i, "{\"n\":" + i + "}");
+            assertEquals(200, first.status(), first::toString);
+            assertEquals(i, first.json().get("fn").asInt());
+            String node = first.header("X-Hearth-Node");
+            assertTrue(cluster.nodes().contains(node), "served by a known node: " + node);
+            nodesUsed.add(node);
+            for (int repeat = 0; repeat < 5; repeat++) {
+                Api.Reply again = api.invoke(token, "spread" + i, "{\"repeat\":" + repeat + "}");
+                assertEquals(200, again.status(), again::toString);
+                assertEquals("warm", again.header("X-Hearth-Start"), "repeat call of spread" + i + " is warm");
+                assertEquals(node, again.header("X-Hearth-Node"), "repeat call of spread" + i + " stays on " + node);
+            }
+        }
+        assertEquals(Set.copyOf(cluster.nodes()), nodesUsed, "first calls went to both nodes");
+        // The invocation record names the node too.
+        JsonNode recent = api.get("/v1/functions/spread0/invocations?limit=1", token).json();
+        assertTrue(cluster.nodes().contains(recent.get("invocations").get(0).get("node").asText()), recent::toString);
+    }
+
+    @Test
+    @Order(2)
+    void alwaysFailingAsyncCall_isRetriedWithBackoff_thenDeadLettered() throws Exception {
+        create("doomed", "def handler(event, context):\n    raise ValueError('never works')\n");
+        Api.Reply accepted = invokeAsync("doomed", "{}");
+        assertEquals(202, accepted.status(), accepted::toString);
+        String id = accepted.header("X-Hearth-Invocation-Id");
+        JsonNode record = awaitEnd(id, Duration.ofSeconds(60));
+        assertEquals("dead-lettered", record.get("status").asText(), record::toString);
+        assertEquals(3, record.get("attempts").asInt());
+        assertEquals("ValueError", record.get("error").get("type").asText());
+        JsonNode history = record.get("history");
+        assertEquals(3, history.size());
+        Duration firstGap = Duration.between(Instant.parse(history.get(0).get("at").asText()), Instant.parse(history.get(1).get("at").asText()));
+        Duration secondGap = Duration.between(Instant.parse(history.get(1).get("at").asText()), Instant.parse(history.get(2).get("at").asText()));
+        assertTrue(firstGap.toMillis() >= 400, "first retry after the 400 ms base: " + firstGap);
+        assertTrue(secondGap.toMillis() >= 800, "second retry after twice the base: " + secondGap);
+        JsonNode letters = api.get("/v1/functions/doomed/async?status=dead-lettered", token).json().get("invocations");
+        assertEquals(1, letters.size());
+        assertEquals(id, letters.get(0).get("id").asText());
+    }
+
+    @Test
+    @Order(3)
+    void asyncCalls_allSucceed_whileANodeIsKilled_andSyncCallsKeepWorking() throws Exception {
+        create("steady", "import time\ndef handler(event, context):\n    time.sleep(0.3)\n    return {'i': event['i']}\n");
+        String victim = cluster.nodes().get(1);
+        List<String> ids = new ArrayList<>();
+        var refused = new ConcurrentLinkedQueue<String>();
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> sent = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                int n = i;
+                sent.add(senders.submit(() -> {
+                    Api.Reply reply = invokeAsync("steady", "{\"i\":" + n + "}");
+                    if (reply.status() != 202) {
+                        refused.add(reply.toString());
+                    }
+                    return reply.header("X-Hearth-Invocation-Id");
+                }));
+                if (i == 150) {
+                    // Kill the victim while it is running some of them.
+                    awaitServedBy(victim, sent.subList(0, 100));
+                    cluster.kill(victim);
+                }
+            }
+            for (Future<String> future : sent) {
+                ids.add(future.get());
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        assertTrue(refused.isEmpty(), "every async call accepted with 202: " + refused);
+        assertEquals(300, new HashSet<>(ids).size());
+
+        for (int i = 0; i < 5; i++) {
+            Api.Reply sync = api.invoke(token, "steady", "{\"i\":" + (1000 + i) + "}");
+            assertEquals(200, sync.status(), sync::toString);
+            assertEquals(1000 + i, sync.json().get("i").asInt());
+            assertEquals(cluster.nodes().get(0), sync.header("X-Hearth-Node"), "only the live node serves now");
+        }
+
+        Set<String> pending = new HashSet<>(ids);
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (!pending.isEmpty() && System.nanoTime() < deadline) {
+            for (String id : List.copyOf(pending)) {
+                JsonNode record = api.get("/v1/invocations/" + id, token).json();
+                String status = record.get("status").asText();
+                assertTrue(!status.equals("dead-lettered"), "no async call may be lost: " + record);
+                if (status.equals("succeeded")) {
+                    pending.remove(id);
+                }
+            }
+            Thread.sleep(500);
+        }
+        assertTrue(pending.isEmpty(), pending.size() + " async calls did not succeed; control plane log:\n" + cluster.tail(cluster.controlPlaneId()));
+    }
+
+    /** Waits until one of these async calls has run on {@code node}. */
+    private void awaitServedBy(String node, List<Future<String>> sent) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Future<String> future : sent) {
+                JsonNode record = api.get("/v1/invocations/" + future.get(), token).json();
+                for (JsonNode step : record.path("history")) {
+                    if (node.equals(step.path("node").asText())) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no async call ran on " + node + " within 60 s");
+    }
+
+    private JsonNode awaitEnd(String id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode record = null;
+        while (System.nanoTime() < deadline) {
+            record = api.get("/v1/invocations/" + id, token).json();
+            String status = record.path("status").asText();
+            if (status.equals("succeeded") || status.equals("dead-lettered")) {
+                return record;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("invocation " + id + " did not end: " + record);
+    }
+}

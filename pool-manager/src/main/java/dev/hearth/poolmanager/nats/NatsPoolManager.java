@@ -1,0 +1,336 @@
+package dev.hearth.poolmanager.nats;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.hearth.poolmanager.FunctionSpec;
+import dev.hearth.poolmanager.FunctionSpec.VersionKey;
+import dev.hearth.poolmanager.Invocation;
+import dev.hearth.poolmanager.InvokeRequest;
+import dev.hearth.poolmanager.Outcome;
+import dev.hearth.poolmanager.PoolException;
+import dev.hearth.poolmanager.PoolManager;
+import dev.hearth.poolmanager.PoolStats;
+import dev.hearth.poolmanager.UnknownImageException;
+import dev.hearth.poolmanager.Workload;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStreamStatusException;
+import io.nats.client.Message;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool manager as a control plane sees it in distributed mode: the same interface as the
+ * in-process {@code WarmPool}, served by the pool-manager nodes on NATS. Calls are placed by
+ * {@link Placement} and sent to the chosen node's own subject; with no node announced yet they go
+ * to the nodes' queue group. A node that is not subscribed (it died) answers "no responders" and
+ * the call, which never reached it, goes to another; a node that stops announcing during a call
+ * fails that call as the platform's error, since the function may have run.
+ *
+ * <p>Functions that keep {@code minWarm} containers are reconciled every few seconds: a version no
+ * live node keeps is prepared on one, so a lost node's provisioned containers come back elsewhere.
+ */
+public final class NatsPoolManager implements PoolManager {
+
+    private static final Logger log = LoggerFactory.getLogger(NatsPoolManager.class);
+    /** Beyond the function's own timeout, for a cold start, an image pull of the container, and the trip. */
+    private static final Duration CALL_GRACE = Duration.ofSeconds(90);
+    private static final Duration IMAGE_TIMEOUT = Duration.ofMinutes(6);
+    private static final Duration RECONCILE_EVERY = Duration.ofSeconds(3);
+    private static final long POLL_MILLIS = 250;
+
+    private final Connection nats;
+    private final Placement placement;
+    private final Dispatcher dispatcher;
+    private final ScheduledExecutorService reconciler;
+    /** Functions that keep containers ready, by function id, as last prepared. */
+    private final Map<String, FunctionSpec> kept = new ConcurrentHashMap<>();
+
+    private NatsPoolManager(Connection nats, Duration deadAfter) {
+        this.nats = nats;
+        this.placement = new Placement(deadAfter, Ticker.systemTicker());
+        this.dispatcher = nats.createDispatcher(this::onAnnouncement);
+        this.reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "placement-reconciler");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts listening to node announcements and asks every node to announce itself now.
+     *
+     * @param deadAfter a node silent this long is taken for dead (a few of its heartbeats)
+     */
+    public static NatsPoolManager start(Connection nats, Duration deadAfter) {
+        var manager = new NatsPoolManager(nats, deadAfter);
+        manager.dispatcher.subscribe(Wire.ANNOUNCE);
+        nats.publish(Wire.HELLO, new byte[0]);
+        manager.reconciler.scheduleWithFixedDelay(manager::reconcile, RECONCILE_EVERY.toMillis(), RECONCILE_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
+        return manager;
+    }
+
+    private void onAnnouncement(Message message) {
+        try {
+            Wire.Announcement announcement = Wire.read(message.getData(), Wire.Announcement.class);
+            if (placement.announced(announcement)) {
+                log.info("pool-manager node {} joined ({} containers at most)", announcement.node(), announcement.maxContainers());
+            } else if (announcement.leaving()) {
+                log.info("pool-manager node {} left", announcement.node());
+            }
+        } catch (RuntimeException e) {
+            log.warn("ignoring a malformed node announcement: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public Invocation invoke(InvokeRequest request) {
+        FunctionSpec function = request.function();
+        VersionKey key = function.key();
+        if (request.event().length + 16 * 1024 > nats.getMaxPayload()) {
+            throw PoolException.unavailable("the event (" + request.event().length + " bytes) is larger than the dispatch link carries ("
+                    + nats.getMaxPayload() + " bytes); raise the NATS server's max_payload");
+        }
+        var headers = Wire.meta(new Wire.InvokeMeta(Wire.Spec.of(function), request.invocationId()));
+        Duration limit = Duration.ofMillis(function.timeoutMs()).plus(CALL_GRACE);
+        Set<String> tried = new HashSet<>();
+        PoolException lastRefusal = null;
+        while (true) {
+            Placement.NodeView node = placement.choose(key, tried);
+            if (node == null && (!tried.isEmpty() || lastRefusal != null)) {
+                throw lastRefusal != null ? lastRefusal : PoolException.unavailable("no pool-manager node could take the call");
+            }
+            String subject = node == null ? Wire.INVOKE_ANY : Wire.invokeSubject(node.id);
+            if (node != null) {
+                placement.placed(node, key);
+            }
+            Message reply;
+            try {
+                reply = await(nats.requestWithTimeout(subject, headers, request.event(), limit), node, limit);
+            } catch (NoResponders e) {
+                if (node == null) {
+                    throw PoolException.unavailable("no pool-manager node is connected to NATS");
+                }
+                // The node is gone; the call never reached it.
+                placement.abandoned(node);
+                placement.forget(node.id);
+                tried.add(node.id);
+                log.info("pool-manager node {} is gone; placing the call elsewhere", node.id);
+                continue;
+            } catch (PoolException e) {
+                if (node != null) {
+                    placement.abandoned(node);
+                }
+                throw e;
+            }
+            Wire.ReplyMeta meta = Wire.meta(reply, Wire.ReplyMeta.class);
+            Placement.NodeView answered = node != null ? node : placement.live().stream()
+                    .filter(n -> n.id.equals(meta.node())).findFirst().orElse(null);
+            if (meta.error() != null) {
+                if (node != null) {
+                    placement.abandoned(node);
+                }
+                var refusal = meta.capacity() ? PoolException.atCapacity(meta.error()) : PoolException.unavailable(meta.error());
+                if (meta.capacity()) {
+                    // A full node ran nothing: another may have room.
+                    lastRefusal = refusal;
+                    tried.add(meta.node());
+                    continue;
+                }
+                throw refusal;
+            }
+            Invocation invocation = meta.toInvocation(request.invocationId(), reply.getData());
+            if (answered != null) {
+                if (node == null) {
+                    answered.inFlight.incrementAndGet();
+                }
+                boolean idleAgain = !isExec(function) && (invocation.outcome() instanceof Outcome.Success
+                        || invocation.outcome() instanceof Outcome.FunctionError);
+                placement.answered(answered, key, meta.served(), idleAgain);
+            }
+            return invocation;
+        }
+    }
+
+    private static boolean isExec(FunctionSpec function) {
+        return function.workload() instanceof Workload.Image image && image.contract() == Workload.Contract.EXEC;
+    }
+
+    /** Thrown when nobody is subscribed to the subject. */
+    private static final class NoResponders extends Exception {
+        NoResponders() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Waits for the reply, giving up early when the node it went to stops announcing. */
+    private Message await(CompletableFuture<Message> reply, Placement.NodeView node, Duration limit) throws NoResponders {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            try {
+                return reply.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (node != null && !placement.alive(node.id)) {
+                    reply.cancel(true);
+                    log.warn("pool-manager node {} was lost with a call in flight; the call failed", node.id);
+                    throw PoolException.unavailable("pool-manager node " + node.id + " stopped answering during the call");
+                }
+                if (System.nanoTime() > deadline) {
+                    reply.cancel(true);
+                    throw PoolException.unavailable("no answer from " + (node == null ? "any node" : "node " + node.id)
+                            + " within " + limit.toSeconds() + " s");
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof JetStreamStatusException status && status.getStatus().isNoResponders()) {
+                    throw new NoResponders();
+                }
+                throw new PoolException("dispatch failed: " + e.getCause().getMessage(), e.getCause());
+            } catch (CancellationException e) {
+                throw PoolException.unavailable("the dispatch of the call was cancelled (NATS connection lost?)");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                reply.cancel(true);
+                throw PoolException.unavailable("interrupted while waiting for a node");
+            }
+        }
+    }
+
+    @Override
+    public void prepare(FunctionSpec function) {
+        if (function.minWarm() > 0) {
+            kept.put(function.id(), function);
+            reconcileOne(function);
+        } else {
+            kept.remove(function.id());
+            // Code prefetch, best effort, on one node.
+            nats.publish(Wire.PREPARE, Wire.write(Wire.Spec.of(function)));
+        }
+    }
+
+    /** Makes sure some live node keeps each {@code minWarm} version ready. */
+    private void reconcile() {
+        try {
+            kept.values().forEach(this::reconcileOne);
+        } catch (RuntimeException e) {
+            log.warn("placement reconcile failed: {}", e.getMessage());
+        }
+    }
+
+    private void reconcileOne(FunctionSpec function) {
+        boolean keptSomewhere = placement.live().stream().anyMatch(n -> n.kept.contains(function.key()));
+        if (keptSomewhere) {
+            return;
+        }
+        Placement.NodeView node = placement.choose(function.key(), Set.of());
+        if (node == null) {
+            return; // no node yet; the next reconcile tries again
+        }
+        // Counted as kept at once, so the next round does not prepare it twice before the node announces.
+        node.kept = union(node.kept, function.key());
+        nats.publish(Wire.PREPARE + "." + node.id, Wire.write(Wire.Spec.of(function)));
+        log.info("keeping {} v{} ({} warm) on node {}", function.name(), function.version(), function.minWarm(), node.id);
+    }
+
+    private static Set<VersionKey> union(Set<VersionKey> set, VersionKey key) {
+        Set<VersionKey> copy = new HashSet<>(set);
+        copy.add(key);
+        return Set.copyOf(copy);
+    }
+
+    @Override
+    public void retire(String functionId) {
+        kept.remove(functionId);
+        nats.publish(Wire.RETIRE, Wire.write(new Wire.Retire(functionId, Long.MAX_VALUE)));
+    }
+
+    @Override
+    public void retireOlderThan(VersionKey current) {
+        kept.computeIfPresent(current.functionId(), (id, spec) -> spec.version() < current.version() ? null : spec);
+        nats.publish(Wire.RETIRE, Wire.write(new Wire.Retire(current.functionId(), current.version())));
+    }
+
+    @Override
+    public void requireImage(String image) {
+        Message reply;
+        try {
+            reply = nats.requestWithTimeout(Wire.IMAGE, image.getBytes(java.nio.charset.StandardCharsets.UTF_8), IMAGE_TIMEOUT)
+                    .get(IMAGE_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof JetStreamStatusException) {
+                throw PoolException.unavailable("no pool-manager node is connected to check the image");
+            }
+            throw new PoolException("image check failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException | CancellationException e) {
+            throw PoolException.unavailable("no node answered the image check in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PoolException.unavailable("interrupted");
+        }
+        Wire.ImageReply answer = Wire.read(reply.getData(), Wire.ImageReply.class);
+        if (answer.unknown()) {
+            throw new UnknownImageException(answer.error());
+        }
+        if (answer.error() != null) {
+            throw PoolException.unavailable(answer.error());
+        }
+    }
+
+    /** True once some live node has filled its pools. */
+    @Override
+    public boolean warmedUp() {
+        return placement.live().stream().anyMatch(n -> n.ready);
+    }
+
+    /** The live nodes' containers added up. */
+    @Override
+    public PoolStats stats() {
+        int busy = 0;
+        int max = 0;
+        Map<VersionKey, Integer> idle = new HashMap<>();
+        Set<VersionKey> keptAnywhere = new HashSet<>();
+        Map<String, Integer> prewarmed = new HashMap<>();
+        for (Placement.NodeView node : placement.live()) {
+            node.prewarmed.forEach((language, n) -> prewarmed.merge(language, n, Integer::sum));
+            busy += node.busy;
+            max += node.maxContainers;
+            node.idle.forEach((key, n) -> {
+                if (n.get() > 0) {
+                    idle.merge(key, n.get(), Integer::sum);
+                }
+            });
+            keptAnywhere.addAll(node.kept);
+        }
+        int warm = idle.values().stream().mapToInt(Integer::intValue).sum();
+        return new PoolStats(prewarmed, warm, busy, idle, keptAnywhere, max);
+    }
+
+    /** Ids of the nodes this control plane sees alive. */
+    public Set<String> liveNodes() {
+        Set<String> ids = new HashSet<>();
+        placement.live().forEach(n -> ids.add(n.id));
+        return ids;
+    }
+
+    @Override
+    public void close() {
+        reconciler.shutdownNow();
+        try {
+            nats.closeDispatcher(dispatcher);
+        } catch (RuntimeException e) {
+            log.debug("closing the announcement dispatcher: {}", e.getMessage());
+        }
+    }
+}

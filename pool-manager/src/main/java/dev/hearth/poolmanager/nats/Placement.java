@@ -1,0 +1,154 @@
+package dev.hearth.poolmanager.nats;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.hearth.poolmanager.FunctionSpec.VersionKey;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a control plane sends each call. Nodes live in a Caffeine cache written by their
+ * announcements and expiring when they stop (a node silent for {@code deadAfter} is gone). A call
+ * goes to a node holding an idle container of its function version (warm affinity), else to the
+ * node with the fewest calls running, ties taken in turn.
+ *
+ * <p>Idle counts are the node's last announcement, corrected locally: a call placed on a node
+ * takes one, a reply gives one back. An announcement older than a reply already seen from the same
+ * node (by its {@code served} count) refreshes the node's liveness but not those counts.
+ */
+final class Placement {
+
+    /** What this control plane knows of one node. */
+    static final class NodeView {
+        final String id;
+        volatile int maxContainers;
+        volatile int busy;
+        volatile boolean ready;
+        volatile Map<String, Integer> prewarmed = Map.of();
+        volatile Set<VersionKey> kept = Set.of();
+        final ConcurrentHashMap<VersionKey, AtomicInteger> idle = new ConcurrentHashMap<>();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicLong lastReply = new AtomicLong(-1);
+
+        NodeView(String id) {
+            this.id = id;
+        }
+
+        int idle(VersionKey key) {
+            AtomicInteger n = idle.get(key);
+            return n == null ? 0 : n.get();
+        }
+
+        int load() {
+            return busy + inFlight.get();
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(Placement.class);
+
+    private final Cache<String, NodeView> nodes;
+    private final AtomicInteger turn = new AtomicInteger();
+
+    Placement(Duration deadAfter, Ticker ticker) {
+        this.nodes = Caffeine.newBuilder().expireAfterWrite(deadAfter).ticker(ticker)
+                .removalListener((String id, NodeView view, RemovalCause cause) -> {
+                    if (cause == RemovalCause.EXPIRED) {
+                        log.warn("pool-manager node {} has not announced itself for {} ms: taken for dead", id, deadAfter.toMillis());
+                    }
+                })
+                .build();
+    }
+
+    /** Takes in a node's announcement; returns true when the node was not known (new, or back). */
+    boolean announced(Wire.Announcement a) {
+        if (a.leaving()) {
+            nodes.invalidate(a.node());
+            return false;
+        }
+        boolean[] fresh = {false};
+        NodeView view = nodes.asMap().compute(a.node(), (id, existing) -> {
+            if (existing == null) {
+                fresh[0] = true;
+                return new NodeView(id);
+            }
+            return existing;
+        });
+        view.maxContainers = a.maxContainers();
+        view.busy = a.busy();
+        view.ready = a.ready();
+        view.prewarmed = a.prewarmed() == null ? Map.of() : Map.copyOf(a.prewarmed());
+        view.kept = a.keptVersions();
+        if (a.served() >= view.lastReply.get()) {
+            Map<VersionKey, Integer> idle = a.idleByVersion();
+            view.idle.keySet().retainAll(idle.keySet());
+            idle.forEach((key, n) -> view.idle.computeIfAbsent(key, k -> new AtomicInteger()).set(n));
+        }
+        return fresh[0];
+    }
+
+    /** Chooses a node for a call of {@code key}, leaving out {@code excluded}; null when none is known. */
+    NodeView choose(VersionKey key, Collection<String> excluded) {
+        List<NodeView> candidates = nodes.asMap().values().stream().filter(n -> !excluded.contains(n.id)).toList();
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        NodeView warm = candidates.stream().filter(n -> n.idle(key) > 0)
+                .max(Comparator.comparingInt((NodeView n) -> n.idle(key)).thenComparingInt(n -> -n.load())).orElse(null);
+        if (warm != null) {
+            return warm;
+        }
+        // No node is known to hold one idle: the least loaded with room, ties in turn.
+        List<NodeView> withRoom = candidates.stream().filter(n -> n.load() < n.maxContainers).toList();
+        List<NodeView> pool = withRoom.isEmpty() ? candidates : withRoom;
+        int least = pool.stream().mapToInt(NodeView::load).min().orElse(0);
+        List<NodeView> lightest = pool.stream().filter(n -> n.load() == least).sorted(Comparator.comparing(n -> n.id)).toList();
+        return lightest.get(Math.floorMod(turn.getAndIncrement(), lightest.size()));
+    }
+
+    /** A call of {@code key} was sent to the node: one idle container there is taken. */
+    void placed(NodeView node, VersionKey key) {
+        node.inFlight.incrementAndGet();
+        AtomicInteger idle = node.idle.get(key);
+        if (idle != null) {
+            idle.updateAndGet(n -> Math.max(0, n - 1));
+        }
+    }
+
+    /** The node answered a call; when its container went back to idle, that node holds one of {@code key} again. */
+    void answered(NodeView node, VersionKey key, long served, boolean idleAgain) {
+        node.inFlight.decrementAndGet();
+        node.lastReply.accumulateAndGet(served, Math::max);
+        if (idleAgain && nodes.getIfPresent(node.id) != null) {
+            node.idle.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    /** The call ended without an answer. */
+    void abandoned(NodeView node) {
+        node.inFlight.decrementAndGet();
+    }
+
+    boolean alive(String node) {
+        return nodes.getIfPresent(node) != null;
+    }
+
+    void forget(String node) {
+        nodes.invalidate(node);
+    }
+
+    Collection<NodeView> live() {
+        nodes.cleanUp();
+        return nodes.asMap().values();
+    }
+}
