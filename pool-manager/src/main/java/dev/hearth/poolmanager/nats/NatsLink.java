@@ -2,10 +2,12 @@ package dev.hearth.poolmanager.nats;
 
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,42 @@ public final class NatsLink {
 
     private NatsLink() {}
 
+    /** Logs through SLF4J, once per outage rather than once per reconnect attempt. */
+    private static final class Listener implements ConnectionListener, ErrorListener {
+        private final String name;
+        private final AtomicBoolean down = new AtomicBoolean();
+
+        Listener(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void connectionEvent(Connection connection, Events event) {
+            if (event == Events.DISCONNECTED && down.compareAndSet(false, true)) {
+                log.warn("{} lost its NATS connection; reconnecting", name);
+            } else if (event == Events.RECONNECTED && down.compareAndSet(true, false)) {
+                log.info("{} reconnected to NATS at {}", name, connection.getConnectedUrl());
+            }
+        }
+
+        @Override
+        public void errorOccurred(Connection connection, String error) {
+            log.warn("{}: NATS error: {}", name, error);
+        }
+
+        @Override
+        public void exceptionOccurred(Connection connection, Exception exception) {
+            if (!down.get()) {
+                log.warn("{}: NATS connection problem: {}", name, exception.toString());
+            }
+        }
+
+        @Override
+        public void slowConsumerDetected(Connection connection, io.nats.client.Consumer consumer) {
+            log.warn("{}: a NATS subscription is not keeping up; messages may be dropped", name);
+        }
+    }
+
     /**
      * @param url         one or more server URLs, comma-separated (credentials may be in them)
      * @param name        how the connection shows in the server's monitoring
@@ -36,11 +74,8 @@ public final class NatsLink {
                 .connectionTimeout(Duration.ofSeconds(5))
                 // A request nobody is subscribed to fails at once, so calls for a dead node go elsewhere.
                 .reportNoResponders()
-                .connectionListener((conn, event) -> {
-                    if (event == ConnectionListener.Events.DISCONNECTED || event == ConnectionListener.Events.RECONNECTED) {
-                        log.warn("NATS connection {}: {}", name, event);
-                    }
-                })
+                .connectionListener(new Listener(name))
+                .errorListener(new Listener(name))
                 .build();
         long deadline = System.nanoTime() + waitAtStart.toNanos();
         while (true) {

@@ -100,6 +100,9 @@ public final class NatsPoolManager implements PoolManager {
     public Invocation invoke(InvokeRequest request) {
         FunctionSpec function = request.function();
         VersionKey key = function.key();
+        if (nats.getStatus() != Connection.Status.CONNECTED) {
+            throw PoolException.unavailable("this control plane has lost its NATS connection (" + nats.getStatus() + "); retry shortly");
+        }
         if (request.event().length + 16 * 1024 > nats.getMaxPayload()) {
             throw PoolException.unavailable("the event (" + request.event().length + " bytes) is larger than the dispatch link carries ("
                     + nats.getMaxPayload() + " bytes); raise the NATS server's max_payload");

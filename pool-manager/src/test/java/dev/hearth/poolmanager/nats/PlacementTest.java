@@ -1,0 +1,99 @@
+package dev.hearth.poolmanager.nats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hearth.poolmanager.FunctionSpec.VersionKey;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class PlacementTest {
+
+    final AtomicLong nanos = new AtomicLong();
+    final Placement placement = new Placement(Duration.ofSeconds(3), nanos::get);
+    final VersionKey f1 = new VersionKey("f1", 1);
+
+    static Wire.Announcement node(String id, long served, int busy, List<Wire.Idle> idle) {
+        return new Wire.Announcement(id, served, true, 10, busy, 0, Map.of(), idle, List.of(), false);
+    }
+
+    @Test
+    void aCallGoesToTheNodeHoldingAnIdleInstance() {
+        placement.announced(node("a", 0, 0, List.of()));
+        placement.announced(node("b", 0, 0, List.of(new Wire.Idle("f1", 1, 1))));
+        for (int i = 0; i < 5; i++) {
+            assertEquals("b", placement.choose(f1, Set.of()).id);
+        }
+    }
+
+    @Test
+    void withoutAnIdleInstance_theLeastLoadedNodesTakeTurns() {
+        placement.announced(node("a", 0, 0, List.of()));
+        placement.announced(node("b", 0, 0, List.of()));
+        placement.announced(node("c", 0, 5, List.of()));
+        Set<String> chosen = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            chosen.add(placement.choose(f1, Set.of()).id);
+        }
+        assertEquals(Set.of("a", "b"), chosen, "the busy node is left alone while others are idle");
+    }
+
+    @Test
+    void placingACallTakesTheIdleInstance_andItsReplyGivesItBack() {
+        placement.announced(node("a", 0, 0, List.of(new Wire.Idle("f1", 1, 1))));
+        placement.announced(node("b", 0, 0, List.of()));
+        Placement.NodeView a = placement.choose(f1, Set.of());
+        placement.placed(a, f1);
+        assertEquals(0, a.idle(f1));
+        assertEquals("b", placement.choose(f1, Set.of()).id, "a's only instance is busy; b has less load");
+        placement.answered(a, f1, 1, true);
+        assertEquals("a", placement.choose(f1, Set.of()).id);
+    }
+
+    @Test
+    void anAnnouncementOlderThanAReply_doesNotEraseTheInstanceTheReplyGaveBack() {
+        placement.announced(node("a", 0, 0, List.of()));
+        Placement.NodeView a = placement.choose(f1, Set.of());
+        placement.placed(a, f1);
+        placement.answered(a, f1, 5, true);
+        placement.announced(node("a", 4, 0, List.of())); // snapshot taken before the reply
+        assertEquals(1, a.idle(f1));
+        placement.announced(node("a", 5, 0, List.of())); // taken after it: authoritative
+        assertEquals(0, a.idle(f1));
+    }
+
+    @Test
+    void aSilentNodeIsTakenForDead_andALeavingOneIsForgottenAtOnce() {
+        placement.announced(node("a", 0, 0, List.of()));
+        placement.announced(node("b", 0, 0, List.of()));
+        nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+        placement.announced(node("b", 0, 0, List.of()));
+        nanos.addAndGet(Duration.ofMillis(1500).toNanos());
+        assertFalse(placement.alive("a"));
+        assertTrue(placement.alive("b"));
+        placement.announced(new Wire.Announcement("b", 0, true, 10, 0, 0, Map.of(), List.of(), List.of(), true));
+        assertFalse(placement.alive("b"));
+        assertNull(placement.choose(f1, Set.of()));
+    }
+
+    @Test
+    void excludedNodesAreNotChosen() {
+        placement.announced(node("a", 0, 0, List.of(new Wire.Idle("f1", 1, 3))));
+        placement.announced(node("b", 0, 0, List.of()));
+        assertEquals("b", placement.choose(f1, Set.of("a")).id);
+        assertNull(placement.choose(f1, Set.of("a", "b")));
+    }
+
+    @Test
+    void announcingAgainReportsOnlyNewNodes() {
+        assertTrue(placement.announced(node("a", 0, 0, List.of())));
+        assertFalse(placement.announced(node("a", 1, 0, List.of())));
+    }
+}
