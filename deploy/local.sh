@@ -81,6 +81,10 @@ cleanup() {
   say "stopping ${names[*]:1}, then nats"
   stop "${pids[@]:1}"
   stop "${pids[0]}"
+  # A pool manager that was killed left its containers; a clean stop has removed them already.
+  for i in $(seq "$NODES"); do
+    docker ps -aq --filter "label=dev.hearth.node=pm$i" | xargs -r docker rm -f >/dev/null 2>&1 || true
+  done
   say "stopped; logs in $LOGS"
 }
 trap cleanup EXIT
@@ -156,8 +160,22 @@ cat >&2 <<EOF
 Ctrl-C stops everything.
 EOF
 
-# --- run until Ctrl-C/TERM, or until one of them exits ----------------------------------------
-wait -n || true
-dead=$(exited) || dead="a process"
-show_logs
-die "$dead exited; stopping the others"
+# --- run until Ctrl-C/TERM, or until NATS or the control plane exits --------------------------
+# A pool manager that exits (or is killed, to watch calls move) is reported; the rest go on.
+while :; do
+  wait -n || true
+  dead=$(exited) || continue
+  case $dead in
+    pm*)
+      say "$dead exited; calls go to the other nodes (log: $LOGS/$dead.log)"
+      for i in "${!names[@]}"; do
+        if [ "${names[$i]}" = "$dead" ]; then unset 'names[i]' 'pids[i]'; fi
+      done
+      names=("${names[@]}") pids=("${pids[@]}")
+      ;;
+    *)
+      show_logs
+      die "$dead exited; stopping the others"
+      ;;
+  esac
+done
