@@ -1,5 +1,8 @@
 package dev.hearth.poolmanager;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.charset.StandardCharsets;
+
 /** What became of an invocation once a container took it. */
 public sealed interface Outcome {
 
@@ -11,7 +14,19 @@ public sealed interface Outcome {
      *
      * @param json the agent's error object: {@code errorType}, {@code errorMessage}, {@code stackTrace}
      */
-    record FunctionError(byte[] json) implements Outcome {}
+    record FunctionError(byte[] json) implements Outcome {
+
+        /** An error the platform detects itself, in the agent's own shape. */
+        public static FunctionError of(String type, String message) {
+            return new FunctionError(json(type, message));
+        }
+
+        /** The agent's error object: {@code {"errorType","errorMessage"}}, escaped by Jackson whatever the message holds. */
+        public static byte[] json(String type, String message) {
+            var error = JsonNodeFactory.instance.objectNode().put("errorType", type).put("errorMessage", message);
+            return error.toString().getBytes(StandardCharsets.UTF_8);
+        }
+    }
 
     /** The handler ran past the function's timeout; its container was destroyed. */
     record Timeout(int timeoutMs) implements Outcome {}

@@ -8,7 +8,6 @@ import dev.hearth.poolmanager.Outcome;
 import dev.hearth.poolmanager.PoolException;
 import dev.hearth.poolmanager.PoolManager;
 import dev.hearth.poolmanager.UnknownImageException;
-import dev.hearth.poolmanager.pool.Starter;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
@@ -93,8 +92,8 @@ public final class NodeServer implements AutoCloseable {
             body = Wire.body(invocation.outcome());
             // A result too large for the link would never arrive: say so instead.
             if (body.length + (invocation.logs().length * 4L / 3) + 4096 > nats.getMaxPayload()) {
-                Outcome tooLarge = new Outcome.FunctionError(Starter.agentError("Runtime.ResponseTooLarge",
-                        "the result (" + body.length + " bytes) is larger than the dispatch link carries (" + nats.getMaxPayload() + " bytes)"));
+                Outcome tooLarge = Outcome.FunctionError.of("Runtime.ResponseTooLarge",
+                        "the result (" + body.length + " bytes) is larger than the dispatch link carries (" + nats.getMaxPayload() + " bytes)");
                 invocation = new Invocation(invocation.invocationId(), invocation.start(), tooLarge, invocation.initMicros(),
                         invocation.runMicros(), null, node);
                 body = Wire.body(tooLarge);

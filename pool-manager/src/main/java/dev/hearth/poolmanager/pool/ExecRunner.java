@@ -60,8 +60,8 @@ final class ExecRunner {
         try {
             result = fleet.runOnce(spec, request.event(), Duration.ofMillis(function.timeoutMs()), capture, makeRoom);
         } catch (NotFoundException e) {
-            Outcome gone = new Outcome.FunctionError(Starter.agentError("Runtime.ImageMissing",
-                    "the image " + image.reference() + " is no longer on this node"));
+            Outcome gone = Outcome.FunctionError.of("Runtime.ImageMissing",
+                    "the image " + image.reference() + " is no longer on this node");
             return new Invocation(request.invocationId(), StartKind.COLD, gone, micros(started), 0, null, node);
         } catch (IOException | RuntimeException e) {
             if (e instanceof PoolException pool) {
@@ -82,11 +82,11 @@ final class ExecRunner {
             return new Outcome.Crashed("the function ran out of memory (memoryMb " + function.memoryMb() + ") and was killed");
         }
         if (result.exitCode() != 0) {
-            return new Outcome.FunctionError(Starter.agentError("Runtime.ExitError", "the process exited with status " + result.exitCode()));
+            return Outcome.FunctionError.of("Runtime.ExitError", "the process exited with status " + result.exitCode());
         }
         if (capture.stdoutTooLarge) {
-            return new Outcome.FunctionError(Starter.agentError("Runtime.ResponseTooLarge",
-                    "the process wrote more than " + MAX_STDOUT_BYTES / (1024 * 1024) + " MiB to stdout"));
+            return Outcome.FunctionError.of("Runtime.ResponseTooLarge",
+                    "the process wrote more than " + MAX_STDOUT_BYTES / (1024 * 1024) + " MiB to stdout");
         }
         return new Outcome.Success(result(capture.stdout.toByteArray()));
     }

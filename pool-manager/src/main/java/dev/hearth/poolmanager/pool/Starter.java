@@ -1,6 +1,5 @@
 package dev.hearth.poolmanager.pool;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.Outcome;
@@ -11,7 +10,6 @@ import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.code.ArchiveException;
 import dev.hearth.poolmanager.docker.ContainerSpec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -23,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@code http} image function's own server. What happens to the container afterwards is
  * {@link WarmPool}'s business.
  */
-public final class Starter {
+final class Starter {
 
     private static final Logger log = LoggerFactory.getLogger(Starter.class);
 
@@ -98,8 +96,8 @@ public final class Starter {
                 return Acquired.failed(kind, new Outcome.FunctionError(e.reply.body()));
             } catch (TimeoutException e) {
                 fleet.discard(container);
-                return Acquired.failed(kind, new Outcome.FunctionError(agentError("Runtime.InitTimeout",
-                        "loading the function took longer than " + Specializer.INIT_TIMEOUT.toMillis() + " ms")));
+                return Acquired.failed(kind, Outcome.FunctionError.of("Runtime.InitTimeout",
+                        "loading the function took longer than " + Specializer.INIT_TIMEOUT.toMillis() + " ms"));
             } catch (PoolException e) {
                 fleet.discard(container);
                 throw e;
@@ -136,11 +134,5 @@ public final class Starter {
             return container;
         }
         return fleet.resize(container, function.memoryMb(), makeRoom);
-    }
-
-    /** An error object in the agent's own shape, for failures the pool manager detects itself. */
-    public static byte[] agentError(String type, String message) {
-        var error = JsonNodeFactory.instance.objectNode().put("errorType", type).put("errorMessage", message);
-        return error.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -180,14 +180,14 @@ public final class WarmPool implements PoolManager {
             logs = reply.logs().length > AgentClient.MAX_LOG_BYTES ? Arrays.copyOf(reply.logs(), AgentClient.MAX_LOG_BYTES) : reply.logs();
             boolean image = function.workload() instanceof Workload.Image;
             if (reply.ok() && image && !jsonCheck.isJson(reply.body())) {
-                outcome = new Outcome.FunctionError(Starter.agentError("Runtime.InvalidResponse", "the image's /run answered 200 with a body that is not JSON"));
+                outcome = Outcome.FunctionError.of("Runtime.InvalidResponse", "the image's /run answered 200 with a body that is not JSON");
                 reusable = true;
             } else if (reply.ok()) {
                 outcome = new Outcome.Success(reply.body());
                 reusable = true;
             } else if (reply.functionError()) {
                 outcome = new Outcome.FunctionError(image && !jsonCheck.isJson(reply.body())
-                        ? Starter.agentError("Runtime.FunctionError", "the image's /run reported a function error without a JSON error object")
+                        ? Outcome.FunctionError.json("Runtime.FunctionError", "the image's /run reported a function error without a JSON error object")
                         : reply.body());
                 reusable = true;
             } else {
@@ -197,8 +197,8 @@ public final class WarmPool implements PoolManager {
             // The handler may still be running: the container cannot be trusted with another call.
             outcome = new Outcome.Timeout(function.timeoutMs());
         } catch (AgentClient.ReplyTooLargeException e) {
-            outcome = new Outcome.FunctionError(Starter.agentError("Runtime.ResponseTooLarge",
-                    "the handler's result is larger than the " + AgentClient.MAX_REPLY_BYTES / (1024 * 1024) + " MiB limit"));
+            outcome = Outcome.FunctionError.of("Runtime.ResponseTooLarge",
+                    "the handler's result is larger than the " + AgentClient.MAX_REPLY_BYTES / (1024 * 1024) + " MiB limit");
         } catch (IOException e) {
             outcome = new Outcome.Crashed(crashReason(container, function));
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package dev.hearth.poolmanager.pool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.poolmanager.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class ExecRunnerTest {
 
     @Test
     void errorsHearthDetects_areJsonWhateverTheMessageHolds() throws Exception {
-        byte[] error = Starter.agentError("Runtime.ExitError", "said \"no\"\nand left");
+        byte[] error = Outcome.FunctionError.json("Runtime.ExitError", "said \"no\"\nand left");
         var node = new ObjectMapper().readTree(error);
         assertEquals("Runtime.ExitError", node.get("errorType").asText());
         assertEquals("said \"no\"\nand left", node.get("errorMessage").asText());
