@@ -3,6 +3,7 @@ package dev.hearth.controlplane;
 import dev.hearth.controlplane.function.CodeStore;
 import dev.hearth.controlplane.function.FunctionRoutes;
 import dev.hearth.controlplane.function.Functions;
+import dev.hearth.controlplane.function.SharedRoutes;
 import dev.hearth.controlplane.http.HttpServer;
 import dev.hearth.controlplane.invocation.InvocationLog;
 import dev.hearth.controlplane.invocation.InvocationRoutes;
@@ -81,6 +82,9 @@ public final class Hearth implements AutoCloseable {
             var functions = new Functions(store.database(), code, config.limits(), pool, builder,
                     buildEngine.imageId(config.builds().image()), clock);
             started.push(functions);
+            if (nats != null) {
+                started.push(SharedRoutes.join(nats, functions));
+            }
             var invocations = new InvocationLog(store.database(), config.invocationRetention(), clock);
             started.push(invocations);
             var limiter = new ConcurrencyLimiter(config.limits().userConcurrency());

@@ -1,5 +1,7 @@
 package dev.hearth.controlplane;
 
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -31,13 +33,14 @@ final class Cluster implements AutoCloseable {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new HashMap<>();
     private final List<String> nodes = new ArrayList<>();
-    private final String controlPlane;
+    private final List<String> controlPlanes = new ArrayList<>();
+    private MongoServer mongo;
+    private H2Backend mongoBackend;
 
-    private Cluster(Path dir, Map<String, String> env, Process nats, String controlPlane) {
+    private Cluster(Path dir, Map<String, String> env, Process nats) {
         this.dir = dir;
         this.env = env;
         this.nats = nats;
-        this.controlPlane = controlPlane;
     }
 
     /**
@@ -47,6 +50,15 @@ final class Cluster implements AutoCloseable {
      * @param settings extra environment for every Hearth process
      */
     static Cluster start(Path dir, int nodeCount, Map<String, String> settings) throws Exception {
+        return start(dir, 1, nodeCount, settings);
+    }
+
+    /**
+     * With more than one control plane, they share a store as they would share MongoDB: a
+     * mongo-java-server (the embedded store's engine, H2 file) in this JVM, reached by the real
+     * driver through {@code HEARTH_MONGO_URI}.
+     */
+    static Cluster start(Path dir, int controlPlaneCount, int nodeCount, Map<String, String> settings) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 6);
         Files.createDirectories(dir.resolve("logs"));
         int natsPort = freePort();
@@ -62,9 +74,20 @@ final class Cluster implements AutoCloseable {
         env.put("HEARTH_NATS_URL", "nats://127.0.0.1:" + natsPort);
         env.put("HEARTH_POOL_PYTHON", "2");
         env.putAll(settings);
-        var cluster = new Cluster(dir, env, nats, "cp-" + run);
+        var cluster = new Cluster(dir, env, nats);
         try {
-            cluster.launch(cluster.controlPlane, "control-plane");
+            if (controlPlaneCount > 1) {
+                Files.createDirectories(dir.resolve("mongo"));
+                cluster.mongoBackend = new H2Backend(dir.resolve("mongo/hearth.mv").toString());
+                cluster.mongo = new MongoServer(cluster.mongoBackend);
+                cluster.mongo.bind("127.0.0.1", 0);
+                env.put("HEARTH_MONGO_URI", "mongodb://127.0.0.1:" + cluster.mongo.getLocalAddress().getPort());
+            }
+            for (int i = 1; i <= controlPlaneCount; i++) {
+                String id = "cp" + i + "-" + run;
+                cluster.controlPlanes.add(id);
+                cluster.launch(id, "control-plane");
+            }
             for (int i = 1; i <= nodeCount; i++) {
                 String node = "pm" + i + "-" + run;
                 cluster.nodes.add(node);
@@ -121,12 +144,17 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /** The first control plane's HTTP port. */
     int port() {
-        return ports.get(controlPlane);
+        return port(0);
+    }
+
+    int port(int controlPlane) {
+        return ports.get(controlPlanes.get(controlPlane));
     }
 
     String controlPlaneId() {
-        return controlPlane;
+        return controlPlanes.get(0);
     }
 
     List<String> nodes() {
@@ -173,15 +201,19 @@ final class Cluster implements AutoCloseable {
         }
         nats.destroy();
         nats.waitFor(10, TimeUnit.SECONDS);
+        if (mongo != null) {
+            mongo.shutdown();
+            mongoBackend.close();
+        }
         keepLogs();
         for (String node : nodes) {
             Docker.containersOf(node).forEach(c -> Docker.CLIENT.removeContainerCmd(c.getId()).withForce(true).exec());
         }
     }
 
-    /** Copies the processes' logs to target/cluster-logs/<control plane id>, where they outlive the temporary folder. */
+    /** Copies the processes' logs to target/cluster-logs/<first control plane's id>, where they outlive the temporary folder. */
     private void keepLogs() {
-        Path kept = Path.of("target", "cluster-logs", controlPlane);
+        Path kept = Path.of("target", "cluster-logs", controlPlanes.get(0));
         try (var logs = Files.list(dir.resolve("logs"))) {
             Files.createDirectories(kept);
             for (Path log : (Iterable<Path>) logs::iterator) {

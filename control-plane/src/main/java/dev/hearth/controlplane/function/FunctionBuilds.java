@@ -65,8 +65,15 @@ final class FunctionBuilds implements AutoCloseable {
         executor.execute(() -> run(function));
     }
 
+    /**
+     * Builds again what this control plane was building when it stopped. Builds another control
+     * plane runs (several may share one store) are left to it; it resumes them itself if it stops.
+     */
     void resumeInterrupted() {
         for (FunctionRecord function : store.building()) {
+            if (function.build() != null && !function.build().resumedBy(builder.nodeId())) {
+                continue;
+            }
             log.info("building {} of {} again: the previous run stopped during its build", function.name(), function.owner());
             submit(function);
         }
@@ -104,7 +111,7 @@ final class FunctionBuilds implements AutoCloseable {
         }
         var now = clock.instant();
         var info = new BuildInfo(output.digest() == null ? "failed" : "succeeded", output.log(),
-                function.build().startedAt(), now, reused);
+                function.build().startedAt(), now, reused, function.build().node());
         FunctionRecord done = output.digest() == null
                 ? function.built(FunctionRecord.Status.FAILED, null, 0, info)
                 : function.built(FunctionRecord.Status.READY, output.digest(), output.size(), info);

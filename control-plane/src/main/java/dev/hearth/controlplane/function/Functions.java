@@ -31,12 +31,36 @@ public final class Functions implements AutoCloseable {
     private final FunctionBuilds builds;
     private final int maxTimeoutMs;
     private final Clock clock;
+    private final String builderNode;
     private final Cache<RouteKey, FunctionRecord> routes = Caffeine.newBuilder()
             .maximumSize(100_000)
             .expireAfterWrite(ROUTE_TTL)
             .build();
 
     private record RouteKey(String owner, String name) {}
+
+    /** Tells the other control planes sharing the store that a function changed (a no-op when alone). */
+    @FunctionalInterface
+    public interface Changes {
+        void publish(String owner, String name);
+    }
+
+    private volatile Changes changes = (owner, name) -> {};
+
+    /** Where changes are announced; set once at start, before requests are served. */
+    public void announceChangesTo(Changes changes) {
+        this.changes = changes;
+    }
+
+    /** Another control plane changed the function: the next call reads it from the store. */
+    public void forget(String owner, String name) {
+        routes.invalidate(new RouteKey(owner, name));
+    }
+
+    private void changed(String owner, String name) {
+        forget(owner, name);
+        changes.publish(owner, name);
+    }
 
     /**
      * @param builderImageId the builder image's content id, part of every build's cache key
@@ -49,13 +73,14 @@ public final class Functions implements AutoCloseable {
         this.maxTimeoutMs = limits.maxTimeoutMs();
         this.pool = pool;
         this.clock = clock;
+        this.builderNode = builder.nodeId();
         this.builds = new FunctionBuilds(database, store, code, builder, builderImageId, clock, this::buildFinished);
         builds.resumeInterrupted();
         store.keptWarm().forEach(function -> pool.prepare(function.spec()));
     }
 
     private void buildFinished(FunctionRecord function) {
-        routes.invalidate(new RouteKey(function.owner(), function.name()));
+        changed(function.owner(), function.name());
         if (function.status() == FunctionRecord.Status.READY) {
             serve(function);
         }
@@ -101,12 +126,11 @@ public final class Functions implements AutoCloseable {
         FunctionValidator.ValidFunction valid = validator.validate(request.named(name));
         FunctionRecord current = store.find(owner, name).orElseThrow(() -> notFound(name));
         var next = define(owner, current.id(), current.latestVersion() + 1, valid, current.createdAt());
-        var key = new RouteKey(owner, name);
         if (next.status() == FunctionRecord.Status.BUILDING && current.status() == FunctionRecord.Status.READY) {
             if (!store.stagePending(next)) {
                 throw notFound(name);
             }
-            routes.invalidate(key);
+            changed(owner, name);
             builds.submit(next);
             return current.withPending(next);
         }
@@ -114,7 +138,7 @@ public final class Functions implements AutoCloseable {
         if (!store.replace(current.version(), next)) {
             throw ApiException.conflict("'" + name + "' changed while it was being updated; send the update again");
         }
-        routes.invalidate(key);
+        changed(owner, name);
         if (next.status() == FunctionRecord.Status.BUILDING) {
             builds.submit(next);
         } else {
@@ -137,7 +161,7 @@ public final class Functions implements AutoCloseable {
                 digest, build ? null : digest, build ? 0 : valid.zip().length,
                 valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(), valid.egress(), valid.minWarm(),
                 build ? FunctionRecord.Status.BUILDING : FunctionRecord.Status.READY,
-                build ? BuildInfo.started(clock.instant()) : null,
+                build ? BuildInfo.started(clock.instant(), builderNode) : null,
                 createdAt, null);
     }
 
@@ -183,7 +207,7 @@ public final class Functions implements AutoCloseable {
         if (!store.update(owner, name, com.mongodb.client.model.Updates.combine(changes))) {
             throw notFound(name);
         }
-        routes.invalidate(new RouteKey(owner, name));
+        changed(owner, name);
         FunctionRecord patched = get(owner, name);
         if (patch.minWarm() != null && patched.status() == FunctionRecord.Status.READY) {
             pool.prepare(patched.spec());
@@ -209,7 +233,7 @@ public final class Functions implements AutoCloseable {
     void delete(String owner, String name) {
         FunctionValidator.checkName(name);
         FunctionRecord deleted = store.delete(owner, name).orElseThrow(() -> notFound(name));
-        routes.invalidate(new RouteKey(owner, name));
+        changed(owner, name);
         pool.retire(deleted.id());
     }
 

@@ -51,6 +51,11 @@ public final class Builder {
     private final Settings settings;
     private final ContainerEngine engine;
 
+    /** The node this builder runs on, which labels its containers. */
+    public String nodeId() {
+        return settings.nodeId();
+    }
+
     public Builder(Settings settings, ContainerEngine engine) {
         this.settings = settings;
         this.engine = engine;
