@@ -3,6 +3,7 @@ package dev.hearth.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.controlplane.Hearth;
 import dev.hearth.controlplane.HearthConfig;
+import dev.hearth.controlplane.PoolNode;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -19,7 +20,9 @@ import java.util.UUID;
 
 /**
  * A Hearth started in this JVM for one runtime, as {@code ./hearth up} would run it, and a REST
- * client with one user's token. Calls go over loopback HTTP like any client's.
+ * client with one user's token. Calls go over loopback HTTP like any client's. Distributed, it is
+ * a nats-server process, a control plane and one pool-manager node (both in this JVM, talking
+ * through the server over loopback TCP, as separate processes would).
  */
 final class BenchHearth implements AutoCloseable {
 
@@ -30,12 +33,18 @@ final class BenchHearth implements AutoCloseable {
     final String nodeId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path data;
     private final Hearth hearth;
+    private final Process natsServer;
+    private final PoolNode node;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String base;
     private final String token;
 
     /** Starts Hearth with a pool of {@code poolSize} containers for the runtime and none for the others. */
     BenchHearth(String runtime, int poolSize) throws IOException, InterruptedException {
+        this(runtime, poolSize, false);
+    }
+
+    BenchHearth(String runtime, int poolSize, boolean distributed) throws IOException, InterruptedException {
         this.runtime = runtime;
         this.data = Files.createTempDirectory("hearth-bench");
         Map<String, String> env = new HashMap<>(System.getenv());
@@ -45,7 +54,27 @@ final class BenchHearth implements AutoCloseable {
         for (String other : BenchCode.RUNTIMES) {
             env.put("HEARTH_POOL_" + other.toUpperCase(java.util.Locale.ROOT), other.equals(runtime) ? Integer.toString(poolSize) : "0");
         }
+        if (distributed) {
+            int port = freePort();
+            Path config = data.resolve("nats.conf");
+            Files.writeString(config, "listen: 127.0.0.1:" + port + "\nmax_payload: 8MB\njetstream { store_dir: \""
+                    + data.resolve("jetstream") + "\" }\n");
+            this.natsServer = new ProcessBuilder(Files.isExecutable(Path.of("/usr/sbin/nats-server")) ? "/usr/sbin/nats-server" : "nats-server",
+                    "-c", config.toString()).redirectErrorStream(true).redirectOutput(data.resolve("nats.log").toFile()).start();
+            env.put("HEARTH_NATS_URL", "nats://127.0.0.1:" + port);
+            Map<String, String> nodeEnv = new HashMap<>(env);
+            nodeEnv.put("HEARTH_NODE_ID", nodeId + "-pm");
+            this.node = PoolNode.start(HearthConfig.fromEnv(nodeEnv));
+            env.put("HEARTH_NODE_ID", nodeId + "-cp");
+        } else {
+            this.natsServer = null;
+            this.node = null;
+        }
         this.hearth = Hearth.start(HearthConfig.fromEnv(env));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!hearth.pool().warmedUp() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         this.base = "http://127.0.0.1:" + hearth.port();
         send("POST", "/v1/users", null, Map.of("username", "bench", "password", "benchmark password"), 201);
         this.token = JSON.readTree(send("POST", "/v1/tokens", null,
@@ -114,9 +143,24 @@ final class BenchHearth implements AutoCloseable {
         return response;
     }
 
+    private static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     @Override
     public void close() {
         hearth.close();
+        if (node != null) {
+            node.close();
+            natsServer.destroy();
+            try {
+                natsServer.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try (var walk = Files.walk(data)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code {"python": {…}, "node": {…}, "java": {…}, "machine": {…}, "date": …}} into
  * {@code HEARTH_BENCH_OUT} (default {@code bench/results}), as {@code bench-<date>.json} and
  * {@code latest.json}. {@code HEARTH_BENCH_QUICK=1} runs fewer, shorter iterations;
- * {@code HEARTH_BENCH_RUNTIMES} picks runtimes (comma-separated).
+ * {@code HEARTH_BENCH_RUNTIMES} picks runtimes (comma-separated); {@code HEARTH_BENCH_ONLY=pool}
+ * measures only the pool figures, {@code HEARTH_BENCH_ONLY=dispatch} only warm calls in-process
+ * against over NATS.
  */
 public final class BenchMain {
 
@@ -69,6 +71,15 @@ public final class BenchMain {
             PoolFigures.Figures pool = PoolFigures.measure(runtime);
             return Map.of("refillPerSec", round(pool.refillPerSec()), "idleMemoryMiB", round(pool.idleMemoryMiB()));
         }
+        if ("dispatch".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
+            Map<String, Object> figures = new LinkedHashMap<>();
+            RunResult warm = single(run(timed("warm", runtime, plan).mode(Mode.SampleTime).threads(1)));
+            figures.put("warmP50Ms", round(warm.getPrimaryResult().getStatistics().getPercentile(50)));
+            figures.put("warmP99Ms", round(warm.getPrimaryResult().getStatistics().getPercentile(99)));
+            overNats(runtime, plan, figures);
+            log.info("{}: {}", runtime, figures);
+            return figures;
+        }
         Map<String, Object> figures = new LinkedHashMap<>();
         double perInvocation = median(run(singleShot("containerPerInvocation", runtime, plan)));
         double poolStart = median(run(singleShot("poolStart", runtime, plan)));
@@ -79,6 +90,7 @@ public final class BenchMain {
         figures.put("warmP50Ms", round(warm.getPrimaryResult().getStatistics().getPercentile(50)));
         figures.put("warmP99Ms", round(warm.getPrimaryResult().getStatistics().getPercentile(99)));
         figures.put("directAgentP50Ms", round(direct.getPrimaryResult().getStatistics().getPercentile(50)));
+        overNats(runtime, plan, figures);
         Map<String, Object> throughput = new LinkedHashMap<>();
         for (int threads : CONCURRENCIES) {
             RunResult result = single(run(timed("warm", runtime, plan).mode(Mode.Throughput).threads(threads)
@@ -93,6 +105,14 @@ public final class BenchMain {
         figures.put("warmOverDirect", round((Double) figures.get("warmP50Ms") / (Double) figures.get("directAgentP50Ms")));
         log.info("{}: {}", runtime, figures);
         return figures;
+    }
+
+    /** Warm calls dispatched over NATS to a pool-manager node, and their cost over the in-process path. */
+    private static void overNats(String runtime, Plan plan, Map<String, Object> figures) throws RunnerException {
+        RunResult nats = single(run(timed("warmOverNats", runtime, plan).mode(Mode.SampleTime).threads(1)));
+        figures.put("warmOverNatsP50Ms", round(nats.getPrimaryResult().getStatistics().getPercentile(50)));
+        figures.put("warmOverNatsP99Ms", round(nats.getPrimaryResult().getStatistics().getPercentile(99)));
+        figures.put("natsDispatchP50Ms", round((Double) figures.get("warmOverNatsP50Ms") - (Double) figures.get("warmP50Ms")));
     }
 
     private static ChainedOptionsBuilder base(String benchmark, String runtime) {

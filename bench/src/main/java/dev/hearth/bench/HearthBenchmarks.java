@@ -162,6 +162,33 @@ public class HearthBenchmarks {
         }
     }
 
+    /** A Hearth in distributed mode (control plane, nats-server, one pool-manager node) with one function already warm. */
+    @State(Scope.Benchmark)
+    public static class WarmOverNats {
+        @Param({"python", "node", "java"})
+        public String runtime;
+        BenchHearth hearth;
+
+        @Setup(Level.Trial)
+        public void start() throws Exception {
+            hearth = new BenchHearth(runtime, POOL_SIZE, true);
+            hearth.create("warm");
+            hearth.invoke("warm");
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            hearth.close();
+        }
+    }
+
+    /** A call of a warm function through REST, dispatched over NATS to a pool-manager node. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public String warmOverNats(WarmOverNats state) throws Exception {
+        return state.hearth.invoke("warm");
+    }
+
     /** The original design: create, start, load, run and remove a container for one call. */
     @Benchmark
     @BenchmarkMode(Mode.SingleShotTime)

@@ -67,10 +67,11 @@ public final class AsyncInvocations implements AutoCloseable {
     public record Settings(int maxAttempts, Duration retryBase, int workers, boolean privateCallbacks) {}
 
     private static final Logger log = LoggerFactory.getLogger(AsyncInvocations.class);
-    /** A platform refusal (node at capacity) is retried this much later, without counting an attempt. */
-    private static final Duration PLATFORM_RETRY = Duration.ofSeconds(1);
-    /** A job delivered this many times more than its attempts allow keeps failing in the platform: give up on it. */
-    private static final int PLATFORM_DELIVERIES = 100;
+    /**
+     * An invocation the platform could not run this long after it was accepted (nodes full, lost or
+     * unreachable all along) is dead-lettered, as Lambda's maximum event age.
+     */
+    static final Duration MAX_EVENT_AGE = Duration.ofHours(6);
 
     private final MongoCollection<Document> async;
     private final AsyncQueue queue;
@@ -155,9 +156,9 @@ public final class AsyncInvocations implements AutoCloseable {
                 delivery.done(); // gone, or ended already and delivered again
                 return;
             }
-            if (delivery.deliveries() > settings.maxAttempts() + PLATFORM_DELIVERIES) {
-                finish(job, "dead-lettered", null, "PlatformError", "delivered " + delivery.deliveries()
-                        + " times without the platform being able to run it", job.getList("history", Document.class, List.of()),
+            if (job.getDate("createdAt").toInstant().plus(MAX_EVENT_AGE).isBefore(clock.instant())) {
+                finish(job, "dead-lettered", null, "EventTooOld", "the platform could not run it within "
+                        + MAX_EVENT_AGE.toHours() + " hours of its submission", job.getList("history", Document.class, List.of()),
                         job.getString("logs"));
                 delivery.done();
                 return;
@@ -166,7 +167,7 @@ public final class AsyncInvocations implements AutoCloseable {
         } catch (RuntimeException e) {
             if (!closed) {
                 log.warn("async invocation {} failed in the platform; queued again", delivery.id(), e);
-                requeue(delivery, PLATFORM_RETRY);
+                requeue(delivery, platformRetry(delivery));
             }
         }
     }
@@ -197,11 +198,11 @@ public final class AsyncInvocations implements AutoCloseable {
         } catch (ApiException | PoolException e) {
             // Over a concurrency limit, the node full or lost mid-call: the function did nothing wrong; try again soon.
             log.debug("async invocation {} queued again: {}", id, e.getMessage());
-            requeue(delivery, PLATFORM_RETRY);
+            requeue(delivery, platformRetry(delivery));
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            requeue(delivery, PLATFORM_RETRY);
+            requeue(delivery, platformRetry(delivery));
             return;
         }
         if (closed) {
@@ -254,6 +255,14 @@ public final class AsyncInvocations implements AutoCloseable {
         if (callback != null) {
             notify(id, callback);
         }
+    }
+
+    /**
+     * When to try again after the platform, not the function, failed (a limit, a full or lost node):
+     * a second later at first, backing off to 30 s while it keeps failing. No attempt is counted.
+     */
+    static Duration platformRetry(AsyncQueue.Delivery delivery) {
+        return Duration.ofSeconds(Math.min(30, Math.max(1, delivery.deliveries())));
     }
 
     private void requeue(AsyncQueue.Delivery delivery, Duration after) {
