@@ -72,6 +72,7 @@ class DistributedIntegrationTest {
     @Test
     @Order(1)
     void syncCalls_spreadOverBothNodes_andRepeatCallsStayWarmWhereTheirInstanceIs() {
+        assertEquals(Set.copyOf(cluster.nodes()), liveNodes(), "the control plane sees both nodes");
         Set<String> nodesUsed = new HashSet<>();
         for (int i = 0; i < 4; i++) {
             create("spread" + i, "def handler(event, context):\n    return {'fn': " + i + ", 'event': event}\n");
@@ -157,6 +158,12 @@ class DistributedIntegrationTest {
             assertEquals(cluster.nodes().get(0), sync.header("X-Hearth-Node"), "only the live node serves now");
         }
 
+        long gone = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!liveNodes().equals(Set.of(cluster.nodes().get(0))) && System.nanoTime() < gone) {
+            Thread.sleep(200);
+        }
+        assertEquals(Set.of(cluster.nodes().get(0)), liveNodes(), "the killed node is no longer live");
+
         Set<String> pending = new HashSet<>(ids);
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (!pending.isEmpty() && System.nanoTime() < deadline) {
@@ -171,6 +178,12 @@ class DistributedIntegrationTest {
             Thread.sleep(500);
         }
         assertTrue(pending.isEmpty(), pending.size() + " async calls did not succeed; control plane log:\n" + cluster.tail(cluster.controlPlaneId()));
+    }
+
+    private Set<String> liveNodes() {
+        Set<String> live = new HashSet<>();
+        api.get("/healthz", null).json().get("nodes").forEach(n -> live.add(n.asText()));
+        return live;
     }
 
     /** Waits until one of these async calls has run on {@code node}. */
