@@ -99,7 +99,6 @@ public final class NatsPoolManager implements PoolManager {
     @Override
     public Invocation invoke(InvokeRequest request) {
         FunctionSpec function = request.function();
-        VersionKey key = function.key();
         if (nats.getStatus() != Connection.Status.CONNECTED) {
             throw PoolException.unavailable("this control plane has lost its NATS connection (" + nats.getStatus() + "); retry shortly");
         }
@@ -108,18 +107,35 @@ public final class NatsPoolManager implements PoolManager {
                     + nats.getMaxPayload() + " bytes); raise the NATS server's max_payload");
         }
         var headers = Wire.meta(new Wire.InvokeMeta(Wire.Spec.of(function), request.invocationId()));
-        Duration limit = Duration.ofMillis(function.timeoutMs()).plus(CALL_GRACE);
         Set<String> tried = new HashSet<>();
-        PoolException lastRefusal = null;
+        PoolException refused = null;
         while (true) {
-            Placement.NodeView node = placement.choose(key, tried);
-            if (node == null && (!tried.isEmpty() || lastRefusal != null)) {
-                throw lastRefusal != null ? lastRefusal : PoolException.unavailable("no pool-manager node could take the call");
+            Placement.NodeView node = placement.choose(function.key(), tried);
+            if (node == null && !tried.isEmpty()) {
+                throw refused != null ? refused : PoolException.unavailable("no pool-manager node could take the call");
             }
-            String subject = node == null ? Wire.INVOKE_ANY : Wire.invokeSubject(node.id);
-            if (node != null) {
-                placement.placed(node, key);
+            Attempt attempt = send(request, headers, node);
+            if (attempt.invocation() != null) {
+                return attempt.invocation();
             }
+            // The call never ran there (the node is gone, or full): another node may take it.
+            tried.add(attempt.skip());
+            refused = attempt.refusal() != null ? attempt.refusal() : refused;
+        }
+    }
+
+    /** How one try went: the invocation, or the node to leave out of the next try (and why, if it refused). */
+    private record Attempt(Invocation invocation, String skip, PoolException refusal) {}
+
+    /** Sends the call to {@code node}, or to the nodes' queue group when null, and waits for its end. */
+    private Attempt send(InvokeRequest request, io.nats.client.impl.Headers headers, Placement.NodeView node) {
+        FunctionSpec function = request.function();
+        Duration limit = Duration.ofMillis(function.timeoutMs()).plus(CALL_GRACE);
+        String subject = node == null ? Wire.INVOKE_ANY : Wire.invokeSubject(node.id);
+        if (node != null) {
+            placement.placed(node, function.key());
+        }
+        try {
             Message reply;
             try {
                 reply = await(nats.requestWithTimeout(subject, headers, request.event(), limit), node, limit);
@@ -127,44 +143,26 @@ public final class NatsPoolManager implements PoolManager {
                 if (node == null) {
                     throw PoolException.unavailable("no pool-manager node is connected to NATS");
                 }
-                // The node is gone; the call never reached it.
-                placement.abandoned(node);
                 placement.forget(node.id);
-                tried.add(node.id);
                 log.info("pool-manager node {} is gone; placing the call elsewhere", node.id);
-                continue;
-            } catch (PoolException e) {
-                if (node != null) {
-                    placement.abandoned(node);
-                }
-                throw e;
+                return new Attempt(null, node.id, null);
             }
             Wire.ReplyMeta meta = Wire.meta(reply, Wire.ReplyMeta.class);
-            Placement.NodeView answered = node != null ? node : placement.live().stream()
-                    .filter(n -> n.id.equals(meta.node())).findFirst().orElse(null);
             if (meta.error() != null) {
-                if (node != null) {
-                    placement.abandoned(node);
-                }
-                var refusal = meta.capacity() ? PoolException.atCapacity(meta.error()) : PoolException.unavailable(meta.error());
                 if (meta.capacity()) {
-                    // A full node ran nothing: another may have room.
-                    lastRefusal = refusal;
-                    tried.add(meta.node());
-                    continue;
+                    return new Attempt(null, meta.node(), PoolException.atCapacity(meta.error()));
                 }
-                throw refusal;
+                throw PoolException.unavailable(meta.error());
             }
             Invocation invocation = meta.toInvocation(request.invocationId(), reply.getData());
-            if (answered != null) {
-                if (node == null) {
-                    answered.inFlight.incrementAndGet();
-                }
-                boolean idleAgain = !isExec(function) && (invocation.outcome() instanceof Outcome.Success
-                        || invocation.outcome() instanceof Outcome.FunctionError);
-                placement.answered(answered, key, meta.served(), idleAgain);
+            boolean idleAgain = !isExec(function)
+                    && (invocation.outcome() instanceof Outcome.Success || invocation.outcome() instanceof Outcome.FunctionError);
+            placement.answered(meta.node(), function.key(), meta.served(), idleAgain);
+            return new Attempt(invocation, null, null);
+        } finally {
+            if (node != null) {
+                placement.released(node);
             }
-            return invocation;
         }
     }
 

@@ -125,18 +125,21 @@ final class Placement {
         }
     }
 
-    /** The node answered a call; when its container went back to idle, that node holds one of {@code key} again. */
-    void answered(NodeView node, VersionKey key, long served, boolean idleAgain) {
+    /** The call placed on the node has ended, answered or not. */
+    void released(NodeView node) {
         node.inFlight.decrementAndGet();
-        node.lastReply.accumulateAndGet(served, Math::max);
-        if (idleAgain && nodes.getIfPresent(node.id) != null) {
-            node.idle.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-        }
     }
 
-    /** The call ended without an answer. */
-    void abandoned(NodeView node) {
-        node.inFlight.decrementAndGet();
+    /** A node answered a call; when its container went back to idle, that node holds one of {@code key} again. */
+    void answered(String node, VersionKey key, long served, boolean idleAgain) {
+        NodeView view = nodes.getIfPresent(node);
+        if (view == null) {
+            return;
+        }
+        view.lastReply.accumulateAndGet(served, Math::max);
+        if (idleAgain) {
+            view.idle.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        }
     }
 
     boolean alive(String node) {

@@ -53,7 +53,8 @@ class PlacementTest {
         placement.placed(a, f1);
         assertEquals(0, a.idle(f1));
         assertEquals("b", placement.choose(f1, Set.of()).id, "a's only instance is busy; b has less load");
-        placement.answered(a, f1, 1, true);
+        placement.answered("a", f1, 1, true);
+        placement.released(a);
         assertEquals("a", placement.choose(f1, Set.of()).id);
     }
 
@@ -62,7 +63,8 @@ class PlacementTest {
         placement.announced(node("a", 0, 0, List.of()));
         Placement.NodeView a = placement.choose(f1, Set.of());
         placement.placed(a, f1);
-        placement.answered(a, f1, 5, true);
+        placement.answered("a", f1, 5, true);
+        placement.released(a);
         placement.announced(node("a", 4, 0, List.of())); // snapshot taken before the reply
         assertEquals(1, a.idle(f1));
         placement.announced(node("a", 5, 0, List.of())); // taken after it: authoritative
