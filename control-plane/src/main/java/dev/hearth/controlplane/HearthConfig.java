@@ -124,7 +124,8 @@ public record HearthConfig(
                         vars.integer("HEARTH_ASYNC_MAX_ATTEMPTS", 3),
                         Duration.ofMillis(vars.integer("HEARTH_ASYNC_RETRY_BASE_MS", 1000)),
                         vars.integer("HEARTH_ASYNC_WORKERS", 8),
-                        Boolean.parseBoolean(vars.text("HEARTH_ASYNC_PRIVATE_CALLBACKS", "false"))),
+                        Boolean.parseBoolean(vars.text("HEARTH_ASYNC_PRIVATE_CALLBACKS", "false")),
+                        Duration.ofSeconds(vars.integer("HEARTH_ASYNC_ACK_WAIT_SECONDS", 30))),
                 pool);
     }
 

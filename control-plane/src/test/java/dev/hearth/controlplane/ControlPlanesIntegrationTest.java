@@ -11,16 +11,21 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two control planes sharing one store, as behind a load balancer, with one pool-manager node:
  * either serves what the other created, a new version made on one is what the other runs at once
- * (not after its route cache expires), and async work submitted to both is shared out and done.
+ * (not after its route cache expires), async work submitted to both is shared out and done, and
+ * the async work of a control plane killed midway is done by the other. The kill comes last.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ControlPlanesIntegrationTest {
 
     @TempDir
@@ -32,7 +37,8 @@ class ControlPlanesIntegrationTest {
 
     @BeforeAll
     void start() throws Exception {
-        cluster = Cluster.start(dir, 2, 1, Map.of());
+        // Two workers each, so both control planes hold jobs; a short ack wait, so a dead one's jobs come back soon.
+        cluster = Cluster.start(dir, 2, 1, Map.of("HEARTH_ASYNC_WORKERS", "2", "HEARTH_ASYNC_ACK_WAIT_SECONDS", "4"));
         first = new Api(cluster.port(0));
         second = new Api(cluster.port(1));
         token = first.userWithToken("barbara");
@@ -46,6 +52,7 @@ class ControlPlanesIntegrationTest {
     }
 
     @Test
+    @Order(1)
     void aNewVersionMadeOnOneControlPlane_isWhatTheOtherRunsAtOnce() throws Exception {
         assertEquals(201, first.post("/v1/functions", token, Api.pythonSource("shared",
                 "def handler(event, context):\n    return {'v': 1}\n")).status());
@@ -69,6 +76,7 @@ class ControlPlanesIntegrationTest {
     }
 
     @Test
+    @Order(2)
     void asyncWorkSubmittedToBoth_isDone() throws Exception {
         assertEquals(201, first.post("/v1/functions", token, Api.pythonSource("jobs",
                 "def handler(event, context):\n    return event\n")).status());
@@ -93,5 +101,49 @@ class ControlPlanesIntegrationTest {
                 Thread.sleep(100);
             }
         }
+    }
+
+    @Test
+    @Order(3)
+    void asyncJobsOfAControlPlaneKilledMidway_areDoneByTheOther() throws Exception {
+        assertEquals(201, first.post("/v1/functions", token, Api.pythonSource("slowjob",
+                "import time\ndef handler(event, context):\n    time.sleep(2)\n    return event\n")).status());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Api.Reply accepted = first.send("POST", "/v1/functions/slowjob/invoke", token,
+                    ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8), "X-Hearth-Invocation-Type", "async");
+            assertEquals(202, accepted.status(), accepted::toString);
+            ids.add(accepted.header("X-Hearth-Invocation-Id"));
+        }
+        // Four running at once means each control plane (two workers each) holds two.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (countRunning(ids) < 4) {
+            assertTrue(System.nanoTime() < deadline, "both control planes never ran jobs at once");
+            Thread.sleep(50);
+        }
+        cluster.kill(cluster.controlPlaneId());
+
+        deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        for (int i = 0; i < ids.size(); i++) {
+            while (true) {
+                var record = second.get("/v1/invocations/" + ids.get(i), token).json();
+                if ("succeeded".equals(record.path("status").asText())) {
+                    assertEquals(i, record.get("result").get("i").asInt());
+                    break;
+                }
+                assertTrue(System.nanoTime() < deadline, "job " + i + " was lost with its control plane: " + record);
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private int countRunning(List<String> ids) {
+        int running = 0;
+        for (String id : ids) {
+            if ("running".equals(second.get("/v1/invocations/" + id, token).json().path("status").asText())) {
+                running++;
+            }
+        }
+        return running;
     }
 }

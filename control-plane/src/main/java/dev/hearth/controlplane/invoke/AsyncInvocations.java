@@ -63,8 +63,16 @@ public final class AsyncInvocations implements AutoCloseable {
      *
      * @param privateCallbacks callbacks may go to loopback, private and link-local addresses; off by
      *                         default, so a user cannot make Hearth post into its own network
+     * @param ackWait          distributed mode: a job whose control plane stopped extending its claim
+     *                         this long is delivered again (to another control plane)
      */
-    public record Settings(int maxAttempts, Duration retryBase, int workers, boolean privateCallbacks) {}
+    public record Settings(int maxAttempts, Duration retryBase, int workers, boolean privateCallbacks, Duration ackWait) {
+        public Settings {
+            if (maxAttempts < 1 || workers < 1 || retryBase.isNegative() || ackWait.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("async settings out of range: at least 1 attempt, 1 worker, an ack wait of 1 s");
+            }
+        }
+    }
 
     private static final Logger log = LoggerFactory.getLogger(AsyncInvocations.class);
     /**
@@ -95,7 +103,7 @@ public final class AsyncInvocations implements AutoCloseable {
     public static AsyncInvocations onJetStream(io.nats.client.Connection nats, MongoDatabase database, Functions functions,
                                                PoolManager pool, ConcurrencyLimiter limiter, Settings settings, Clock clock)
             throws java.io.IOException, io.nats.client.JetStreamApiException {
-        return new AsyncInvocations(database.getCollection("async"), new JetStreamQueue(nats, settings.workers()), functions,
+        return new AsyncInvocations(database.getCollection("async"), new JetStreamQueue(nats, settings.workers(), settings.ackWait()), functions,
                 pool, limiter, settings, clock);
     }
 

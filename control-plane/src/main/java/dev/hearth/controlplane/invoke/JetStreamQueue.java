@@ -43,9 +43,9 @@ final class JetStreamQueue implements AsyncQueue {
     static final String SUBJECT = "hearth.async.jobs";
     static final String CONSUMER = "hearth-async";
     private static final String ID = "Hearth-Invocation-Id";
-    private static final Duration ACK_WAIT = Duration.ofSeconds(30);
     private static final Duration FETCH_WAIT = Duration.ofMillis(500);
 
+    private final Duration ackWait;
     private final JetStream jetStream;
     private final JetStreamSubscription subscription;
     private final ExecutorService workers;
@@ -55,7 +55,8 @@ final class JetStreamQueue implements AsyncQueue {
     private volatile Consumer<Delivery> handler;
     private volatile boolean closed;
 
-    JetStreamQueue(Connection nats, int workers) throws IOException, JetStreamApiException {
+    JetStreamQueue(Connection nats, int workers, Duration ackWait) throws IOException, JetStreamApiException {
+        this.ackWait = ackWait;
         JetStreamManagement management = nats.jetStreamManagement();
         try {
             management.getStreamInfo(STREAM);
@@ -73,7 +74,7 @@ final class JetStreamQueue implements AsyncQueue {
                 .durable(CONSUMER)
                 .filterSubject(SUBJECT)
                 .ackPolicy(AckPolicy.Explicit)
-                .ackWait(ACK_WAIT)
+                .ackWait(ackWait)
                 .maxAckPending(10_000)
                 .build());
         this.jetStream = nats.jetStream();
@@ -136,7 +137,7 @@ final class JetStreamQueue implements AsyncQueue {
 
         Job(Message message) {
             this.message = message;
-            long every = ACK_WAIT.toMillis() / 3;
+            long every = ackWait.toMillis() / 3;
             this.working = keepAlive.scheduleAtFixedRate(message::inProgress, every, every, TimeUnit.MILLISECONDS);
         }
 

@@ -97,22 +97,27 @@ final class Placement {
         return fresh[0];
     }
 
+    /** A node's counts read once: calls on other threads change them while a choice is made. */
+    private record Candidate(NodeView node, int idle, int load) {}
+
     /** Chooses a node for a call of {@code key}, leaving out {@code excluded}; null when none is known. */
     NodeView choose(VersionKey key, Collection<String> excluded) {
-        List<NodeView> candidates = nodes.asMap().values().stream().filter(n -> !excluded.contains(n.id)).toList();
+        List<Candidate> candidates = nodes.asMap().values().stream().filter(n -> !excluded.contains(n.id))
+                .map(n -> new Candidate(n, n.idle(key), n.load())).toList();
         if (candidates.isEmpty()) {
             return null;
         }
-        NodeView warm = candidates.stream().filter(n -> n.idle(key) > 0)
-                .max(Comparator.comparingInt((NodeView n) -> n.idle(key)).thenComparingInt(n -> -n.load())).orElse(null);
+        Candidate warm = candidates.stream().filter(c -> c.idle() > 0)
+                .max(Comparator.comparingInt(Candidate::idle).thenComparingInt(c -> -c.load())).orElse(null);
         if (warm != null) {
-            return warm;
+            return warm.node();
         }
         // No node is known to hold one idle: the least loaded with room, ties in turn.
-        List<NodeView> withRoom = candidates.stream().filter(n -> n.load() < n.maxContainers).toList();
-        List<NodeView> pool = withRoom.isEmpty() ? candidates : withRoom;
-        int least = pool.stream().mapToInt(NodeView::load).min().orElse(0);
-        List<NodeView> lightest = pool.stream().filter(n -> n.load() == least).sorted(Comparator.comparing(n -> n.id)).toList();
+        List<Candidate> withRoom = candidates.stream().filter(c -> c.load() < c.node().maxContainers).toList();
+        List<Candidate> pool = withRoom.isEmpty() ? candidates : withRoom;
+        int least = pool.stream().mapToInt(Candidate::load).min().orElseThrow();
+        List<NodeView> lightest = pool.stream().filter(c -> c.load() == least).map(Candidate::node)
+                .sorted(Comparator.comparing(n -> n.id)).toList();
         return lightest.get(Math.floorMod(turn.getAndIncrement(), lightest.size()));
     }
 

@@ -98,4 +98,33 @@ class PlacementTest {
         assertTrue(placement.announced(node("a", 0, 0, List.of())));
         assertFalse(placement.announced(node("a", 1, 0, List.of())));
     }
+
+    @Test
+    void choosingWhileOtherThreadsPlaceAndReleaseCalls_alwaysGivesANode() throws Exception {
+        for (String id : List.of("a", "b", "c")) {
+            placement.announced(node(id, 0, 0, List.of()));
+        }
+        var failures = new java.util.concurrent.ConcurrentLinkedQueue<Throwable>();
+        var threads = new java.util.ArrayList<Thread>();
+        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        for (int t = 0; t < 8; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    while (System.nanoTime() < until) {
+                        Placement.NodeView chosen = placement.choose(f1, Set.of());
+                        placement.placed(chosen, f1);
+                        placement.released(chosen);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertTrue(failures.isEmpty(), () -> "choose failed under concurrent calls: " + failures.peek());
+    }
 }
