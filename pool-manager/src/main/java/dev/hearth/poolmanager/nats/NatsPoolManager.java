@@ -314,8 +314,7 @@ public final class NatsPoolManager implements PoolManager {
             });
             keptAnywhere.addAll(node.kept);
         }
-        int warm = idle.values().stream().mapToInt(Integer::intValue).sum();
-        return new PoolStats(prewarmed, warm, busy, idle, keptAnywhere, max);
+        return new PoolStats(prewarmed, busy, idle, keptAnywhere, max);
     }
 
     /** Ids of the nodes this control plane sees alive. */

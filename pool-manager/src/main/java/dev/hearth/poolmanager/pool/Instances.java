@@ -2,6 +2,9 @@ package dev.hearth.poolmanager.pool;
 
 import dev.hearth.poolmanager.pool.Slot.Warm;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import dev.hearth.poolmanager.FunctionSpec;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,6 +14,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * from the deque owns it, so a caller taking it and the reaper evicting it can never both win.
  */
 final class Instances {
+
+    /** The versions with idle containers, and how many each. */
+    static Map<FunctionSpec.VersionKey, Integer> idleByVersion(Map<FunctionSpec.VersionKey, Instances> sets) {
+        return sets.entrySet().stream().filter(e -> e.getValue().idleCount() > 0)
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().idleCount(), (a, b) -> a));
+    }
+
+    /** The versions kept ready ({@code minWarm} above 0). */
+    static Set<FunctionSpec.VersionKey> kept(Map<FunctionSpec.VersionKey, Instances> sets) {
+        return sets.entrySet().stream().filter(e -> e.getValue().minWarm() > 0).map(Map.Entry::getKey).collect(Collectors.toSet());
+    }
 
     private final ConcurrentLinkedDeque<Warm> idle = new ConcurrentLinkedDeque<>();
     /** Containers being made ready ahead of any call, so two top-ups never start the same ones. */

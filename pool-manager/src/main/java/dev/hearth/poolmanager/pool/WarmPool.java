@@ -395,20 +395,9 @@ public final class WarmPool implements PoolManager {
 
     @Override
     public PoolStats stats() {
-        Map<String, Integer> prewarmed = refiller.waiting();
-        Map<VersionKey, Integer> idle = new java.util.HashMap<>();
-        java.util.Set<VersionKey> kept = new java.util.HashSet<>();
-        instances.asMap().forEach((key, set) -> {
-            if (set.minWarm() > 0) {
-                kept.add(key);
-            }
-            int count = set.idleCount();
-            if (count > 0) {
-                idle.put(key, count);
-            }
-        });
-        int warm = idle.values().stream().mapToInt(Integer::intValue).sum();
-        return new PoolStats(prewarmed, warm, busy.get(), idle, kept, config.maxContainers());
+        Map<VersionKey, Instances> sets = instances.asMap();
+        return new PoolStats(refiller.waiting(), busy.get(), Instances.idleByVersion(sets), Instances.kept(sets),
+                config.maxContainers());
     }
 
     @Override
