@@ -97,6 +97,23 @@ class DistributedIntegrationTest {
 
     @Test
     @Order(2)
+    void aFunctionKeptWarm_isProvisionedOnANode_andItsFirstCallIsWarm() throws Exception {
+        int warmBefore = api.get("/healthz", null).json().get("warm").asInt();
+        var body = Api.pythonSource("ready", "def handler(event, context):\n    return {'ok': True}\n").put("minWarm", 1);
+        Api.Reply created = api.post("/v1/functions", token, body);
+        assertEquals(201, created.status(), created::toString);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (api.get("/healthz", null).json().get("warm").asInt() < warmBefore + 1) {
+            assertTrue(System.nanoTime() < deadline, "the kept container never showed up: " + api.get("/healthz", null).text());
+            Thread.sleep(200);
+        }
+        Api.Reply first = api.invoke(token, "ready", "{}");
+        assertEquals(200, first.status(), first::toString);
+        assertEquals("warm", first.header("X-Hearth-Start"), "the first call finds the kept container");
+    }
+
+    @Test
+    @Order(3)
     void alwaysFailingAsyncCall_isRetriedWithBackoff_thenDeadLettered() throws Exception {
         create("doomed", "def handler(event, context):\n    raise ValueError('never works')\n");
         Api.Reply accepted = invokeAsync("doomed", "{}");
@@ -118,7 +135,7 @@ class DistributedIntegrationTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void asyncCalls_allSucceed_whileANodeIsKilled_andSyncCallsKeepWorking() throws Exception {
         create("steady", "import time\ndef handler(event, context):\n    time.sleep(0.3)\n    return {'i': event['i']}\n");
         String victim = cluster.nodes().get(1);

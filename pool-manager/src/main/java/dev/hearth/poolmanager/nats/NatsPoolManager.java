@@ -241,7 +241,7 @@ public final class NatsPoolManager implements PoolManager {
         }
         // Counted as kept at once, so the next round does not prepare it twice before the node announces.
         node.kept = union(node.kept, function.key());
-        nats.publish(Wire.PREPARE + "." + node.id, Wire.write(Wire.Spec.of(function)));
+        nats.publish(Wire.prepareSubject(node.id), Wire.write(Wire.Spec.of(function)));
         log.info("keeping {} v{} ({} warm) on node {}", function.name(), function.version(), function.minWarm(), node.id);
     }
 

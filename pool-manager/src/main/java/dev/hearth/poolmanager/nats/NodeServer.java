@@ -59,16 +59,12 @@ public final class NodeServer implements AutoCloseable {
         server.dispatcher.subscribe(Wire.INVOKE_ANY, Wire.NODES, server::onInvoke);
         server.dispatcher.subscribe(Wire.IMAGE, Wire.NODES, server::onImage);
         server.dispatcher.subscribe(Wire.PREPARE, Wire.NODES, server::onPrepare);
-        server.dispatcher.subscribe(server.prepareSubject(), server::onPrepare);
+        server.dispatcher.subscribe(Wire.prepareSubject(node), server::onPrepare);
         server.dispatcher.subscribe(Wire.RETIRE, server::onRetire);
         server.dispatcher.subscribe(Wire.HELLO, m -> server.announce(false));
         server.heartbeat.scheduleWithFixedDelay(() -> server.announce(false), 0, heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);
         log.info("node {} is serving on NATS ({})", node, nats.getConnectedUrl());
         return server;
-    }
-
-    private String prepareSubject() {
-        return Wire.PREPARE + "." + node;
     }
 
     private void onInvoke(Message message) {

@@ -48,6 +48,11 @@ final class Wire {
         return "hearth.node." + node + ".invoke";
     }
 
+    /** Preparations ({@code minWarm}) meant for one node. */
+    static String prepareSubject(String node) {
+        return PREPARE + "." + node;
+    }
+
     static final ObjectMapper JSON = new ObjectMapper()
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
