@@ -155,6 +155,32 @@ class LimitsIntegrationTest {
     }
 
     @Test
+    void burstOnAFullNode_waitsForContainersToComeFree_insteadOfRefusing() throws Exception {
+        var env = TestHearth.settings(data.resolve("burst"));
+        env.put("HEARTH_POOL_PYTHON", "1");
+        env.put("HEARTH_MAX_CONTAINERS", "3");
+        String node = env.get("HEARTH_NODE_ID");
+        try (Hearth small = TestHearth.startWarm(env)) {
+            var local = new Api(small.port());
+            String me = local.userWithToken("burst");
+            assertEquals(201, local.post("/v1/functions", me, Api.pythonSource("burst", SLEEPER)).status());
+            List<Future<Api.Reply>> futures = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                futures.add(clients.submit(() -> local.invoke(me, "burst", "{\"sleep\":0.05}")));
+            }
+            List<Api.Reply> replies = new ArrayList<>();
+            for (Future<Api.Reply> f : futures) {
+                replies.add(f.get());
+            }
+            // Eight calls, room for three containers: the calls take turns on them, none is refused.
+            replies.forEach(r -> assertEquals(200, r.status(), r::toString));
+            assertTrue(replies.stream().anyMatch(r -> "warm".equals(r.header("X-Hearth-Start"))), replies::toString);
+            assertTrue(maxOverlap(replies) <= 3, replies::toString);
+            assertTrue(Docker.containersOf(node).size() <= 3, "never more containers than the node may run");
+        }
+    }
+
+    @Test
     void userConcurrency_capsAllOfAUsersFunctionsTogether() throws Exception {
         List<Future<Api.Reply>> futures = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * The pool manager of one node. Per language it keeps generic containers started ahead of
  * time; a function's first call specializes one ({@code pool}), later calls reuse it
  * ({@code warm}), and with the pool empty a container is started on the spot ({@code cold}).
- * Idle specialized containers are evicted by a reaper whose timing {@link PoolPolicy} decides.
+ * A call that finds no idle container takes whichever comes first, one freed by another call
+ * or one started for it ({@link Acquirer}). Idle specialized containers are evicted by a reaper
+ * whose timing {@link PoolPolicy} decides.
  *
  * <p>State is lock-free and owned by whoever removes a container from a collection; no lock is
  * ever held across a Docker or agent call.
@@ -59,6 +61,8 @@ public final class WarmPool implements PoolManager {
     private static final Duration RUN_GRACE = Duration.ofMillis(250);
     private static final Duration IMAGE_PULL_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration FOREVER = Duration.ofDays(365 * 100);
+    /** Beyond a start's ready and init timeouts: making room, resizing, copying code. */
+    private static final Duration START_SLACK = Duration.ofSeconds(10);
 
     private final PoolConfig config;
     private final ContainerEngine engine;
@@ -66,6 +70,7 @@ public final class WarmPool implements PoolManager {
     private final ContainerFactory factory;
     private final Specializer specializer;
     private final Starter starter;
+    private final Acquirer acquirer;
     private final ExecRunner exec;
     private final JsonCheck jsonCheck;
     private final PoolPolicy policy;
@@ -94,6 +99,7 @@ public final class WarmPool implements PoolManager {
         this.fleet = new Fleet(factory, engine, new Capacity(config.maxContainers(), config.maxMemoryMb()), workers);
         this.refiller = new Refiller(config, policy, fleet, scheduler, workers, clock);
         this.starter = new Starter(config, refiller, fleet, specializer, this::makeRoom);
+        this.acquirer = new Acquirer(starter::acquire, fleet::discard, clock, config.readyTimeout().plus(Specializer.INIT_TIMEOUT).plus(START_SLACK));
         this.exec = new ExecRunner(fleet, json, clock, config.nodeId());
         Duration forgetAfter = config.idleTimeout().multipliedBy(2);
         this.instances = Caffeine.newBuilder()
@@ -153,7 +159,7 @@ public final class WarmPool implements PoolManager {
                 return run(set, warm.container(), request, StartKind.WARM, 0);
             }
             long started = System.nanoTime();
-            Starter.Acquired acquired = starter.acquire(function);
+            Starter.Acquired acquired = acquirer.acquire(set, function);
             if (acquired.failure() != null) {
                 return new Invocation(request.invocationId(), acquired.kind(), acquired.failure(), micros(started), 0, null,
                         config.nodeId());
@@ -164,7 +170,6 @@ public final class WarmPool implements PoolManager {
             throw PoolException.unavailable("interrupted while starting a container");
         }
     }
-
 
     private Invocation run(Instances set, ContainerHandle container, InvokeRequest request, StartKind kind, long initMicros) {
         FunctionSpec function = request.function();
@@ -227,8 +232,6 @@ public final class WarmPool implements PoolManager {
     }
 
 
-
-
     /** Evicts the least recently used idle warm container, if any, to make room for a new one. */
     private boolean makeRoom() {
         List<Warm> idle = new ArrayList<>();
@@ -244,7 +247,6 @@ public final class WarmPool implements PoolManager {
             return true;
         }).orElse(false);
     }
-
 
     /** Evicts expired idle containers and tops the pools up; reschedules itself. */
     private void sweep() {
@@ -408,6 +410,7 @@ public final class WarmPool implements PoolManager {
         closed = true;
         refiller.stop();
         scheduler.shutdownNow();
+        acquirer.close();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {

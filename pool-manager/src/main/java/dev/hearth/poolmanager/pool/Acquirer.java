@@ -1,0 +1,154 @@
+package dev.hearth.poolmanager.pool;
+
+import dev.hearth.poolmanager.FunctionSpec;
+import dev.hearth.poolmanager.PoolException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Gets a call a container of its function version when none is idle. The call waits for
+ * whichever comes first: a container given back by another call of the version, or one started
+ * for the waiting calls, of which no more are under way than calls wait. A burst larger than the
+ * warm containers is served by them as they come free while new ones start, and the version never
+ * gets more containers than it has calls at once.
+ *
+ * <p>Failure policy: a start the node refuses because it is full only delays the waiting calls
+ * (a container may come back, or an idle one of another function be evicted to make room); it is
+ * tried again every round (50 ms), and a call that has seen the node full for {@link #QUEUE_WAIT}
+ * is refused as throttled. Any other refusal, and a start that fails for the function's own
+ * reason, answers the longest-waiting call.
+ */
+final class Acquirer implements AutoCloseable {
+
+    /** How long a call may wait on a full node: as long as a call waits in a function's concurrency queue. */
+    static final Duration QUEUE_WAIT = Duration.ofSeconds(1);
+    /** How often a waiting call looks again, and a start refused for room is tried again. */
+    static final Duration ROUND = Duration.ofMillis(50);
+
+    /** Makes a container ready for the function: {@link Starter#acquire}. */
+    @FunctionalInterface
+    interface Start {
+        Starter.Acquired acquire(FunctionSpec function) throws InterruptedException;
+    }
+
+    private final Start starter;
+    private final Consumer<ContainerHandle> discard;
+    private final Clock clock;
+    /** The longest a call waits in all: a start's own limits, and the queue. */
+    private final Duration limit;
+    private final Duration queueWait;
+    private final Duration round;
+    /** Container starts for waiting calls; as many at once as calls wait, which the node's budget bounds. */
+    private final ExecutorService starts;
+
+    Acquirer(Start starter, Consumer<ContainerHandle> discard, Clock clock, Duration startLimit) {
+        this(starter, discard, clock, startLimit, QUEUE_WAIT, ROUND);
+    }
+
+    Acquirer(Start starter, Consumer<ContainerHandle> discard, Clock clock, Duration startLimit, Duration queueWait, Duration round) {
+        this.starter = starter;
+        this.discard = discard;
+        this.clock = clock;
+        this.limit = startLimit.plus(queueWait);
+        this.queueWait = queueWait;
+        this.round = round;
+        AtomicInteger n = new AtomicInteger();
+        this.starts = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "container-start-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Waits until the call is handed a container (or a start's failure that is the function's).
+     *
+     * @throws PoolException throttled when the node stayed full, unavailable when no container came
+     */
+    Starter.Acquired acquire(Instances set, FunctionSpec function) throws InterruptedException {
+        Instances.Waiter waiter = set.await();
+        long begun = System.nanoTime();
+        long fullSince = 0;
+        try {
+            while (true) {
+                if (set.claimStart(System.nanoTime(), round)) {
+                    start(set, function);
+                }
+                Starter.Acquired handed = waiter.poll(round);
+                if (handed != null) {
+                    return handed;
+                }
+                long now = System.nanoTime();
+                if (!set.starting() && fullSince == 0) {
+                    fullSince = now; // a start was refused for room and none is under way
+                }
+                if (fullSince != 0 && now - fullSince >= queueWait.toNanos()) {
+                    return withdraw(set, waiter, PoolException.atCapacity(
+                            "this node runs as many containers or as much container memory as it may, and no container of "
+                                    + function.name() + " came free within " + queueWait.toMillis() + " ms"));
+                }
+                if (now - begun >= limit.toNanos()) {
+                    return withdraw(set, waiter, PoolException.unavailable(
+                            "no container became ready for " + function.name() + " within " + limit.toSeconds() + " s"));
+                }
+            }
+        } catch (InterruptedException e) {
+            if (!set.cancel(waiter)) {
+                // Handed something as it gave up: a container goes back for the next call.
+                Starter.Acquired handed = waiter.handedNow();
+                if (handed != null && handed.container() != null
+                        && !set.giveBack(new Slot.Warm(handed.container(), function.key(), clock.instant()))) {
+                    discard.accept(handed.container());
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Stops waiting with {@code refusal}, unless the call was handed something meanwhile. */
+    private static Starter.Acquired withdraw(Instances set, Instances.Waiter waiter, PoolException refusal) {
+        if (set.cancel(waiter)) {
+            throw refusal;
+        }
+        return waiter.handedNow();
+    }
+
+    private void start(Instances set, FunctionSpec function) {
+        try {
+            starts.execute(() -> {
+                try {
+                    Starter.Acquired acquired = starter.acquire(function);
+                    if (!set.started(acquired, clock.instant(), function.key()) && acquired.container() != null) {
+                        discard.accept(acquired.container());
+                    }
+                } catch (PoolException e) {
+                    set.startRefused(e, System.nanoTime());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    set.startRefused(PoolException.unavailable("interrupted while starting a container"), System.nanoTime());
+                } catch (RuntimeException e) {
+                    set.startRefused(new PoolException("cannot start a container: " + e.getMessage(), e), System.nanoTime());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            set.startRefused(PoolException.unavailable("the pool manager is shutting down"), System.nanoTime());
+        }
+    }
+
+    /** Lets starts under way finish (their containers are then the fleet's to remove). */
+    @Override
+    public void close() {
+        starts.shutdown();
+        try {
+            starts.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
