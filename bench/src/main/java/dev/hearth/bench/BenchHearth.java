@@ -1,19 +1,12 @@
 package dev.hearth.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.controlplane.Hearth;
 import dev.hearth.controlplane.HearthConfig;
 import dev.hearth.controlplane.PoolNode;
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -26,18 +19,13 @@ import java.util.UUID;
  */
 final class BenchHearth implements AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    private static final byte[] EVENT = "{\"n\":1}".getBytes();
-
     final String runtime;
     final String nodeId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path data;
     private final Hearth hearth;
     private final Process natsServer;
     private final PoolNode node;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final String base;
-    private final String token;
+    private final BenchClient client;
 
     /** Starts Hearth with a pool of {@code poolSize} containers for the runtime and none for the others. */
     BenchHearth(String runtime, int poolSize) throws IOException, InterruptedException {
@@ -75,10 +63,7 @@ final class BenchHearth implements AutoCloseable {
         while (!hearth.pool().warmedUp() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        this.base = "http://127.0.0.1:" + hearth.port();
-        send("POST", "/v1/users", null, Map.of("username", "bench", "password", "benchmark password"), 201);
-        this.token = JSON.readTree(send("POST", "/v1/tokens", null,
-                Map.of("username", "bench", "password", "benchmark password"), 201).body()).get("token").asText();
+        this.client = new BenchClient("http://127.0.0.1:" + hearth.port());
     }
 
     /** Waits until the runtime's pool is full (as after a refill). */
@@ -98,52 +83,15 @@ final class BenchHearth implements AutoCloseable {
 
     /** Creates the no-op function under this name; it needs no build. */
     void create(String name) throws IOException, InterruptedException {
-        Map<String, Object> body = Map.of("name", name, "runtime", runtime, "handler", BenchCode.handler(runtime),
-                "archive", Base64.getEncoder().encodeToString(BenchCode.zip(BenchCode.files(runtime))));
-        send("POST", "/v1/functions", token, body, 201);
+        client.create(name, runtime);
     }
 
-    /**
-     * Invokes a function with a small event; returns the start kind, and fails on anything but 200.
-     * {@link HttpURLConnection} keeps one connection alive per thread and costs far less per call
-     * than {@link HttpClient}'s asynchronous machinery. The body is buffered, so headers and body
-     * leave in one write: a fixed-length stream writes them apart, and Nagle's algorithm then holds
-     * the body for the server's delayed ACK, adding over a millisecond that is the client's, not Hearth's.
-     */
+    /** Invokes a function with a small event; returns the start kind, and fails on anything but 200. */
     String invoke(String name) throws IOException {
-        var connection = (HttpURLConnection) URI.create(base + "/v1/functions/" + name + "/invoke").toURL().openConnection();
-        connection.setRequestMethod("POST");
-        connection.setDoOutput(true);
-        connection.setRequestProperty("Authorization", "Bearer " + token);
-        connection.setRequestProperty("Content-Type", "application/json");
-        try (var body = connection.getOutputStream()) {
-            body.write(EVENT);
-        }
-        int status = connection.getResponseCode();
-        try (var in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
-            byte[] answer = in.readAllBytes();
-            if (status != 200) {
-                throw new IllegalStateException("invoke " + name + " answered " + status + ": " + new String(answer));
-            }
-        }
-        return connection.getHeaderField("X-Hearth-Start");
+        return client.invoke(name);
     }
 
-    private HttpResponse<byte[]> send(String method, String path, String bearer, Object body, int expected)
-            throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + new String(response.body()));
-        }
-        return response;
-    }
-
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (var socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }

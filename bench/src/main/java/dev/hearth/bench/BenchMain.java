@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code HEARTH_BENCH_OUT} (default {@code bench/results}), as {@code bench-<date>.json} and
  * {@code latest.json}. {@code HEARTH_BENCH_QUICK=1} runs fewer, shorter iterations;
  * {@code HEARTH_BENCH_RUNTIMES} picks runtimes (comma-separated); {@code HEARTH_BENCH_ONLY=pool}
- * measures only the pool figures, {@code HEARTH_BENCH_ONLY=dispatch} only warm calls in-process
- * against over NATS.
+ * measures only the pool figures, {@code HEARTH_BENCH_ONLY=load} only throughput and latency
+ * under load (wrk against a Hearth process), {@code HEARTH_BENCH_ONLY=dispatch} only warm calls
+ * in-process against over NATS.
  */
 public final class BenchMain {
 
@@ -35,9 +37,9 @@ public final class BenchMain {
     static final int[] CONCURRENCIES = {1, 8, 32};
 
     /** Iteration counts and lengths; the quick plan takes a few minutes. */
-    record Plan(int singleShots, int timedIterations, int seconds) {
+    record Plan(int singleShots, int timedIterations, int seconds, int loadWarmupSeconds, int loadSeconds) {
         static Plan of(boolean quick) {
-            return quick ? new Plan(6, 2, 2) : new Plan(20, 4, 5);
+            return quick ? new Plan(6, 2, 2, 10, 5) : new Plan(20, 4, 5, 20, 15);
         }
     }
 
@@ -58,7 +60,7 @@ public final class BenchMain {
         results.put("quick", quick);
 
         Files.createDirectories(out);
-        var writer = BenchHearth.JSON.writer().with(SerializationFeature.INDENT_OUTPUT);
+        var writer = BenchClient.JSON.writer().with(SerializationFeature.INDENT_OUTPUT);
         byte[] json = writer.writeValueAsBytes(results);
         Path file = out.resolve("bench-" + Instant.now().toString().replace(':', '-') + ".json");
         Files.write(file, json);
@@ -70,6 +72,12 @@ public final class BenchMain {
         if ("pool".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
             PoolFigures.Figures pool = PoolFigures.measure(runtime);
             return Map.of("refillPerSec", round(pool.refillPerSec()), "idleMemoryMiB", round(pool.idleMemoryMiB()));
+        }
+        if ("load".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
+            Map<String, Object> figures = new LinkedHashMap<>();
+            underLoad(runtime, plan, figures);
+            log.info("{}: {}", runtime, figures);
+            return figures;
         }
         if ("dispatch".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
             Map<String, Object> figures = new LinkedHashMap<>();
@@ -91,13 +99,7 @@ public final class BenchMain {
         figures.put("warmP99Ms", round(warm.getPrimaryResult().getStatistics().getPercentile(99)));
         figures.put("directAgentP50Ms", round(direct.getPrimaryResult().getStatistics().getPercentile(50)));
         overNats(runtime, plan, figures);
-        Map<String, Object> throughput = new LinkedHashMap<>();
-        for (int threads : CONCURRENCIES) {
-            RunResult result = single(run(timed("warm", runtime, plan).mode(Mode.Throughput).threads(threads)
-                    .timeUnit(TimeUnit.SECONDS)));
-            throughput.put(Integer.toString(threads), Math.round(result.getPrimaryResult().getScore()));
-        }
-        figures.put("throughputPerSec", throughput);
+        underLoad(runtime, plan, figures);
         PoolFigures.Figures pool = PoolFigures.measure(runtime);
         figures.put("refillPerSec", round(pool.refillPerSec()));
         figures.put("idleMemoryMiB", round(pool.idleMemoryMiB()));
@@ -105,6 +107,24 @@ public final class BenchMain {
         figures.put("warmOverDirect", round((Double) figures.get("warmP50Ms") / (Double) figures.get("directAgentP50Ms")));
         log.info("{}: {}", runtime, figures);
         return figures;
+    }
+
+    /** Warm calls from wrk against a Hearth process, with 1, 8 and 32 connections: calls per second and latency. */
+    private static void underLoad(String runtime, Plan plan, Map<String, Object> figures) throws Exception {
+        Map<String, Object> perSec = new LinkedHashMap<>();
+        Map<String, Object> p50 = new LinkedHashMap<>();
+        Map<String, Object> p99 = new LinkedHashMap<>();
+        try (LoadRun load = LoadRun.start(runtime, HearthBenchmarks.POOL_SIZE)) {
+            for (LoadRun.Point point : load.measure(CONCURRENCIES, Duration.ofSeconds(plan.loadWarmupSeconds()), Duration.ofSeconds(plan.loadSeconds()))) {
+                String clients = Integer.toString(point.clients());
+                perSec.put(clients, Math.round(point.perSec()));
+                p50.put(clients, round(point.p50Ms()));
+                p99.put(clients, round(point.p99Ms()));
+            }
+        }
+        figures.put("throughputPerSec", perSec);
+        figures.put("loadP50Ms", p50);
+        figures.put("loadP99Ms", p99);
     }
 
     /** Warm calls dispatched over NATS to a pool-manager node, and their cost over the in-process path. */

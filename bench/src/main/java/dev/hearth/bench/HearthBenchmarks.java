@@ -14,7 +14,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Hearth against the design it replaces, per runtime ({@code runtime} parameter), with the same
@@ -113,47 +112,10 @@ public class HearthBenchmarks {
         BenchHearth hearth;
 
         @Setup(Level.Trial)
-        public void start(BenchmarkParams params) throws Exception {
+        public void start() throws Exception {
             hearth = new BenchHearth(runtime, POOL_SIZE);
             hearth.create("warm");
             hearth.invoke("warm");
-            if (params.getThreads() > 1) {
-                rampUp(params.getThreads());
-            }
-        }
-
-        /**
-         * Calls with as many clients as the benchmark will use until the function's warm containers
-         * stop growing, so throughput is measured at steady state, not while containers (JVMs
-         * above all) are still starting; bounded at 60 s.
-         */
-        private void rampUp(int clients) throws Exception {
-            var stop = new java.util.concurrent.atomic.AtomicBoolean();
-            var pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
-            for (int i = 0; i < clients; i++) {
-                pool.execute(() -> {
-                    while (!stop.get()) {
-                        try {
-                            hearth.invoke("warm");
-                        } catch (Exception e) {
-                            return;
-                        }
-                    }
-                });
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            int last = -1;
-            int stableFor = 0;
-            while (stableFor < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(1_000);
-                var stats = hearth.hearth().pool().stats();
-                int containers = stats.warm() + stats.busy();
-                stableFor = containers == last ? stableFor + 1 : 0;
-                last = containers;
-            }
-            stop.set(true);
-            pool.shutdown();
-            pool.awaitTermination(30, TimeUnit.SECONDS);
         }
 
         @TearDown(Level.Trial)
@@ -209,9 +171,9 @@ public class HearthBenchmarks {
         return start;
     }
 
-    /** A call of a warm function through REST. */
+    /** A call of a warm function through REST, from a client in the JVM that runs Hearth. */
     @Benchmark
-    @BenchmarkMode({Mode.SampleTime, Mode.Throughput})
+    @BenchmarkMode(Mode.SampleTime)
     public String warm(Warm state) throws Exception {
         return state.hearth.invoke("warm");
     }

@@ -53,7 +53,7 @@ final class RawContainer implements AutoCloseable {
         var container = new RawContainer(engine, agent, dir, id);
         try {
             agent.awaitReady(dir.resolve("agent.sock"), TIMEOUT);
-            String init = BenchHearth.JSON.writeValueAsString(Map.of("handler", BenchCode.handler(runtime),
+            String init = BenchClient.JSON.writeValueAsString(Map.of("handler", BenchCode.handler(runtime),
                     "codeDir", ContainerSpec.MOUNT_POINT + "/code", "functionName", "bench", "functionVersion", "1",
                     "memoryMb", 128, "timeoutMs", 30_000, "env", Map.of()));
             AgentReply reply = agent.init(dir.resolve("agent.sock"), init.getBytes(), TIMEOUT);
