@@ -85,8 +85,10 @@ final class Acquirer implements AutoCloseable {
                     return handed;
                 }
                 long now = System.nanoTime();
-                if (!set.starting() && fullSince == 0) {
-                    fullSince = now; // a start was refused for room and none is under way
+                if (!set.full()) {
+                    fullSince = 0;
+                } else if (fullSince == 0) {
+                    fullSince = now;
                 }
                 if (fullSince != 0 && now - fullSince >= queueWait.toNanos()) {
                     return withdraw(set, waiter, PoolException.atCapacity(

@@ -69,7 +69,8 @@ final class Instances {
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     /** Containers being started for waiting calls. */
     private int starting;
-    /** When a start for waiting calls was last refused because the node was full (nanoTime), or 0. */
+    /** Whether the last start for waiting calls was refused because the node was full, and when (nanoTime). */
+    private boolean full;
     private long refusedAt;
     /** Containers being made ready ahead of any call, so two top-ups never start the same ones. */
     private int provisioning;
@@ -151,7 +152,7 @@ final class Instances {
     boolean claimStart(long nowNanos, Duration backoff) {
         lock.lock();
         try {
-            if (waiters.size() <= starting || (refusedAt != 0 && nowNanos - refusedAt < backoff.toNanos())) {
+            if (waiters.size() <= starting || (full && nowNanos - refusedAt < backoff.toNanos())) {
                 return false;
             }
             starting++;
@@ -171,7 +172,7 @@ final class Instances {
         lock.lock();
         try {
             starting--;
-            refusedAt = 0;
+            full = false;
             return hand(acquired) || (acquired.container() != null && park(new Warm(acquired.container(), key, at)));
         } finally {
             lock.unlock();
@@ -188,6 +189,7 @@ final class Instances {
         try {
             starting--;
             if (refusal.atCapacity()) {
+                full = true;
                 refusedAt = nowNanos;
                 return;
             }
@@ -200,11 +202,11 @@ final class Instances {
         }
     }
 
-    /** Whether starts for the waiting calls are under way. */
-    boolean starting() {
+    /** Whether the last start for waiting calls was refused because the node is full. */
+    boolean full() {
         lock.lock();
         try {
-            return starting > 0;
+            return full;
         } finally {
             lock.unlock();
         }

@@ -1,6 +1,7 @@
 package dev.hearth.poolmanager.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,7 +71,7 @@ class AcquirerTest {
         for (int i = 0; i < 3; i++) {
             waiting.add(calls.submit(() -> acquirer.acquire(set, FUNCTION)));
         }
-        while (!set.starting() || starts.get() < 3) {
+        while (starts.get() < 3) {
             Thread.sleep(5);
         }
         // Three calls, three starts under way, and none more however long they wait.
@@ -85,7 +86,8 @@ class AcquirerTest {
             assertTrue(handed.container().id().startsWith("freed-"));
         }
         slowStarts.countDown();
-        while (set.starting()) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (set.idleCount() < 3 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         assertEquals(3, set.idleCount(), "the late starts wait idle for the next calls");
@@ -104,7 +106,8 @@ class AcquirerTest {
         assertTrue(waitedMs >= QUEUE_WAIT.toMillis(), "waited " + waitedMs + " ms");
         assertTrue(starts.get() > 2, "a refused start is tried again: " + starts.get());
         assertEquals(0, set.idleCount());
-        assertTrue(set.cancel(set.await()) && !set.starting(), "the refused call left no waiter behind");
+        assertTrue(set.cancel(set.await()), "the refused call left no waiter behind");
+        assertFalse(set.claimStart(Long.MAX_VALUE, Duration.ZERO), "and no start is claimed for it");
     }
 
     @Test
@@ -116,6 +119,23 @@ class AcquirerTest {
         Thread.sleep(QUEUE_WAIT.toMillis() / 3);
         set.giveBack(PoolPolicyTest.warm("freed", Instant.EPOCH));
         assertEquals("freed", call.get(1, TimeUnit.SECONDS).container().id());
+    }
+
+    @Test
+    void startsSlowerThanTheQueueWait_neverThrottleTheCalls() throws Exception {
+        with(f -> {
+            Thread.sleep(QUEUE_WAIT.toMillis() * 2);
+            return new Starter.Acquired(container("slow-" + starts.get()), StartKind.COLD, null);
+        });
+        List<Future<Starter.Acquired>> waiting = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            waiting.add(calls.submit(() -> acquirer.acquire(set, FUNCTION)));
+            Thread.sleep(QUEUE_WAIT.toMillis() / 2); // calls arrive while earlier starts finish
+        }
+        for (Future<Starter.Acquired> call : waiting) {
+            assertEquals(StartKind.COLD, call.get(5, TimeUnit.SECONDS).kind());
+        }
+        assertTrue(starts.get() <= 4, "no more starts than calls: " + starts.get());
     }
 
     @Test

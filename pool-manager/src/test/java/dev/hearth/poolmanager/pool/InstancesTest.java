@@ -99,7 +99,6 @@ class InstancesTest {
         assertTrue(set.claimStart(0, NO_BACKOFF));
         assertTrue(set.claimStart(0, NO_BACKOFF));
         assertFalse(set.claimStart(0, NO_BACKOFF), "two calls, two starts");
-        assertTrue(set.starting());
     }
 
     @Test
@@ -110,7 +109,6 @@ class InstancesTest {
         Warm fresh = PoolPolicyTest.warm("fresh", Instant.EPOCH);
         assertTrue(set.started(new Starter.Acquired(fresh.container(), StartKind.POOL, null), Instant.EPOCH, KEY));
         assertEquals(StartKind.POOL, waiter.poll(Duration.ZERO).kind());
-        assertFalse(set.starting());
 
         // A start that ends after its call was served by a freed container: the new one waits idle.
         Instances.Waiter served = set.await();
@@ -136,8 +134,11 @@ class InstancesTest {
         assertTrue(set.claimStart(1_000, Duration.ofMillis(50)));
         set.startRefused(PoolException.atCapacity("full"), 2_000);
         assertNull(waiter.poll(Duration.ZERO), "still waiting");
+        assertTrue(set.full());
         assertFalse(set.claimStart(2_000 + 10_000_000, Duration.ofMillis(50)), "10 ms after a refusal: not yet");
         assertTrue(set.claimStart(2_000 + 60_000_000, Duration.ofMillis(50)), "60 ms after: tried again");
+        set.started(new Starter.Acquired(PoolPolicyTest.warm("a", Instant.EPOCH).container(), StartKind.COLD, null), Instant.EPOCH, KEY);
+        assertFalse(set.full(), "a start went through: the node has room again");
     }
 
     @Test
