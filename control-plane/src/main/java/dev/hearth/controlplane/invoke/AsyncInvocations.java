@@ -16,10 +16,6 @@ import dev.hearth.poolmanager.InvokeRequest;
 import dev.hearth.poolmanager.Outcome;
 import dev.hearth.poolmanager.PoolException;
 import dev.hearth.poolmanager.PoolManager;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,7 +75,7 @@ public final class AsyncInvocations implements AutoCloseable {
     private final ConcurrencyLimiter limiter;
     private final Settings settings;
     private final Clock clock;
-    private final HttpClient callbacks = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final CallbackClient callbacks;
     private volatile boolean closed;
 
     /** Embedded mode: the records are the queue. */
@@ -107,6 +103,7 @@ public final class AsyncInvocations implements AutoCloseable {
         this.limiter = limiter;
         this.settings = settings;
         this.clock = clock;
+        this.callbacks = new CallbackClient(settings.privateCallbacks());
         queue.start(this::run);
     }
 
@@ -281,18 +278,9 @@ public final class AsyncInvocations implements AutoCloseable {
         }
         String outcome;
         try {
-            String refusal = settings.privateCallbacks() ? null : privateAddress(URI.create(url).getHost());
-            if (refusal != null) {
-                async.updateOne(eq("_id", id), Updates.set("callbackStatus", "refused: " + refusal));
-                return;
-            }
-            HttpResponse<Void> response = callbacks.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .header("X-Hearth-Invocation-Id", id)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(view(done))))
-                    .build(), HttpResponse.BodyHandlers.discarding());
-            outcome = Integer.toString(response.statusCode());
+            outcome = Integer.toString(callbacks.post(url, id, Json.MAPPER.writeValueAsBytes(view(done))));
+        } catch (CallbackClient.RefusedAddress e) {
+            outcome = "refused: " + e.getMessage();
         } catch (Exception e) {
             outcome = "error: " + e.getMessage();
             if (e instanceof InterruptedException) {
@@ -300,20 +288,6 @@ public final class AsyncInvocations implements AutoCloseable {
             }
         }
         async.updateOne(eq("_id", id), Updates.set("callbackStatus", outcome));
-    }
-
-    /** Why the host may not be called back, or null when all its addresses are public. */
-    static String privateAddress(String host) throws java.net.UnknownHostException {
-        for (java.net.InetAddress address : java.net.InetAddress.getAllByName(host)) {
-            byte[] raw = address.getAddress();
-            boolean uniqueLocal = raw.length == 16 && (raw[0] & 0xfe) == 0xfc;
-            if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                    || address.isAnyLocalAddress() || address.isMulticastAddress() || uniqueLocal) {
-                return host + " is a loopback, private or link-local address (" + address.getHostAddress()
-                        + "); HEARTH_ASYNC_PRIVATE_CALLBACKS=true allows it";
-            }
-        }
-        return null;
     }
 
     private static Document errorDoc(String type, String message) {
@@ -373,5 +347,6 @@ public final class AsyncInvocations implements AutoCloseable {
     public void close() {
         closed = true;
         queue.close();
+        callbacks.close();
     }
 }
