@@ -36,12 +36,7 @@ final class BenchHearth implements AutoCloseable {
         this.runtime = runtime;
         this.data = Files.createTempDirectory("hearth-bench");
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("HEARTH_DATA", data.toString());
-        env.put("HEARTH_PORT", "0");
-        env.put("HEARTH_NODE_ID", nodeId);
-        for (String other : BenchCode.RUNTIMES) {
-            env.put("HEARTH_POOL_" + other.toUpperCase(java.util.Locale.ROOT), other.equals(runtime) ? Integer.toString(poolSize) : "0");
-        }
+        env.putAll(settings(runtime, poolSize, data, 0, nodeId));
         if (distributed) {
             int port = freePort();
             Path config = data.resolve("nats.conf");
@@ -91,6 +86,27 @@ final class BenchHearth implements AutoCloseable {
         return client.invoke(name);
     }
 
+    /** A bench Hearth's own settings: its data folder, port and node id, and a pool for {@code runtime} only. */
+    static Map<String, String> settings(String runtime, int poolSize, Path data, int port, String nodeId) {
+        Map<String, String> env = new HashMap<>();
+        env.put("HEARTH_DATA", data.toString());
+        env.put("HEARTH_PORT", Integer.toString(port));
+        env.put("HEARTH_NODE_ID", nodeId);
+        for (String other : BenchCode.RUNTIMES) {
+            env.put("HEARTH_POOL_" + other.toUpperCase(java.util.Locale.ROOT), other.equals(runtime) ? Integer.toString(poolSize) : "0");
+        }
+        return env;
+    }
+
+    /** Deletes a bench's temporary folder, best effort. */
+    static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder; the OS cleans it eventually
+        }
+    }
+
     static int freePort() throws IOException {
         try (var socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
@@ -109,10 +125,6 @@ final class BenchHearth implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        try (var walk = Files.walk(data)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder; the OS cleans it eventually
-        }
+        deleteTree(data);
     }
 }

@@ -11,12 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Warm calls under load as a client on the same machine sees them: Hearth in a JVM of its own,
@@ -55,12 +52,8 @@ final class LoadRun implements AutoCloseable {
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(data.resolve("hearth.log").toFile());
-        builder.environment().put("HEARTH_DATA", data.toString());
-        builder.environment().put("HEARTH_PORT", Integer.toString(port));
-        builder.environment().put("HEARTH_NODE_ID", "bench-load-" + UUID.randomUUID().toString().substring(0, 8));
-        for (String other : BenchCode.RUNTIMES) {
-            builder.environment().put("HEARTH_POOL_" + other.toUpperCase(Locale.ROOT), other.equals(runtime) ? Integer.toString(poolSize) : "0");
-        }
+        builder.environment().putAll(BenchHearth.settings(runtime, poolSize, data, port,
+                "bench-load-" + UUID.randomUUID().toString().substring(0, 8)));
         Process process = builder.start();
         try {
             String base = "http://127.0.0.1:" + port;
@@ -147,10 +140,6 @@ final class LoadRun implements AutoCloseable {
     @Override
     public void close() {
         stop(hearth);
-        try (Stream<Path> walk = Files.walk(data)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder; the OS cleans it eventually
-        }
+        BenchHearth.deleteTree(data);
     }
 }
