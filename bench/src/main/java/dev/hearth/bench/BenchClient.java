@@ -1,5 +1,6 @@
 package dev.hearth.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -24,8 +25,13 @@ final class BenchClient {
 
     /** Registers the bench user on the Hearth at {@code base} (http://host:port) and takes a token. */
     BenchClient(String base) throws IOException, InterruptedException {
+        this(base, USER);
+    }
+
+    /** Registers {@code user} on the Hearth at {@code base} and takes a token. */
+    BenchClient(String base, String user) throws IOException, InterruptedException {
         this.base = base;
-        Map<String, String> credentials = Map.of("username", USER, "password", PASSWORD);
+        Map<String, String> credentials = Map.of("username", user, "password", PASSWORD);
         send("POST", "/v1/users", null, credentials, 201);
         this.token = JSON.readTree(send("POST", "/v1/tokens", null, credentials, 201).body()).get("token").asText();
     }
@@ -71,8 +77,23 @@ final class BenchClient {
         return connection.getHeaderField("X-Hearth-Start");
     }
 
+    /** Posts a JSON body as this user; fails unless the answer has the expected status. */
+    JsonNode post(String path, Object body, int expected) throws IOException, InterruptedException {
+        return JSON.readTree(send("POST", path, token, body, expected).body());
+    }
+
+    /** Gets a resource of this user as JSON; fails unless the answer is 200. */
+    JsonNode get(String path) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(base + path)).GET().header("Authorization", "Bearer " + token).build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + new String(response.body()));
+        }
+        return JSON.readTree(response.body());
+    }
+
     /** {@code GET /healthz} as JSON, whatever its status. */
-    com.fasterxml.jackson.databind.JsonNode health() throws IOException, InterruptedException {
+    JsonNode health() throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create(base + "/healthz")).GET().build();
         return JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofByteArray()).body());
     }

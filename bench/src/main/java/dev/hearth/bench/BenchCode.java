@@ -102,7 +102,7 @@ final class BenchCode {
         }
     }
 
-    private static byte[] utf8(String s) {
+    static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@code HEARTH_BENCH_RUNTIMES} picks runtimes (comma-separated); {@code HEARTH_BENCH_ONLY=pool}
  * measures only the pool figures, {@code HEARTH_BENCH_ONLY=load} only throughput and latency
  * under load (wrk against a Hearth process), {@code HEARTH_BENCH_ONLY=dispatch} only warm calls
- * in-process against over NATS.
+ * in-process against over NATS, {@code HEARTH_BENCH_ONLY=start} only the container per invocation
+ * against the pool start, and {@code HEARTH_BENCH_ONLY=build} only the Maven build durations
+ * (first, then with the owner's dependency cache), which the full run measures once, not per runtime.
  */
 public final class BenchMain {
 
@@ -51,9 +53,16 @@ public final class BenchMain {
         List<String> runtimes = List.of(System.getenv().getOrDefault("HEARTH_BENCH_RUNTIMES", String.join(",", BenchCode.RUNTIMES)).split(","));
         Path out = Path.of(System.getenv().getOrDefault("HEARTH_BENCH_OUT", "bench/results"));
 
+        String only = System.getenv("HEARTH_BENCH_ONLY");
         Map<String, Object> results = new LinkedHashMap<>();
-        for (String runtime : runtimes) {
-            results.put(runtime, runtime(runtime.strip(), plan));
+        if (!"build".equals(only)) {
+            for (String runtime : runtimes) {
+                results.put(runtime, runtime(runtime.strip(), plan));
+            }
+        }
+        if (only == null || only.equals("build")) {
+            BuildFigures.Figures build = BuildFigures.measure();
+            results.put("build", Map.of("mavenFirstMs", round(build.firstMs()), "mavenCachedMs", round(build.cachedMs())));
         }
         results.put("machine", machine());
         results.put("date", Instant.now().toString());
@@ -72,6 +81,12 @@ public final class BenchMain {
         if ("pool".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
             PoolFigures.Figures pool = PoolFigures.measure(runtime);
             return Map.of("refillPerSec", round(pool.refillPerSec()), "idleMemoryMiB", round(pool.idleMemoryMiB()));
+        }
+        if ("start".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
+            double perInvocation = median(run(singleShot("containerPerInvocation", runtime, plan)));
+            double poolStart = median(run(singleShot("poolStart", runtime, plan)));
+            return Map.of("containerPerInvocationMs", round(perInvocation), "poolStartMs", round(poolStart),
+                    "poolStartSpeedup", round(perInvocation / poolStart));
         }
         if ("load".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
             Map<String, Object> figures = new LinkedHashMap<>();
