@@ -37,7 +37,7 @@ public class HearthBenchmarks {
 
         @Setup(Level.Trial)
         public void open() {
-            engine = new DockerEngine(System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"));
+            engine = new DockerEngine(System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"), RawContainer.CONTAINER_UID);
             agent = new AgentClient();
         }
 

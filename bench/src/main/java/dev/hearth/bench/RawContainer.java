@@ -23,6 +23,8 @@ final class RawContainer implements AutoCloseable {
 
     private static final byte[] EVENT = "{\"n\":1}".getBytes();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** The uid Hearth runs containers as, from the same settings. */
+    static final int CONTAINER_UID = dev.hearth.controlplane.HearthConfig.fromEnv(System.getenv()).pool().containerUid();
 
     private final DockerEngine engine;
     private final AgentClient agent;
@@ -40,8 +42,8 @@ final class RawContainer implements AutoCloseable {
     static RawContainer start(DockerEngine engine, AgentClient agent, String runtime, String label)
             throws IOException, TimeoutException, InterruptedException {
         Path dir = Files.createTempDirectory("hearth-bench-slot");
-        Files.setAttribute(dir, "unix:uid", 1000);
-        Files.setAttribute(dir, "unix:gid", 1000);
+        Files.setAttribute(dir, "unix:uid", CONTAINER_UID);
+        Files.setAttribute(dir, "unix:gid", CONTAINER_UID);
         for (var file : BenchCode.files(runtime).entrySet()) {
             Path target = dir.resolve("code").resolve(file.getKey());
             Files.createDirectories(target.getParent());
@@ -52,7 +54,8 @@ final class RawContainer implements AutoCloseable {
         String id = engine.start(spec);
         var container = new RawContainer(engine, agent, dir, id);
         try {
-            agent.awaitReady(dir.resolve("agent.sock"), TIMEOUT);
+            awaitSocket(dir.resolve("agent.sock"));
+            agent.checkHealth(dir.resolve("agent.sock"), TIMEOUT);
             String init = BenchClient.JSON.writeValueAsString(Map.of("handler", BenchCode.handler(runtime),
                     "codeDir", ContainerSpec.MOUNT_POINT + "/code", "functionName", "bench", "functionVersion", "1",
                     "memoryMb", 128, "timeoutMs", 30_000, "env", Map.of()));
@@ -64,6 +67,19 @@ final class RawContainer implements AutoCloseable {
         } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
             container.close();
             throw e;
+        }
+    }
+
+    /** The bench's own code runs in this container, so its socket is trusted as it appears. */
+    private static void awaitSocket(Path socket) throws TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        long pauseMicros = 500;
+        while (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("no agent socket after " + TIMEOUT);
+            }
+            java.util.concurrent.TimeUnit.MICROSECONDS.sleep(pauseMicros);
+            pauseMicros = Math.min(pauseMicros * 2, 20_000);
         }
     }
 

@@ -70,6 +70,12 @@ public record HearthConfig(
         }
     }
 
+    /**
+     * The uid containers run as: above the 65,535 of classic accounts (and so of Docker images'
+     * users and systemd's dynamic ones), below the 100,000 where useradd starts subordinate ranges.
+     */
+    static final int DEFAULT_CONTAINER_UID = 99_999;
+
     /** True when the process takes part in a distributed deployment over NATS. */
     public boolean distributed() {
         return natsUrl != null;
@@ -97,7 +103,9 @@ public record HearthConfig(
                 vars.integer("HEARTH_CONTAINER_PIDS", 64),
                 vars.integer("HEARTH_CONTAINER_TMP_MB", 64),
                 Duration.ofSeconds(vars.integer("HEARTH_READY_TIMEOUT_SECONDS", 20)),
-                vars.text("HEARTH_DOCKER_HOST", env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")));
+                vars.text("HEARTH_DOCKER_HOST", env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")),
+                vars.integer("HEARTH_CONTAINER_UID", DEFAULT_CONTAINER_UID),
+                vars.integer("HEARTH_IMAGE_RUN_DIR_KB", 256));
         var limits = new Limits(
                 vars.integer("HEARTH_MAX_CODE_MB", 50) * 1024L * 1024L,
                 6 * 1024 * 1024,

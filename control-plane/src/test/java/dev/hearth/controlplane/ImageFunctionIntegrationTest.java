@@ -149,7 +149,8 @@ class ImageFunctionIntegrationTest {
         List<Container> servers = containersOfKind("image");
         assertFalse(servers.isEmpty());
         var inspected = Docker.CLIENT.inspectContainerCmd(servers.get(0).getId()).exec();
-        assertEquals("1000:1000", inspected.getConfig().getUser());
+        int uid = HearthConfig.DEFAULT_CONTAINER_UID;
+        assertEquals(uid + ":" + uid, inspected.getConfig().getUser());
         assertEquals(Boolean.TRUE, inspected.getHostConfig().getReadonlyRootfs());
         assertEquals("none", inspected.getHostConfig().getNetworkMode());
         assertEquals("ALL", inspected.getHostConfig().getCapDrop()[0].name());

@@ -136,8 +136,8 @@ class IsolationIntegrationTest {
                             "interfaces": sorted(os.listdir("/sys/class/net"))}
                 """, 128, 3000);
         JsonNode probe = api.invoke(token, name, "{}").json();
-        assertEquals(1000, probe.get("uid").asInt());
-        assertEquals(1000, probe.get("gid").asInt());
+        assertEquals(HearthConfig.DEFAULT_CONTAINER_UID, probe.get("uid").asInt());
+        assertEquals(HearthConfig.DEFAULT_CONTAINER_UID, probe.get("gid").asInt());
         assertEquals(false, probe.get("rootWritable").asBoolean());
         assertEquals(true, probe.get("tmpWritable").asBoolean());
         assertEquals("0000000000000000", probe.get("capEff").asText());

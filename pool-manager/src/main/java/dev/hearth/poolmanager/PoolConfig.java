@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param tmpfsMb         size of each container's writable {@code /tmp}
  * @param readyTimeout    how long a new container may take to open its agent socket
  * @param dockerHost      the Docker Engine endpoint, e.g. {@code unix:///var/run/docker.sock}
+ * @param containerUid    the uid (and gid) every container runs as; one no host account or subordinate range has
+ * @param imageRunDirKb   size of the tmpfs an {@code http} image's {@code /run/hearth} is, the most it can
+ *                        write there before its socket appears; 0 runs such images on a plain folder (no cap)
  */
 public record PoolConfig(
         String nodeId,
@@ -34,7 +37,9 @@ public record PoolConfig(
         long pidsLimit,
         int tmpfsMb,
         Duration readyTimeout,
-        String dockerHost) {
+        String dockerHost,
+        int containerUid,
+        int imageRunDirKb) {
 
     public PoolConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -52,6 +57,12 @@ public record PoolConfig(
         Objects.requireNonNull(dockerHost, "dockerHost");
         if (maxContainers < 1 || maxMemoryMb < poolMemoryMb || poolMemoryMb < 16 || nanoCpus < 1 || pidsLimit < 8 || tmpfsMb < 1) {
             throw new IllegalArgumentException("container limits out of range");
+        }
+        if (containerUid < 1 || containerUid > 2_147_483_646) {
+            throw new IllegalArgumentException("the container uid must be between 1 and 2147483646 (never root): " + containerUid);
+        }
+        if (imageRunDirKb < 0) {
+            throw new IllegalArgumentException("the image run folder size must be >= 0 KiB: " + imageRunDirKb);
         }
     }
 

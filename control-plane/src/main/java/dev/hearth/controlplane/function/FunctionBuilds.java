@@ -24,10 +24,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds functions' code in the background ({@code building → ready | failed}). Builds are
- * content-addressed: the key is the source digest, the language and the builder image, and a
- * key built once is never built again (its output digest is kept in the {@code builds}
- * collection); two identical builds at once share one run. Functions still building when the
- * process stopped are built again at start.
+ * content-addressed per owner: the key is the owner, the source digest, the language and the
+ * builder image, and a key built once is never built again (its output digest is kept in the
+ * {@code builds} collection); two identical builds at once share one run. The owner is part of
+ * the key because a build runs tenant code: an output (and its log) is only ever reused for
+ * the owner whose build made it, so nobody learns that another user uploaded the same source.
+ * Functions still building when the process stopped are built again at start.
  */
 final class FunctionBuilds implements AutoCloseable {
 
@@ -123,7 +125,7 @@ final class FunctionBuilds implements AutoCloseable {
 
     private Output buildNow(FunctionRecord function, String key) throws InterruptedException {
         try (InputStream source = code.open(function.sourceSha256())) {
-            Builder.Result result = builder.build(function.language(), source);
+            Builder.Result result = builder.build(function.owner(), function.language(), source);
             if (!result.succeeded()) {
                 return new Output(null, 0, result.log());
             }
@@ -147,7 +149,7 @@ final class FunctionBuilds implements AutoCloseable {
     }
 
     private String key(FunctionRecord function) {
-        String material = function.language().id() + "\n" + function.sourceSha256() + "\n" + builderImage;
+        String material = function.owner() + "\n" + function.language().id() + "\n" + function.sourceSha256() + "\n" + builderImage;
         return Digests.sha256Hex(material);
     }
 

@@ -1,7 +1,6 @@
 package dev.hearth.poolmanager.agent;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -52,24 +51,15 @@ public final class AgentClient implements AutoCloseable {
     }
 
     /**
-     * Waits until the agent listens on {@code socket} and answers its health check. The agent
-     * binds under a temporary name and renames, so the path appears only once it accepts.
+     * Asks the agent's health check once. The caller knows the socket is the container's own
+     * (see the pool's container folders); the agent binds under a temporary name and renames, so
+     * a socket at this path already accepts connections.
      */
-    public void awaitReady(Path socket, Duration timeout) throws IOException, TimeoutException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long pauseMicros = 500;
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(socket)) {
-                AgentReply reply = send(request(socket, HttpMethod.GET, "/healthz"), Duration.ofSeconds(2));
-                if (reply.ok()) {
-                    return;
-                }
-                throw new IOException("agent health check answered " + reply.status());
-            }
-            TimeUnit.MICROSECONDS.sleep(pauseMicros);
-            pauseMicros = Math.min(pauseMicros * 2, 20_000);
+    public void checkHealth(Path socket, Duration timeout) throws IOException, TimeoutException, InterruptedException {
+        AgentReply reply = send(request(socket, HttpMethod.GET, "/healthz"), timeout);
+        if (!reply.ok()) {
+            throw new IOException("agent health check answered " + reply.status());
         }
-        throw new TimeoutException("agent socket " + socket + " not ready after " + timeout.toMillis() + " ms");
     }
 
     /** Loads a function into the agent; {@code spec} is the JSON of runtimes/README.md's /init. */

@@ -3,6 +3,7 @@ package dev.hearth.poolmanager.build;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.code.ArchiveException;
 import dev.hearth.poolmanager.code.CodeCache;
+import dev.hearth.poolmanager.code.Digests;
 import dev.hearth.poolmanager.code.SafeZip;
 import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.code.Zips;
@@ -11,6 +12,7 @@ import dev.hearth.poolmanager.docker.JobSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,20 +25,24 @@ import java.util.stream.Stream;
 /**
  * Turns uploaded source into runnable code in a builder container: pip for a
  * {@code requirements.txt}, npm for a {@code package.json}, javac or Maven for Java. The
- * container gets the source, an output folder and caches kept across builds (Maven repository,
- * npm and pip caches), and the host's CA bundle so downloads through TLS-inspecting proxies work.
+ * container gets the source, an output folder, its owner's caches kept across that owner's
+ * builds (Maven repository, npm and pip caches: a build runs tenant code, which can write
+ * anything there, so no other owner's build ever mounts them), and the host's CA bundle so
+ * downloads through TLS-inspecting proxies work. The output is read only once the container is
+ * gone, without following links ({@link Zips#zipTree}).
  */
 public final class Builder {
 
     private static final String CA_MOUNT = "/etc/hearth-ca";
     private static final int MAX_LOG_BYTES = 256 * 1024;
+    private static final int MAX_LEFT_OUT_LINES = 20;
 
     /**
      * @param caBundle a folder like {@code /etc/ssl/certs} (with {@code ca-certificates.crt} and, for
      *                 Maven, {@code java/cacerts}), or null to trust only the image's own CAs
      */
     public record Settings(String image, String nodeId, Path workDir, Path cacheDir, Path caBundle, Duration timeout,
-                           int memoryMb, long nanoCpus) {
+                           int memoryMb, long nanoCpus, int uid) {
         public Settings {
             Objects.requireNonNull(image, "image");
             Objects.requireNonNull(workDir, "workDir");
@@ -61,7 +67,12 @@ public final class Builder {
         this.engine = engine;
     }
 
-    public Result build(Language language, InputStream sourceZip) throws IOException, InterruptedException {
+    /**
+     * Builds one owner's source.
+     *
+     * @param owner whose build this is: it sees that owner's caches only
+     */
+    public Result build(String owner, Language language, InputStream sourceZip) throws IOException, InterruptedException {
         Path work = Files.createDirectories(settings.workDir().resolve(UUID.randomUUID().toString()));
         try {
             Path src = Files.createDirectories(work.resolve("src"));
@@ -78,7 +89,7 @@ public final class Builder {
                     Map.of("dev.hearth.node", settings.nodeId(), "dev.hearth.role", "build"),
                     List.of(language.id()),
                     env(),
-                    binds(src, out),
+                    binds(owner, src, out),
                     settings.memoryMb(),
                     settings.nanoCpus(),
                     1024,
@@ -92,7 +103,13 @@ public final class Builder {
                 return new Result(false, null, job.log() + "[hearth-build] failed with exit status " + job.exitCode() + "\n");
             }
             try {
-                return new Result(true, Zips.zipTree(out, ZipLimits.DEFAULT), job.log());
+                Zips.Packed packed = Zips.zipTree(out, ZipLimits.DEFAULT);
+                StringBuilder log = new StringBuilder(job.log());
+                packed.leftOut().stream().limit(MAX_LEFT_OUT_LINES).forEach(line -> log.append("[hearth-build] left out ").append(line).append('\n'));
+                if (packed.leftOut().size() > MAX_LEFT_OUT_LINES) {
+                    log.append("[hearth-build] left out ").append(packed.leftOut().size() - MAX_LEFT_OUT_LINES).append(" more\n");
+                }
+                return new Result(true, packed.zip(), log.toString());
             } catch (ArchiveException e) {
                 return new Result(false, null, job.log() + "[hearth-build] the build output is too large: " + e.getMessage() + "\n");
             }
@@ -117,12 +134,14 @@ public final class Builder {
         return env;
     }
 
-    private Map<String, String> binds(Path src, Path out) throws IOException {
+    private Map<String, String> binds(String owner, Path src, Path out) throws IOException {
         Map<String, String> binds = new HashMap<>();
         binds.put(src.toString(), "/work/src");
         binds.put(out.toString(), "/work/out");
+        // A digest of the owner names the folder: no owner name can reach outside the cache root.
+        Path owned = settings.cacheDir().resolve(Digests.sha256Hex(owner).substring(0, 32));
         for (String cache : List.of("m2", "npm", "pip")) {
-            Path dir = Files.createDirectories(settings.cacheDir().resolve(cache));
+            Path dir = Files.createDirectories(owned.resolve(cache));
             grant(dir);
             binds.put(dir.toString(), "/cache/" + cache);
         }
@@ -132,8 +151,11 @@ public final class Builder {
         return binds;
     }
 
-    /** The builder runs as uid 1000: it must own its source (Maven writes target/ there) and output. */
-    private static void grantTree(Path root) throws IOException {
+    /**
+     * The builder runs as the container uid: it must own its source (Maven writes target/ there)
+     * and output. The tree is what the host itself unpacked, before any build ran in it.
+     */
+    private void grantTree(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : (Iterable<Path>) paths::iterator) {
                 grant(p);
@@ -141,13 +163,13 @@ public final class Builder {
         }
     }
 
-    private static void grant(Path path) throws IOException {
+    private void grant(Path path) throws IOException {
         try {
-            Files.setAttribute(path, "unix:uid", 1000);
-            Files.setAttribute(path, "unix:gid", 1000);
+            Files.setAttribute(path, "unix:uid", settings.uid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:gid", settings.uid(), LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | UnsupportedOperationException e) {
             // Not root: the folders are this user's, and the container's user cannot write them.
-            throw new IOException("builds need to hand their folders to uid 1000; run Hearth as root", e);
+            throw new IOException("builds need to hand their folders to the container uid; run Hearth as root", e);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
@@ -90,7 +91,7 @@ public final class CodeCache {
         try (Stream<Path> paths = Files.walk(code)) {
             for (Path from : (Iterable<Path>) paths::iterator) {
                 Path to = target.resolve(code.relativize(from).toString());
-                if (Files.isDirectory(from)) {
+                if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(to);
                 } else {
                     try {
@@ -105,9 +106,9 @@ public final class CodeCache {
         }
     }
 
-    /** Deletes a folder tree; a path already gone is fine. */
+    /** Deletes a folder tree, never following a link in it (a link is deleted, not its target); a path already gone is fine. */
     public static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {

@@ -2,43 +2,100 @@ package dev.hearth.poolmanager.code;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-/** Packs a folder into a zip: entries sorted, times zeroed, so the same files give the same bytes. */
+/**
+ * Packs a folder that tenant code wrote (a build's output) into a zip: entries sorted, times
+ * zeroed, so the same files give the same bytes. Nothing in the folder is trusted: links are
+ * never followed (a symbolic link is left out, not its target read), and devices, fifos and
+ * sockets are left out unopened, so the zip holds only regular files that are inside the folder.
+ * Call it only once every process that could change the folder has ended (the builder container
+ * is gone): the attributes read while walking then still describe what is opened.
+ */
 public final class Zips {
 
     private Zips() {}
 
+    /** The zip, and what was left out of it, one line per path with the reason. */
+    public record Packed(byte[] zip, List<String> leftOut) {
+        public Packed {
+            leftOut = List.copyOf(leftOut);
+        }
+    }
+
+    private record Entry(String name, Path file, long size) {}
+
     /** Refuses, as an {@link ArchiveException} marked too large, a folder holding more than the limits allow. */
-    public static byte[] zipTree(Path root, ZipLimits limits) throws IOException, ArchiveException {
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
+    public static Packed zipTree(Path root, ZipLimits limits) throws IOException, ArchiveException {
+        List<Entry> files = new ArrayList<>();
+        List<String> leftOut = new ArrayList<>();
+        long[] total = {0};
+        ArchiveException[] tooLarge = {null};
+        Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                // Without FOLLOW_LINKS the attributes are the entry's own (lstat), links included.
+                String name = root.relativize(file).toString();
+                if (attributes.isSymbolicLink()) {
+                    leftOut.add(name + ": a symbolic link");
+                } else if (!attributes.isRegularFile()) {
+                    leftOut.add(name + ": not a regular file");
+                } else if (!acceptable(name)) {
+                    leftOut.add(name + ": a name that code archives cannot hold");
+                } else if (files.size() >= limits.maxEntries()) {
+                    tooLarge[0] = new ArchiveException("more than " + limits.maxEntries() + " files", true);
+                    return FileVisitResult.TERMINATE;
+                } else if ((total[0] += attributes.size()) > limits.maxUnpackedBytes()) {
+                    tooLarge[0] = new ArchiveException("more than " + limits.maxUnpackedBytes() / (1024 * 1024) + " MiB of files", true);
+                    return FileVisitResult.TERMINATE;
+                } else {
+                    files.add(new Entry(name, file, attributes.size()));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        if (tooLarge[0] != null) {
+            throw tooLarge[0];
         }
-        if (files.size() > limits.maxEntries()) {
-            throw new ArchiveException("more than " + limits.maxEntries() + " files", true);
-        }
-        long total = 0;
+        files.sort(Comparator.comparing(Entry::name));
         var bytes = new ByteArrayOutputStream();
         try (var zip = new ZipOutputStream(bytes)) {
-            for (Path file : files) {
-                total += Files.size(file);
-                if (total > limits.maxUnpackedBytes()) {
-                    throw new ArchiveException("more than " + limits.maxUnpackedBytes() / (1024 * 1024) + " MiB of files", true);
-                }
-                ZipEntry entry = new ZipEntry(root.relativize(file).toString().replace('\\', '/'));
+            for (Entry file : files) {
+                ZipEntry entry = new ZipEntry(file.name());
                 entry.setTime(0);
                 zip.putNextEntry(entry);
-                Files.copy(file, (OutputStream) zip);
+                // O_NOFOLLOW: even a link that replaced the file since the walk is not followed.
+                try (InputStream in = Files.newInputStream(file.file(), LinkOption.NOFOLLOW_LINKS)) {
+                    long copied = in.transferTo(zip);
+                    if (copied != file.size()) {
+                        throw new IOException(file.name() + " changed while it was packed");
+                    }
+                }
                 zip.closeEntry();
             }
         }
-        return bytes.toByteArray();
+        return new Packed(bytes.toByteArray(), leftOut);
+    }
+
+    private static boolean acceptable(String name) {
+        try {
+            SafeZip.checkedName(name);
+            return true;
+        } catch (ArchiveException e) {
+            return false;
+        }
     }
 }

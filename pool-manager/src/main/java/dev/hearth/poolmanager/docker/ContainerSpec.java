@@ -27,8 +27,6 @@ public record ContainerSpec(
 
     /** Where every runtime image expects its host folder. */
     public static final String MOUNT_POINT = "/run/hearth";
-    /** The unprivileged user every runtime image runs as. */
-    public static final String USER = "1000:1000";
 
     public ContainerSpec {
         Objects.requireNonNull(image, "image");

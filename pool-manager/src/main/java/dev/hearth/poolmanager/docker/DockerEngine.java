@@ -41,12 +41,21 @@ public final class DockerEngine implements ContainerEngine {
 
     private final DockerClient docker;
     private final URI dockerHost;
+    /** {@code uid:gid} every container runs as, whatever its image says. */
+    private final String user;
     /** Feeds attached containers' stdin, so a full pipe never stalls the reading of their output. */
     private final ExecutorService stdinWriters = Executors.newCachedThreadPool(daemon("docker-stdin"));
     /** Kills attached containers that outlive their timeout. */
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(daemon("docker-deadline"));
 
-    public DockerEngine(String dockerHost) {
+    /**
+     * @param containerUid the uid, and gid, of every container this engine creates (never root)
+     */
+    public DockerEngine(String dockerHost, int containerUid) {
+        if (containerUid < 1) {
+            throw new IllegalArgumentException("containers never run as root");
+        }
+        this.user = containerUid + ":" + containerUid;
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
         this.dockerHost = config.getDockerHost();
         var http = new ApacheDockerHttpClient.Builder()
@@ -84,6 +93,7 @@ public final class DockerEngine implements ContainerEngine {
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withReadonlyRootfs(true)
                 .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,noexec,size=" + spec.tmpfsMb() + "m"))
+                .withShmSize(spec.tmpfsMb() * MIB)
                 .withMemory(memory)
                 .withMemorySwap(memory)
                 .withNanoCPUs(spec.nanoCpus())
@@ -97,7 +107,7 @@ public final class DockerEngine implements ContainerEngine {
         return docker.createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withLabels(spec.labels())
-                .withUser(ContainerSpec.USER)
+                .withUser(user)
                 .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                 .withNetworkDisabled(!spec.egress())
                 .withHostConfig(host);
@@ -211,7 +221,7 @@ public final class DockerEngine implements ContainerEngine {
         String id = docker.createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withLabels(spec.labels())
-                .withUser(ContainerSpec.USER)
+                .withUser(user)
                 .withCmd(spec.command())
                 .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                 .withHostConfig(host)

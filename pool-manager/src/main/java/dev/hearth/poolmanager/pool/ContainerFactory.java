@@ -3,13 +3,10 @@ package dev.hearth.poolmanager.pool;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
 import dev.hearth.poolmanager.agent.AgentClient;
-import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.ContainerSpec;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.OptionalInt;
@@ -27,23 +24,23 @@ import org.slf4j.LoggerFactory;
 final class ContainerFactory {
 
     static final String NODE_LABEL = "dev.hearth.node";
+    /** The kind of a container that runs a function's own image rather than a runtime's agent. */
+    static final String IMAGE_KIND = "image";
     private static final Logger log = LoggerFactory.getLogger(ContainerFactory.class);
-    /** The uid and gid of the runtime images' unprivileged user, which must own its folder. */
-    private static final int CONTAINER_UID = 1000;
     /** How long to wait for an answer before checking that a starting container has not exited. */
     private static final Duration READY_CHECK = Duration.ofSeconds(1);
 
     private final PoolConfig config;
     private final ContainerEngine engine;
     private final AgentClient agent;
-    private final Path slotsDir;
+    private final ContainerFolders folders;
     private final SecureRandom random = new SecureRandom();
 
     ContainerFactory(PoolConfig config, ContainerEngine engine, AgentClient agent) {
         this.config = config;
         this.engine = engine;
         this.agent = agent;
-        this.slotsDir = config.nodeDir().resolve("slots");
+        this.folders = new ContainerFolders(config.nodeDir().resolve("slots"), config.containerUid(), config.imageRunDirKb());
     }
 
     /** Removes containers and folders a previous run of this node left behind. */
@@ -53,8 +50,7 @@ final class ContainerFactory {
             log.info("removing {} container(s) left by a previous run of node {}", leftovers.size(), config.nodeId());
             leftovers.forEach(engine::remove);
         }
-        CodeCache.deleteTree(slotsDir);
-        Files.createDirectories(slotsDir);
+        folders.clear();
     }
 
     /**
@@ -76,8 +72,14 @@ final class ContainerFactory {
     /** Creates and starts a container and waits until the agent (or the image's server) answers on its socket. */
     ContainerHandle start(Template template, int memoryMb, boolean egress) throws IOException, TimeoutException, InterruptedException {
         String slotId = newId();
-        Path hostDir = Files.createDirectories(slotsDir.resolve(slotId));
-        grantToContainerUser(hostDir);
+        Path hostDir;
+        try {
+            // An image's server is tenant code from its start: its folder is a capped tmpfs.
+            hostDir = folders.create(slotId, template.kind().equals(IMAGE_KIND));
+        } catch (IOException e) {
+            log.warn("cannot prepare the folder of a {} container: {}", template.kind(), e.getMessage());
+            throw new IOException("this node could not prepare a folder for the container", e);
+        }
         var spec = new ContainerSpec(
                 template.image(),
                 containerName(slotId),
@@ -93,8 +95,10 @@ final class ContainerFactory {
         try {
             id = engine.start(spec);
         } catch (RuntimeException e) {
-            CodeCache.deleteTree(hostDir);
-            throw new IOException("cannot start a " + template.kind() + " container: " + e.getMessage(), e);
+            // The engine's words may name host paths: they go to the log, not to the caller.
+            log.warn("the engine cannot start a {} container from {}: {}", template.kind(), template.image(), e.getMessage());
+            folders.delete(hostDir);
+            throw new IOException("the container engine could not start the container", e);
         }
         var handle = new ContainerHandle(id, slotId, template.kind(), hostDir, memoryMb);
         try {
@@ -114,7 +118,13 @@ final class ContainerFactory {
         long deadline = System.nanoTime() + config.readyTimeout().toNanos();
         while (true) {
             try {
-                agent.awaitReady(handle.socket(), READY_CHECK);
+                Path socket = folders.awaitSocket(handle.hostDir(), READY_CHECK);
+                try {
+                    agent.checkHealth(socket, READY_CHECK);
+                } catch (IOException e) {
+                    log.debug("health check of container {} failed: {}", handle.id(), e.toString());
+                    throw new IOException("the container did not answer GET /healthz on " + ContainerSpec.MOUNT_POINT + "/agent.sock", e);
+                }
                 return;
             } catch (TimeoutException e) {
                 OptionalInt exited = engine.exitStatus(handle.id());
@@ -138,7 +148,7 @@ final class ContainerFactory {
             log.warn("cannot remove container {}: {}", container.id(), e.getMessage());
         }
         try {
-            CodeCache.deleteTree(container.hostDir());
+            folders.delete(container.hostDir());
         } catch (IOException e) {
             log.warn("cannot delete {}: {}", container.hostDir(), e.getMessage());
         }
@@ -166,20 +176,5 @@ final class ContainerFactory {
         byte[] b = new byte[6];
         random.nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    /**
-     * The agent creates its socket in this folder, so the container's user must own it. Code
-     * linked in later stays owned by this process's user: the function can read it, not change it.
-     */
-    private static void grantToContainerUser(Path dir) throws IOException {
-        try {
-            Files.setAttribute(dir, "unix:uid", CONTAINER_UID);
-            Files.setAttribute(dir, "unix:gid", CONTAINER_UID);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not root (a developer's machine): the folder is private to this container anyway.
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        }
     }
 }

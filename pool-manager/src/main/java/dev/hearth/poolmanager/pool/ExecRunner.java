@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code exec} contract, the design Hearth grew from: one hardened container per invocation,
@@ -30,6 +32,7 @@ import java.util.function.BooleanSupplier;
  */
 final class ExecRunner {
 
+    private static final Logger log = LoggerFactory.getLogger(ExecRunner.class);
     /** The result may be as large as an agent's. */
     static final int MAX_STDOUT_BYTES = 6 * 1024 * 1024;
 
@@ -67,7 +70,9 @@ final class ExecRunner {
             if (e instanceof PoolException pool) {
                 throw pool;
             }
-            throw new PoolException("cannot run the image " + image.reference() + ": " + e.getMessage(), e);
+            // The engine's words may name host paths: they go to the log, not to the caller.
+            log.warn("cannot run the exec image {}: {}", image.reference(), e.toString());
+            throw new PoolException("this node could not run the image " + image.reference(), e);
         }
         long total = micros(started);
         return new Invocation(request.invocationId(), StartKind.COLD, outcome(function, result, capture),

@@ -59,7 +59,7 @@ final class Starter {
 
     /** An {@code http} image function's own container, started for it; ready once its server answers. */
     private Acquired startImage(FunctionSpec function, Workload.Image image) throws InterruptedException {
-        var template = new ContainerFactory.Template(image.reference(), "image", ImageEnv.of(function));
+        var template = new ContainerFactory.Template(image.reference(), ContainerFactory.IMAGE_KIND, ImageEnv.of(function));
         try {
             return new Acquired(fleet.startFor(template, function.memoryMb(), function.egress(), makeRoom), StartKind.COLD, null);
         } catch (TimeoutException e) {
@@ -107,10 +107,12 @@ final class Starter {
             } catch (IOException | RuntimeException e) {
                 fleet.discard(container);
                 if (attempt > 1 || !fromPool) {
+                    // What went wrong may name host paths: the log has it, the caller gets Hearth's words.
+                    log.warn("loading {} into container {} failed: {}", function.name(), container.id(), e.toString());
                     if (e instanceof RuntimeException runtime) {
-                        throw new PoolException("cannot specialize a container: " + runtime.getMessage(), runtime);
+                        throw new PoolException("this node could not load the function into a container", runtime);
                     }
-                    return Acquired.failed(kind, new Outcome.Crashed("container failed while loading the function: " + e.getMessage()));
+                    return Acquired.failed(kind, new Outcome.Crashed("the container failed while loading the function"));
                 }
                 log.warn("pre-started {} container {} failed before init ({}); starting a fresh one",
                         language.id(), container.id(), e.getMessage());

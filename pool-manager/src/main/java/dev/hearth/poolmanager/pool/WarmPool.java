@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.hearth.poolmanager.CodeSource;
 import dev.hearth.poolmanager.FunctionSpec;
+import dev.hearth.poolmanager.HostAccounts;
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.InvokeRequest;
@@ -26,6 +27,7 @@ import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.DockerEngine;
 import dev.hearth.poolmanager.pool.Slot.Warm;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,7 +120,8 @@ public final class WarmPool implements PoolManager {
      * node left, and starts filling the pools. Returns at once; {@link #warmedUp()} tells when full.
      */
     public static WarmPool start(PoolConfig config, CodeSource source, Clock clock) throws IOException {
-        var engine = new DockerEngine(config.dockerHost());
+        HostAccounts.requireUnused(config.containerUid(), Path.of("/etc"));
+        var engine = new DockerEngine(config.dockerHost(), config.containerUid());
         try {
             engine.ping();
             config.runtimes().forEach((language, runtime) -> {

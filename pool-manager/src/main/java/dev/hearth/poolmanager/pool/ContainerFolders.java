@@ -1,0 +1,191 @@
+package dev.hearth.poolmanager.pool;
+
+import com.sun.security.auth.module.UnixSystem;
+import dev.hearth.poolmanager.code.CodeCache;
+import dev.hearth.poolmanager.docker.ContainerSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host folders mounted at {@code /run/hearth} in this node's containers, and the one rule
+ * that makes them safe: the host never trusts what a container put there. A folder belongs to
+ * the container's uid only until the agent's socket appears (for a runtime container, before any
+ * function code has run); it is then locked (owned by this process, mode 0755), so the container
+ * can neither write there nor rename or replace the socket, and only then is the socket checked
+ * (not following links: a socket the container's uid created) and connected to. Its path cannot
+ * change after that, so every later connection by path reaches the same socket.
+ *
+ * <p>An {@code http} image's server is tenant code from its first instruction, so its folder is a
+ * tmpfs of {@code imageRunDirKb} mounted here by this process: what it can write before it binds
+ * its socket is capped, and unmounting discards it.
+ */
+final class ContainerFolders {
+
+    private static final Logger log = LoggerFactory.getLogger(ContainerFolders.class);
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+    private static final String SOCKET = "agent.sock";
+    private static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(10);
+    private static final UnixSystem SELF = new UnixSystem();
+
+    private final Path root;
+    private final int uid;
+    private final int imageRunDirKb;
+
+    ContainerFolders(Path root, int uid, int imageRunDirKb) {
+        this.root = root;
+        this.uid = uid;
+        this.imageRunDirKb = imageRunDirKb;
+    }
+
+    /**
+     * A new folder for one container, owned by the container's uid and private to it.
+     *
+     * @param capped a tmpfs of the image size cap rather than a plain folder
+     */
+    Path create(String id, boolean capped) throws IOException {
+        Path dir = Files.createDirectory(root.resolve(id));
+        if (capped && imageRunDirKb > 0) {
+            try {
+                run("mount", "-t", "tmpfs", "-o", "size=" + imageRunDirKb + "k,nr_inodes=256,mode=0700,uid=" + uid + ",gid=" + uid
+                        + ",nosuid,nodev,noexec", "hearth-run", dir.toString());
+            } catch (IOException e) {
+                Files.delete(dir);
+                throw new IOException("cannot mount the capped " + ContainerSpec.MOUNT_POINT + " of an http image (mounting a tmpfs "
+                        + "needs root with CAP_SYS_ADMIN; HEARTH_IMAGE_RUN_DIR_KB=0 runs such images without the cap): " + e.getMessage(), e);
+            }
+            return dir;
+        }
+        try {
+            Files.setAttribute(dir, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(dir, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not root (a developer's machine): open to the container until it is locked.
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+        return dir;
+    }
+
+    /**
+     * Waits up to {@code timeout} for the container to bind its socket, locks the folder, and
+     * returns the socket's path once it is a socket the container's uid made.
+     *
+     * @throws TimeoutException nothing appeared at the socket's path in time
+     * @throws IOException      something other than the container's own socket is there
+     */
+    Path awaitSocket(Path dir, Duration timeout) throws IOException, TimeoutException, InterruptedException {
+        Path socket = dir.resolve(SOCKET);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pauseMicros = 500;
+        while (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("no socket at " + ContainerSpec.MOUNT_POINT + "/" + SOCKET + " after " + timeout.toMillis() + " ms");
+            }
+            TimeUnit.MICROSECONDS.sleep(pauseMicros);
+            pauseMicros = Math.min(pauseMicros * 2, 20_000);
+        }
+        lock(dir);
+        // Read after the lock: from now on the container cannot change what this name points to.
+        Map<String, Object> attributes = Files.readAttributes(socket, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) attributes.get("mode");
+        if ((mode & S_IFMT) != S_IFSOCK || (Integer) attributes.get("uid") != uid) {
+            throw new IOException(ContainerSpec.MOUNT_POINT + "/" + SOCKET + " is not a socket the container created");
+        }
+        return socket;
+    }
+
+    /** From now on only this process may change the folder; the container keeps reading it. */
+    private void lock(Path dir) throws IOException {
+        try {
+            Files.setAttribute(dir, "unix:uid", (int) SELF.getUid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(dir, "unix:gid", (int) SELF.getGid(), LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException e) {
+            throw new IOException("cannot lock a container folder on this file system", e);
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** Unmounts the folder when it is a capped one, then deletes it, never following a link. */
+    void delete(Path dir) throws IOException {
+        if (mountPoints().contains(dir)) {
+            run("umount", "--lazy", dir.toString());
+        }
+        CodeCache.deleteTree(dir);
+    }
+
+    /** Removes every folder under the root, such as those a previous run of this node left. */
+    void clear() throws IOException {
+        List<Path> mounted = new ArrayList<>(mountPoints());
+        mounted.sort(Comparator.reverseOrder());
+        for (Path mount : mounted) {
+            if (mount.startsWith(root)) {
+                run("umount", "--lazy", mount.toString());
+            }
+        }
+        CodeCache.deleteTree(root);
+        Files.createDirectories(root);
+    }
+
+    /** Mount points as this process sees them ({@code /proc/self/mountinfo}, field five, octal escapes undone). */
+    private static List<Path> mountPoints() throws IOException {
+        List<Path> points = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+                String[] fields = line.split(" ");
+                if (fields.length > 4) {
+                    points.add(Path.of(unescape(fields[4])));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // not Linux: nothing is mounted by this class either
+        }
+        return points;
+    }
+
+    private static String unescape(String field) {
+        StringBuilder out = new StringBuilder(field.length());
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length()) {
+                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void run(String... command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!process.waitFor(MOUNT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(command[0] + " did not finish within " + MOUNT_TIMEOUT.toSeconds() + " s");
+            }
+            if (process.exitValue() != 0) {
+                throw new IOException(command[0] + " failed (" + process.exitValue() + "): " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + command[0], e);
+        }
+        log.debug("ran {}", String.join(" ", command));
+    }
+}
