@@ -56,6 +56,7 @@ public final class Hearth implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
+            DataFolder.ownerOnlyFolder(config.dataDir());
             Store store = Store.open(config.mongoUri(), config.dataDir());
             started.push(store);
             Connection nats = null;

@@ -5,8 +5,8 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import dev.hearth.controlplane.DataFolder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +39,15 @@ public final class Store implements AutoCloseable {
             log.info("store: MongoDB at {}", redact(mongoUri));
             return new Store(null, null, MongoClients.create(mongoUri));
         }
-        Path file = Files.createDirectories(dataDir.resolve("store")).resolve("hearth.mv");
+        Path file = DataFolder.ownerOnlyFolder(dataDir.resolve("store")).resolve("hearth.mv");
         var backend = new H2Backend(file.toString());
+        try {
+            // H2 creates the file with the umask's mode; the 0700 folder already keeps others out.
+            DataFolder.ownerOnlyFile(file);
+        } catch (IOException | RuntimeException e) {
+            backend.close();
+            throw e;
+        }
         var server = new MongoServer(backend);
         server.bind("127.0.0.1", 0);
         log.info("store: embedded, file {}", file);
