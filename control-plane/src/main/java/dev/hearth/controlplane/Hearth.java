@@ -43,12 +43,14 @@ public final class Hearth implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Hearth.class);
 
+    private final Store store;
     private final PoolManager pool;
     private final HttpServer server;
     /** Everything started, last first: closing them in this order stops the process cleanly. */
     private final Deque<AutoCloseable> started;
 
-    private Hearth(PoolManager pool, HttpServer server, Deque<AutoCloseable> started) {
+    private Hearth(Store store, PoolManager pool, HttpServer server, Deque<AutoCloseable> started) {
+        this.store = store;
         this.pool = pool;
         this.server = server;
         this.started = started;
@@ -58,6 +60,7 @@ public final class Hearth implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
+            DataFolder.ownerOnlyFolder(config.dataDir());
             Store store = Store.open(config.mongoUri(), config.dataDir());
             started.push(store);
             Connection nats = null;
@@ -107,7 +110,7 @@ public final class Hearth implements AutoCloseable {
             started.push(server);
             log.info("Hearth {} listening on http://{}:{} (data {})", nats == null ? "(embedded)" : "control plane "
                     + config.pool().nodeId() + " on NATS", config.bind(), server.port(), config.dataDir());
-            return new Hearth(pool, server, started);
+            return new Hearth(store, pool, server, started);
         } catch (io.nats.client.JetStreamApiException e) {
             closeAll(started);
             throw new IOException("JetStream refused the async stream (is JetStream enabled on the server?): " + e.getMessage(), e);
@@ -133,6 +136,11 @@ public final class Hearth implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The embedded store's loopback port (empty with {@code HEARTH_MONGO_URI}), for tests that attack it. */
+    java.util.OptionalInt storePort() {
+        return store.embeddedPort();
     }
 
     public PoolManager pool() {

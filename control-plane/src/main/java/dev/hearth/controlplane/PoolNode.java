@@ -38,6 +38,7 @@ public final class PoolNode implements AutoCloseable {
         String node = config.pool().nodeId();
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
+            DataFolder.ownerOnlyFolder(config.dataDir());
             Connection nats = NatsLink.connect(config.natsUrl(), "hearth-pool-manager-" + node, NatsLink.WAIT_AT_START);
             started.push(nats);
             WarmPool pool = WarmPool.start(config.pool(), CodeTransfer.fetcher(nats), Clock.systemUTC());
