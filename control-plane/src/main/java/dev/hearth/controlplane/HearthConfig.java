@@ -2,6 +2,7 @@ package dev.hearth.controlplane;
 
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
+import dev.hearth.poolmanager.image.Registries;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -97,7 +98,10 @@ public record HearthConfig(
                 vars.integer("HEARTH_CONTAINER_PIDS", 64),
                 vars.integer("HEARTH_CONTAINER_TMP_MB", 64),
                 Duration.ofSeconds(vars.integer("HEARTH_READY_TIMEOUT_SECONDS", 20)),
-                vars.text("HEARTH_DOCKER_HOST", env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")));
+                vars.text("HEARTH_DOCKER_HOST", env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")),
+                // Set but empty means no registry at all, not the default.
+                Registries.parse(env.getOrDefault("HEARTH_REGISTRIES", Registries.DEFAULT),
+                        Boolean.parseBoolean(vars.text("HEARTH_PRIVATE_REGISTRIES", "false"))));
         var limits = new Limits(
                 vars.integer("HEARTH_MAX_CODE_MB", 50) * 1024L * 1024L,
                 6 * 1024 * 1024,
