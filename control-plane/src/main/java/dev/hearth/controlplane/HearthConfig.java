@@ -2,6 +2,7 @@ package dev.hearth.controlplane;
 
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
+import dev.hearth.poolmanager.image.Registries;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -105,7 +106,10 @@ public record HearthConfig(
                 Duration.ofSeconds(vars.integer("HEARTH_READY_TIMEOUT_SECONDS", 20)),
                 vars.text("HEARTH_DOCKER_HOST", env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")),
                 vars.integer("HEARTH_CONTAINER_UID", DEFAULT_CONTAINER_UID),
-                vars.integer("HEARTH_IMAGE_RUN_DIR_KB", 256));
+                vars.integer("HEARTH_IMAGE_RUN_DIR_KB", 256),
+                // Set but empty means no registry at all, not the default.
+                Registries.parse(env.getOrDefault("HEARTH_REGISTRIES", Registries.DEFAULT),
+                        Boolean.parseBoolean(vars.text("HEARTH_PRIVATE_REGISTRIES", "false"))));
         var limits = new Limits(
                 vars.integer("HEARTH_MAX_CODE_MB", 50) * 1024L * 1024L,
                 6 * 1024 * 1024,

@@ -41,13 +41,17 @@ class DistributedIntegrationTest {
     Cluster cluster;
     Api api;
     String token;
+    LoopbackListener registry;
 
     @BeforeAll
     void start() throws Exception {
+        registry = LoopbackListener.open();
         cluster = Cluster.start(dir, 2, Map.of(
                 "HEARTH_ASYNC_MAX_ATTEMPTS", "3",
                 "HEARTH_ASYNC_RETRY_BASE_MS", "400",
-                "HEARTH_ASYNC_WORKERS", "16"));
+                "HEARTH_ASYNC_WORKERS", "16",
+                // Listed, so the nodes' address rule is what must refuse it.
+                "HEARTH_REGISTRIES", "127.0.0.1:" + registry.port()));
         api = new Api(cluster.port());
         token = api.userWithToken("grace");
     }
@@ -57,6 +61,7 @@ class DistributedIntegrationTest {
         if (cluster != null) {
             cluster.close();
         }
+        registry.close();
     }
 
     private void create(String name, String code) {
@@ -93,6 +98,21 @@ class DistributedIntegrationTest {
         // The invocation record names the node too.
         JsonNode recent = api.get("/v1/functions/spread0/invocations?limit=1", token).json();
         assertTrue(cluster.nodes().contains(recent.get("invocations").get(0).get("node").asText()), recent::toString);
+    }
+
+    /** The control plane only forwards the check over NATS: the node that would pull holds the rule. */
+    @Test
+    @Order(2)
+    void aLoopbackRegistry_isRefusedByTheNode_andNeverContacted() {
+        String image = "127.0.0.1:" + registry.port() + "/x/y:1";
+        Api.Reply refused = api.post("/v1/functions", token, Api.image("loopback", image, "exec"));
+        assertEquals(400, refused.status(), refused::toString);
+        assertEquals("unknown_image", refused.errorType());
+        assertEquals("the image '" + image + "' is not on this node, and its registry 127.0.0.1:" + registry.port()
+                + " is at a loopback, private or link-local address; build or load the image on the node first",
+                refused.json().get("error").get("message").asText());
+        assertEquals(404, api.get("/v1/functions/loopback", token).status());
+        assertEquals(0, registry.connections(), "no node's daemon connected to the loopback port");
     }
 
     @Test

@@ -1,14 +1,17 @@
 package dev.hearth.controlplane;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.poolmanager.Language;
+import dev.hearth.poolmanager.image.Registry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class HearthConfigTest {
@@ -40,6 +43,22 @@ class HearthConfigTest {
         assertEquals("mongodb://db:27017", config.mongoUri());
         assertEquals(500_000_000L, config.pool().nanoCpus());
         assertEquals(Duration.ofSeconds(60), config.pool().idleTimeout());
+    }
+
+    @Test
+    void registries_defaultToDockerHub_andEmptyOrNoneMeansNoPulls() {
+        var hub = HearthConfig.fromEnv(Map.of()).pool().registries();
+        assertEquals(Set.of(Registry.HUB), hub.allowed());
+        assertFalse(hub.allowPrivate());
+        assertTrue(HearthConfig.fromEnv(Map.of("HEARTH_REGISTRIES", "")).pool().registries().pullingDisabled(),
+                "set but empty is no registry, not the default");
+        assertTrue(HearthConfig.fromEnv(Map.of("HEARTH_REGISTRIES", "none")).pool().registries().pullingDisabled());
+        var internal = HearthConfig.fromEnv(Map.of("HEARTH_REGISTRIES", "registry.corp:5000,docker.io",
+                "HEARTH_PRIVATE_REGISTRIES", "true")).pool().registries();
+        assertEquals(Set.of(new Registry("registry.corp", 5000), Registry.HUB), internal.allowed());
+        assertTrue(internal.allowPrivate());
+        var e = assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_REGISTRIES", "https://r.example")));
+        assertTrue(e.getMessage().contains("HEARTH_REGISTRIES"), e::getMessage);
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.UUID;
 /**
  * Starts a real Hearth for integration tests: real Docker containers from the runtime images
  * that {@code ./hearth test} builds, the embedded store in a temporary folder, a random port,
- * and a node id of its own so tests never touch each other's containers.
+ * a node id of its own so tests never touch each other's containers, and no registry to pull from.
  */
 public final class TestHearth {
 
@@ -24,6 +24,8 @@ public final class TestHearth {
         env.put("HEARTH_POOL_NODE", "0");
         env.put("HEARTH_POOL_JAVA", "0");
         env.put("HEARTH_WORKER_THREADS", "16");
+        // Tests talk to loopback and Hearth's own containers only: no test makes the daemon pull from anywhere.
+        env.put("HEARTH_REGISTRIES", "none");
         return env;
     }
 

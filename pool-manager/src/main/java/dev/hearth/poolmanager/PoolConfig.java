@@ -1,5 +1,6 @@
 package dev.hearth.poolmanager;
 
+import dev.hearth.poolmanager.image.Registries;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -24,6 +25,7 @@ import java.util.Objects;
  * @param containerUid    the uid (and gid) every container runs as; one no host account or subordinate range has
  * @param imageRunDirKb   size of the tmpfs an {@code http} image's {@code /run/hearth} is, the most it can
  *                        write there before its socket appears; 0 runs such images on a plain folder (no cap)
+ * @param registries      where image functions' images may be pulled from; checked here, where the pull happens
  */
 public record PoolConfig(
         String nodeId,
@@ -39,7 +41,8 @@ public record PoolConfig(
         Duration readyTimeout,
         String dockerHost,
         int containerUid,
-        int imageRunDirKb) {
+        int imageRunDirKb,
+        Registries registries) {
 
     public PoolConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -55,6 +58,7 @@ public record PoolConfig(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(readyTimeout, "readyTimeout");
         Objects.requireNonNull(dockerHost, "dockerHost");
+        Objects.requireNonNull(registries, "registries");
         if (maxContainers < 1 || maxMemoryMb < poolMemoryMb || poolMemoryMb < 16 || nanoCpus < 1 || pidsLimit < 8 || tmpfsMb < 1) {
             throw new IllegalArgumentException("container limits out of range");
         }

@@ -7,6 +7,7 @@ import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.code.ArchiveException;
 import dev.hearth.poolmanager.code.SafeZip;
 import dev.hearth.poolmanager.code.ZipLimits;
+import dev.hearth.poolmanager.image.ImageReference;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,11 +55,8 @@ final class FunctionValidator {
 
     /** The most containers a function may keep ready while idle. */
     static final int MAX_MIN_WARM = 10;
-    /** Docker's reference grammar, simplified: [registry[:port]/]path[:tag][@sha256:digest]. */
-    private static final Pattern IMAGE = Pattern.compile(
-            "(?:[A-Za-z0-9.-]+(?::[0-9]{1,5})?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-                    + "(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
-                    + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?");
+    /** The longest image reference taken, tag and digest included. */
+    private static final int MAX_IMAGE = 255;
 
     static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -88,9 +86,16 @@ final class FunctionValidator {
             throw ApiException.badRequest("an image function takes 'image' and 'contract', not 'runtime', 'handler', 'source' or 'archive'");
         }
         String image = request.image();
-        if (image == null || image.length() > 255 || !IMAGE.matcher(image).matches()) {
-            throw ApiException.badRequest("image must be a Docker image reference such as 'example/app:1.0', got "
-                    + (image == null ? "nothing" : "'" + image + "'"));
+        if (image == null || image.length() > MAX_IMAGE) {
+            throw ApiException.badRequest("image must be a Docker image reference of at most " + MAX_IMAGE
+                    + " characters such as 'example/app:1.0', got " + (image == null ? "nothing" : "a longer one"));
+        }
+        try {
+            // The pool manager reads it the same way before any pull: one grammar, Docker's.
+            ImageReference.parse(image);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("image must be a Docker image reference such as 'example/app:1.0' ("
+                    + e.getMessage() + "), got '" + image + "'");
         }
         Workload.Contract contract = Workload.Contract.byId(request.contract()).orElseThrow(() ->
                 ApiException.badRequest("contract must be 'exec' (a container per call: event on stdin, result on stdout) "

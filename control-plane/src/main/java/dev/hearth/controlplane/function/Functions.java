@@ -169,8 +169,8 @@ public final class Functions implements AutoCloseable {
         try {
             pool.requireImage(image);
         } catch (UnknownImageException e) {
-            throw new ApiException(400, "unknown_image", e.getMessage()
-                    + "; build or load it on this node first (no registry could provide it)");
+            // The pool manager's words only: never a daemon's or a registry's text.
+            throw new ApiException(400, "unknown_image", e.getMessage() + "; build or load the image on the node first");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hearth.controlplane.invoke;
 
+import dev.hearth.poolmanager.net.Addresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -13,8 +14,9 @@ import org.eclipse.jetty.util.Promise;
 
 /**
  * Posts ended async invocations to their callback URLs. Unless private callbacks are allowed, a
- * host is resolved once per connection, here, and refused when any of its addresses is loopback,
- * private, link-local, unique-local, multicast or unspecified; the connection then goes to one of
+ * host is resolved once per connection, here, and refused when any of its addresses is internal
+ * ({@link Addresses#isInternal}: loopback, private, link-local, unique-local, multicast, unspecified,
+ * or one of those written as IPv6); the connection then goes to one of
  * the addresses that were checked, so a DNS answer that changes between check and connect
  * (rebinding) cannot reach an internal address. Redirects are not followed.
  */
@@ -96,16 +98,9 @@ final class CallbackClient implements AutoCloseable {
 
     /** Why {@code host} may not be called back at these addresses, or null when all are public. */
     static String refusal(String host, InetAddress[] addresses) {
-        for (InetAddress address : addresses) {
-            byte[] raw = address.getAddress();
-            boolean uniqueLocal = raw.length == 16 && (raw[0] & 0xfe) == 0xfc;
-            if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                    || address.isAnyLocalAddress() || address.isMulticastAddress() || uniqueLocal) {
-                return host + " is a loopback, private or link-local address (" + address.getHostAddress()
-                        + "); HEARTH_ASYNC_PRIVATE_CALLBACKS=true allows it";
-            }
-        }
-        return null;
+        InetAddress internal = Addresses.firstInternal(addresses);
+        return internal == null ? null : host + " is a loopback, private or link-local address (" + internal.getHostAddress()
+                + "); HEARTH_ASYNC_PRIVATE_CALLBACKS=true allows it";
     }
 
     @Override

@@ -112,6 +112,20 @@ class FunctionValidatorTest {
         assertEquals(400, refused(() -> validator.validate(withCode)).status());
     }
 
+    /** One grammar, Docker's: what the daemon would read as a registry is valid here and judged by the pool manager's policy. */
+    @Test
+    void image_readsReferencesAsDockerDoes() {
+        for (String valid : new String[] {"[::1]:5000/x/y", "[fd00::1]/team/app:1", "INTERNAL/app:1", "localhost:5000/x", "127.0.0.1:8080/x/y:1"}) {
+            assertEquals(valid, validator.validate(image(valid, "exec", null)).image(), valid);
+        }
+        for (String bad : new String[] {"127.1:5000/x", "0x7f.0.0.1/x", "[zz::1]/x", "http://r.example/x", "team/App",
+                "r.example:99999/x", "x".repeat(256)}) {
+            var refused = refused(() -> validator.validate(image(bad, "exec", null)));
+            assertEquals(400, refused.status(), bad);
+            assertTrue(refused.getMessage().contains("image must be"), refused::getMessage);
+        }
+    }
+
     @Test
     void minWarm_isBounded_andMeaninglessForExec() {
         assertEquals(3, validator.validate(image("hearth/example-http", "http", 3)).minWarm());

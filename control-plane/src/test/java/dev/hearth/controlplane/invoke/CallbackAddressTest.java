@@ -29,7 +29,7 @@ class CallbackAddressTest {
     @Test
     void loopbackPrivateAndLinkLocalAddresses_areRefused() throws Exception {
         for (String host : new String[] {"127.0.0.1", "10.1.2.3", "192.168.0.10", "172.16.5.5",
-                "169.254.169.254", "0.0.0.0", "::1", "fd00::1", "fe80::1", "224.0.0.1"}) {
+                "169.254.169.254", "0.0.0.0", "::1", "fd00::1", "fe80::1", "224.0.0.1", "100.64.0.1"}) {
             assertNotNull(CallbackClient.refusal(host, addresses(host)), host);
         }
     }

@@ -2,9 +2,10 @@ package dev.hearth.poolmanager.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.BadRequestException;
+import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
@@ -316,6 +317,9 @@ public final class DockerEngine implements ContainerEngine {
             docker.inspectImageCmd(image).exec();
             return true;
         } catch (NotFoundException e) {
+            return false;
+        } catch (BadRequestException e) {
+            // A reference this engine cannot read (older engines refuse IPv6 registries) names no image it holds.
             return false;
         }
     }

@@ -17,7 +17,6 @@ import dev.hearth.poolmanager.PoolException;
 import dev.hearth.poolmanager.PoolManager;
 import dev.hearth.poolmanager.PoolStats;
 import dev.hearth.poolmanager.StartKind;
-import dev.hearth.poolmanager.UnknownImageException;
 import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.agent.AgentReply;
@@ -25,9 +24,11 @@ import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.DockerEngine;
+import dev.hearth.poolmanager.image.RegistryGuard;
 import dev.hearth.poolmanager.pool.Slot.Warm;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +62,6 @@ public final class WarmPool implements PoolManager {
     private static final Logger log = LoggerFactory.getLogger(WarmPool.class);
     /** Room beyond the function's timeout for the reply to travel back. */
     private static final Duration RUN_GRACE = Duration.ofMillis(250);
-    private static final Duration IMAGE_PULL_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration FOREVER = Duration.ofDays(365 * 100);
     /** Beyond a start's ready and init timeouts: making room, resizing, copying code. */
     private static final Duration START_SLACK = Duration.ofSeconds(10);
@@ -74,6 +74,7 @@ public final class WarmPool implements PoolManager {
     private final Starter starter;
     private final Acquirer acquirer;
     private final ExecRunner exec;
+    private final ImagePuller images;
     private final JsonCheck jsonCheck;
     private final PoolPolicy policy;
     private final Clock clock;
@@ -103,6 +104,7 @@ public final class WarmPool implements PoolManager {
         this.starter = new Starter(config, refiller, fleet, specializer, this::makeRoom);
         this.acquirer = new Acquirer(starter::acquire, fleet::discard, clock, config.readyTimeout().plus(Specializer.INIT_TIMEOUT).plus(START_SLACK));
         this.exec = new ExecRunner(fleet, json, clock, config.nodeId());
+        this.images = new ImagePuller(engine, new RegistryGuard(config.registries(), InetAddress::getAllByName));
         Duration forgetAfter = config.idleTimeout().multipliedBy(2);
         this.instances = Caffeine.newBuilder()
                 // A version untouched this long has no warm container left; forget it, unless it keeps some ready.
@@ -369,24 +371,7 @@ public final class WarmPool implements PoolManager {
 
     @Override
     public void requireImage(String image) {
-        try {
-            if (engine.imageExists(image)) {
-                return;
-            }
-        } catch (RuntimeException e) {
-            throw new PoolException("cannot ask the container engine about " + image + ": " + e.getMessage(), e);
-        }
-        try {
-            engine.pull(image, IMAGE_PULL_TIMEOUT);
-        } catch (IOException e) {
-            throw new UnknownImageException("the image '" + image + "' is not on this node and pulling it failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw PoolException.unavailable("interrupted while pulling " + image);
-        }
-        if (!engine.imageExists(image)) {
-            throw new UnknownImageException("the image '" + image + "' is not on this node");
-        }
+        images.require(image);
     }
 
     private void discard(ContainerHandle container) {
