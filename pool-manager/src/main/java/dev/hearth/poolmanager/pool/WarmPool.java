@@ -24,6 +24,7 @@ import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.DockerEngine;
+import dev.hearth.poolmanager.docker.EgressNetwork;
 import dev.hearth.poolmanager.pool.Slot.Warm;
 import java.io.IOException;
 import java.time.Clock;
@@ -127,6 +128,7 @@ public final class WarmPool implements PoolManager {
                             + " is missing; './hearth up' builds it");
                 }
             });
+            EgressNetwork.ensure(engine, config.egress());
         } catch (RuntimeException e) {
             engine.close();
             throw e;
