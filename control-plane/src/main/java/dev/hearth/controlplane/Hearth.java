@@ -18,6 +18,7 @@ import dev.hearth.poolmanager.HostAccounts;
 import dev.hearth.poolmanager.PoolManager;
 import dev.hearth.poolmanager.build.Builder;
 import dev.hearth.poolmanager.docker.DockerEngine;
+import dev.hearth.poolmanager.docker.EgressNetwork;
 import dev.hearth.poolmanager.pool.WarmPool;
 import dev.hearth.poolmanager.nats.CodeTransfer;
 import dev.hearth.poolmanager.nats.NatsLink;
@@ -82,9 +83,12 @@ public final class Hearth implements AutoCloseable {
             if (!buildEngine.imageExists(config.builds().image())) {
                 throw new IllegalStateException("builder image " + config.builds().image() + " is missing; './hearth up' builds it");
             }
+            // Builders run tenants' build scripts: they join the sealed egress network (again, in embedded mode: idempotent).
+            EgressNetwork.ensure(buildEngine, config.pool().egress());
             var builder = new Builder(new Builder.Settings(config.builds().image(), config.pool().nodeId(),
                     config.dataDir().resolve("builds"), config.dataDir().resolve("build-cache"), config.builds().caBundle(),
-                    config.builds().timeout(), config.builds().memoryMb(), 2_000_000_000L, config.pool().containerUid()), buildEngine);
+                    config.builds().timeout(), config.builds().memoryMb(), 2_000_000_000L, config.pool().containerUid(),
+                    config.pool().egress().network()), buildEngine);
             var functions = new Functions(store.database(), code, config.limits(), pool, builder,
                     buildEngine.imageId(config.builds().image()), clock);
             started.push(functions);

@@ -3,6 +3,7 @@ package dev.hearth.controlplane;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
 import dev.hearth.poolmanager.image.Registries;
+import dev.hearth.poolmanager.docker.EgressSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -109,7 +110,9 @@ public record HearthConfig(
                 vars.integer("HEARTH_IMAGE_RUN_DIR_KB", 256),
                 // Set but empty means no registry at all, not the default.
                 Registries.parse(env.getOrDefault("HEARTH_REGISTRIES", Registries.DEFAULT),
-                        Boolean.parseBoolean(vars.text("HEARTH_PRIVATE_REGISTRIES", "false"))));
+                        Boolean.parseBoolean(vars.text("HEARTH_PRIVATE_REGISTRIES", "false"))),
+
+                egress(vars));
         var limits = new Limits(
                 vars.integer("HEARTH_MAX_CODE_MB", 50) * 1024L * 1024L,
                 6 * 1024 * 1024,
@@ -139,6 +142,17 @@ public record HearthConfig(
                         Boolean.parseBoolean(vars.text("HEARTH_ASYNC_PRIVATE_CALLBACKS", "false")),
                         Duration.ofSeconds(vars.integer("HEARTH_ASYNC_ACK_WAIT_SECONDS", 30))),
                 pool);
+    }
+
+    /** The bridge interface is named after the network unless that name is too long for Linux (15 characters). */
+    private static EgressSettings egress(Vars vars) {
+        String network = vars.text("HEARTH_EGRESS_NETWORK", "hearth-egress");
+        String bridge = vars.text("HEARTH_EGRESS_BRIDGE", network.length() <= 15 ? network : null);
+        if (bridge == null) {
+            throw new IllegalArgumentException("HEARTH_EGRESS_NETWORK '" + network + "' is longer than an interface name may be;"
+                    + " set HEARTH_EGRESS_BRIDGE (15 characters at most)");
+        }
+        return new EgressSettings(network, bridge, EgressSettings.Firewall.parse(vars.text("HEARTH_EGRESS_FIREWALL", "host")));
     }
 
     /** Four fifths of the machine's memory; the rest is for the engine, this process and the system. */

@@ -42,7 +42,7 @@ class ContainerLifecycleIntegrationTest {
             assertEquals(1, containers.size());
             InspectContainerResponse inspected = Docker.CLIENT.inspectContainerCmd(containers.get(0).getId()).exec();
             HostConfig host = inspected.getHostConfig();
-            assertEquals("1000:1000", inspected.getConfig().getUser());
+            assertEquals(HearthConfig.DEFAULT_CONTAINER_UID + ":" + HearthConfig.DEFAULT_CONTAINER_UID, inspected.getConfig().getUser());
             assertEquals("none", host.getNetworkMode());
             assertTrue(host.getReadonlyRootfs());
             assertEquals(List.of(Capability.ALL), Arrays.asList(host.getCapDrop()));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.image.Registry;
+import dev.hearth.poolmanager.docker.EgressSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -69,5 +70,19 @@ class HearthConfigTest {
         assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_POOL_PYTHON", "-1")));
         assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_DATA", "/" + "d".repeat(120))),
                 "a data folder too deep for Unix socket paths is refused at start");
+    }
+
+    @Test
+    void egressNetwork_defaultsAndOverrides() {
+        EgressSettings defaults = HearthConfig.fromEnv(Map.of()).pool().egress();
+        assertEquals(new EgressSettings("hearth-egress", "hearth-egress", EgressSettings.Firewall.HOST), defaults);
+        EgressSettings set = HearthConfig.fromEnv(Map.of("HEARTH_EGRESS_NETWORK", "tenants-outbound-network",
+                "HEARTH_EGRESS_BRIDGE", "hearth-out0", "HEARTH_EGRESS_FIREWALL", "external")).pool().egress();
+        assertEquals(new EgressSettings("tenants-outbound-network", "hearth-out0", EgressSettings.Firewall.EXTERNAL), set);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> HearthConfig.fromEnv(Map.of("HEARTH_EGRESS_NETWORK", "tenants-outbound-network")));
+        assertTrue(e.getMessage().contains("HEARTH_EGRESS_BRIDGE"), e::getMessage);
+        e = assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_EGRESS_FIREWALL", "off")));
+        assertTrue(e.getMessage().contains("HEARTH_EGRESS_FIREWALL"), e::getMessage);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hearth.poolmanager;
 
 import dev.hearth.poolmanager.image.Registries;
+import dev.hearth.poolmanager.docker.EgressSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -26,6 +27,7 @@ import java.util.Objects;
  * @param imageRunDirKb   size of the tmpfs an {@code http} image's {@code /run/hearth} is, the most it can
  *                        write there before its socket appears; 0 runs such images on a plain folder (no cap)
  * @param registries      where image functions' images may be pulled from; checked here, where the pull happens
+ * @param egress          the network containers of {@code "network": "egress"} functions join
  */
 public record PoolConfig(
         String nodeId,
@@ -42,7 +44,9 @@ public record PoolConfig(
         String dockerHost,
         int containerUid,
         int imageRunDirKb,
-        Registries registries) {
+        Registries registries,
+
+        EgressSettings egress) {
 
     public PoolConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -59,6 +63,7 @@ public record PoolConfig(
         Objects.requireNonNull(readyTimeout, "readyTimeout");
         Objects.requireNonNull(dockerHost, "dockerHost");
         Objects.requireNonNull(registries, "registries");
+        Objects.requireNonNull(egress, "egress");
         if (maxContainers < 1 || maxMemoryMb < poolMemoryMb || poolMemoryMb < 16 || nanoCpus < 1 || pidsLimit < 8 || tmpfsMb < 1) {
             throw new IllegalArgumentException("container limits out of range");
         }

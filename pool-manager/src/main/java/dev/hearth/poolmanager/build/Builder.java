@@ -36,15 +36,21 @@ public final class Builder {
     private static final String CA_MOUNT = "/etc/hearth-ca";
     private static final int MAX_LOG_BYTES = 256 * 1024;
     private static final int MAX_LEFT_OUT_LINES = 20;
+    /** Maven's JVM, npm and pip with their children fit well within this; a fork bomb does not. */
+    static final int PIDS_LIMIT = 256;
+    /** Scratch space of build tools (pip's unpacked sdists, npm's temporary files); {@code noexec}. */
+    static final int TMPFS_MB = 512;
 
     /**
      * @param caBundle a folder like {@code /etc/ssl/certs} (with {@code ca-certificates.crt} and, for
      *                 Maven, {@code java/cacerts}), or null to trust only the image's own CAs
+     * @param network  the Docker network builders join: the egress network, never Docker's default bridge
      */
     public record Settings(String image, String nodeId, Path workDir, Path cacheDir, Path caBundle, Duration timeout,
-                           int memoryMb, long nanoCpus, int uid) {
+                           int memoryMb, long nanoCpus, int uid, String network) {
         public Settings {
             Objects.requireNonNull(image, "image");
+            Objects.requireNonNull(network, "network");
             Objects.requireNonNull(workDir, "workDir");
             Objects.requireNonNull(cacheDir, "cacheDir");
             Objects.requireNonNull(timeout, "timeout");
@@ -90,10 +96,11 @@ public final class Builder {
                     List.of(language.id()),
                     env(),
                     binds(owner, src, out),
+                    settings.network(),
                     settings.memoryMb(),
                     settings.nanoCpus(),
-                    1024,
-                    1024,
+                    PIDS_LIMIT,
+                    TMPFS_MB,
                     settings.timeout(),
                     MAX_LOG_BYTES));
             if (job.timedOut()) {

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param hostDir folder bind-mounted at {@link #MOUNT_POINT}, where the agent's socket and the code live;
  *                null for a container that needs none (an {@code exec} image function)
  * @param env     environment variables given to the container's process
- * @param egress  attach the engine's default bridge network instead of none
+ * @param network the Docker network to join: {@code none} (also for null), or the egress network
+ *                ({@link EgressSettings#network()}) for a function that may reach the Internet
  */
 public record ContainerSpec(
         String image,
@@ -23,15 +24,23 @@ public record ContainerSpec(
         long nanoCpus,
         long pidsLimit,
         int tmpfsMb,
-        boolean egress) {
+        String network) {
 
     /** Where every runtime image expects its host folder. */
     public static final String MOUNT_POINT = "/run/hearth";
+    /** Docker's network of a container with only a loopback interface. */
+    public static final String NO_NETWORK = "none";
 
     public ContainerSpec {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(name, "name");
         labels = Map.copyOf(labels);
         env = env == null ? Map.of() : Map.copyOf(env);
+        network = network == null || network.isBlank() ? NO_NETWORK : network;
+    }
+
+    /** Whether the container has a network other than its own loopback. */
+    public boolean egress() {
+        return !network.equals(NO_NETWORK);
     }
 }

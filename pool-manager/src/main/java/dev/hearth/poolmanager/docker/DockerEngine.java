@@ -68,6 +68,11 @@ public final class DockerEngine implements ContainerEngine {
         this.docker = DockerClientImpl.getInstance(config, http);
     }
 
+    /** For {@link EgressNetwork}, which owns the network calls. */
+    DockerClient client() {
+        return docker;
+    }
+
     /** Fails fast, with the engine's own words, when Docker cannot be reached. */
     public void ping() {
         docker.pingCmd().exec();
@@ -89,7 +94,7 @@ public final class DockerEngine implements ContainerEngine {
     private CreateContainerCmd create(ContainerSpec spec) {
         long memory = spec.memoryMb() * MIB;
         HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode(spec.egress() ? "bridge" : "none")
+                .withNetworkMode(spec.network())
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withReadonlyRootfs(true)
@@ -209,14 +214,17 @@ public final class DockerEngine implements ContainerEngine {
     public JobSpec.Result runJob(JobSpec spec) throws InterruptedException {
         long memory = spec.memoryMb() * MIB;
         HostConfig host = HostConfig.newHostConfig()
+                .withNetworkMode(spec.network())
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withReadonlyRootfs(true)
-                .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=" + spec.tmpfsMb() + "m"))
+                .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,noexec,size=" + spec.tmpfsMb() + "m"))
                 .withMemory(memory)
                 .withMemorySwap(memory)
                 .withNanoCPUs(spec.nanoCpus())
                 .withPidsLimit(spec.pidsLimit())
+                // As in function containers: build tools fork (npm scripts, Maven forks), and their orphans need a reaper.
+                .withInit(true)
                 .withBinds(spec.binds().entrySet().stream().map(b -> Bind.parse(b.getKey() + ":" + b.getValue())).toList())
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "8m", "max-file", "1")));
         String id = docker.createContainerCmd(spec.image())

@@ -7,10 +7,11 @@ import java.util.Objects;
 
 /**
  * A container that runs one command to its end, such as a build: same hardening as function
- * containers (unprivileged user, no capabilities, no new privileges, read-only root, limits),
- * but with the default network, since builds download dependencies.
+ * containers (unprivileged user, no capabilities, no new privileges, read-only root, an init,
+ * a {@code noexec} {@code /tmp}, limits), on the network it names, since builds download dependencies.
  *
- * @param binds host path → container path; a container path ending in {@code :ro} is read-only
+ * @param binds   host path → container path; a container path ending in {@code :ro} is read-only
+ * @param network the Docker network to join (the egress network for builds)
  */
 public record JobSpec(
         String image,
@@ -19,6 +20,7 @@ public record JobSpec(
         List<String> command,
         Map<String, String> env,
         Map<String, String> binds,
+        String network,
         int memoryMb,
         long nanoCpus,
         long pidsLimit,
@@ -30,6 +32,7 @@ public record JobSpec(
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(network, "network");
         labels = Map.copyOf(labels);
         command = List.copyOf(command);
         env = Map.copyOf(env);

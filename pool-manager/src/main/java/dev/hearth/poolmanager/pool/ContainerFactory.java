@@ -90,7 +90,7 @@ final class ContainerFactory {
                 config.nanoCpus(),
                 config.pidsLimit(),
                 config.tmpfsMb(),
-                egress);
+                network(egress));
         String id;
         try {
             id = engine.start(spec);
@@ -161,7 +161,12 @@ final class ContainerFactory {
     ContainerSpec oneOff(String image, Map<String, String> env, int memoryMb, boolean egress) {
         String id = newId();
         return new ContainerSpec(image, containerName(id), labels("exec", id), null, env, memoryMb,
-                config.nanoCpus(), config.pidsLimit(), config.tmpfsMb(), egress);
+                config.nanoCpus(), config.pidsLimit(), config.tmpfsMb(), network(egress));
+    }
+
+    /** Offline containers get no network at all; egress ones the network Hearth made, never Docker's default bridge. */
+    private String network(boolean egress) {
+        return egress ? config.egress().network() : ContainerSpec.NO_NETWORK;
     }
 
     private String containerName(String slotId) {

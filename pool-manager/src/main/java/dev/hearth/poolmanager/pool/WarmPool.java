@@ -25,6 +25,7 @@ import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.DockerEngine;
 import dev.hearth.poolmanager.image.RegistryGuard;
+import dev.hearth.poolmanager.docker.EgressNetwork;
 import dev.hearth.poolmanager.pool.Slot.Warm;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -132,6 +133,7 @@ public final class WarmPool implements PoolManager {
                             + " is missing; './hearth up' builds it");
                 }
             });
+            EgressNetwork.ensure(engine, config.egress());
         } catch (RuntimeException e) {
             engine.close();
             throw e;
