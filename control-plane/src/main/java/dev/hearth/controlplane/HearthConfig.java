@@ -2,6 +2,7 @@ package dev.hearth.controlplane;
 
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
+import dev.hearth.poolmanager.code.CodeCacheSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -75,9 +76,12 @@ public record HearthConfig(
         return natsUrl != null;
     }
 
+    private static final long MIB = 1024L * 1024;
+
     public static HearthConfig fromEnv(Map<String, String> env) {
         var vars = new Vars(env);
         Path data = Path.of(vars.text("HEARTH_DATA", "./data")).toAbsolutePath().normalize();
+        Duration codeGrace = Duration.ofSeconds(vars.integer("HEARTH_CODE_GRACE_SECONDS", 600));
         Map<Language, PoolConfig.RuntimeConfig> runtimes = new EnumMap<>(Language.class);
         for (Language language : Language.values()) {
             String suffix = language.id().toUpperCase(java.util.Locale.ROOT);
@@ -97,7 +101,8 @@ public record HearthConfig(
                 vars.integer("HEARTH_CONTAINER_PIDS", 64),
                 vars.integer("HEARTH_CONTAINER_TMP_MB", 64),
                 Duration.ofSeconds(vars.integer("HEARTH_READY_TIMEOUT_SECONDS", 20)),
-                vars.text("HEARTH_DOCKER_HOST", env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")));
+                vars.text("HEARTH_DOCKER_HOST", env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")),
+                new CodeCacheSettings(codeGrace, vars.integer("HEARTH_CODE_CACHE_MB", 2048) * MIB));
         var limits = new Limits(
                 vars.integer("HEARTH_MAX_CODE_MB", 50) * 1024L * 1024L,
                 6 * 1024 * 1024,

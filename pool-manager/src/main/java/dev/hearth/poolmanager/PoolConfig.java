@@ -1,5 +1,6 @@
 package dev.hearth.poolmanager;
 
+import dev.hearth.poolmanager.code.CodeCacheSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param tmpfsMb         size of each container's writable {@code /tmp}
  * @param readyTimeout    how long a new container may take to open its agent socket
  * @param dockerHost      the Docker Engine endpoint, e.g. {@code unix:///var/run/docker.sock}
+ * @param code            how long unpacked code is kept, and how much of it
  */
 public record PoolConfig(
         String nodeId,
@@ -34,7 +36,8 @@ public record PoolConfig(
         long pidsLimit,
         int tmpfsMb,
         Duration readyTimeout,
-        String dockerHost) {
+        String dockerHost,
+        CodeCacheSettings code) {
 
     public PoolConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -50,6 +53,7 @@ public record PoolConfig(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(readyTimeout, "readyTimeout");
         Objects.requireNonNull(dockerHost, "dockerHost");
+        Objects.requireNonNull(code, "code");
         if (maxContainers < 1 || maxMemoryMb < poolMemoryMb || poolMemoryMb < 16 || nanoCpus < 1 || pidsLimit < 8 || tmpfsMb < 1) {
             throw new IllegalArgumentException("container limits out of range");
         }
