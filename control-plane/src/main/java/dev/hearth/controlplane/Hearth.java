@@ -63,7 +63,7 @@ public final class Hearth implements AutoCloseable {
                 nats = NatsLink.connect(config.natsUrl(), "hearth-control-plane-" + config.pool().nodeId(), NatsLink.WAIT_AT_START);
                 started.push(nats);
             }
-            var code = new CodeStore(store.database());
+            var code = new CodeStore(store.database(), clock);
             PoolManager pool = nats == null ? WarmPool.start(config.pool(), code, clock) : NatsPoolManager.start(nats, NatsLink.DEAD_AFTER);
             started.push(pool);
             if (nats != null) {
@@ -79,7 +79,7 @@ public final class Hearth implements AutoCloseable {
             var builder = new Builder(new Builder.Settings(config.builds().image(), config.pool().nodeId(),
                     config.dataDir().resolve("builds"), config.dataDir().resolve("build-cache"), config.builds().caBundle(),
                     config.builds().timeout(), config.builds().memoryMb(), 2_000_000_000L), buildEngine);
-            var functions = new Functions(store.database(), code, config.limits(), pool, builder,
+            var functions = new Functions(store.database(), code, config.limits(), config.storage(), pool, builder,
                     buildEngine.imageId(config.builds().image()), clock);
             started.push(functions);
             if (nats != null) {

@@ -25,6 +25,7 @@ public record HearthConfig(
         int workerThreads,
         Duration invocationRetention,
         Limits limits,
+        Storage storage,
         Builds builds,
         dev.hearth.controlplane.invoke.AsyncInvocations.Settings async,
         PoolConfig pool) {
@@ -33,6 +34,7 @@ public record HearthConfig(
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(invocationRetention, "invocationRetention");
         Objects.requireNonNull(builds, "builds");
         Objects.requireNonNull(pool, "pool");
@@ -55,6 +57,24 @@ public record HearthConfig(
             if (maxCodeBytes < 1 || maxEventBytes < 1 || defaultMemoryMb > maxMemoryMb || defaultTimeoutMs > maxTimeoutMs
                     || userConcurrency < 1) {
                 throw new IllegalArgumentException("inconsistent limits");
+            }
+        }
+    }
+
+    /**
+     * How much code is kept, and for how long.
+     *
+     * @param codeGrace          an archive no function uses is swept from the store once untouched this long
+     *                           (the nodes' unpacked code has the same grace, in {@link PoolConfig#code()})
+     * @param userMaxFunctions   functions one user may have
+     * @param userMaxCodeBytes   code one user may store: uploads and build outputs of all versions kept
+     */
+    public record Storage(Duration codeGrace, int userMaxFunctions, long userMaxCodeBytes) {
+        public Storage {
+            Objects.requireNonNull(codeGrace, "codeGrace");
+            if (codeGrace.isNegative() || codeGrace.isZero() || userMaxFunctions < 1 || userMaxCodeBytes < 1) {
+                throw new IllegalArgumentException("HEARTH_CODE_GRACE_SECONDS, HEARTH_USER_MAX_FUNCTIONS and "
+                        + "HEARTH_USER_MAX_CODE_MB must be positive");
             }
         }
     }
@@ -120,6 +140,8 @@ public record HearthConfig(
                 vars.integer("HEARTH_WORKER_THREADS", 64),
                 Duration.ofHours(vars.integer("HEARTH_INVOCATION_RETENTION_HOURS", 168)),
                 limits,
+                new Storage(codeGrace, vars.integer("HEARTH_USER_MAX_FUNCTIONS", 100),
+                        vars.integer("HEARTH_USER_MAX_CODE_MB", 1024) * MIB),
                 new Builds(
                         vars.text("HEARTH_BUILDER_IMAGE", "hearth/builder:latest"),
                         caBundle(vars.text("HEARTH_CA_BUNDLE", "/etc/ssl/certs")),
