@@ -273,4 +273,49 @@ class CodeCacheTest {
         }
         assertEquals(1, fetches.get());
     }
+
+    @Test
+    void linkInto_racingASweepThatEvictsEverythingUnpinned_alwaysLinksWholeCode() throws Exception {
+        // A budget of one byte: every sweep deletes every entry nobody holds.
+        var cache = cache(1);
+        String code = archive("main.py", 5_000);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            var done = new java.util.concurrent.atomic.AtomicBoolean();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            Future<?> sweeper = threads.submit(() -> {
+                while (!done.get() && System.nanoTime() < until) {
+                    cache.sweep();
+                }
+            });
+            List<Future<Integer>> linkers = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int thread = t;
+                linkers.add(threads.submit(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        Path slot = dir.resolve("slots/" + thread + "-" + i);
+                        try (CodeCache.Lease lease = cache.acquire(code)) {
+                            CodeCache.linkInto(lease.dir(), slot);
+                        }
+                        assertEquals(5_000, Files.size(slot.resolve("main.py")), "a whole file, linked");
+                        Thread.sleep(1); // unheld for a moment: the sweep may take it
+                    }
+                    return 100;
+                }));
+            }
+            try {
+                for (Future<Integer> linker : linkers) {
+                    assertEquals(100, linker.get(60, TimeUnit.SECONDS));
+                }
+            } finally {
+                done.set(true);
+            }
+            sweeper.get(60, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+        cache.sweep();
+        assertFalse(Files.exists(entry(code)), "unheld at last, it goes");
+        assertTrue(fetches.get() > 1, "the sweep really did delete it between leases (" + fetches.get() + " fetches)");
+    }
 }
