@@ -65,6 +65,8 @@ public final class CodeStore implements CodeSource {
             var options = new GridFSUploadOptions().chunkSizeBytes(CHUNK_BYTES)
                     .metadata(new Document("lastUsed", Date.from(clock.instant())));
             bucket.uploadFromStream(digest, new ByteArrayInputStream(zip), options);
+            // A long upload would otherwise be stamped with its start: stamp it with its end.
+            touch(digest);
         }
         return digest;
     }

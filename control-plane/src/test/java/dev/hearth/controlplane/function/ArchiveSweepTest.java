@@ -200,11 +200,15 @@ class ArchiveSweepTest {
     }
 
     @Test
-    void run_archivesStoredBeforeLastUseWasKept_countFromTheirUpload() {
+    void run_archivesStoredBeforeLastUseWasKept_countFromTheirUpload_untilTouched() {
         var bucket = GridFSBuckets.create(database, "code");
-        bucket.uploadFromStream(Digests.sha256Hex("old"), new ByteArrayInputStream(archive("old")));
+        bucket.uploadFromStream(Digests.sha256Hex(archive("old")), new ByteArrayInputStream(archive("old")));
+        bucket.uploadFromStream(Digests.sha256Hex(archive("reused")), new ByteArrayInputStream(archive("reused")));
         clock.advance(GRACE.plusSeconds(5));
+        code.put(archive("reused"));
         assertEquals(1, sweep.run());
+        assertFalse(code.holds(Digests.sha256Hex(archive("old"))));
+        assertTrue(code.holds(Digests.sha256Hex(archive("reused"))), "a put of an old archive stamps it");
     }
 
     @Test
