@@ -69,7 +69,7 @@ public final class Hearth implements AutoCloseable {
                 nats = NatsLink.connect(config.natsUrl(), "hearth-control-plane-" + config.pool().nodeId(), NatsLink.WAIT_AT_START);
                 started.push(nats);
             }
-            var code = new CodeStore(store.database());
+            var code = new CodeStore(store.database(), clock);
             PoolManager pool = nats == null ? WarmPool.start(config.pool(), code, clock) : NatsPoolManager.start(nats, NatsLink.DEAD_AFTER);
             started.push(pool);
             if (nats != null) {
@@ -89,7 +89,7 @@ public final class Hearth implements AutoCloseable {
                     config.dataDir().resolve("builds"), config.dataDir().resolve("build-cache"), config.builds().caBundle(),
                     config.builds().timeout(), config.builds().memoryMb(), 2_000_000_000L, config.pool().containerUid(),
                     config.pool().egress().network()), buildEngine);
-            var functions = new Functions(store.database(), code, config.limits(), pool, builder,
+            var functions = new Functions(store.database(), code, config.limits(), config.storage(), pool, builder,
                     buildEngine.imageId(config.builds().image()), clock);
             started.push(functions);
             if (nats != null) {

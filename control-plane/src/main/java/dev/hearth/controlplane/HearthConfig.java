@@ -4,6 +4,7 @@ import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
 import dev.hearth.poolmanager.image.Registries;
 import dev.hearth.poolmanager.docker.EgressSettings;
+import dev.hearth.poolmanager.code.CodeCacheSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -26,6 +27,7 @@ public record HearthConfig(
         int workerThreads,
         Duration invocationRetention,
         Limits limits,
+        Storage storage,
         Builds builds,
         dev.hearth.controlplane.invoke.AsyncInvocations.Settings async,
         PoolConfig pool) {
@@ -34,6 +36,7 @@ public record HearthConfig(
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(invocationRetention, "invocationRetention");
         Objects.requireNonNull(builds, "builds");
         Objects.requireNonNull(pool, "pool");
@@ -61,6 +64,24 @@ public record HearthConfig(
     }
 
     /**
+     * How much code is kept, and for how long.
+     *
+     * @param codeGrace          an archive no function uses is swept from the store once untouched this long
+     *                           (the nodes' unpacked code has the same grace, in {@link PoolConfig#code()})
+     * @param userMaxFunctions   functions one user may have
+     * @param userMaxCodeBytes   code one user may store: uploads and build outputs of all versions kept
+     */
+    public record Storage(Duration codeGrace, int userMaxFunctions, long userMaxCodeBytes) {
+        public Storage {
+            Objects.requireNonNull(codeGrace, "codeGrace");
+            if (codeGrace.isNegative() || codeGrace.isZero() || userMaxFunctions < 1 || userMaxCodeBytes < 1) {
+                throw new IllegalArgumentException("HEARTH_CODE_GRACE_SECONDS, HEARTH_USER_MAX_FUNCTIONS and "
+                        + "HEARTH_USER_MAX_CODE_MB must be positive");
+            }
+        }
+    }
+
+    /**
      * How code is built.
      *
      * @param caBundle a CA folder like {@code /etc/ssl/certs} given to builders, or null
@@ -83,9 +104,12 @@ public record HearthConfig(
         return natsUrl != null;
     }
 
+    private static final long MIB = 1024L * 1024;
+
     public static HearthConfig fromEnv(Map<String, String> env) {
         var vars = new Vars(env);
         Path data = Path.of(vars.text("HEARTH_DATA", "./data")).toAbsolutePath().normalize();
+        Duration codeGrace = Duration.ofSeconds(vars.integer("HEARTH_CODE_GRACE_SECONDS", 600));
         Map<Language, PoolConfig.RuntimeConfig> runtimes = new EnumMap<>(Language.class);
         for (Language language : Language.values()) {
             String suffix = language.id().toUpperCase(java.util.Locale.ROOT);
@@ -111,8 +135,9 @@ public record HearthConfig(
                 // Set but empty means no registry at all, not the default.
                 Registries.parse(env.getOrDefault("HEARTH_REGISTRIES", Registries.DEFAULT),
                         Boolean.parseBoolean(vars.text("HEARTH_PRIVATE_REGISTRIES", "false"))),
+                egress(vars),
 
-                egress(vars));
+                new CodeCacheSettings(codeGrace, vars.integer("HEARTH_CODE_CACHE_MB", 2048) * MIB));
         var limits = new Limits(
                 vars.integer("HEARTH_MAX_CODE_MB", 50) * 1024L * 1024L,
                 6 * 1024 * 1024,
@@ -130,6 +155,8 @@ public record HearthConfig(
                 vars.integer("HEARTH_WORKER_THREADS", 64),
                 Duration.ofHours(vars.integer("HEARTH_INVOCATION_RETENTION_HOURS", 168)),
                 limits,
+                new Storage(codeGrace, vars.integer("HEARTH_USER_MAX_FUNCTIONS", 100),
+                        vars.integer("HEARTH_USER_MAX_CODE_MB", 1024) * MIB),
                 new Builds(
                         vars.text("HEARTH_BUILDER_IMAGE", "hearth/builder:latest"),
                         caBundle(vars.text("HEARTH_CA_BUNDLE", "/etc/ssl/certs")),

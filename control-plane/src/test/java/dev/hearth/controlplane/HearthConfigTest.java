@@ -31,6 +31,11 @@ class HearthConfigTest {
         assertEquals(1_000_000_000L, config.pool().nanoCpus());
         assertEquals(config.dataDir().resolve("run"), config.pool().runDir());
         assertTrue(config.pool().maxMemoryMb() > config.pool().poolMemoryMb(), "a memory budget from the machine's size");
+        assertEquals(Duration.ofMinutes(10), config.pool().code().grace());
+        assertEquals(2048L * 1024 * 1024, config.pool().code().maxBytes());
+        assertEquals(Duration.ofMinutes(10), config.storage().codeGrace());
+        assertEquals(100, config.storage().userMaxFunctions());
+        assertEquals(1024L * 1024 * 1024, config.storage().userMaxCodeBytes());
     }
 
     @Test
@@ -60,6 +65,19 @@ class HearthConfigTest {
         assertTrue(internal.allowPrivate());
         var e = assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_REGISTRIES", "https://r.example")));
         assertTrue(e.getMessage().contains("HEARTH_REGISTRIES"), e::getMessage);
+    }
+
+    @Test
+    void codeSettings_oneGraceForNodesAndStore() {
+        HearthConfig config = HearthConfig.fromEnv(Map.of("HEARTH_CODE_GRACE_SECONDS", "2", "HEARTH_CODE_CACHE_MB", "10",
+                "HEARTH_USER_MAX_FUNCTIONS", "5", "HEARTH_USER_MAX_CODE_MB", "3"));
+        assertEquals(Duration.ofSeconds(2), config.pool().code().grace());
+        assertEquals(Duration.ofSeconds(2), config.storage().codeGrace());
+        assertEquals(10L * 1024 * 1024, config.pool().code().maxBytes());
+        assertEquals(5, config.storage().userMaxFunctions());
+        assertEquals(3L * 1024 * 1024, config.storage().userMaxCodeBytes());
+        assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_CODE_GRACE_SECONDS", "0")));
+        assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_USER_MAX_FUNCTIONS", "0")));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.hearth.poolmanager;
 
 import dev.hearth.poolmanager.image.Registries;
 import dev.hearth.poolmanager.docker.EgressSettings;
+import dev.hearth.poolmanager.code.CodeCacheSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -28,6 +29,7 @@ import java.util.Objects;
  *                        write there before its socket appears; 0 runs such images on a plain folder (no cap)
  * @param registries      where image functions' images may be pulled from; checked here, where the pull happens
  * @param egress          the network containers of {@code "network": "egress"} functions join
+ * @param code            how long unpacked code is kept, and how much of it
  */
 public record PoolConfig(
         String nodeId,
@@ -45,8 +47,9 @@ public record PoolConfig(
         int containerUid,
         int imageRunDirKb,
         Registries registries,
+        EgressSettings egress,
 
-        EgressSettings egress) {
+        CodeCacheSettings code) {
 
     public PoolConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -64,6 +67,7 @@ public record PoolConfig(
         Objects.requireNonNull(dockerHost, "dockerHost");
         Objects.requireNonNull(registries, "registries");
         Objects.requireNonNull(egress, "egress");
+        Objects.requireNonNull(code, "code");
         if (maxContainers < 1 || maxMemoryMb < poolMemoryMb || poolMemoryMb < 16 || nanoCpus < 1 || pidsLimit < 8 || tmpfsMb < 1) {
             throw new IllegalArgumentException("container limits out of range");
         }

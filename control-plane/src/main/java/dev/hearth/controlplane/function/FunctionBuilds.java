@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@code builds} collection); two identical builds at once share one run. The owner is part of
  * the key because a build runs tenant code: an output (and its log) is only ever reused for
  * the owner whose build made it, so nobody learns that another user uploaded the same source.
- * Functions still building when the process stopped are built again at start.
+ * Functions still building when the process stopped are built again at start. Reusing an output
+ * touches it, so the archive sweep leaves it; an output already swept is built again. An output
+ * that would take its owner past the code quota fails the build.
  */
 final class FunctionBuilds implements AutoCloseable {
 
@@ -41,6 +43,7 @@ final class FunctionBuilds implements AutoCloseable {
     private final String builderImage;
     private final Clock clock;
     private final Consumer<FunctionRecord> finished;
+    private final Quotas quotas;
     private final MongoCollection<Document> builds;
     private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "function-build");
@@ -52,8 +55,9 @@ final class FunctionBuilds implements AutoCloseable {
     /** What a build leaves behind: the digest of its output, or null when it failed, and its log. */
     private record Output(String digest, long size, String log) {}
 
-    FunctionBuilds(MongoDatabase database, FunctionStore store, CodeStore code, Builder builder, String builderImage,
-                   Clock clock, Consumer<FunctionRecord> finished) {
+    FunctionBuilds(MongoDatabase database, FunctionStore store, CodeStore code, Quotas quotas, Builder builder,
+                   String builderImage, Clock clock, Consumer<FunctionRecord> finished) {
+        this.quotas = quotas;
         this.store = store;
         this.code = code;
         this.builder = builder;
@@ -84,6 +88,11 @@ final class FunctionBuilds implements AutoCloseable {
     private void run(FunctionRecord function) {
         String key = key(function);
         Document cached = builds.find(eq("_id", key)).first();
+        if (cached != null && !code.touch(cached.getString("outputSha256"))) {
+            // The sweep took the output: the entry is stale.
+            builds.deleteOne(eq("_id", key));
+            cached = null;
+        }
         boolean reused = cached != null;
         Output output;
         if (reused) {
@@ -111,16 +120,36 @@ final class FunctionBuilds implements AutoCloseable {
                 return;
             }
         }
-        var now = clock.instant();
-        var info = new BuildInfo(output.digest() == null ? "failed" : "succeeded", output.log(),
-                function.build().startedAt(), now, reused, function.build().node());
-        FunctionRecord done = output.digest() == null
-                ? function.built(FunctionRecord.Status.FAILED, null, 0, info)
-                : function.built(FunctionRecord.Status.READY, output.digest(), output.size(), info);
-        if (store.finishBuild(done)) {
-            log.info("build of {} ({}) {}", function.name(), function.language().id(), info.status());
+        Output result = output;
+        FunctionRecord done = quotas.locked(function.owner(), () -> {
+            FunctionRecord record = finish(function, result, reused);
+            return store.finishBuild(record) ? record : null;
+        });
+        if (done != null) {
+            log.info("build of {} ({}) {}", function.name(), function.language().id(), done.build().status());
             finished.accept(done);
         }
+    }
+
+    /** The function as its build leaves it; a successful build past the owner's code quota counts as failed. */
+    private FunctionRecord finish(FunctionRecord function, Output output, boolean reused) {
+        var now = clock.instant();
+        if (output.digest() != null) {
+            var info = new BuildInfo("succeeded", output.log(), function.build().startedAt(), now, reused, function.build().node());
+            FunctionRecord built = function.built(FunctionRecord.Status.READY, output.digest(), output.size(), info);
+            var refusal = quotas.refusesBuild(built);
+            if (refusal.isEmpty()) {
+                return built;
+            }
+            output = new Output(null, 0, output.log() + "[hearth] " + refusal.get() + "; the function does not get it\n");
+        }
+        var info = new BuildInfo("failed", output.log(), function.build().startedAt(), now, reused, function.build().node());
+        return function.built(FunctionRecord.Status.FAILED, null, 0, info);
+    }
+
+    /** The archive {@code digest} was swept: builds that made it can no longer be reused. */
+    void outputGone(String digest) {
+        builds.deleteMany(eq("outputSha256", digest));
     }
 
     private Output buildNow(FunctionRecord function, String key) throws InterruptedException {

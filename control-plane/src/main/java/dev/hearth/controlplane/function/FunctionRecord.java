@@ -22,6 +22,8 @@ import org.bson.Document;
  * @param concurrency  most parallel activations, or 0 for no limit beyond the node's
  * @param sourceSha256 digest of the code as uploaded
  * @param codeSha256   digest of the code that runs: the build's output, or the upload when nothing is built
+ * @param codeSize     bytes of the code that runs (the build's output, or the upload)
+ * @param sourceSize   bytes of the upload (0 for an image function, and in records from before it was kept)
  * @param minWarm      containers kept specialized and ready even when idle
  * @param build        the build of the code, or null when it needed none
  * @param pending      a newer version still building (or whose build failed) while this one serves; usually null
@@ -38,6 +40,7 @@ public record FunctionRecord(
         String sourceSha256,
         String codeSha256,
         long codeSize,
+        long sourceSize,
         int memoryMb,
         int timeoutMs,
         int concurrency,
@@ -71,13 +74,27 @@ public record FunctionRecord(
     /** The same function once its build has ended. */
     FunctionRecord built(Status newStatus, String newCodeSha256, long newCodeSize, BuildInfo newBuild) {
         return new FunctionRecord(id, owner, name, language, handler, image, contract, version, sourceSha256, newCodeSha256,
-                newCodeSize, memoryMb, timeoutMs, concurrency, env, egress, minWarm, newStatus, newBuild, createdAt, null);
+                newCodeSize, sourceSize, memoryMb, timeoutMs, concurrency, env, egress, minWarm, newStatus, newBuild, createdAt, null);
     }
 
     /** This version, with a newer one waiting on its build. */
     FunctionRecord withPending(FunctionRecord next) {
         return new FunctionRecord(id, owner, name, language, handler, image, contract, version, sourceSha256, codeSha256,
-                codeSize, memoryMb, timeoutMs, concurrency, env, egress, minWarm, status, build, createdAt, next);
+                codeSize, sourceSize, memoryMb, timeoutMs, concurrency, env, egress, minWarm, status, build, createdAt, next);
+    }
+
+    /**
+     * The code this function keeps in the store against its owner's quota: the upload, and the
+     * build's output when there is one, with a pending version's added.
+     */
+    long storedBytes() {
+        long mine = 0;
+        if (!isImage()) {
+            boolean built = build != null;
+            long upload = sourceSize > 0 ? sourceSize : built ? 0 : codeSize;
+            mine = upload + (built ? codeSize : 0);
+        }
+        return mine + (pending == null ? 0 : pending.storedBytes());
     }
 
     boolean isImage() {
@@ -143,6 +160,7 @@ public record FunctionRecord(
                 .append("sourceSha256", sourceSha256)
                 .append("codeSha256", codeSha256)
                 .append("codeSize", codeSize)
+                .append("sourceSize", sourceSize)
                 .append("memoryMb", memoryMb)
                 .append("timeoutMs", timeoutMs)
                 .append("concurrency", concurrency)
@@ -173,6 +191,7 @@ public record FunctionRecord(
                 d.getString("sourceSha256"),
                 d.getString("codeSha256"),
                 number(d, "codeSize"),
+                number(d, "sourceSize"),
                 d.get("memoryMb", Number.class).intValue(),
                 d.get("timeoutMs", Number.class).intValue(),
                 d.get("concurrency", Number.class).intValue(),

@@ -10,10 +10,13 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import org.bson.Document;
@@ -101,6 +104,45 @@ final class FunctionStore {
     List<FunctionRecord> keptWarm() {
         return functions.find(and(gt("minWarm", 0), eq("status", FunctionRecord.Status.READY.id())))
                 .map(FunctionRecord::fromDocument).into(new ArrayList<>());
+    }
+
+    Optional<FunctionRecord> findById(String id) {
+        return Optional.ofNullable(functions.find(eq("_id", id)).first()).map(FunctionRecord::fromDocument);
+    }
+
+    long count(String owner) {
+        return functions.countDocuments(eq("owner", owner));
+    }
+
+    /** The code the owner keeps in the store, all functions and versions together (see {@link FunctionRecord#storedBytes}). */
+    long storedBytes(String owner) {
+        return list(owner).stream().mapToLong(FunctionRecord::storedBytes).sum();
+    }
+
+    /** Every archive digest some function refers to: uploads and outputs, pending versions' included. */
+    Set<String> referencedDigests() {
+        Set<String> digests = new HashSet<>();
+        functions.find().projection(Projections.include(REFERENCES)).forEach(d -> {
+            collect(d, digests);
+            if (d.get("pending") instanceof Document pending) {
+                collect(pending, digests);
+            }
+        });
+        return digests;
+    }
+
+    private static final List<String> REFERENCES = List.of("sourceSha256", "codeSha256", "pending");
+
+    private static void collect(Document d, Set<String> digests) {
+        for (String field : List.of("sourceSha256", "codeSha256")) {
+            if (d.get(field) instanceof String digest) {
+                digests.add(digest);
+            }
+        }
+    }
+
+    boolean deleteById(String id) {
+        return functions.deleteOne(eq("_id", id)).getDeletedCount() == 1;
     }
 
     Optional<FunctionRecord> delete(String owner, String name) {

@@ -8,6 +8,7 @@ import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.poolmanager.PoolManager;
 import dev.hearth.poolmanager.UnknownImageException;
 import dev.hearth.poolmanager.build.Builder;
+import dev.hearth.poolmanager.code.PeriodicSweep;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,9 @@ import java.util.UUID;
 /**
  * The functions of all users: creating, finding (through a route cache, so an invocation
  * costs no store query) and deleting, which also retires the function's containers.
- * Every lookup is by (owner, name): another user's function is simply not found.
+ * Every lookup is by (owner, name): another user's function is simply not found. Creates and
+ * new versions are held to the owner's {@link Quotas}; archives no function refers to any more
+ * are swept from the store ({@link ArchiveSweep}).
  */
 public final class Functions implements AutoCloseable {
 
@@ -29,6 +32,8 @@ public final class Functions implements AutoCloseable {
     private final FunctionValidator validator;
     private final PoolManager pool;
     private final FunctionBuilds builds;
+    private final Quotas quotas;
+    private final PeriodicSweep sweeping;
     private final int maxTimeoutMs;
     private final Clock clock;
     private final String builderNode;
@@ -65,18 +70,24 @@ public final class Functions implements AutoCloseable {
     /**
      * @param builderImageId the builder image's content id, part of every build's cache key
      */
-    public Functions(MongoDatabase database, CodeStore code, HearthConfig.Limits limits, PoolManager pool,
-                     Builder builder, String builderImageId, Clock clock) {
+    public Functions(MongoDatabase database, CodeStore code, HearthConfig.Limits limits, HearthConfig.Storage storage,
+                     PoolManager pool, Builder builder, String builderImageId, Clock clock) {
         this.store = new FunctionStore(database);
+        this.quotas = new Quotas(store, storage);
         this.code = code;
         this.validator = new FunctionValidator(limits);
         this.maxTimeoutMs = limits.maxTimeoutMs();
         this.pool = pool;
         this.clock = clock;
         this.builderNode = builder.nodeId();
-        this.builds = new FunctionBuilds(database, store, code, builder, builderImageId, clock, this::buildFinished);
+        this.builds = new FunctionBuilds(database, store, code, quotas, builder, builderImageId, clock, this::buildFinished);
         builds.resumeInterrupted();
         store.keptWarm().forEach(function -> pool.prepare(function.spec()));
+        var sweep = new ArchiveSweep(store, code, builds::outputGone, storage.codeGrace(), clock);
+        this.sweeping = PeriodicSweep.start("code-store-sweep", sweep.every(), sweep.every(), () -> {
+            sweep.run();
+            return sweep.every();
+        });
     }
 
     private void buildFinished(FunctionRecord function) {
@@ -97,10 +108,17 @@ public final class Functions implements AutoCloseable {
         if (store.find(owner, valid.name()).isPresent()) {
             throw conflict(valid.name());
         }
-        var function = define(owner, UUID.randomUUID().toString(), 1, valid, clock.instant());
-        if (!store.insert(function)) {
-            throw conflict(valid.name());
-        }
+        requireImage(valid);
+        // Nothing is stored until the quota allows it.
+        var function = quotas.locked(owner, () -> {
+            quotas.checkCreate(owner, uploadBytes(valid));
+            var defined = define(owner, UUID.randomUUID().toString(), 1, valid, clock.instant());
+            if (!store.insert(defined)) {
+                throw conflict(valid.name());
+            }
+            quotas.recheckCreate(defined, uploadBytes(valid));
+            return defined;
+        });
         if (function.status() == FunctionRecord.Status.BUILDING) {
             builds.submit(function);
         } else {
@@ -124,21 +142,27 @@ public final class Functions implements AutoCloseable {
                     + "'; a function cannot be renamed");
         }
         FunctionValidator.ValidFunction valid = validator.validate(request.named(name));
-        FunctionRecord current = store.find(owner, name).orElseThrow(() -> notFound(name));
-        var next = define(owner, current.id(), current.latestVersion() + 1, valid, current.createdAt());
-        if (next.status() == FunctionRecord.Status.BUILDING && current.status() == FunctionRecord.Status.READY) {
-            if (!store.stagePending(next)) {
-                throw notFound(name);
+        store.find(owner, name).orElseThrow(() -> notFound(name));
+        requireImage(valid);
+        record Staged(FunctionRecord current, FunctionRecord next, boolean beside) {}
+        Staged staged = quotas.locked(owner, () -> {
+            FunctionRecord current = store.find(owner, name).orElseThrow(() -> notFound(name));
+            boolean beside = valid.needsBuild() && current.status() == FunctionRecord.Status.READY;
+            quotas.checkUpdate(current, uploadBytes(valid), beside);
+            var next = define(owner, current.id(), current.latestVersion() + 1, valid, current.createdAt());
+            if (beside ? !store.stagePending(next) : !store.replace(current.version(), next)) {
+                throw beside ? notFound(name)
+                        : ApiException.conflict("'" + name + "' changed while it was being updated; send the update again");
             }
-            changed(owner, name);
+            return new Staged(current, next, beside);
+        });
+        FunctionRecord next = staged.next();
+        changed(owner, name);
+        if (staged.beside()) {
             builds.submit(next);
-            return current.withPending(next);
+            return staged.current().withPending(next);
         }
         // Nothing serves yet (the first build is still running or failed), or nothing to build: the new version takes over now.
-        if (!store.replace(current.version(), next)) {
-            throw ApiException.conflict("'" + name + "' changed while it was being updated; send the update again");
-        }
-        changed(owner, name);
         if (next.status() == FunctionRecord.Status.BUILDING) {
             builds.submit(next);
         } else {
@@ -150,22 +174,30 @@ public final class Functions implements AutoCloseable {
     /** A new function record for a validated definition: its code stored, its build started if it needs one. */
     private FunctionRecord define(String owner, String id, long version, FunctionValidator.ValidFunction valid, java.time.Instant createdAt) {
         if (valid.isImage()) {
-            requireImage(valid.image());
             return new FunctionRecord(id, owner, valid.name(), null, null, valid.image(), valid.contract(), version,
-                    null, null, 0, valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(), valid.egress(),
+                    null, null, 0, 0, valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(), valid.egress(),
                     valid.minWarm(), FunctionRecord.Status.READY, null, createdAt, null);
         }
         String digest = code.put(valid.zip());
         boolean build = valid.needsBuild();
         return new FunctionRecord(id, owner, valid.name(), valid.language(), valid.handler(), null, null, version,
-                digest, build ? null : digest, build ? 0 : valid.zip().length,
+                digest, build ? null : digest, build ? 0 : valid.zip().length, valid.zip().length,
                 valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(), valid.egress(), valid.minWarm(),
                 build ? FunctionRecord.Status.BUILDING : FunctionRecord.Status.READY,
                 build ? BuildInfo.started(clock.instant(), builderNode) : null,
                 createdAt, null);
     }
 
-    private void requireImage(String image) {
+    private static long uploadBytes(FunctionValidator.ValidFunction valid) {
+        return valid.isImage() ? 0 : valid.zip().length;
+    }
+
+    /** Asked before the owner's lock is taken: a pull may take minutes. */
+    private void requireImage(FunctionValidator.ValidFunction valid) {
+        if (!valid.isImage()) {
+            return;
+        }
+        String image = valid.image();
         try {
             pool.requireImage(image);
         } catch (UnknownImageException e) {
@@ -239,6 +271,7 @@ public final class Functions implements AutoCloseable {
 
     @Override
     public void close() {
+        sweeping.close();
         builds.close();
     }
 

@@ -28,6 +28,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(401, "unauthorized", message);
     }
 
+    /** A user's quota (functions, stored code) would be passed. */
+    public static ApiException quotaExceeded(String message) {
+        return new ApiException(403, "quota_exceeded", message);
+    }
+
     public static ApiException notFound(String message) {
         return new ApiException(404, "not_found", message);
     }

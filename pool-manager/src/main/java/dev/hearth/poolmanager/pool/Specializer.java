@@ -49,9 +49,21 @@ final class Specializer {
         code.materialize(source.codeDigest());
     }
 
+    /** The version runs this code: the node keeps it until the version is retired (or the budget needs the room). */
+    void use(FunctionSpec function, Workload.Source source) {
+        code.use(function.key(), source.codeDigest());
+    }
+
+    void retire(String functionId, long belowVersion) {
+        code.retire(functionId, belowVersion);
+    }
+
     void specialize(ContainerHandle container, FunctionSpec function, Workload.Source source)
             throws IOException, ArchiveException, TimeoutException, InterruptedException, InitFailed {
-        CodeCache.linkInto(code.materialize(source.codeDigest()), container.codeDir());
+        // Pinned while linking, so the sweep cannot delete files that are half linked.
+        try (CodeCache.Lease lease = code.acquire(source.codeDigest())) {
+            CodeCache.linkInto(lease.dir(), container.codeDir());
+        }
         AgentReply reply = agent.init(container.socket(), initBody(function, source), INIT_TIMEOUT);
         if (!reply.ok()) {
             throw new InitFailed(reply);

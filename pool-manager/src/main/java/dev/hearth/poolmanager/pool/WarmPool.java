@@ -72,6 +72,7 @@ public final class WarmPool implements PoolManager {
     private final AgentClient agent;
     private final ContainerFactory factory;
     private final Specializer specializer;
+    private final CodeCache code;
     private final Starter starter;
     private final Acquirer acquirer;
     private final ExecRunner exec;
@@ -94,6 +95,7 @@ public final class WarmPool implements PoolManager {
         this.clock = clock;
         this.factory = new ContainerFactory(config, engine, agent);
         ObjectMapper json = new ObjectMapper();
+        this.code = code;
         this.specializer = new Specializer(code, agent, json);
         this.jsonCheck = new JsonCheck(json);
 
@@ -138,7 +140,13 @@ public final class WarmPool implements PoolManager {
             engine.close();
             throw e;
         }
-        var code = new CodeCache(config.nodeDir().resolve("code"), source, ZipLimits.DEFAULT);
+        CodeCache code;
+        try {
+            code = new CodeCache(config.nodeDir().resolve("code"), source, ZipLimits.DEFAULT, config.code(), clock);
+        } catch (IOException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
         var pool = new WarmPool(config, engine, new AgentClient(), code, clock);
         pool.begin();
         return pool;
@@ -147,6 +155,7 @@ public final class WarmPool implements PoolManager {
     void begin() throws IOException {
         factory.removeLeftovers();
         refiller.refillAll();
+        code.startSweeping();
         scheduler.schedule(this::sweep, policy.nextSweep(List.of(), clock.instant()).toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -156,6 +165,9 @@ public final class WarmPool implements PoolManager {
             throw PoolException.unavailable("the pool manager is shutting down");
         }
         FunctionSpec function = request.function();
+        if (function.workload() instanceof Workload.Source source) {
+            specializer.use(function, source);
+        }
         try {
             if (function.workload() instanceof Workload.Image image && image.contract() == Workload.Contract.EXEC) {
                 return exec.run(request, image, this::makeRoom);
@@ -294,6 +306,7 @@ public final class WarmPool implements PoolManager {
             return;
         }
         if (function.workload() instanceof Workload.Source source) {
+            specializer.use(function, source);
             background(() -> {
                 try {
                     specializer.prefetch(source);
@@ -361,6 +374,7 @@ public final class WarmPool implements PoolManager {
 
     /** Idle containers of the matching versions are removed; busy ones finish their call and are removed then. */
     private void retireVersions(String functionId, long belowVersion) {
+        specializer.retire(functionId, belowVersion);
         for (VersionKey key : List.copyOf(instances.asMap().keySet())) {
             if (key.functionId().equals(functionId) && key.version() < belowVersion) {
                 Instances set = instances.asMap().remove(key);
@@ -417,6 +431,7 @@ public final class WarmPool implements PoolManager {
             log.warn("cannot remove what is left of this node's containers: {}", e.getMessage());
         }
         log.info("pool manager stopped; removed {} container(s)", removed);
+        code.close();
         agent.close();
         engine.close();
     }

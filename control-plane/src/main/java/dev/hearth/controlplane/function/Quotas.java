@@ -1,0 +1,104 @@
+package dev.hearth.controlplane.function;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.hearth.controlplane.HearthConfig;
+import dev.hearth.controlplane.http.ApiException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Per-user bounds on functions and on stored code (uploads and build outputs of every function,
+ * pending versions included), checked before anything is stored. Checks and the writes they
+ * guard run under a lock per owner, so one control plane never lets two requests of a user
+ * pass on the same room. Another control plane sharing the store does not share that lock: a
+ * create is counted again after its insert and undone when it went past, so simultaneous
+ * creates may both be refused, never both kept.
+ */
+final class Quotas {
+
+    private final FunctionStore store;
+    private final int maxFunctions;
+    private final long maxCodeBytes;
+    /** Held strongly only while in use, so owners no request is running for cost nothing. */
+    private final LoadingCache<String, Object> locks = Caffeine.newBuilder().weakValues().build(owner -> new Object());
+
+    Quotas(FunctionStore store, HearthConfig.Storage limits) {
+        this.store = store;
+        this.maxFunctions = limits.userMaxFunctions();
+        this.maxCodeBytes = limits.userMaxCodeBytes();
+    }
+
+    <T> T locked(String owner, Supplier<T> action) {
+        synchronized (locks.get(owner)) {
+            return action.get();
+        }
+    }
+
+    /** Before a create: room for one more function and for its upload. */
+    void checkCreate(String owner, long uploadBytes) {
+        if (store.count(owner) >= maxFunctions) {
+            throw countExceeded();
+        }
+        long before = store.storedBytes(owner);
+        checkBytes(before, before + uploadBytes, uploadBytes);
+    }
+
+    /** After a create's insert: undone when another control plane's create took the room meanwhile. */
+    void recheckCreate(FunctionRecord created, long uploadBytes) {
+        long count = store.count(created.owner());
+        long bytes = store.storedBytes(created.owner());
+        if (count > maxFunctions || (bytes > maxCodeBytes && uploadBytes > 0)) {
+            store.deleteById(created.id());
+            throw count > maxFunctions ? countExceeded() : bytesExceeded(bytes - uploadBytes, uploadBytes);
+        }
+    }
+
+    /**
+     * Before a {@code PUT}: the new upload replaces the current definition, or waits beside the
+     * serving version (and replaces its pending one) when it must be built first.
+     */
+    void checkUpdate(FunctionRecord current, long uploadBytes, boolean besideServing) {
+        long before = store.storedBytes(current.owner());
+        long kept = besideServing ? current.withPending(null).storedBytes() : 0;
+        checkBytes(before, before - current.storedBytes() + kept + uploadBytes, uploadBytes);
+    }
+
+    /** Why a successful build may not be kept: its output would take the owner past the quota; empty when it fits. */
+    Optional<String> refusesBuild(FunctionRecord built) {
+        FunctionRecord stored = store.findById(built.id()).orElse(null);
+        if (stored == null) {
+            return Optional.empty(); // deleted meanwhile: the build is dropped anyway
+        }
+        long before = store.storedBytes(built.owner());
+        // Built, the version replaces the whole record: a first version its building self, a pending one the serving version.
+        long after = before - stored.storedBytes() + built.storedBytes();
+        if (after <= maxCodeBytes || after <= before) {
+            return Optional.empty();
+        }
+        return Optional.of("the build's output (" + mib(built.codeSize()) + ") would take the code you store to "
+                + mib(after) + ", past the quota of " + mib(maxCodeBytes) + " per user");
+    }
+
+    /** A change that adds nothing is allowed even over the quota (it may have been lowered), so users can always shrink. */
+    private void checkBytes(long before, long after, long uploadBytes) {
+        if (after > maxCodeBytes && after > before) {
+            throw bytesExceeded(before, uploadBytes);
+        }
+    }
+
+    private ApiException countExceeded() {
+        return ApiException.quotaExceeded("you have reached the quota of " + maxFunctions + " functions per user; delete one first");
+    }
+
+    private ApiException bytesExceeded(long before, long uploadBytes) {
+        return ApiException.quotaExceeded("this code (" + mib(uploadBytes) + ") would take the code you store past the quota of "
+                + mib(maxCodeBytes) + " per user (uploads and build outputs of every function and pending version; "
+                + mib(before) + " stored now)");
+    }
+
+    static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+    }
+}
