@@ -14,7 +14,7 @@ import dev.hearth.controlplane.store.Store;
 import dev.hearth.controlplane.user.Authenticator;
 import dev.hearth.controlplane.user.UserRoutes;
 import dev.hearth.controlplane.user.UserStore;
-import dev.hearth.poolmanager.HostAccounts;
+import dev.hearth.poolmanager.host.HostAccounts;
 import dev.hearth.poolmanager.PoolManager;
 import dev.hearth.poolmanager.build.Builder;
 import dev.hearth.poolmanager.docker.DockerEngine;
@@ -25,7 +25,6 @@ import dev.hearth.poolmanager.nats.NatsLink;
 import dev.hearth.poolmanager.nats.NatsPoolManager;
 import io.nats.client.Connection;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.time.Clock;
@@ -77,7 +76,7 @@ public final class Hearth implements AutoCloseable {
             }
             var users = new UserStore(store.database(), clock);
             var auth = new Authenticator(users);
-            HostAccounts.requireUnused(config.pool().containerUid(), Path.of("/etc"));
+            HostAccounts.requireUnused(config.pool().containerUid(), config.pool().hostEtc());
             DockerEngine buildEngine = new DockerEngine(config.pool().dockerHost(), config.pool().containerUid());
             started.push(buildEngine);
             if (!buildEngine.imageExists(config.builds().image())) {
@@ -88,7 +87,7 @@ public final class Hearth implements AutoCloseable {
             var builder = new Builder(new Builder.Settings(config.builds().image(), config.pool().nodeId(),
                     config.dataDir().resolve("builds"), config.dataDir().resolve("build-cache"), config.builds().caBundle(),
                     config.builds().timeout(), config.builds().memoryMb(), 2_000_000_000L, config.pool().containerUid(),
-                    config.pool().egress().network()), buildEngine);
+                    config.pool().egress().network(), config.builds().diskMb()), buildEngine);
             var functions = new Functions(store.database(), code, config.limits(), config.storage(), pool, builder,
                     buildEngine.imageId(config.builds().image()), clock);
             started.push(functions);

@@ -85,11 +85,15 @@ public record HearthConfig(
      * How code is built.
      *
      * @param caBundle a CA folder like {@code /etc/ssl/certs} given to builders, or null
+     * @param diskMb   size of a build's workspace (source, output, its owner's caches), a tmpfs; 0 for a plain folder
      */
-    public record Builds(String image, Path caBundle, Duration timeout, int memoryMb) {
+    public record Builds(String image, Path caBundle, Duration timeout, int memoryMb, int diskMb) {
         public Builds {
             Objects.requireNonNull(image, "image");
             Objects.requireNonNull(timeout, "timeout");
+            if (diskMb < 0) {
+                throw new IllegalArgumentException("HEARTH_BUILD_DISK_MB must be >= 0, got " + diskMb);
+            }
         }
     }
 
@@ -137,7 +141,8 @@ public record HearthConfig(
                         Boolean.parseBoolean(vars.text("HEARTH_PRIVATE_REGISTRIES", "false"))),
                 egress(vars),
 
-                new CodeCacheSettings(codeGrace, vars.integer("HEARTH_CODE_CACHE_MB", 2048) * MIB));
+                new CodeCacheSettings(codeGrace, vars.integer("HEARTH_CODE_CACHE_MB", 2048) * MIB),
+                Path.of(vars.text("HEARTH_HOST_ETC", "/etc")));
         var limits = new Limits(
                 vars.integer("HEARTH_MAX_CODE_MB", 50) * 1024L * 1024L,
                 6 * 1024 * 1024,
@@ -161,7 +166,8 @@ public record HearthConfig(
                         vars.text("HEARTH_BUILDER_IMAGE", "hearth/builder:latest"),
                         caBundle(vars.text("HEARTH_CA_BUNDLE", "/etc/ssl/certs")),
                         Duration.ofSeconds(vars.integer("HEARTH_BUILD_TIMEOUT_SECONDS", 600)),
-                        vars.integer("HEARTH_BUILD_MEMORY_MB", 2048)),
+                        vars.integer("HEARTH_BUILD_MEMORY_MB", 2048),
+                        vars.integer("HEARTH_BUILD_DISK_MB", 1024)),
                 new dev.hearth.controlplane.invoke.AsyncInvocations.Settings(
                         vars.integer("HEARTH_ASYNC_MAX_ATTEMPTS", 3),
                         Duration.ofMillis(vars.integer("HEARTH_ASYNC_RETRY_BASE_MS", 1000)),

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BuildIsolationIntegrationTest {
 
+    /** Small, so the test fills it quickly; room enough for these tests' Maven builds. */
+    static final int BUILD_DISK_MB = 192;
     @TempDir
     static Path data;
     Hearth hearth;
@@ -40,6 +42,7 @@ class BuildIsolationIntegrationTest {
     void start() throws Exception {
         var env = TestHearth.settings(data);
         env.put("HEARTH_POOL_NODE", "1");
+        env.put("HEARTH_BUILD_DISK_MB", Integer.toString(BUILD_DISK_MB));
         hearth = TestHearth.startWarm(env);
         api = new Api(hearth.port());
         mallory = api.userWithToken("mallory");
@@ -207,6 +210,41 @@ class BuildIsolationIntegrationTest {
         assertTrue(listing.size() > 0, "the victim's own caches are listed");
         listing.forEach(path -> assertFalse(path.asText().contains("planted-by-mallory")
                 || path.asText().endsWith("planted-1.0.jar") || path.asText().endsWith("planted-1.0.pom"), listing::toString));
+    }
+
+    @Test
+    void buildWritingEverywhere_stopsAtTheBuildDisk() throws Exception {
+        JsonNode built = build(mallory, Api.archive("filler", "python", "main.handler", Map.of(
+                "requirements.txt", "./vendor/filler\n",
+                "main.py", "import json\n\ndef handler(event, context):\n    return json.load(open('written.json'))\n",
+                "vendor/filler/setup.py", """
+                        import json, os
+                        from setuptools import setup
+                        chunk = b"x" * (1024 * 1024)
+                        written = {}
+                        for path in ["/work/out/fill", "/work/src/fill", "/cache/m2/fill", "/cache/npm/fill", "/cache/pip/fill"]:
+                            n = 0
+                            try:
+                                fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+                                try:
+                                    for _ in range(300):
+                                        n += os.write(fd, chunk)
+                                finally:
+                                    os.close(fd)
+                            except OSError:
+                                pass
+                            written[path] = n
+                            os.unlink(path)
+                        with open("/work/out/written.json", "w") as f:
+                            json.dump(written, f)
+                        setup(name="filler", version="1.0", py_modules=[])
+                        """)));
+        assertEquals("ready", built.get("status").asText(), () -> buildInfo(mallory, "filler").toString());
+        Api.Reply reply = api.invoke(mallory, "filler", "{}");
+        assertEquals(200, reply.status(), reply::toString);
+        assertEquals(5, reply.json().size(), reply::toString);
+        reply.json().fields().forEachRemaining(e -> assertTrue(e.getValue().asLong() <= BUILD_DISK_MB * 1024L * 1024,
+                e.getKey() + " took " + e.getValue() + " bytes: " + reply.text()));
     }
 
     @Test

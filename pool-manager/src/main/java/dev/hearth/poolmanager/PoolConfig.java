@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param registries      where image functions' images may be pulled from; checked here, where the pull happens
  * @param egress          the network containers of {@code "network": "egress"} functions join
  * @param code            how long unpacked code is kept, and how much of it
+ * @param hostEtc         the host's {@code /etc}, whose accounts the container uid must not be (mounted elsewhere
+ *                        when Hearth itself runs in a container)
  */
 public record PoolConfig(
         String nodeId,
@@ -49,7 +51,8 @@ public record PoolConfig(
         Registries registries,
         EgressSettings egress,
 
-        CodeCacheSettings code) {
+        CodeCacheSettings code,
+        Path hostEtc) {
 
     public PoolConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -68,6 +71,7 @@ public record PoolConfig(
         Objects.requireNonNull(registries, "registries");
         Objects.requireNonNull(egress, "egress");
         Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(hostEtc, "hostEtc");
         if (maxContainers < 1 || maxMemoryMb < poolMemoryMb || poolMemoryMb < 16 || nanoCpus < 1 || pidsLimit < 8 || tmpfsMb < 1) {
             throw new IllegalArgumentException("container limits out of range");
         }

@@ -172,8 +172,10 @@ final class FunctionBuilds implements AutoCloseable {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
+            // The reason may name host paths or the engine's words: the log has it, the owner gets Hearth's.
             log.warn("build of {} could not run", function.name(), e);
-            return new Output(null, 0, "[hearth] the build could not run: " + e.getMessage() + "\n");
+            return new Output(null, 0, "[hearth] the build could not run on this node (the platform's failure, not the code's); "
+                    + "try again, or ask the operator\n");
         }
     }
 

@@ -3,12 +3,12 @@ package dev.hearth.poolmanager.build;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.code.ArchiveException;
 import dev.hearth.poolmanager.code.CodeCache;
-import dev.hearth.poolmanager.code.Digests;
 import dev.hearth.poolmanager.code.SafeZip;
 import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.code.Zips;
 import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.JobSpec;
+import dev.hearth.poolmanager.host.Tmpfs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,9 +25,10 @@ import java.util.stream.Stream;
 /**
  * Turns uploaded source into runnable code in a builder container: pip for a
  * {@code requirements.txt}, npm for a {@code package.json}, javac or Maven for Java. The
- * container gets the source, an output folder, its owner's caches kept across that owner's
- * builds (Maven repository, npm and pip caches: a build runs tenant code, which can write
- * anything there, so no other owner's build ever mounts them), and the host's CA bundle so
+ * container gets a workspace of its own, a tmpfs of {@code diskMb} that caps everything it can
+ * write: the source, an output folder and a copy of its owner's caches ({@link BuildCaches}:
+ * Maven repository, npm and pip caches; a build runs tenant code, which can write anything
+ * there, so no other owner's build sees them). The host's CA bundle comes read-only, so
  * downloads through TLS-inspecting proxies work. The output is read only once the container is
  * gone, without following links ({@link Zips#zipTree}).
  */
@@ -36,6 +37,8 @@ public final class Builder {
     private static final String CA_MOUNT = "/etc/hearth-ca";
     private static final int MAX_LOG_BYTES = 256 * 1024;
     private static final int MAX_LEFT_OUT_LINES = 20;
+    /** Files and folders a build's workspace may hold (a large node_modules has tens of thousands). */
+    private static final int MAX_INODES = 262_144;
     /** Maven's JVM, npm and pip with their children fit well within this; a fork bomb does not. */
     static final int PIDS_LIMIT = 256;
     /** Scratch space of build tools (pip's unpacked sdists, npm's temporary files); {@code noexec}. */
@@ -47,8 +50,11 @@ public final class Builder {
      * @param network  the Docker network builders join: the egress network, never Docker's default bridge
      */
     public record Settings(String image, String nodeId, Path workDir, Path cacheDir, Path caBundle, Duration timeout,
-                           int memoryMb, long nanoCpus, int uid, String network) {
+                           int memoryMb, long nanoCpus, int uid, String network, int diskMb) {
         public Settings {
+            if (diskMb < 0) {
+                throw new IllegalArgumentException("a build's disk must be >= 0 MiB: " + diskMb);
+            }
             Objects.requireNonNull(image, "image");
             Objects.requireNonNull(network, "network");
             Objects.requireNonNull(workDir, "workDir");
@@ -62,15 +68,17 @@ public final class Builder {
 
     private final Settings settings;
     private final ContainerEngine engine;
+    private final BuildCaches caches;
 
     /** The node this builder runs on, which labels its containers. */
     public String nodeId() {
         return settings.nodeId();
     }
 
-    public Builder(Settings settings, ContainerEngine engine) {
+    public Builder(Settings settings, ContainerEngine engine) throws IOException {
         this.settings = settings;
         this.engine = engine;
+        this.caches = new BuildCaches(settings.cacheDir());
     }
 
     /**
@@ -81,47 +89,60 @@ public final class Builder {
     public Result build(String owner, Language language, InputStream sourceZip) throws IOException, InterruptedException {
         Path work = Files.createDirectories(settings.workDir().resolve(UUID.randomUUID().toString()));
         try {
-            Path src = Files.createDirectories(work.resolve("src"));
-            Path out = Files.createDirectories(work.resolve("out"));
-            try {
-                SafeZip.extract(sourceZip, src, ZipLimits.DEFAULT);
-            } catch (ArchiveException e) {
-                return new Result(false, null, "[hearth-build] the source archive is unusable: " + e.getMessage() + "\n");
+            if (settings.diskMb() > 0) {
+                // Everything the build can write lands here (its /tmp is in its memory): a tmpfs caps it.
+                Tmpfs.mount(work, settings.diskMb() * 1024L, settings.uid(), MAX_INODES);
             }
-            grantTree(work);
-            JobSpec.Result job = engine.runJob(new JobSpec(
-                    settings.image(),
-                    "hearth-build-" + settings.nodeId() + "-" + work.getFileName().toString().substring(0, 12),
-                    Map.of("dev.hearth.node", settings.nodeId(), "dev.hearth.role", "build"),
-                    List.of(language.id()),
-                    env(),
-                    binds(owner, src, out),
-                    settings.network(),
-                    settings.memoryMb(),
-                    settings.nanoCpus(),
-                    PIDS_LIMIT,
-                    TMPFS_MB,
-                    settings.timeout(),
-                    MAX_LOG_BYTES));
-            if (job.timedOut()) {
-                return new Result(false, null, job.log() + "[hearth-build] stopped after " + settings.timeout().toSeconds() + " s\n");
-            }
-            if (job.exitCode() != 0) {
-                return new Result(false, null, job.log() + "[hearth-build] failed with exit status " + job.exitCode() + "\n");
-            }
-            try {
-                Zips.Packed packed = Zips.zipTree(out, ZipLimits.DEFAULT);
-                StringBuilder log = new StringBuilder(job.log());
-                packed.leftOut().stream().limit(MAX_LEFT_OUT_LINES).forEach(line -> log.append("[hearth-build] left out ").append(line).append('\n'));
-                if (packed.leftOut().size() > MAX_LEFT_OUT_LINES) {
-                    log.append("[hearth-build] left out ").append(packed.leftOut().size() - MAX_LEFT_OUT_LINES).append(" more\n");
-                }
-                return new Result(true, packed.zip(), log.toString());
-            } catch (ArchiveException e) {
-                return new Result(false, null, job.log() + "[hearth-build] the build output is too large: " + e.getMessage() + "\n");
-            }
+            return buildIn(work, owner, language, sourceZip);
         } finally {
+            Tmpfs.unmountIfMounted(work);
             CodeCache.deleteTree(work);
+        }
+    }
+
+    private Result buildIn(Path work, String owner, Language language, InputStream sourceZip) throws IOException, InterruptedException {
+        Path src = Files.createDirectories(work.resolve("src"));
+        Path out = Files.createDirectories(work.resolve("out"));
+        Path cache = work.resolve("cache");
+        try {
+            SafeZip.extract(sourceZip, src, ZipLimits.DEFAULT);
+        } catch (ArchiveException e) {
+            return new Result(false, null, "[hearth-build] the source archive is unusable: " + e.getMessage() + "\n");
+        }
+        caches.seed(owner, cache);
+        grantTree(work);
+        JobSpec.Result job = engine.runJob(new JobSpec(
+                settings.image(),
+                "hearth-build-" + settings.nodeId() + "-" + work.getFileName().toString().substring(0, 12),
+                Map.of("dev.hearth.node", settings.nodeId(), "dev.hearth.role", "build"),
+                List.of(language.id()),
+                env(),
+                binds(src, out, cache),
+                settings.network(),
+                settings.memoryMb(),
+                settings.nanoCpus(),
+                PIDS_LIMIT,
+                TMPFS_MB,
+                settings.timeout(),
+                MAX_LOG_BYTES));
+        // The container is gone: nothing changes the workspace from here on.
+        caches.keep(owner, cache);
+        if (job.timedOut()) {
+            return new Result(false, null, job.log() + "[hearth-build] stopped after " + settings.timeout().toSeconds() + " s\n");
+        }
+        if (job.exitCode() != 0) {
+            return new Result(false, null, job.log() + "[hearth-build] failed with exit status " + job.exitCode() + "\n");
+        }
+        try {
+            Zips.Packed packed = Zips.zipTree(out, ZipLimits.DEFAULT);
+            StringBuilder log = new StringBuilder(job.log());
+            packed.leftOut().stream().limit(MAX_LEFT_OUT_LINES).forEach(line -> log.append("[hearth-build] left out ").append(line).append('\n'));
+            if (packed.leftOut().size() > MAX_LEFT_OUT_LINES) {
+                log.append("[hearth-build] left out ").append(packed.leftOut().size() - MAX_LEFT_OUT_LINES).append(" more\n");
+            }
+            return new Result(true, packed.zip(), log.toString());
+        } catch (ArchiveException e) {
+            return new Result(false, null, job.log() + "[hearth-build] the build output is too large: " + e.getMessage() + "\n");
         }
     }
 
@@ -141,16 +162,12 @@ public final class Builder {
         return env;
     }
 
-    private Map<String, String> binds(String owner, Path src, Path out) throws IOException {
+    private Map<String, String> binds(Path src, Path out, Path cache) throws IOException {
         Map<String, String> binds = new HashMap<>();
         binds.put(src.toString(), "/work/src");
         binds.put(out.toString(), "/work/out");
-        // A digest of the owner names the folder: no owner name can reach outside the cache root.
-        Path owned = settings.cacheDir().resolve(Digests.sha256Hex(owner).substring(0, 32));
-        for (String cache : List.of("m2", "npm", "pip")) {
-            Path dir = Files.createDirectories(owned.resolve(cache));
-            grant(dir);
-            binds.put(dir.toString(), "/cache/" + cache);
+        for (String kind : BuildCaches.KINDS) {
+            binds.put(cache.resolve(kind).toString(), "/cache/" + kind);
         }
         if (settings.caBundle() != null && Files.isDirectory(settings.caBundle())) {
             binds.put(settings.caBundle().toRealPath().toString(), CA_MOUNT + ":ro");

@@ -3,22 +3,16 @@ package dev.hearth.poolmanager.pool;
 import com.sun.security.auth.module.UnixSystem;
 import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.docker.ContainerSpec;
+import dev.hearth.poolmanager.host.Tmpfs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The host folders mounted at {@code /run/hearth} in this node's containers, and the one rule
@@ -35,11 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ContainerFolders {
 
-    private static final Logger log = LoggerFactory.getLogger(ContainerFolders.class);
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
     private static final String SOCKET = "agent.sock";
-    private static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(10);
     private static final UnixSystem SELF = new UnixSystem();
 
     private final Path root;
@@ -61,8 +53,7 @@ final class ContainerFolders {
         Path dir = Files.createDirectory(root.resolve(id));
         if (capped && imageRunDirKb > 0) {
             try {
-                run("mount", "-t", "tmpfs", "-o", "size=" + imageRunDirKb + "k,nr_inodes=256,mode=0700,uid=" + uid + ",gid=" + uid
-                        + ",nosuid,nodev,noexec", "hearth-run", dir.toString());
+                Tmpfs.mount(dir, imageRunDirKb, uid, 256);
             } catch (IOException e) {
                 Files.delete(dir);
                 throw new IOException("cannot mount the capped " + ContainerSpec.MOUNT_POINT + " of an http image (mounting a tmpfs "
@@ -122,70 +113,14 @@ final class ContainerFolders {
 
     /** Unmounts the folder when it is a capped one, then deletes it, never following a link. */
     void delete(Path dir) throws IOException {
-        if (mountPoints().contains(dir)) {
-            run("umount", "--lazy", dir.toString());
-        }
+        Tmpfs.unmountIfMounted(dir);
         CodeCache.deleteTree(dir);
     }
 
     /** Removes every folder under the root, such as those a previous run of this node left. */
     void clear() throws IOException {
-        List<Path> mounted = new ArrayList<>(mountPoints());
-        mounted.sort(Comparator.reverseOrder());
-        for (Path mount : mounted) {
-            if (mount.startsWith(root)) {
-                run("umount", "--lazy", mount.toString());
-            }
-        }
+        Tmpfs.unmountAllUnder(root);
         CodeCache.deleteTree(root);
         Files.createDirectories(root);
-    }
-
-    /** Mount points as this process sees them ({@code /proc/self/mountinfo}, field five, octal escapes undone). */
-    private static List<Path> mountPoints() throws IOException {
-        List<Path> points = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
-                String[] fields = line.split(" ");
-                if (fields.length > 4) {
-                    points.add(Path.of(unescape(fields[4])));
-                }
-            }
-        } catch (NoSuchFileException e) {
-            // not Linux: nothing is mounted by this class either
-        }
-        return points;
-    }
-
-    private static String unescape(String field) {
-        StringBuilder out = new StringBuilder(field.length());
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length()) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    private static void run(String... command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!process.waitFor(MOUNT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(command[0] + " did not finish within " + MOUNT_TIMEOUT.toSeconds() + " s");
-            }
-            if (process.exitValue() != 0) {
-                throw new IOException(command[0] + " failed (" + process.exitValue() + "): " + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running " + command[0], e);
-        }
-        log.debug("ran {}", String.join(" ", command));
     }
 }

@@ -7,7 +7,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.hearth.poolmanager.CodeSource;
 import dev.hearth.poolmanager.FunctionSpec;
-import dev.hearth.poolmanager.HostAccounts;
+import dev.hearth.poolmanager.host.HostAccounts;
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.InvokeRequest;
@@ -28,7 +28,6 @@ import dev.hearth.poolmanager.image.RegistryGuard;
 import dev.hearth.poolmanager.docker.EgressNetwork;
 import dev.hearth.poolmanager.pool.Slot.Warm;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -125,7 +124,7 @@ public final class WarmPool implements PoolManager {
      * node left, and starts filling the pools. Returns at once; {@link #warmedUp()} tells when full.
      */
     public static WarmPool start(PoolConfig config, CodeSource source, Clock clock) throws IOException {
-        HostAccounts.requireUnused(config.containerUid(), Path.of("/etc"));
+        HostAccounts.requireUnused(config.containerUid(), config.hostEtc());
         var engine = new DockerEngine(config.dockerHost(), config.containerUid());
         try {
             engine.ping();

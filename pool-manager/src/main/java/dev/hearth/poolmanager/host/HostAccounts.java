@@ -1,4 +1,4 @@
-package dev.hearth.poolmanager;
+package dev.hearth.poolmanager.host;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.hearth.poolmanager;
+package dev.hearth.poolmanager.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
