@@ -217,24 +217,10 @@ class BuildIsolationIntegrationTest {
         JsonNode built = build(mallory, Api.archive("filler", "python", "main.handler", Map.of(
                 "requirements.txt", "./vendor/filler\n",
                 "main.py", "import json\n\ndef handler(event, context):\n    return json.load(open('written.json'))\n",
-                "vendor/filler/setup.py", """
-                        import json, os
+                "vendor/filler/setup.py", HostileCode.FILL + """
+                        import json
                         from setuptools import setup
-                        chunk = b"x" * (1024 * 1024)
-                        written = {}
-                        for path in ["/work/out/fill", "/work/src/fill", "/cache/m2/fill", "/cache/npm/fill", "/cache/pip/fill"]:
-                            n = 0
-                            try:
-                                fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
-                                try:
-                                    for _ in range(300):
-                                        n += os.write(fd, chunk)
-                                finally:
-                                    os.close(fd)
-                            except OSError:
-                                pass
-                            written[path] = n
-                            os.unlink(path)
+                        written = fill(["/work/out/fill", "/work/src/fill", "/cache/m2/fill", "/cache/npm/fill", "/cache/pip/fill"])
                         with open("/work/out/written.json", "w") as f:
                             json.dump(written, f)
                         setup(name="filler", version="1.0", py_modules=[])

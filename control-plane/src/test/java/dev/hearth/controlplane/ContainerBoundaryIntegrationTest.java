@@ -193,24 +193,10 @@ class ContainerBoundaryIntegrationTest {
 
     @Test
     void writingOutsideTmp_stopsAtTheCap() {
-        String name = python("""
-                import os
+        String name = python(HostileCode.FILL + """
+
                 def handler(event, context):
-                    chunk = b"x" * (1024 * 1024)
-                    written = {}
-                    for path in ["/run/hearth/fill", "/run/hearth/code/fill", "/fill", "/var/tmp/fill", "/run/fill", "/dev/shm/fill"]:
-                        n = 0
-                        try:
-                            fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
-                            try:
-                                for _ in range(300):
-                                    n += os.write(fd, chunk)
-                            finally:
-                                os.close(fd)
-                        except OSError:
-                            pass
-                        written[path] = n
-                    return written
+                    return fill(["/run/hearth/fill", "/run/hearth/code/fill", "/fill", "/var/tmp/fill", "/run/fill", "/dev/shm/fill"])
                 """);
         Api.Reply reply = api.invoke(token, name, "{}");
         assertEquals(200, reply.status(), reply::toString);
