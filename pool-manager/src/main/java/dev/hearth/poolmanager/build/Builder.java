@@ -88,14 +88,18 @@ public final class Builder {
      */
     public Result build(String owner, Language language, InputStream sourceZip) throws IOException, InterruptedException {
         Path work = Files.createDirectories(settings.workDir().resolve(UUID.randomUUID().toString()));
+        boolean mounted = false;
         try {
             if (settings.diskMb() > 0) {
                 // Everything the build can write lands here (its /tmp is in its memory): a tmpfs caps it.
                 Tmpfs.mount(work, settings.diskMb() * 1024L, settings.uid(), MAX_INODES);
+                mounted = true;
             }
             return buildIn(work, owner, language, sourceZip);
         } finally {
-            Tmpfs.unmountIfMounted(work);
+            if (mounted) {
+                Tmpfs.unmount(work);
+            }
             CodeCache.deleteTree(work);
         }
     }

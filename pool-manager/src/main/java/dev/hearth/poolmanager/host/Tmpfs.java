@@ -42,13 +42,6 @@ public final class Tmpfs {
         run("umount", "--lazy", dir.toString());
     }
 
-    /** Unmounts {@code dir} if something is mounted there. */
-    public static void unmountIfMounted(Path dir) throws IOException {
-        if (mountPoints().contains(dir)) {
-            unmount(dir);
-        }
-    }
-
     /** Unmounts everything mounted at or under {@code root}, deepest first, such as what a previous run left. */
     public static void unmountAllUnder(Path root) throws IOException {
         List<Path> under = new ArrayList<>(mountPoints().stream().filter(p -> p.startsWith(root)).toList());

@@ -97,7 +97,7 @@ final class ContainerFactory {
         } catch (RuntimeException e) {
             // The engine's words may name host paths: they go to the log, not to the caller.
             log.warn("the engine cannot start a {} container from {}: {}", template.kind(), template.image(), e.getMessage());
-            folders.delete(hostDir);
+            folders.delete(hostDir, template.kind().equals(IMAGE_KIND));
             throw new IOException("the container engine could not start the container", e);
         }
         var handle = new ContainerHandle(id, slotId, template.kind(), hostDir, memoryMb);
@@ -148,7 +148,7 @@ final class ContainerFactory {
             log.warn("cannot remove container {}: {}", container.id(), e.getMessage());
         }
         try {
-            folders.delete(container.hostDir());
+            folders.delete(container.hostDir(), container.kind().equals(IMAGE_KIND));
         } catch (IOException e) {
             log.warn("cannot delete {}: {}", container.hostDir(), e.getMessage());
         }

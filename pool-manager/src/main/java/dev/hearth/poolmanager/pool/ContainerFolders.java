@@ -111,9 +111,11 @@ final class ContainerFolders {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    /** Unmounts the folder when it is a capped one, then deletes it, never following a link. */
-    void delete(Path dir) throws IOException {
-        Tmpfs.unmountIfMounted(dir);
+    /** Unmounts a capped folder, then deletes the folder, never following a link. */
+    void delete(Path dir, boolean capped) throws IOException {
+        if (capped && imageRunDirKb > 0) {
+            Tmpfs.unmount(dir);
+        }
         CodeCache.deleteTree(dir);
     }
 

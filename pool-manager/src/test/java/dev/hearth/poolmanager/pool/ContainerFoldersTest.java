@@ -79,7 +79,7 @@ class ContainerFoldersTest {
         Path dir = folders().create("f", false);
         Files.createSymbolicLink(dir.resolve("link"), elsewhere);
         Files.createSymbolicLink(dir.resolve("file-link"), kept);
-        folders().delete(dir);
+        folders().delete(dir, false);
         assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS));
         assertTrue(Files.exists(kept));
     }
