@@ -1,6 +1,7 @@
 package dev.hearth.controlplane;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -30,7 +31,14 @@ public final class DataFolder {
             if (dir.getParent() != null) {
                 Files.createDirectories(dir.getParent());
             }
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(FOLDER));
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(FOLDER));
+            } catch (FileAlreadyExistsException raced) {
+                // Another process sharing the folder (a second control plane or node) made it first.
+                if (!Files.isDirectory(dir)) {
+                    throw raced;
+                }
+            }
         }
         restrict(dir, FOLDER);
         return dir;
