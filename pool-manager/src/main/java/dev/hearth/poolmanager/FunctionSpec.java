@@ -7,12 +7,14 @@ import java.util.Objects;
  * Everything the pool manager needs to run one function version.
  *
  * @param id       the function's stable identifier (a re-created function gets a new one)
+ * @param owner    the user the function belongs to: shares of the node are divided between owners
  * @param workload source code for a language runtime, or an image
  * @param egress   the function may reach the network; its containers are started for it, not pooled
  * @param minWarm  specialized containers kept ready even when idle (provisioned concurrency); 0 for none
  */
 public record FunctionSpec(
         String id,
+        String owner,
         String name,
         long version,
         Workload workload,
@@ -24,6 +26,7 @@ public record FunctionSpec(
 
     public FunctionSpec {
         Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(workload, "workload");
         if (version < 1) {

@@ -108,7 +108,7 @@ public record FunctionRecord(
 
     public FunctionSpec spec() {
         Workload workload = isImage() ? new Workload.Image(image, contract) : new Workload.Source(language, handler, codeSha256);
-        return new FunctionSpec(id, name, version, workload, memoryMb, timeoutMs, env, egress, minWarm);
+        return new FunctionSpec(id, owner, name, version, workload, memoryMb, timeoutMs, env, egress, minWarm);
     }
 
     /** What the owner sees over the API. */

@@ -60,16 +60,16 @@ final class Wire {
     private Wire() {}
 
     /** A function version as it crosses the wire; exactly one of language or image is set. */
-    record Spec(String id, String name, long version, String language, String handler, String codeDigest, String image,
+    record Spec(String id, String owner, String name, long version, String language, String handler, String codeDigest, String image,
                 String contract, int memoryMb, int timeoutMs, Map<String, String> env, boolean egress, int minWarm) {
 
         static Spec of(FunctionSpec f) {
             if (f.workload() instanceof Workload.Source source) {
-                return new Spec(f.id(), f.name(), f.version(), source.language().id(), source.handler(), source.codeDigest(),
+                return new Spec(f.id(), f.owner(), f.name(), f.version(), source.language().id(), source.handler(), source.codeDigest(),
                         null, null, f.memoryMb(), f.timeoutMs(), f.env(), f.egress(), f.minWarm());
             }
             var image = (Workload.Image) f.workload();
-            return new Spec(f.id(), f.name(), f.version(), null, null, null, image.reference(), image.contract().id(),
+            return new Spec(f.id(), f.owner(), f.name(), f.version(), null, null, null, image.reference(), image.contract().id(),
                     f.memoryMb(), f.timeoutMs(), f.env(), f.egress(), f.minWarm());
         }
 
@@ -79,7 +79,7 @@ final class Wire {
                             handler, codeDigest)
                     : new Workload.Image(image, Workload.Contract.byId(contract)
                             .orElseThrow(() -> new IllegalArgumentException("unknown contract " + contract)));
-            return new FunctionSpec(id, name, version, workload, memoryMb, timeoutMs, env, egress, minWarm);
+            return new FunctionSpec(id, owner, name, version, workload, memoryMb, timeoutMs, env, egress, minWarm);
         }
     }
 

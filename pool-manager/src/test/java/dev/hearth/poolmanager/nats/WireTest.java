@@ -18,9 +18,9 @@ class WireTest {
 
     @Test
     void functionSpecs_crossTheWireUnchanged() {
-        var source = new FunctionSpec("id1", "echo", 3, new Workload.Source(Language.PYTHON, "main.handler", "ab".repeat(32)),
+        var source = new FunctionSpec("id1", "ada", "echo", 3, new Workload.Source(Language.PYTHON, "main.handler", "ab".repeat(32)),
                 256, 5_000, Map.of("K", "v"), true, 2);
-        var image = new FunctionSpec("id2", "rev", 1, new Workload.Image("hearth/example-rev", Workload.Contract.EXEC),
+        var image = new FunctionSpec("id2", "ada", "rev", 1, new Workload.Image("hearth/example-rev", Workload.Contract.EXEC),
                 128, 3_000, Map.of(), false, 0);
         for (FunctionSpec spec : new FunctionSpec[] {source, image}) {
             byte[] bytes = Wire.write(Wire.Spec.of(spec));

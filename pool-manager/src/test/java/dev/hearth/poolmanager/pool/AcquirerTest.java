@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** The waiting policy with starts faked: no Docker, short queue times. */
 class AcquirerTest {
 
-    static final FunctionSpec FUNCTION = new FunctionSpec("id", "f", 1,
+    static final FunctionSpec FUNCTION = new FunctionSpec("id", "u", "f", 1,
             new Workload.Image("img", Workload.Contract.HTTP), 128, 1000, null, false, 0);
     static final Duration QUEUE_WAIT = Duration.ofMillis(200);
     static final Duration ROUND = Duration.ofMillis(10);

@@ -53,7 +53,7 @@ class InstancesTest {
 
     @Test
     void claimMissing_countsIdleAndStarting_soTopUpsNeverOverlap() {
-        set.prepared(new dev.hearth.poolmanager.FunctionSpec("id", "f", 1,
+        set.prepared(new dev.hearth.poolmanager.FunctionSpec("id", "u", "f", 1,
                 new dev.hearth.poolmanager.Workload.Image("img", dev.hearth.poolmanager.Workload.Contract.HTTP),
                 128, 1000, null, false, 3));
         assertTrue(set.giveBack(PoolPolicyTest.warm("a", Instant.EPOCH)));
