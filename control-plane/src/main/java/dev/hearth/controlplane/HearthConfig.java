@@ -85,12 +85,21 @@ public record HearthConfig(
      * How code is built.
      *
      * @param caBundle a CA folder like {@code /etc/ssl/certs} given to builders, or null
-     * @param diskMb   size of a build's workspace (source, output, its owner's caches), a tmpfs; 0 for a plain folder
+     * @param diskMb    size of a build's workspace (source, output, its owner's caches), a tmpfs; 0 for a plain folder
+     * @param slots     builds one control plane runs at once, all users together
+     * @param userSlots builds of one user one control plane runs at once
      */
-    public record Builds(String image, Path caBundle, Duration timeout, int memoryMb, int diskMb) {
+    public record Builds(String image, Path caBundle, Duration timeout, int memoryMb, int diskMb, int slots, int userSlots) {
         public Builds {
             Objects.requireNonNull(image, "image");
             Objects.requireNonNull(timeout, "timeout");
+            if (slots < 1) {
+                throw new IllegalArgumentException("HEARTH_BUILD_SLOTS must be >= 1, got " + slots);
+            }
+            if (userSlots < 1 || userSlots > slots) {
+                throw new IllegalArgumentException("HEARTH_BUILD_USER_SLOTS must be between 1 and HEARTH_BUILD_SLOTS (" + slots
+                        + "), got " + userSlots);
+            }
             if (diskMb < 0) {
                 throw new IllegalArgumentException("HEARTH_BUILD_DISK_MB must be >= 0, got " + diskMb);
             }
@@ -167,7 +176,9 @@ public record HearthConfig(
                         caBundle(vars.text("HEARTH_CA_BUNDLE", "/etc/ssl/certs")),
                         Duration.ofSeconds(vars.integer("HEARTH_BUILD_TIMEOUT_SECONDS", 600)),
                         vars.integer("HEARTH_BUILD_MEMORY_MB", 2048),
-                        vars.integer("HEARTH_BUILD_DISK_MB", 1024)),
+                        vars.integer("HEARTH_BUILD_DISK_MB", 1024),
+                        vars.integer("HEARTH_BUILD_SLOTS", 2),
+                        vars.integer("HEARTH_BUILD_USER_SLOTS", 1)),
                 new dev.hearth.controlplane.invoke.AsyncInvocations.Settings(
                         vars.integer("HEARTH_ASYNC_MAX_ATTEMPTS", 3),
                         Duration.ofMillis(vars.integer("HEARTH_ASYNC_RETRY_BASE_MS", 1000)),

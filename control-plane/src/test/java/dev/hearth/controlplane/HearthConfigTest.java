@@ -103,4 +103,18 @@ class HearthConfigTest {
         e = assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_EGRESS_FIREWALL", "off")));
         assertTrue(e.getMessage().contains("HEARTH_EGRESS_FIREWALL"), e::getMessage);
     }
+
+    @Test
+    void buildSlots_defaultToTwoAndOnePerUser_andNonsenseIsRefused() {
+        var builds = HearthConfig.fromEnv(Map.of()).builds();
+        assertEquals(2, builds.slots());
+        assertEquals(1, builds.userSlots());
+        var set = HearthConfig.fromEnv(Map.of("HEARTH_BUILD_SLOTS", "4", "HEARTH_BUILD_USER_SLOTS", "2")).builds();
+        assertEquals(4, set.slots());
+        assertEquals(2, set.userSlots());
+        var e = assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_BUILD_SLOTS", "0")));
+        assertTrue(e.getMessage().contains("HEARTH_BUILD_SLOTS"), e::getMessage);
+        e = assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_BUILD_USER_SLOTS", "3")));
+        assertTrue(e.getMessage().contains("HEARTH_BUILD_USER_SLOTS"), e::getMessage);
+    }
 }

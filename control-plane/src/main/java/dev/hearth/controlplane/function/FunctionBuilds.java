@@ -6,6 +6,7 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import dev.hearth.controlplane.fair.FairSlots;
 import dev.hearth.poolmanager.build.Builder;
 import dev.hearth.poolmanager.code.Digests;
 import java.io.InputStream;
@@ -14,9 +15,6 @@ import java.util.Date;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -32,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * Functions still building when the process stopped are built again at start. Reusing an output
  * touches it, so the archive sweep leaves it; an output already swept is built again. An output
  * that would take its owner past the code quota fails the build.
+ *
+ * <p>Builds take turns fairly ({@link FairSlots}): this control plane's build slots are shared
+ * round robin between users, each running at most its own few at once, so one user's queue of
+ * slow builds delays another user's build by one slot's turn at most. A build waits
+ * {@code queued} until its turn; a newer definition of the function takes its place in the queue,
+ * and a build whose version is no longer the one waiting (redefined, deleted) is not run.
  */
 final class FunctionBuilds implements AutoCloseable {
 
@@ -45,18 +49,19 @@ final class FunctionBuilds implements AutoCloseable {
     private final Consumer<FunctionRecord> finished;
     private final Quotas quotas;
     private final MongoCollection<Document> builds;
-    private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "function-build");
-        t.setDaemon(true);
-        return t;
-    });
+    private final FairSlots<String> slots;
     private final Map<String, CompletableFuture<Output>> inFlight = new ConcurrentHashMap<>();
 
     /** What a build leaves behind: the digest of its output, or null when it failed, and its log. */
     private record Output(String digest, long size, String log) {}
 
+    /**
+     * @param slots     builds this control plane runs at once
+     * @param userSlots builds of one user it runs at once
+     */
     FunctionBuilds(MongoDatabase database, FunctionStore store, CodeStore code, Quotas quotas, Builder builder,
-                   String builderImage, Clock clock, Consumer<FunctionRecord> finished) {
+                   String builderImage, int slots, int userSlots, Clock clock, Consumer<FunctionRecord> finished) {
+        this.slots = new FairSlots<>(slots, userSlots, "function-build");
         this.quotas = quotas;
         this.store = store;
         this.code = code;
@@ -67,8 +72,11 @@ final class FunctionBuilds implements AutoCloseable {
         this.builds = database.getCollection("builds");
     }
 
+    /** Queues the build of the function's version; one of the same function still waiting is superseded. */
     void submit(FunctionRecord function) {
-        executor.execute(() -> run(function));
+        slots.submit(function.owner(), function.id(), () -> run(function)).ifPresent(superseded ->
+                log.info("build of {} of {} superseded by version {} before it started", function.name(), function.owner(),
+                        function.version()));
     }
 
     /**
@@ -86,6 +94,12 @@ final class FunctionBuilds implements AutoCloseable {
     }
 
     private void run(FunctionRecord function) {
+        BuildInfo started = function.build().started(clock.instant());
+        if (!store.startBuild(function.id(), function.version(), started)) {
+            log.info("build of {} version {} of {} not run: the function was redefined or deleted meanwhile",
+                    function.name(), function.version(), function.owner());
+            return;
+        }
         String key = key(function);
         Document cached = builds.find(eq("_id", key)).first();
         if (cached != null && !code.touch(cached.getString("outputSha256"))) {
@@ -122,7 +136,7 @@ final class FunctionBuilds implements AutoCloseable {
         }
         Output result = output;
         FunctionRecord done = quotas.locked(function.owner(), () -> {
-            FunctionRecord record = finish(function, result, reused);
+            FunctionRecord record = finish(function, started, result, reused);
             return store.finishBuild(record) ? record : null;
         });
         if (done != null) {
@@ -132,10 +146,10 @@ final class FunctionBuilds implements AutoCloseable {
     }
 
     /** The function as its build leaves it; a successful build past the owner's code quota counts as failed. */
-    private FunctionRecord finish(FunctionRecord function, Output output, boolean reused) {
+    private FunctionRecord finish(FunctionRecord function, BuildInfo started, Output output, boolean reused) {
         var now = clock.instant();
         if (output.digest() != null) {
-            var info = new BuildInfo("succeeded", output.log(), function.build().startedAt(), now, reused, function.build().node());
+            var info = started.ended(true, output.log(), now, reused);
             FunctionRecord built = function.built(FunctionRecord.Status.READY, output.digest(), output.size(), info);
             var refusal = quotas.refusesBuild(built);
             if (refusal.isEmpty()) {
@@ -143,7 +157,7 @@ final class FunctionBuilds implements AutoCloseable {
             }
             output = new Output(null, 0, output.log() + "[hearth] " + refusal.get() + "; the function does not get it\n");
         }
-        var info = new BuildInfo("failed", output.log(), function.build().startedAt(), now, reused, function.build().node());
+        var info = started.ended(false, output.log(), now, reused);
         return function.built(FunctionRecord.Status.FAILED, null, 0, info);
     }
 
@@ -186,11 +200,6 @@ final class FunctionBuilds implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        slots.close();
     }
 }

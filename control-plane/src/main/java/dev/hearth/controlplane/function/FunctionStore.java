@@ -91,6 +91,21 @@ final class FunctionStore {
         return functions.updateOne(update, Updates.set("pending", built.toDocument())).getMatchedCount() == 1;
     }
 
+    /**
+     * Records that the build of {@code version} got its slot, as {@code started}. False when that
+     * version is no longer waiting for its build (deleted, superseded by a newer definition, or
+     * already built), so the build is not run: it would build stale source.
+     */
+    boolean startBuild(String id, long version, BuildInfo started) {
+        String building = FunctionRecord.Status.BUILDING.id();
+        var first = and(eq("_id", id), eq("version", version), eq("status", building));
+        if (functions.updateOne(first, Updates.set("build", started.toDocument())).getMatchedCount() == 1) {
+            return true;
+        }
+        var pending = and(eq("_id", id), eq("pending.version", version), eq("pending.status", building));
+        return functions.updateOne(pending, Updates.set("pending.build", started.toDocument())).getMatchedCount() == 1;
+    }
+
     /** Every build that was under way: first versions still building, and newer versions pending. */
     List<FunctionRecord> building() {
         String building = FunctionRecord.Status.BUILDING.id();

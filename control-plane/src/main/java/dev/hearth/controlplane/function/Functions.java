@@ -71,7 +71,7 @@ public final class Functions implements AutoCloseable {
      * @param builderImageId the builder image's content id, part of every build's cache key
      */
     public Functions(MongoDatabase database, CodeStore code, HearthConfig.Limits limits, HearthConfig.Storage storage,
-                     PoolManager pool, Builder builder, String builderImageId, Clock clock) {
+                     HearthConfig.Builds buildSettings, PoolManager pool, Builder builder, String builderImageId, Clock clock) {
         this.store = new FunctionStore(database);
         this.quotas = new Quotas(store, storage);
         this.code = code;
@@ -80,7 +80,8 @@ public final class Functions implements AutoCloseable {
         this.pool = pool;
         this.clock = clock;
         this.builderNode = builder.nodeId();
-        this.builds = new FunctionBuilds(database, store, code, quotas, builder, builderImageId, clock, this::buildFinished);
+        this.builds = new FunctionBuilds(database, store, code, quotas, builder, builderImageId,
+                buildSettings.slots(), buildSettings.userSlots(), clock, this::buildFinished);
         builds.resumeInterrupted();
         store.keptWarm().forEach(function -> pool.prepare(function.spec()));
         var sweep = new ArchiveSweep(store, code, builds::outputGone, storage.codeGrace(), clock);
@@ -184,7 +185,7 @@ public final class Functions implements AutoCloseable {
                 digest, build ? null : digest, build ? 0 : valid.zip().length, valid.zip().length,
                 valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(), valid.egress(), valid.minWarm(),
                 build ? FunctionRecord.Status.BUILDING : FunctionRecord.Status.READY,
-                build ? BuildInfo.started(clock.instant(), builderNode) : null,
+                build ? BuildInfo.queued(clock.instant(), builderNode) : null,
                 createdAt, null);
     }
 
