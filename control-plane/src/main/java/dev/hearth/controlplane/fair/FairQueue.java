@@ -95,6 +95,17 @@ public final class FairQueue<K, T> {
         return Optional.of(new Grant<>(chosen, task.getKey(), task.getValue()));
     }
 
+    /** Drops the task waiting under that user and key, if any (a running one is left to end). */
+    public Optional<T> remove(String user, K key) {
+        Tenant<K, T> t = tenants.get(user);
+        if (t == null) {
+            return Optional.empty();
+        }
+        T removed = t.waiting.remove(key);
+        forgetIfIdle(user, t);
+        return Optional.ofNullable(removed);
+    }
+
     /** A granted task of {@code user} has ended (however it ended): its slot is free. */
     public void done(String user) {
         Tenant<K, T> t = tenants.get(user);
@@ -103,6 +114,10 @@ public final class FairQueue<K, T> {
         }
         t.running--;
         running--;
+        forgetIfIdle(user, t);
+    }
+
+    private void forgetIfIdle(String user, Tenant<K, T> t) {
         if (t.running == 0 && t.waiting.isEmpty()) {
             // Nothing of it is left to order: if it comes back, it joins the round at the back.
             tenants.remove(user);

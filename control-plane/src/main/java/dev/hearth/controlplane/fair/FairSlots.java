@@ -44,6 +44,13 @@ public final class FairSlots<K> implements AutoCloseable {
         return superseded;
     }
 
+    /** Drops the user's task of that key if it is still waiting; true when one was dropped. */
+    public boolean cancel(String user, K key) {
+        synchronized (queue) {
+            return queue.remove(user, key).isPresent();
+        }
+    }
+
     private void dispatch() {
         while (true) {
             FairQueue.Grant<K, Runnable> grant;

@@ -80,6 +80,14 @@ final class FunctionBuilds implements AutoCloseable {
     }
 
     /**
+     * The function was deleted: its queued build goes, so deleting and creating again cannot pile
+     * up builds past the owner's function count. A running one ends and its result is dropped.
+     */
+    void cancel(FunctionRecord deleted) {
+        slots.cancel(deleted.owner(), deleted.id());
+    }
+
+    /**
      * Builds again what this control plane was building when it stopped. Builds another control
      * plane runs (several may share one store) are left to it; it resumes them itself if it stops.
      */

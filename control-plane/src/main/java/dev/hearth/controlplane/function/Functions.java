@@ -267,6 +267,7 @@ public final class Functions implements AutoCloseable {
         FunctionValidator.checkName(name);
         FunctionRecord deleted = store.delete(owner, name).orElseThrow(() -> notFound(name));
         changed(owner, name);
+        builds.cancel(deleted);
         pool.retire(deleted.id());
     }
 

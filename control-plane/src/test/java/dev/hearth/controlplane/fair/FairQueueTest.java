@@ -122,6 +122,20 @@ class FairQueueTest {
     }
 
     @Test
+    void aRemovedTaskNeverRuns_andOnlyTheWaitingOneIsRemoved() {
+        var queue = new FairQueue<String, String>(1, 1);
+        queue.offer("a", "f", "f");
+        queue.offer("a", "g", "g");
+        assertEquals("f", next(queue));
+        assertEquals(Optional.empty(), queue.remove("a", "f"), "a running task is left to end");
+        assertEquals(Optional.of("g"), queue.remove("a", "g"));
+        assertEquals(Optional.empty(), queue.remove("nobody", "g"));
+        queue.done("a");
+        assertEquals(0, queue.waiting());
+        assertTrue(queue.next().isEmpty());
+    }
+
+    @Test
     void theSameKeyOfAnotherUserIsAnotherTask() {
         var queue = new FairQueue<String, String>(2, 1);
         queue.offer("a", "f", "a-f");
