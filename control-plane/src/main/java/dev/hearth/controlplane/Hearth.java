@@ -11,9 +11,7 @@ import dev.hearth.controlplane.invoke.AsyncInvocations;
 import dev.hearth.controlplane.invoke.ConcurrencyLimiter;
 import dev.hearth.controlplane.invoke.InvokeRoutes;
 import dev.hearth.controlplane.store.Store;
-import dev.hearth.controlplane.user.Authenticator;
-import dev.hearth.controlplane.user.UserRoutes;
-import dev.hearth.controlplane.user.UserStore;
+import dev.hearth.controlplane.user.Accounts;
 import dev.hearth.poolmanager.host.HostAccounts;
 import dev.hearth.poolmanager.PoolManager;
 import dev.hearth.poolmanager.build.Builder;
@@ -57,7 +55,11 @@ public final class Hearth implements AutoCloseable {
     }
 
     public static Hearth start(HearthConfig config) throws IOException {
-        Clock clock = Clock.systemUTC();
+        return start(config, Clock.systemUTC());
+    }
+
+    /** With a clock of the caller's: tests move time forward (token expiry) without waiting. */
+    static Hearth start(HearthConfig config, Clock clock) throws IOException {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             DataFolder.ownerOnlyFolder(config.dataDir());
@@ -74,8 +76,10 @@ public final class Hearth implements AutoCloseable {
             if (nats != null) {
                 started.push(CodeTransfer.serve(nats, code));
             }
-            var users = new UserStore(store.database(), clock);
-            var auth = new Authenticator(users);
+            // With a MongoDB URI other control planes may share the store: revocations must reach them through it.
+            var accounts = Accounts.start(store.database(), config.auth(), config.mongoUri() != null, clock);
+            started.push(accounts);
+            var auth = accounts.authenticator();
             HostAccounts.requireUnused(config.pool().containerUid(), config.pool().hostEtc());
             DockerEngine buildEngine = new DockerEngine(config.pool().dockerHost(), config.pool().containerUid());
             started.push(buildEngine);
@@ -102,13 +106,12 @@ public final class Hearth implements AutoCloseable {
                     : AsyncInvocations.onJetStream(nats, store.database(), functions, pool, limiter, config.async(), clock);
             started.push(async);
             var health = new HealthRoutes(pool);
-            var userRoutes = new UserRoutes(users);
             var functionRoutes = new FunctionRoutes(functions, auth, config.limits().maxCodeBytes());
             var invokeRoutes = new InvokeRoutes(functions, auth, pool, invocations, config.limits().maxEventBytes(),
                     limiter, async, clock);
             var invocationRoutes = new InvocationRoutes(invocations, async, functions, auth);
             HttpServer server = HttpServer.start(config.bind(), config.port(), config.workerThreads(), List.of(
-                    health::register, userRoutes::register, functionRoutes::register, invokeRoutes::register,
+                    health::register, accounts::register, functionRoutes::register, invokeRoutes::register,
                     invocationRoutes::register));
             started.push(server);
             log.info("Hearth {} listening on http://{}:{} (data {})", nats == null ? "(embedded)" : "control plane "

@@ -30,6 +30,7 @@ public record HearthConfig(
         Storage storage,
         Builds builds,
         dev.hearth.controlplane.invoke.AsyncInvocations.Settings async,
+        dev.hearth.controlplane.user.AuthSettings auth,
         PoolConfig pool) {
 
     public HearthConfig {
@@ -41,6 +42,7 @@ public record HearthConfig(
         Objects.requireNonNull(builds, "builds");
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(async, "async");
+        Objects.requireNonNull(auth, "auth");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -185,7 +187,31 @@ public record HearthConfig(
                         vars.integer("HEARTH_ASYNC_WORKERS", 8),
                         Boolean.parseBoolean(vars.text("HEARTH_ASYNC_PRIVATE_CALLBACKS", "false")),
                         Duration.ofSeconds(vars.integer("HEARTH_ASYNC_ACK_WAIT_SECONDS", 30))),
+                auth(vars),
                 pool);
+    }
+
+    private static dev.hearth.controlplane.user.AuthSettings auth(Vars vars) {
+        var trusted = new java.util.HashSet<java.net.InetAddress>();
+        for (String proxy : vars.text("HEARTH_TRUSTED_PROXIES", "").split(",")) {
+            if (!proxy.isBlank()) {
+                trusted.add(dev.hearth.controlplane.user.AuthSettings.ipLiteral(proxy.trim()));
+            }
+        }
+        return new dev.hearth.controlplane.user.AuthSettings(
+                Duration.ofHours(vars.integer("HEARTH_TOKEN_TTL_HOURS", 720)),
+                Duration.ofMillis(vars.integer("HEARTH_TOKEN_CHECK_MS", 250)),
+                new dev.hearth.controlplane.user.AuthSettings.Throttle(
+                        vars.integer("HEARTH_LOGIN_FREE_FAILURES", 5),
+                        vars.integer("HEARTH_LOGIN_ADDRESS_FREE_FAILURES", 20),
+                        vars.integer("HEARTH_LOGIN_USER_FREE_FAILURES", 20),
+                        Duration.ofSeconds(vars.integer("HEARTH_LOGIN_MAX_DELAY_SECONDS", 900)),
+                        Duration.ofMinutes(vars.integer("HEARTH_LOGIN_WINDOW_MINUTES", 15))),
+                new dev.hearth.controlplane.user.AuthSettings.Hashing(
+                        vars.integer("HEARTH_HASH_THREADS", dev.hearth.controlplane.user.AuthSettings.Hashing.defaultThreads()),
+                        vars.integer("HEARTH_HASH_QUEUE", 16),
+                        vars.integer("HEARTH_HASH_PER_ADDRESS", 2)),
+                trusted);
     }
 
     /** The bridge interface is named after the network unless that name is too long for Linux (15 characters). */

@@ -52,6 +52,18 @@ class ControlPlanesIntegrationTest {
     }
 
     @Test
+    @Order(0)
+    void aTokenRevokedOnOneControlPlane_isRefusedByTheOtherAtOnce() {
+        var issued = second.post("/v1/tokens", null, Map.of("username", "barbara", "password", "correct horse battery"));
+        assertEquals(201, issued.status(), issued::toString);
+        String revoked = issued.json().get("token").asText();
+        assertEquals(200, second.get("/v1/functions", revoked).status(), "cached on the second control plane");
+        assertEquals(204, first.delete("/v1/tokens/" + issued.json().get("id").asText(), token).status());
+        assertEquals(401, second.get("/v1/functions", revoked).status(), "the second refuses it on the next call");
+        assertEquals(200, second.get("/v1/functions", token).status());
+    }
+
+    @Test
     @Order(1)
     void aNewVersionMadeOnOneControlPlane_isWhatTheOtherRunsAtOnce() throws Exception {
         assertEquals(201, first.post("/v1/functions", token, Api.pythonSource("shared",

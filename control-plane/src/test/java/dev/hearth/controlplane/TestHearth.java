@@ -33,6 +33,11 @@ public final class TestHearth {
         return Hearth.start(HearthConfig.fromEnv(env));
     }
 
+    /** With a clock the test moves (token expiry). */
+    public static Hearth start(Map<String, String> env, java.time.Clock clock) throws IOException {
+        return Hearth.start(HearthConfig.fromEnv(env), clock);
+    }
+
     /** Waits until every pool has been filled once, as {@code GET /healthz} reports. */
     public static Hearth startWarm(Map<String, String> env) throws IOException, InterruptedException {
         Hearth hearth = start(env);

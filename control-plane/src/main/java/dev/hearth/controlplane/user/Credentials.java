@@ -21,14 +21,28 @@ public record Credentials(String username, String password) {
         if (password == null || password.length() < MIN_PASSWORD) {
             throw ApiException.badRequest("password must be at least " + MIN_PASSWORD + " characters");
         }
-        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
-            throw ApiException.badRequest("password must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
-        }
+        checkPasswordBytes();
     }
 
-    void validatePresent() {
+    /**
+     * Checks a login's fields. A password longer than bcrypt reads is refused here as at sign-up:
+     * otherwise the 72-byte password plus anything would log in.
+     */
+    void validateLogin() {
         if (username == null || password == null) {
             throw ApiException.badRequest("username and password are required");
+        }
+        checkPasswordBytes();
+    }
+
+    /** Whether an account could have this username at all; one that could not needs no password check. */
+    boolean plausibleUsername() {
+        return username != null && USERNAME.matcher(username).matches();
+    }
+
+    private void checkPasswordBytes() {
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            throw ApiException.badRequest("password must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
         }
     }
 

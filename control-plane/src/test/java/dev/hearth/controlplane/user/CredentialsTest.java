@@ -26,14 +26,23 @@ class CredentialsTest {
     }
 
     @Test
+    void validateLogin_refusesWhatSignUpRefuses_overBcrypts72Bytes() {
+        assertDoesNotThrow(() -> new Credentials("alice", "p".repeat(72)).validateLogin());
+        assertDoesNotThrow(() -> new Credentials("alice", "x").validateLogin(), "old rules' short passwords still log in");
+        assertEquals(400, assertThrows(ApiException.class, () -> new Credentials("alice", "p".repeat(73)).validateLogin()).status());
+        assertEquals(400, assertThrows(ApiException.class, () -> new Credentials("alice", "é".repeat(37)).validateLogin()).status());
+        assertEquals(400, assertThrows(ApiException.class, () -> new Credentials("alice", null).validateLogin()).status());
+    }
+
+    @Test
     void toString_neverShowsThePassword() {
         assertFalse(new Credentials("alice", "hunter2hunter2").toString().contains("hunter2"));
     }
 
     @Test
     void tokenHash_isStableAndNotTheToken() {
-        assertEquals(UserStore.hash("hth_abc"), UserStore.hash("hth_abc"));
-        assertEquals(64, UserStore.hash("hth_abc").length());
-        assertFalse(UserStore.hash("hth_abc").contains("abc"));
+        assertEquals(Tokens.hash("hth_abc"), Tokens.hash("hth_abc"));
+        assertEquals(64, Tokens.hash("hth_abc").length());
+        assertFalse(Tokens.hash("hth_abc").contains("abc"));
     }
 }
