@@ -168,13 +168,25 @@ public record HearthConfig(
                         Duration.ofSeconds(vars.integer("HEARTH_BUILD_TIMEOUT_SECONDS", 600)),
                         vars.integer("HEARTH_BUILD_MEMORY_MB", 2048),
                         vars.integer("HEARTH_BUILD_DISK_MB", 1024)),
-                new dev.hearth.controlplane.invoke.AsyncInvocations.Settings(
-                        vars.integer("HEARTH_ASYNC_MAX_ATTEMPTS", 3),
-                        Duration.ofMillis(vars.integer("HEARTH_ASYNC_RETRY_BASE_MS", 1000)),
-                        vars.integer("HEARTH_ASYNC_WORKERS", 8),
-                        Boolean.parseBoolean(vars.text("HEARTH_ASYNC_PRIVATE_CALLBACKS", "false")),
-                        Duration.ofSeconds(vars.integer("HEARTH_ASYNC_ACK_WAIT_SECONDS", 30))),
+                async(vars),
                 pool);
+    }
+
+    /** One user runs at most half the async workers by default, so the other half stay free for everyone else. */
+    private static dev.hearth.controlplane.invoke.AsyncInvocations.Settings async(Vars vars) {
+        int workers = vars.integer("HEARTH_ASYNC_WORKERS", 8);
+        return new dev.hearth.controlplane.invoke.AsyncInvocations.Settings(
+                vars.integer("HEARTH_ASYNC_MAX_ATTEMPTS", 3),
+                Duration.ofMillis(vars.integer("HEARTH_ASYNC_RETRY_BASE_MS", 1000)),
+                workers,
+                Boolean.parseBoolean(vars.text("HEARTH_ASYNC_PRIVATE_CALLBACKS", "false")),
+                Duration.ofSeconds(vars.integer("HEARTH_ASYNC_ACK_WAIT_SECONDS", 30)),
+                vars.integer("HEARTH_ASYNC_USER_MAX_RUNNING", Math.max(1, workers / 2)),
+                vars.integer("HEARTH_ASYNC_USER_MAX_QUEUED", 1000),
+                new dev.hearth.controlplane.invoke.AsyncInvocations.Callbacks(
+                        vars.integer("HEARTH_ASYNC_CALLBACK_WORKERS", 8),
+                        vars.integer("HEARTH_ASYNC_CALLBACK_USER_QUEUE", 100),
+                        vars.integer("HEARTH_ASYNC_CALLBACK_QUEUE", 1000)));
     }
 
     /** The bridge interface is named after the network unless that name is too long for Linux (15 characters). */
