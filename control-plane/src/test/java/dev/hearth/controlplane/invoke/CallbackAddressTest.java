@@ -108,4 +108,28 @@ class CallbackAddressTest {
             server.stop(0);
         }
     }
+
+    /** Posts to a URL that hangs run on the callback pool: sending never waits, and past the user's queue a post is dropped and noted. */
+    @Test
+    void send_toAHangingUrl_neverBlocks_andDropsPastTheUsersQueue() throws Exception {
+        try (var hanging = new java.net.ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+             var client = new CallbackClient(true, new AsyncInvocations.Callbacks(2, 2, 20))) {
+            String url = "http://127.0.0.1:" + hanging.getLocalPort() + "/hook";
+            var outcomes = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+            long started = System.nanoTime();
+            boolean[] queued = new boolean[4];
+            queued[0] = client.send("ann", url, "id-0", "{}"::getBytes, outcomes::add);
+            hanging.setSoTimeout(5_000);
+            var first = hanging.accept(); // the first post is on the wire, and hangs
+            for (int i = 1; i < 4; i++) {
+                queued[i] = client.send("ann", url, "id-" + i, "{}"::getBytes, outcomes::add);
+            }
+            assertTrue(java.time.Duration.ofNanos(System.nanoTime() - started).toMillis() < 2_000, "sending does not wait for posts");
+            // One running (half of 2 workers), two waiting: the fourth finds ann's queue full.
+            assertTrue(queued[0] && queued[1] && queued[2], java.util.Arrays.toString(queued));
+            assertTrue(!queued[3], "the fourth is dropped");
+            assertEquals(List.of("dropped: too many callbacks waiting"), List.copyOf(outcomes));
+            first.close();
+        }
+    }
 }
