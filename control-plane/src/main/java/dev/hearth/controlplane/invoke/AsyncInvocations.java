@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -178,13 +177,13 @@ public final class AsyncInvocations implements AutoCloseable {
 
     /** An async invocation of this owner, as its record shows it. */
     public Optional<Map<String, Object>> find(String owner, String id) {
-        return Optional.ofNullable(async.find(and(eq("_id", id), eq("owner", owner))).first()).map(AsyncInvocations::view);
+        return Optional.ofNullable(async.find(and(eq("_id", id), eq("owner", owner))).first()).map(AsyncRecordView::of);
     }
 
     /** The newest async invocations of a function, optionally in one status. */
     public List<Map<String, Object>> list(String functionId, String status, int limit) {
         var filter = status == null ? eq("functionId", functionId) : and(eq("functionId", functionId), eq("status", status));
-        return async.find(filter).sort(Sorts.descending("createdAt")).limit(limit).map(AsyncInvocations::view).into(new ArrayList<>());
+        return async.find(filter).sort(Sorts.descending("createdAt")).limit(limit).map(AsyncRecordView::of).into(new ArrayList<>());
     }
 
     /** One delivery of a job: never throws, always ends the delivery (done or retry) unless the process is stopping. */
@@ -318,7 +317,7 @@ public final class AsyncInvocations implements AutoCloseable {
         callbacks.send(owner, url, id, () -> {
             Document done = async.find(eq("_id", id)).first();
             try {
-                return done == null ? null : Json.MAPPER.writeValueAsBytes(view(done));
+                return done == null ? null : Json.MAPPER.writeValueAsBytes(AsyncRecordView.of(done));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException("a record view is always JSON", e);
             }
@@ -327,58 +326,6 @@ public final class AsyncInvocations implements AutoCloseable {
 
     private static Document errorDoc(String type, String message) {
         return new Document("type", type).append("message", message);
-    }
-
-    static Map<String, Object> view(Document d) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", d.getString("_id"));
-        view.put("function", d.getString("functionName"));
-        view.put("invocationType", "async");
-        view.put("status", d.getString("status"));
-        view.put("attempts", d.getInteger("attempts", 0));
-        if (d.getString("result") != null) {
-            try {
-                view.put("result", Json.MAPPER.readTree(d.getString("result")));
-            } catch (java.io.IOException e) {
-                view.put("result", d.getString("result"));
-            }
-        }
-        Document error = d.get("error", Document.class);
-        if (error != null) {
-            view.put("error", Map.of("type", String.valueOf(error.getString("type")), "message", String.valueOf(error.getString("message"))));
-        }
-        List<Map<String, Object>> history = new ArrayList<>();
-        for (Document step : d.getList("history", Document.class, List.of())) {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("at", step.getDate("at").toInstant().toString());
-            s.put("status", step.getString("status"));
-            s.put("start", step.getString("start"));
-            if (step.getString("node") != null) {
-                s.put("node", step.getString("node"));
-            }
-            if (step.getString("errorType") != null) {
-                s.put("errorType", step.getString("errorType"));
-            }
-            history.add(s);
-        }
-        view.put("history", history);
-        String logs = d.getString("logs");
-        view.put("logs", logs == null || logs.isEmpty() ? List.of() : logs.lines().toList());
-        if (d.getString("callbackUrl") != null) {
-            view.put("callback", Map.of("url", d.getString("callbackUrl"),
-                    "status", String.valueOf(d.get("callbackStatus") == null ? "pending" : d.getString("callbackStatus"))));
-        }
-        view.put("createdAt", d.getDate("createdAt").toInstant().toString());
-        if (d.getDate("startedAt") != null) {
-            view.put("startedAt", d.getDate("startedAt").toInstant().toString());
-        }
-        if (d.getDate("nextAttemptAt") != null && List.of("queued", "failed").contains(d.getString("status"))) {
-            view.put("nextAttemptAt", d.getDate("nextAttemptAt").toInstant().toString());
-        }
-        if (d.getDate("finishedAt") != null) {
-            view.put("finishedAt", d.getDate("finishedAt").toInstant().toString());
-        }
-        return view;
     }
 
     @Override
