@@ -122,7 +122,7 @@ public final class AsyncInvocations implements AutoCloseable {
                                                PoolManager pool, ConcurrencyLimiter limiter, Settings settings, Clock clock)
             throws java.io.IOException, io.nats.client.JetStreamApiException {
         return new AsyncInvocations(database.getCollection("async"), new JetStreamQueue(nats, settings.workers(),
-                settings.userMaxRunning(), settings.userMaxQueued(), settings.ackWait()), functions,
+                settings.userMaxRunning(), settings.ackWait()), functions,
                 pool, limiter, settings, clock);
     }
 

@@ -30,14 +30,14 @@ import org.slf4j.LoggerFactory;
  * Distributed mode's queue: the stream {@value #STREAM} (file storage, work-queue retention), read
  * through one durable pull consumer shared by every control plane, so each job goes to one of
  * them at a time. The stream is first come, first served, so a fair dispatcher stands in front of
- * the pull: a control plane fetches whatever is available into per-owner lanes of a
- * {@link FairScheduler} (the jobs are small, the event is in the record) and runs them in turn
- * across owners, each owner at most its share of the workers. Fetching past one owner's backlog is
- * what lets another owner's job in at once. A job of an owner whose lane is full is handed back
- * ("parked") for a few seconds. A job is acknowledged when it ends and negatively acknowledged with
- * a delay to be retried; while it waits in a lane or runs, the control plane tells the server so
- * every third of the ack wait, and one that dies stops doing so: the job is delivered again once
- * the ack wait passes.
+ * the pull: a control plane fetches jobs into per-owner lanes of a {@link FairScheduler} and runs
+ * them in turn across owners, each owner at most its share of the workers. A lane holds twice its
+ * owner's share; a job whose owner's lane is full is handed back ("parked") for {@link #PARK}, to
+ * this or another control plane. Fetching past one owner's backlog this way is what lets another
+ * owner's job in at once, and what leaves the rest of a backlog to the other control planes. A job
+ * is acknowledged when it ends and negatively acknowledged with a delay to be retried; while it
+ * waits in a lane or runs, the control plane tells the server so every third of the ack wait, and
+ * one that dies stops doing so: the job is delivered again once the ack wait passes.
  */
 final class JetStreamQueue implements AsyncQueue {
 
@@ -66,9 +66,8 @@ final class JetStreamQueue implements AsyncQueue {
     /**
      * @param workers        jobs run at once by this control plane, all owners together
      * @param perUserRunning jobs of one owner run at once
-     * @param perUserWaiting jobs of one owner held here waiting for a worker (the per-user queue cap)
      */
-    JetStreamQueue(Connection nats, int workers, int perUserRunning, int perUserWaiting, Duration ackWait)
+    JetStreamQueue(Connection nats, int workers, int perUserRunning, Duration ackWait)
             throws IOException, JetStreamApiException {
         this.ackWait = ackWait;
         JetStreamManagement management = nats.jetStreamManagement();
@@ -94,13 +93,13 @@ final class JetStreamQueue implements AsyncQueue {
                 .build());
         this.jetStream = nats.jetStream();
         this.subscription = jetStream.subscribe(SUBJECT, PullSubscribeOptions.bind(STREAM, CONSUMER));
-        this.buffered = Math.max(10_000, 2 * perUserWaiting);
-        this.workers = new FairScheduler<>("async", workers, new FairQueue.Limits(perUserRunning, perUserWaiting, buffered));
+        this.buffered = Math.max(1_000, 4 * workers);
+        this.workers = new FairScheduler<>("async", workers, new FairQueue.Limits(perUserRunning, 2 * perUserRunning, buffered));
         this.keepAlive = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "async-keepalive"));
         this.fetcher = daemon(this::fetch, "async-fetcher");
     }
 
-    /** The record holds the event, so the jobs waiting in lanes stay small. */
+    /** The record holds the event, so the jobs in lanes and on the stream stay small. */
     @Override
     public boolean eventInRecord() {
         return true;
