@@ -181,12 +181,7 @@ public record HearthConfig(
                         vars.integer("HEARTH_BUILD_DISK_MB", 1024),
                         vars.integer("HEARTH_BUILD_SLOTS", 2),
                         vars.integer("HEARTH_BUILD_USER_SLOTS", 1)),
-                new dev.hearth.controlplane.invoke.AsyncInvocations.Settings(
-                        vars.integer("HEARTH_ASYNC_MAX_ATTEMPTS", 3),
-                        Duration.ofMillis(vars.integer("HEARTH_ASYNC_RETRY_BASE_MS", 1000)),
-                        vars.integer("HEARTH_ASYNC_WORKERS", 8),
-                        Boolean.parseBoolean(vars.text("HEARTH_ASYNC_PRIVATE_CALLBACKS", "false")),
-                        Duration.ofSeconds(vars.integer("HEARTH_ASYNC_ACK_WAIT_SECONDS", 30))),
+                async(vars),
                 auth(vars),
                 pool);
     }
@@ -212,6 +207,23 @@ public record HearthConfig(
                         vars.integer("HEARTH_HASH_QUEUE", 16),
                         vars.integer("HEARTH_HASH_PER_ADDRESS", 2)),
                 trusted);
+    }
+
+    /** One user runs at most half the async workers by default, so the other half stay free for everyone else. */
+    private static dev.hearth.controlplane.invoke.AsyncInvocations.Settings async(Vars vars) {
+        int workers = vars.integer("HEARTH_ASYNC_WORKERS", 8);
+        return new dev.hearth.controlplane.invoke.AsyncInvocations.Settings(
+                vars.integer("HEARTH_ASYNC_MAX_ATTEMPTS", 3),
+                Duration.ofMillis(vars.integer("HEARTH_ASYNC_RETRY_BASE_MS", 1000)),
+                workers,
+                Boolean.parseBoolean(vars.text("HEARTH_ASYNC_PRIVATE_CALLBACKS", "false")),
+                Duration.ofSeconds(vars.integer("HEARTH_ASYNC_ACK_WAIT_SECONDS", 30)),
+                vars.integer("HEARTH_ASYNC_USER_MAX_RUNNING", Math.max(1, workers / 2)),
+                vars.integer("HEARTH_ASYNC_USER_MAX_QUEUED", 1000),
+                new dev.hearth.controlplane.invoke.AsyncInvocations.Callbacks(
+                        vars.integer("HEARTH_ASYNC_CALLBACK_WORKERS", 8),
+                        vars.integer("HEARTH_ASYNC_CALLBACK_USER_QUEUE", 100),
+                        vars.integer("HEARTH_ASYNC_CALLBACK_QUEUE", 1000)));
     }
 
     /** The bridge interface is named after the network unless that name is too long for Linux (15 characters). */

@@ -38,7 +38,9 @@ class ControlPlanesIntegrationTest {
     @BeforeAll
     void start() throws Exception {
         // Two workers each, so both control planes hold jobs; a short ack wait, so a dead one's jobs come back soon.
-        cluster = Cluster.start(dir, 2, 1, Map.of("HEARTH_ASYNC_WORKERS", "2", "HEARTH_ASYNC_ACK_WAIT_SECONDS", "4"));
+        cluster = Cluster.start(dir, 2, 1, Map.of("HEARTH_ASYNC_WORKERS", "2",
+                // One user here, allowed every worker: the test is of failover, not of sharing.
+                "HEARTH_ASYNC_USER_MAX_RUNNING", "2", "HEARTH_ASYNC_ACK_WAIT_SECONDS", "4"));
         first = new Api(cluster.port(0));
         second = new Api(cluster.port(1));
         token = first.userWithToken("barbara");

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Distributed mode with every part a real process: nats-server (JetStream), one control plane and
  * two pool-manager nodes. Calls spread over the nodes and stay warm where their instance is; async
  * invocations survive a node killed with SIGKILL; a failing one is dead-lettered after its retries.
- * The node kill comes last, so the earlier tests see both nodes.
+ * Another user's async call starts at once beside one user's backlog. The node kill comes last, so
+ * the earlier tests see both nodes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,6 +51,7 @@ class DistributedIntegrationTest {
                 "HEARTH_ASYNC_MAX_ATTEMPTS", "3",
                 "HEARTH_ASYNC_RETRY_BASE_MS", "400",
                 "HEARTH_ASYNC_WORKERS", "16",
+                "HEARTH_ASYNC_PRIVATE_CALLBACKS", "true", // the hanging callback listens on loopback
                 // Listed, so the nodes' address rule is what must refuse it.
                 "HEARTH_REGISTRIES", "127.0.0.1:" + registry.port()));
         api = new Api(cluster.port());
@@ -148,6 +150,13 @@ class DistributedIntegrationTest {
             Thread.sleep(1_200);
         }
         return previous;
+    }
+
+    /** The JetStream half of issue 13's must-show: fetching past one user's backlog lets another's job in at once. */
+    @Test
+    @Order(3)
+    void whileOneUsersCallsSleepAndItsCallbacksHang_anotherUsersAsyncCallStartsWithinASecond() throws Exception {
+        AsyncFairnessIntegrationTest.assertOtherUserStartsPromptly(api, "ann", "bob", 60);
     }
 
     @Test

@@ -2,9 +2,12 @@ package dev.hearth.controlplane.invoke;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import dev.hearth.controlplane.function.FunctionRecord;
@@ -22,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,15 +50,43 @@ public final class AsyncInvocations implements AutoCloseable {
     /**
      * How async invocations are retried and run.
      *
-     * @param privateCallbacks callbacks may go to loopback, private and link-local addresses; off by
-     *                         default, so a user cannot make Hearth post into its own network
+     * @param workers          async invocations this process runs at once, all users together
+     * @param privateCallbacks callbacks may go to special-purpose (loopback, private, link-local …) and
+     *                         this machine's own addresses; off by default, so a user cannot make
+     *                         Hearth post into its own network
      * @param ackWait          distributed mode: a job whose control plane stopped extending its claim
      *                         this long is delivered again (to another control plane)
+     * @param userMaxRunning   async invocations of one user this process runs at once, so the other
+     *                         workers stay free for other users
+     * @param userMaxQueued    unfinished (queued, running or awaiting a retry) async invocations one
+     *                         user may have; past it a submission is refused with 429
      */
-    public record Settings(int maxAttempts, Duration retryBase, int workers, boolean privateCallbacks, Duration ackWait) {
+    public record Settings(int maxAttempts, Duration retryBase, int workers, boolean privateCallbacks, Duration ackWait,
+                           int userMaxRunning, int userMaxQueued, Callbacks callbacks) {
         public Settings {
             if (maxAttempts < 1 || workers < 1 || retryBase.isNegative() || ackWait.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("async settings out of range: at least 1 attempt, 1 worker, an ack wait of 1 s");
+            }
+            if (userMaxRunning < 1 || userMaxRunning > workers || userMaxQueued < 1) {
+                throw new IllegalArgumentException("HEARTH_ASYNC_USER_MAX_RUNNING must be between 1 and HEARTH_ASYNC_WORKERS ("
+                        + workers + "), HEARTH_ASYNC_USER_MAX_QUEUED at least 1");
+            }
+            java.util.Objects.requireNonNull(callbacks, "callbacks");
+        }
+    }
+
+    /**
+     * The callback posters.
+     *
+     * @param workers   posts in flight at once (one user at most half of them)
+     * @param userQueue posts of one user waiting; past it a callback is dropped (and noted in its record)
+     * @param queue     posts of all users waiting; past it a callback is dropped
+     */
+    public record Callbacks(int workers, int userQueue, int queue) {
+        public Callbacks {
+            if (workers < 1 || userQueue < 1 || queue < userQueue) {
+                throw new IllegalArgumentException("HEARTH_ASYNC_CALLBACK_WORKERS and HEARTH_ASYNC_CALLBACK_USER_QUEUE must be"
+                        + " at least 1, HEARTH_ASYNC_CALLBACK_QUEUE at least the user queue");
             }
         }
     }
@@ -67,6 +97,7 @@ public final class AsyncInvocations implements AutoCloseable {
      * unreachable all along) is dead-lettered, as Lambda's maximum event age.
      */
     static final Duration MAX_EVENT_AGE = Duration.ofHours(6);
+    private static final List<String> UNFINISHED = List.of("queued", "running", "failed");
 
     private final MongoCollection<Document> async;
     private final AsyncQueue queue;
@@ -82,15 +113,16 @@ public final class AsyncInvocations implements AutoCloseable {
     public static AsyncInvocations inStore(MongoDatabase database, Functions functions, PoolManager pool,
                                            ConcurrencyLimiter limiter, Settings settings, Clock clock) {
         MongoCollection<Document> records = database.getCollection("async");
-        return new AsyncInvocations(records, new StoreQueue(records, settings.workers(), clock), functions, pool, limiter,
-                settings, clock);
+        return new AsyncInvocations(records, new StoreQueue(records, settings.workers(), settings.userMaxRunning(), clock),
+                functions, pool, limiter, settings, clock);
     }
 
     /** Distributed mode: jobs on a JetStream stream shared by every control plane. */
     public static AsyncInvocations onJetStream(io.nats.client.Connection nats, MongoDatabase database, Functions functions,
                                                PoolManager pool, ConcurrencyLimiter limiter, Settings settings, Clock clock)
             throws java.io.IOException, io.nats.client.JetStreamApiException {
-        return new AsyncInvocations(database.getCollection("async"), new JetStreamQueue(nats, settings.workers(), settings.ackWait()), functions,
+        return new AsyncInvocations(database.getCollection("async"), new JetStreamQueue(nats, settings.workers(),
+                settings.userMaxRunning(), settings.ackWait()), functions,
                 pool, limiter, settings, clock);
     }
 
@@ -103,11 +135,16 @@ public final class AsyncInvocations implements AutoCloseable {
         this.limiter = limiter;
         this.settings = settings;
         this.clock = clock;
-        this.callbacks = new CallbackClient(settings.privateCallbacks());
+        this.callbacks = new CallbackClient(settings.privateCallbacks(), settings.callbacks());
+        async.createIndex(Indexes.ascending("owner", "status"), new IndexOptions().name("owner_status"));
         queue.start(this::run);
     }
 
-    /** Stores the invocation and queues it; the 202 follows only once both are stored. */
+    /**
+     * Stores the invocation and queues it; the 202 follows only once both are stored. Past the
+     * owner's cap of unfinished invocations it is refused with 429: counted after the insert, so
+     * submissions racing each other can be refused together but never pass the cap together.
+     */
     public void submit(String id, String owner, FunctionRecord function, byte[] event, String callbackUrl) {
         Instant now = clock.instant();
         Document record = new Document("_id", id)
@@ -124,8 +161,13 @@ public final class AsyncInvocations implements AutoCloseable {
             record.append("event", new Binary(event));
         }
         async.insertOne(record);
+        if (async.countDocuments(and(eq("owner", owner), in("status", UNFINISHED))) > settings.userMaxQueued()) {
+            async.deleteOne(eq("_id", id));
+            throw ApiException.throttled("you have " + settings.userMaxQueued()
+                    + " async invocations queued or running already; try again once some have ended");
+        }
         try {
-            queue.enqueue(id, event);
+            queue.enqueue(id, owner, event);
         } catch (Exception e) {
             async.deleteOne(eq("_id", id));
             log.warn("cannot queue async invocation {}: {}", id, e.getMessage());
@@ -135,13 +177,13 @@ public final class AsyncInvocations implements AutoCloseable {
 
     /** An async invocation of this owner, as its record shows it. */
     public Optional<Map<String, Object>> find(String owner, String id) {
-        return Optional.ofNullable(async.find(and(eq("_id", id), eq("owner", owner))).first()).map(AsyncInvocations::view);
+        return Optional.ofNullable(async.find(and(eq("_id", id), eq("owner", owner))).first()).map(AsyncRecordView::of);
     }
 
     /** The newest async invocations of a function, optionally in one status. */
     public List<Map<String, Object>> list(String functionId, String status, int limit) {
         var filter = status == null ? eq("functionId", functionId) : and(eq("functionId", functionId), eq("status", status));
-        return async.find(filter).sort(Sorts.descending("createdAt")).limit(limit).map(AsyncInvocations::view).into(new ArrayList<>());
+        return async.find(filter).sort(Sorts.descending("createdAt")).limit(limit).map(AsyncRecordView::of).into(new ArrayList<>());
     }
 
     /** One delivery of a job: never throws, always ends the delivery (done or retry) unless the process is stopping. */
@@ -187,7 +229,7 @@ public final class AsyncInvocations implements AutoCloseable {
             delivery.done();
             return;
         }
-        byte[] event = delivery.event();
+        byte[] event = delivery.event() != null ? delivery.event() : job.get("event", Binary.class).getData();
         Invocation invocation;
         try (var permit = limiter.acquire(function)) {
             invocation = pool.invoke(new InvokeRequest(function.spec(), id, event));
@@ -249,7 +291,7 @@ public final class AsyncInvocations implements AutoCloseable {
         log.debug("async invocation {} ended {}", id, status);
         String callback = job.getString("callbackUrl");
         if (callback != null) {
-            notify(id, callback);
+            notify(job.getString("owner"), id, callback);
         }
     }
 
@@ -270,77 +312,20 @@ public final class AsyncInvocations implements AutoCloseable {
         delivery.retryAfter(after);
     }
 
-    /** Posts the ended invocation's record to its callback URL, once, and notes the answer. */
-    private void notify(String id, String url) {
-        Document done = async.find(eq("_id", id)).first();
-        if (done == null) {
-            return;
-        }
-        String outcome;
-        try {
-            outcome = Integer.toString(callbacks.post(url, id, Json.MAPPER.writeValueAsBytes(view(done))));
-        } catch (CallbackClient.RefusedAddress e) {
-            outcome = "refused: " + e.getMessage();
-        } catch (Exception e) {
-            outcome = "error: " + e.getMessage();
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+    /** Queues the post of the ended invocation's record to its callback URL (once) and notes the answer. */
+    private void notify(String owner, String id, String url) {
+        callbacks.send(owner, url, id, () -> {
+            Document done = async.find(eq("_id", id)).first();
+            try {
+                return done == null ? null : Json.MAPPER.writeValueAsBytes(AsyncRecordView.of(done));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("a record view is always JSON", e);
             }
-        }
-        async.updateOne(eq("_id", id), Updates.set("callbackStatus", outcome));
+        }, outcome -> async.updateOne(eq("_id", id), Updates.set("callbackStatus", outcome)));
     }
 
     private static Document errorDoc(String type, String message) {
         return new Document("type", type).append("message", message);
-    }
-
-    static Map<String, Object> view(Document d) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", d.getString("_id"));
-        view.put("function", d.getString("functionName"));
-        view.put("invocationType", "async");
-        view.put("status", d.getString("status"));
-        view.put("attempts", d.getInteger("attempts", 0));
-        if (d.getString("result") != null) {
-            try {
-                view.put("result", Json.MAPPER.readTree(d.getString("result")));
-            } catch (java.io.IOException e) {
-                view.put("result", d.getString("result"));
-            }
-        }
-        Document error = d.get("error", Document.class);
-        if (error != null) {
-            view.put("error", Map.of("type", String.valueOf(error.getString("type")), "message", String.valueOf(error.getString("message"))));
-        }
-        List<Map<String, Object>> history = new ArrayList<>();
-        for (Document step : d.getList("history", Document.class, List.of())) {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("at", step.getDate("at").toInstant().toString());
-            s.put("status", step.getString("status"));
-            s.put("start", step.getString("start"));
-            if (step.getString("node") != null) {
-                s.put("node", step.getString("node"));
-            }
-            if (step.getString("errorType") != null) {
-                s.put("errorType", step.getString("errorType"));
-            }
-            history.add(s);
-        }
-        view.put("history", history);
-        String logs = d.getString("logs");
-        view.put("logs", logs == null || logs.isEmpty() ? List.of() : logs.lines().toList());
-        if (d.getString("callbackUrl") != null) {
-            view.put("callback", Map.of("url", d.getString("callbackUrl"),
-                    "status", String.valueOf(d.get("callbackStatus") == null ? "pending" : d.getString("callbackStatus"))));
-        }
-        view.put("createdAt", d.getDate("createdAt").toInstant().toString());
-        if (d.getDate("nextAttemptAt") != null && List.of("queued", "failed").contains(d.getString("status"))) {
-            view.put("nextAttemptAt", d.getDate("nextAttemptAt").toInstant().toString());
-        }
-        if (d.getDate("finishedAt") != null) {
-            view.put("finishedAt", d.getDate("finishedAt").toInstant().toString());
-        }
-        return view;
     }
 
     @Override

@@ -13,10 +13,13 @@ interface AsyncQueue extends AutoCloseable {
     /** True when the invocation's record holds its event (the record is the queue); false when the queue holds it. */
     boolean eventInRecord();
 
-    /** Stores the job durably; returns only once it is stored. */
-    void enqueue(String id, byte[] event) throws Exception;
+    /** Stores the job of {@code owner} durably; returns only once it is stored. */
+    void enqueue(String id, String owner, byte[] event) throws Exception;
 
-    /** Starts handing jobs to {@code handler}, a bounded number at once, on the queue's own threads. */
+    /**
+     * Starts handing jobs to {@code handler} on the queue's own threads: a bounded number at once,
+     * fairly across owners (in turn, and no owner more than its share at once).
+     */
     void start(java.util.function.Consumer<Delivery> handler);
 
     /** One delivery of a job. */

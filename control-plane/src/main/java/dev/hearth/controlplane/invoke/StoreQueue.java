@@ -4,6 +4,8 @@ import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lte;
+import static com.mongodb.client.model.Filters.ne;
+import static com.mongodb.client.model.Filters.or;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
@@ -12,23 +14,26 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Date;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.bson.types.Binary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Embedded mode's queue: the {@code async} records themselves. A record {@code queued}, or
- * {@code failed} with its retry due, is claimed atomically (moved to {@code running}) and handed
- * to a worker; the worker's record update is what schedules a retry. A record still
- * {@code running} when the process stopped is queued again at the next start.
+ * Embedded mode's queue: the {@code async} records themselves. Each user's due records (queued,
+ * or failed with their retry due) are claimed in turn, a few at a time (marked {@code claimed} so
+ * only one claimer takes each), and handed to a {@link FairScheduler} shared by all users: one
+ * user's backlog never stands in front of another's, and no user runs more than its share of the
+ * workers. The worker's record update is what schedules a retry. A record still {@code running}
+ * or claimed when the process stopped is queued again at the next start.
  */
 final class StoreQueue implements AsyncQueue {
 
@@ -37,25 +42,25 @@ final class StoreQueue implements AsyncQueue {
 
     private final MongoCollection<Document> async;
     private final Clock clock;
-    private final ExecutorService workers;
-    private final Semaphore free;
+    private final FairScheduler<String> workers;
     private final Semaphore wake = new Semaphore(0);
     private final Thread dispatcher;
     private volatile Consumer<Delivery> handler;
     private volatile boolean closed;
+    private int round;
 
-    StoreQueue(MongoCollection<Document> async, int workers, Clock clock) {
+    /**
+     * @param workers        invocations run at once, all users together
+     * @param perUserRunning invocations of one user run at once; as many more are claimed ahead
+     */
+    StoreQueue(MongoCollection<Document> async, int workers, int perUserRunning, Clock clock) {
         this.async = async;
         this.clock = clock;
-        this.free = new Semaphore(workers);
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "async-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        long resumed = async.updateMany(eq("status", "running"),
-                Updates.combine(Updates.set("status", "queued"), Updates.set("nextAttemptAt", Date.from(clock.instant()))))
+        this.workers = new FairScheduler<>("async", workers,
+                new FairQueue.Limits(perUserRunning, perUserRunning, Math.max(workers, 4 * perUserRunning)));
+        long resumed = async.updateMany(or(eq("status", "running"), eq("claimed", true)),
+                Updates.combine(Updates.set("status", "queued"), Updates.set("nextAttemptAt", Date.from(clock.instant())),
+                        Updates.unset("claimed")))
                 .getModifiedCount();
         if (resumed > 0) {
             log.info("{} async invocation(s) were running when the process stopped; queued again", resumed);
@@ -70,7 +75,7 @@ final class StoreQueue implements AsyncQueue {
     }
 
     @Override
-    public void enqueue(String id, byte[] event) {
+    public void enqueue(String id, String owner, byte[] event) {
         wake.release(); // the record, already stored, is the job
     }
 
@@ -85,45 +90,66 @@ final class StoreQueue implements AsyncQueue {
             try {
                 wake.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
-                while (!closed && free.tryAcquire()) {
-                    Document claimed;
-                    try {
-                        claimed = claimNext();
-                    } catch (RuntimeException e) {
-                        free.release();
-                        throw e;
-                    }
-                    if (claimed == null) {
-                        free.release();
-                        break;
-                    }
-                    workers.execute(() -> {
-                        try {
-                            handler.accept(new Claimed(claimed.getString("_id"), claimed.get("event", Binary.class).getData()));
-                        } finally {
-                            free.release();
-                            wake.release();
-                        }
-                    });
-                }
+                claimDue();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.warn("async dispatch failed; retrying", e);
+                if (!closed) {
+                    log.warn("async dispatch failed; retrying", e);
+                }
             }
         }
     }
 
-    /** Takes the most overdue queued (or failed, to retry) invocation: only one claimer can move it to running. */
-    private Document claimNext() {
-        return async.findOneAndUpdate(
-                and(in("status", "queued", "failed"), lte("nextAttemptAt", Date.from(clock.instant()))),
-                Updates.combine(Updates.set("status", "running"), Updates.set("startedAt", Date.from(clock.instant()))),
+    /** Tops up every user with due work to its share of claimed records, starting the round at a different user each time. */
+    private void claimDue() {
+        List<String> owners = async.distinct("owner", due(), String.class).into(new ArrayList<>());
+        if (owners.isEmpty()) {
+            return;
+        }
+        Collections.rotate(owners, -(round++ % owners.size()));
+        for (String owner : owners) {
+            while (!closed && workers.hasRoom(owner)) {
+                Document claimed = claimNext(owner);
+                if (claimed == null) {
+                    break;
+                }
+                var delivery = new Claimed(claimed.getString("_id"), owner, claimed.get("event", Binary.class).getData());
+                if (!workers.submit(owner, () -> run(delivery))) {
+                    unclaim(delivery.id());
+                    break;
+                }
+            }
+        }
+    }
+
+    private void run(Claimed delivery) {
+        try {
+            handler.accept(delivery);
+        } finally {
+            if (!closed) {
+                unclaim(delivery.id()); // the handler's record update said what comes next
+            }
+            wake.release();
+        }
+    }
+
+    private Bson due() {
+        return and(in("status", "queued", "failed"), lte("nextAttemptAt", Date.from(clock.instant())), ne("claimed", true));
+    }
+
+    /** Takes the user's most overdue due invocation: only one claimer can mark it. */
+    private Document claimNext(String owner) {
+        return async.findOneAndUpdate(and(eq("owner", owner), due()), Updates.set("claimed", true),
                 new FindOneAndUpdateOptions().sort(Sorts.ascending("nextAttemptAt")).returnDocument(ReturnDocument.AFTER));
     }
 
+    private void unclaim(String id) {
+        async.updateOne(eq("_id", id), Updates.unset("claimed"));
+    }
+
     /** The record says it all: the worker's update to it is the acknowledgement or the retry. */
-    private record Claimed(String id, byte[] event) implements Delivery {
+    private record Claimed(String id, String owner, byte[] event) implements Delivery {
         @Override
         public long deliveries() {
             return 0;
@@ -140,11 +166,6 @@ final class StoreQueue implements AsyncQueue {
     public void close() {
         closed = true;
         dispatcher.interrupt();
-        workers.shutdownNow();
-        try {
-            workers.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        workers.close();
     }
 }

@@ -1,0 +1,103 @@
+package dev.hearth.controlplane.invoke;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fixed set of worker threads shared fairly by keys (users) through a {@link FairQueue}: each
+ * free worker takes the next key's turn, and no key runs more than its cap at once, so one key's
+ * burst of slow work leaves the other workers to everyone else. Self-contained (it knows nothing
+ * of invocations), so other shared work can use it too.
+ *
+ * @param <K> the key work is shared by
+ */
+final class FairScheduler<K> implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FairScheduler.class);
+
+    private final FairQueue<K, Runnable> queue;
+    private final List<Thread> threads = new ArrayList<>();
+    private boolean closed;
+
+    /** Starts {@code workers} daemon threads named {@code name-1…}. */
+    FairScheduler(String name, int workers, FairQueue.Limits limits) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("a scheduler needs at least one worker");
+        }
+        this.queue = new FairQueue<>(limits);
+        for (int i = 1; i <= workers; i++) {
+            Thread t = new Thread(this::work, name + "-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    /** Queues {@code task} for {@code key}; false when a bound of the queue is reached (nothing queued). */
+    synchronized boolean submit(K key, Runnable task) {
+        if (closed || !queue.offer(key, task)) {
+            return false;
+        }
+        notifyAll();
+        return true;
+    }
+
+    synchronized boolean hasRoom(K key) {
+        return !closed && queue.hasRoom(key);
+    }
+
+    synchronized int waiting() {
+        return queue.waiting();
+    }
+
+    private void work() {
+        while (true) {
+            FairQueue.Taken<K, Runnable> taken = null;
+            synchronized (this) {
+                while (!closed && (taken = queue.next()) == null) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+            }
+            try {
+                taken.item().run();
+            } catch (RuntimeException e) {
+                log.warn("a scheduled task failed", e);
+            } finally {
+                synchronized (this) {
+                    queue.finished(taken.key());
+                    notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Stops taking work, interrupts running tasks and waits up to 10 s for them to end; waiting tasks are dropped. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            queue.drain();
+            notifyAll();
+        }
+        threads.forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
