@@ -142,4 +142,84 @@ class BadInputIntegrationTest {
         assertEquals(201, api.post("/v1/functions", token, Api.pythonSource("big", "def handler(e, c):\n    return len(e)\n")).status());
         assertError(413, "too_large", api.invoke(token, "big", "\"" + "x".repeat(7 * 1024 * 1024) + "\""));
     }
+
+    private void assertNoInternals(Api.Reply reply) {
+        for (String internal : java.util.List.of("dev.hearth", "java.", "com.fasterxml", "`", "/tmp/", data.toString())) {
+            assertFalse(reply.text().contains(internal), () -> "'" + internal + "' in " + reply);
+        }
+    }
+
+    private Api.Reply raw(String method, String path, String json) {
+        return api.send(method, path, token, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Each of these was taken with 201 and then failed every call (502/503), costing a container each time. */
+    @ParameterizedTest
+    @ValueSource(strings = {"env-nul", "env-surrogate", "env-equals", "file-and-folder", "folder-then-file", "long-segment", "deep"})
+    void createAndPut_withInputsThatWouldFailEveryCall_are400(String kind) {
+        String code = "def handler(e, c):\n    return e\n";
+        ObjectNode body = switch (kind) {
+            case "file-and-folder" -> Api.pythonArchive("doomed", ordered("main.py", code, "a", "1", "a/b", "2"));
+            case "folder-then-file" -> Api.pythonArchive("doomed", ordered("main.py", code, "lib/x/y.py", "1", "lib/x", "2"));
+            case "long-segment" -> Api.pythonArchive("doomed", ordered("main.py", code, "p/" + "x".repeat(256) + ".py", "1"));
+            case "deep" -> Api.pythonArchive("doomed", ordered("main.py", code, "a/".repeat(2100) + "b.py", "1"));
+            case "env-equals" -> {
+                ObjectNode b = Api.pythonSource("doomed", code);
+                b.putObject("env").put("A=B", "v");
+                yield b;
+            }
+            default -> Api.pythonSource("doomed", code);
+        };
+        String json = body.toString();
+        if (kind.equals("env-nul")) {
+            json = json.replaceFirst("\\{", "{\"env\":{\"GREETING\":\"hi\\\\u0000there\"},");
+        } else if (kind.equals("env-surrogate")) {
+            json = json.replaceFirst("\\{", "{\"env\":{\"GREETING\":\"hi\\\\ud800\"},");
+        }
+        Api.Reply created = raw("POST", "/v1/functions", json);
+        assertError(400, "bad_request", created);
+        assertNoInternals(created);
+        assertEquals(404, api.get("/v1/functions/doomed", token).status(), "nothing was stored");
+
+        assertEquals(201, api.post("/v1/functions", token, Api.pythonSource("kept-" + kind.length(), code)).status());
+        Api.Reply replaced = raw("PUT", "/v1/functions/kept-" + kind.length(), json.replace("\"doomed\"", "\"kept-" + kind.length() + "\""));
+        assertError(400, "bad_request", replaced);
+        assertNoInternals(replaced);
+        api.delete("/v1/functions/kept-" + kind.length(), token);
+    }
+
+    private static Map<String, String> ordered(String... pairs) {
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            files.put(pairs[i], pairs[i + 1]);
+        }
+        return files;
+    }
+
+    /** Jackson used to turn "100" and 100.7 into 100, and 42 into "42"; its own messages named Hearth's classes. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "POST /v1/functions {\"name\":\"t\",\"runtime\":\"python\",\"source\":{\"filename\":\"main.py\",\"content\":\"x\"},\"timeoutMs\":\"100\"}|timeoutMs",
+            "POST /v1/functions {\"name\":\"t\",\"runtime\":\"python\",\"source\":{\"filename\":\"main.py\",\"content\":\"x\"},\"timeoutMs\":100.7}|timeoutMs",
+            "POST /v1/functions {\"name\":\"t\",\"runtime\":\"python\",\"source\":{\"filename\":\"main.py\",\"content\":\"x\"},\"memoryMb\":true}|memoryMb",
+            "POST /v1/functions {\"name\":42,\"runtime\":\"python\",\"source\":{\"filename\":\"main.py\",\"content\":\"x\"}}|name",
+            "POST /v1/functions {\"name\":\"t\",\"runtime\":\"python\",\"handler\":{},\"source\":{\"filename\":\"main.py\",\"content\":\"x\"}}|handler",
+            "POST /v1/functions {\"name\":\"t\",\"runtime\":[\"python\"],\"source\":{\"filename\":\"main.py\",\"content\":\"x\"}}|runtime",
+            "POST /v1/functions {\"name\":\"t\",\"runtime\":\"python\",\"source\":{\"filename\":\"main.py\",\"content\":7}}|source.content",
+            "POST /v1/functions {\"name\":\"t\",\"runtime\":\"python\",\"source\":{\"filename\":\"main.py\",\"content\":\"x\"},\"env\":{\"A\":1}}|env.A",
+            "PATCH /v1/functions/anything {\"concurrency\":\"2\"}|concurrency",
+            "PATCH /v1/functions/anything {\"timeoutMs\":1500.5}|timeoutMs",
+            "POST /v1/users {\"username\":12345,\"password\":\"long enough\"}|username",
+            "POST /v1/users {\"username\":\"dave\",\"password\":12345678}|password",
+            "POST /v1/tokens {\"username\":[],\"password\":\"x\"}|username",
+    })
+    void wrongKinds_are400_namingTheField_notAClass(String line) {
+        String[] parts = line.split(" ", 3);
+        String[] bodyAndField = parts[2].split("\\|");
+        Api.Reply reply = api.send(parts[0], parts[1], parts[1].startsWith("/v1/functions") ? token : null,
+                bodyAndField[0].getBytes(StandardCharsets.UTF_8));
+        assertError(400, "bad_request", reply);
+        assertTrue(reply.json().get("error").get("message").asText().contains("'" + bodyAndField[1] + "'"), reply::toString);
+        assertNoInternals(reply);
+    }
 }

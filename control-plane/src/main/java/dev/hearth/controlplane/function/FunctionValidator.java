@@ -205,6 +205,25 @@ final class FunctionValidator {
         return value;
     }
 
+    /**
+     * What {@code execve} and the container runtime would refuse at every start (runc fails a
+     * container whose environment holds a NUL), and text that has no UTF-8 form (a lone UTF-16
+     * surrogate, which a JSON escape such as backslash-uD800 can spell) is refused here, once, instead.
+     */
+    static void checkEnvValue(String key, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\0') {
+                throw ApiException.badRequest("env value of '" + key + "' holds a NUL character, which no process environment can carry");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw ApiException.badRequest("env value of '" + key + "' holds a lone UTF-16 surrogate, which is not text");
+            }
+        }
+    }
+
     private static Map<String, String> env(Map<String, String> env) {
         if (env == null) {
             return Map.of();
@@ -218,6 +237,7 @@ final class FunctionValidator {
             if (e.getValue() == null) {
                 throw ApiException.badRequest("env value of '" + e.getKey() + "' must be a string");
             }
+            checkEnvValue(e.getKey(), e.getValue());
             bytes += e.getKey().length() + e.getValue().getBytes(StandardCharsets.UTF_8).length;
             checked.put(e.getKey(), e.getValue());
         }

@@ -4,28 +4,51 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The one Jackson mapper of the control plane and the JSON chores around it. */
 public final class Json {
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    private static final Logger log = LoggerFactory.getLogger(Json.class);
+
+    public static final ObjectMapper MAPPER = strict(JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // A field declared as a number takes a JSON number of that kind, a string field a JSON
+            // string: "100", 100.7, true or 42 in the wrong place is the caller's mistake, said as such.
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .build();
+            .build());
 
     private Json() {}
 
-    /** Reads a request body into {@code type}, or refuses it with a 400 that says why. */
+    private static ObjectMapper strict(JsonMapper mapper) {
+        for (LogicalType type : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean, LogicalType.Textual}) {
+            var config = mapper.coercionConfigFor(type);
+            for (CoercionInputShape shape : CoercionInputShape.values()) {
+                config.setCoercion(shape, CoercionAction.Fail);
+            }
+        }
+        // A JSON value of the declared kind itself is never a coercion: these stay as Jackson has them.
+        mapper.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
+        return mapper;
+    }
+
+    /** Reads a request body into {@code type}, or refuses it with a 400 that says why in the caller's terms. */
     public static <T> T read(byte[] body, Class<T> type) {
         if (body.length == 0) {
             throw ApiException.badRequest("request body must be a JSON object");
@@ -36,10 +59,13 @@ public final class Json {
                 throw ApiException.badRequest("request body must be a JSON object");
             }
             return value;
-        } catch (UnrecognizedPropertyException e) {
-            throw ApiException.badRequest("unknown field '" + e.getPropertyName() + "'");
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+            if (e.getCause() instanceof ApiException refusal) {
+                throw refusal;
+            }
+            // Jackson's own words name Java types and its settings: the log keeps them.
+            log.debug("refused a {} body: {}", type.getSimpleName(), e.getOriginalMessage());
+            throw ApiException.badRequest(JsonErrors.describe(e));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,6 +2,8 @@ package dev.hearth.controlplane.invoke;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -32,5 +34,25 @@ class EventsTest {
     @Test
     void empty_becomesAnEmptyObject() {
         assertEquals("{}", event(""));
+    }
+
+    @Test
+    void bytesThatAreNotUtf8_becomeAString_evenWhereJacksonWouldReadThem() {
+        // An overlong '/' and an encoded surrogate: Jackson reads both, the agents refuse them.
+        for (byte[] bad : new byte[][] {{'"', (byte) 0xC0, (byte) 0xAF, '"'}, {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'}}) {
+            String event = new String(Events.fromBody(bad), StandardCharsets.UTF_8);
+            assertTrue(event.startsWith("\"\\\"") && event.endsWith("\\\"\""), event);
+        }
+        assertEquals("\"ünï\"", event("\"ünï\""));
+    }
+
+    @Test
+    void numbersPastADouble_are400_whileLongOnesWithinRangePass() {
+        for (String body : new String[] {"1e999999", "[1, -1e400]", "{\"a\":{\"b\":1" + "0".repeat(400) + "}}"}) {
+            dev.hearth.controlplane.http.ApiException e = assertThrows(dev.hearth.controlplane.http.ApiException.class, () -> event(body));
+            assertEquals(400, e.status());
+        }
+        assertEquals("123456789012345678901234567890", event("123456789012345678901234567890"));
+        assertEquals("[1e300, -0, 0.5]", event("[1e300, -0, 0.5]"));
     }
 }

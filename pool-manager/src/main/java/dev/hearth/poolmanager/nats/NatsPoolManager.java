@@ -198,7 +198,8 @@ public final class NatsPoolManager implements PoolManager {
                 if (e.getCause() instanceof JetStreamStatusException status && status.getStatus().isNoResponders()) {
                     throw new NoResponders();
                 }
-                throw new PoolException("dispatch failed: " + e.getCause().getMessage(), e.getCause());
+                log.warn("dispatch of a call failed", e.getCause());
+                throw new PoolException("the call could not be dispatched to a node; retry shortly", e.getCause());
             } catch (CancellationException e) {
                 throw PoolException.unavailable("the dispatch of the call was cancelled (NATS connection lost?)");
             } catch (InterruptedException e) {
@@ -273,7 +274,8 @@ public final class NatsPoolManager implements PoolManager {
             if (e.getCause() instanceof JetStreamStatusException) {
                 throw PoolException.unavailable("no pool-manager node is connected to check the image");
             }
-            throw new PoolException("image check failed: " + e.getCause().getMessage(), e.getCause());
+            log.warn("image check failed", e.getCause());
+            throw new PoolException("the image check could not be dispatched to a node; retry shortly", e.getCause());
         } catch (TimeoutException | CancellationException e) {
             throw PoolException.unavailable("no node answered the image check in time");
         } catch (InterruptedException e) {

@@ -99,7 +99,8 @@ public final class NodeServer implements AutoCloseable {
             meta = Wire.ReplyMeta.failure(node, e.getMessage(), e.atCapacity(), served.get());
         } catch (RuntimeException e) {
             log.warn("invocation on node {} failed in the platform", node, e);
-            meta = Wire.ReplyMeta.failure(node, "node " + node + " failed: " + e.getMessage(), false, served.get());
+            // The exception's text may name host paths or a library's objects: the log above has it.
+            meta = Wire.ReplyMeta.failure(node, "node " + node + " failed in the platform; its log has details", false, served.get());
         }
         reply(message, meta, body);
     }
@@ -121,7 +122,9 @@ public final class NodeServer implements AutoCloseable {
             } catch (UnknownImageException e) {
                 answer = new Wire.ImageReply(e.getMessage(), true);
             } catch (RuntimeException e) {
-                answer = new Wire.ImageReply(e.getMessage(), false);
+                log.warn("image check on node {} failed", node, e);
+                answer = new Wire.ImageReply(e instanceof PoolException ? e.getMessage()
+                        : "node " + node + " could not check the image; its log has details", false);
             }
             if (message.getReplyTo() != null) {
                 nats.publish(message.getReplyTo(), Wire.write(answer));

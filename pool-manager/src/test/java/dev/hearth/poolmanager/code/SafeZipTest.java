@@ -110,4 +110,42 @@ class SafeZipTest {
         assertThrows(ArchiveException.class, () -> SafeZip.checkedName(""));
         assertThrows(ArchiveException.class, () -> SafeZip.checkedName("a/\0b"));
     }
+
+    /** Each of these unpacked "fine" at creation and then failed every call as a crashed function. */
+    @ParameterizedTest
+    @ValueSource(strings = {"file-then-child", "child-then-file", "file-then-folder", "folder-then-file", "long-segment",
+            "deep-path", "long-path", "control-character"})
+    void namesThatCannotBeMadeOnDisk_areRefusedBeforeAnythingIsWritten(String kind) throws Exception {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("main.py", text("x = 1"));
+        switch (kind) {
+            case "file-then-child" -> { entries.put("a", text("1")); entries.put("a/b", text("2")); }
+            case "child-then-file" -> { entries.put("a/b/c", text("1")); entries.put("a/b", text("2")); }
+            case "file-then-folder" -> { entries.put("a", text("1")); entries.put("a/b/", new byte[0]); }
+            case "folder-then-file" -> { entries.put("a/b/", new byte[0]); entries.put("a", text("1")); }
+            case "long-segment" -> entries.put("pkg/" + "x".repeat(256) + ".py", text("1"));
+            case "deep-path" -> entries.put("a/".repeat(2100) + "b.py", text("1"));
+            case "long-path" -> entries.put(("d".repeat(200) + "/").repeat(6) + "b.py", text("1"));
+            case "control-character" -> entries.put("pkg/new\nline.py", text("1"));
+            default -> throw new IllegalArgumentException(kind);
+        }
+        byte[] zip = zip(entries);
+        ArchiveException refused = assertThrows(ArchiveException.class, () -> SafeZip.inspect(zip, ZipLimits.DEFAULT));
+        assertFalse(refused.tooLarge());
+        assertTrue(refused.getMessage().length() < 300, refused::getMessage);
+        Path target = Files.createDirectory(dir.resolve(kind));
+        assertThrows(ArchiveException.class, () -> SafeZip.extract(new ByteArrayInputStream(zip), target, ZipLimits.DEFAULT));
+    }
+
+    @Test
+    void namesAtTheLimits_areTaken() throws Exception {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("x".repeat(ZipLimits.MAX_SEGMENT_BYTES), text("1"));
+        entries.put("é".repeat(ZipLimits.MAX_SEGMENT_BYTES / 2) + "/a.py", text("2"));
+        entries.put("a/".repeat(ZipLimits.MAX_DEPTH - 1) + "b.py", text("3"));
+        entries.put("pkg/", new byte[0]);
+        entries.put("pkg/mod.py", text("4"));
+        Set<String> files = SafeZip.extract(new ByteArrayInputStream(zip(entries)), dir, ZipLimits.DEFAULT);
+        assertEquals(4, files.size());
+    }
 }
