@@ -171,7 +171,7 @@ public final class AsyncInvocations implements AutoCloseable {
         } catch (Exception e) {
             async.deleteOne(eq("_id", id));
             log.warn("cannot queue async invocation {}: {}", id, e.getMessage());
-            throw ApiException.unavailable("the async queue cannot take the invocation now: " + e.getMessage());
+            throw ApiException.unavailable("the async queue cannot take the invocation now; try again shortly");
         }
     }
 

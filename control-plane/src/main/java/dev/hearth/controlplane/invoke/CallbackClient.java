@@ -106,8 +106,26 @@ final class CallbackClient implements AutoCloseable {
             return "error: no answer within " + TOTAL_TIMEOUT.toSeconds() + " s";
         } catch (Exception e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            return "error: " + (cause instanceof TimeoutException ? "timed out" : cause.getMessage());
+            log.debug("callback of async invocation {} to {} failed", invocationId, url, cause);
+            return "error: " + inCallersTerms(cause);
         }
+    }
+
+    /** The record's owner reads this: what went wrong, never a library's class or text. */
+    static String inCallersTerms(Throwable failure) {
+        if (failure instanceof TimeoutException || failure instanceof java.net.http.HttpTimeoutException) {
+            return "timed out";
+        }
+        if (failure instanceof java.net.UnknownHostException) {
+            return "unknown host";
+        }
+        if (failure instanceof java.net.ConnectException) {
+            return "could not connect";
+        }
+        if (failure instanceof javax.net.ssl.SSLException) {
+            return "TLS handshake failed";
+        }
+        return "the connection failed";
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.hearth.controlplane.invoke;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,6 +58,19 @@ class CallbackAddressTest {
         CallbackClient.resolvePublic(h -> addresses("93.184.215.14"), () -> own, "mine.example", 443,
                 Promise.from(resolved::complete, resolved::completeExceptionally));
         assertInstanceOf(CallbackClient.RefusedAddress.class, assertThrows(Exception.class, resolved::get).getCause());
+    }
+
+    @Test
+    void aFailedPost_isToldInTheOwnersTerms_neverALibrarysText() {
+        var failures = List.<Throwable>of(new java.net.ConnectException("Connection refused: /10.0.0.1:80 sun.nio.ch"),
+                new java.net.UnknownHostException("nope.invalid: Name or service not known"),
+                new javax.net.ssl.SSLHandshakeException("PKIX path building failed: sun.security.provider.certpath"),
+                new java.io.EOFException("org.eclipse.jetty.io.EofException@1a2b"),
+                new java.util.concurrent.TimeoutException());
+        for (Throwable failure : failures) {
+            String said = CallbackClient.inCallersTerms(failure);
+            assertFalse(said.contains(".") || said.contains("@") || said.contains("/"), said);
+        }
     }
 
     @Test
