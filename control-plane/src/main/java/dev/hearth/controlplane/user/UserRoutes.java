@@ -20,8 +20,8 @@ public final class UserRoutes {
     }
 
     public void register(RoutingHandler routes) {
-        routes.post("/v1/users", HttpServer.route(this::createUser));
-        routes.post("/v1/tokens", HttpServer.route(this::createToken));
+        routes.post("/v1/users", HttpServer.route(MAX_BODY, this::createUser));
+        routes.post("/v1/tokens", HttpServer.route(MAX_BODY, this::createToken));
     }
 
     private void createUser(HttpServerExchange exchange) throws Exception {
