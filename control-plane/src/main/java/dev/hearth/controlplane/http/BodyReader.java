@@ -37,17 +37,20 @@ final class BodyReader {
 
     private final HttpServerExchange exchange;
     private final long limit;
+    private final long declared;
     private final BodyBudget budget;
     private final Then then;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private long reserved;
     private boolean finished;
+    private boolean completed;
     private StreamSourceChannel channel;
     private XnioExecutor.Key deadline;
 
     private BodyReader(HttpServerExchange exchange, long limit, BodyBudget budget, Then then) {
         this.exchange = exchange;
         this.limit = limit;
+        this.declared = exchange.getRequestContentLength();
         this.budget = budget;
         this.then = then;
     }
@@ -66,8 +69,10 @@ final class BodyReader {
         if (declared < 0) {
             ChunkedErrors.answerable(exchange);
         }
+        // A connection that dies mid-body completes the exchange before the read error reaches
+        // pump(), so this only releases; failed() still sees the error.
         exchange.addExchangeCompleteListener((ex, next) -> {
-            reader.finished = true;
+            reader.completed = true;
             reader.cancelDeadline();
             budget.release(reader.reserved);
             reader.reserved = 0;
@@ -87,6 +92,9 @@ final class BodyReader {
                 buffer.clear();
                 int n = channel.read(buffer);
                 if (n == -1) {
+                    if (declared >= 0 && body.size() < declared) {
+                        throw new java.io.EOFException("body ended after " + body.size() + " of " + declared + " bytes");
+                    }
                     finished = true;
                     cancelDeadline();
                     channel.suspendReads();
@@ -160,7 +168,7 @@ final class BodyReader {
     private void refuse(int status, String type, String message) {
         finished = true;
         cancelDeadline();
-        if (exchange.isResponseStarted()) {
+        if (completed || exchange.isResponseStarted()) {
             IoUtils.safeClose(exchange.getConnection());
             return;
         }

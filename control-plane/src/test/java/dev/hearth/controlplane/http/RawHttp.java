@@ -118,6 +118,15 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Makes {@link #close} reset the connection (RST) instead of closing it in order (FIN). */
+    void resetOnClose() throws IOException {
+        socket.setSoLinger(true, 0);
+    }
+
+    void setReadTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+    }
+
     void write(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
