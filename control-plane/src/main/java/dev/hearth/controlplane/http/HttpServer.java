@@ -49,10 +49,12 @@ public final class HttpServer implements AutoCloseable {
                 Exchanges.sendError(exchange, 405, "method_not_allowed",
                         exchange.getRequestMethod() + " is not allowed on " + exchange.getRequestPath(), Map.of())));
         var context = new Context(http.bodyTimeout(), new BodyBudget(http.bodyBufferBytes()));
-        HttpHandler root = exchange -> {
+        // 100 Continue goes out only when a body is first read, so a body refused on its declared
+        // length (413) is never sent at all by a client that waits for it.
+        HttpHandler root = Handlers.httpContinueRead(exchange -> {
             exchange.putAttachment(CONTEXT, context);
             routes.handleRequest(exchange);
-        };
+        });
         Undertow undertow = Undertow.builder()
                 .addHttpListener(port, bind)
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))

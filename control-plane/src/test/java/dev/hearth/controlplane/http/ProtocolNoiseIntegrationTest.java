@@ -144,6 +144,26 @@ class ProtocolNoiseIntegrationTest {
         assertTrue(health.status() == 200 || health.status() == 503, health::toString);
     }
 
+    @Test
+    void expectContinue_getsA100BeforeTheBody_orA413WithoutOne() throws IOException {
+        String credentials = "{\"username\":\"waiter\",\"password\":\"correct horse battery\"}";
+        try (var http = new RawHttp(port, Duration.ofSeconds(10))) {
+            http.write(RawHttp.head("POST", "/v1/users", "Content-Length", String.valueOf(credentials.length()),
+                    "Expect", "100-continue"));
+            RawHttp.Answer go = http.read();
+            assertEquals(100, go.status(), go::toString);
+            http.write(credentials.getBytes(StandardCharsets.UTF_8));
+            RawHttp.Answer created = http.read();
+            assertEquals(201, created.status(), created::toString);
+        }
+        try (var http = new RawHttp(port, Duration.ofSeconds(10))) {
+            http.write(RawHttp.head("POST", "/v1/users", "Content-Length", "5000", "Expect", "100-continue"));
+            RawHttp.Answer refused = http.read();
+            assertEquals(413, refused.status(), refused::toString);
+            assertEquals("too_large", refused.errorType());
+        }
+    }
+
     /** A server of its own, for a route that fails as no Hearth route should. */
     private static HttpServer serverWith(String path, Route route, int maxConnections) {
         var http = new HearthConfig.Http(2, maxConnections, Duration.ofSeconds(10), Duration.ofSeconds(60),
