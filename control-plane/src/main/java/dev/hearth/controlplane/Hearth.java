@@ -110,7 +110,7 @@ public final class Hearth implements AutoCloseable {
             var invokeRoutes = new InvokeRoutes(functions, auth, pool, invocations, config.limits().maxEventBytes(),
                     limiter, async, clock);
             var invocationRoutes = new InvocationRoutes(invocations, async, functions, auth);
-            HttpServer server = HttpServer.start(config.bind(), config.port(), config.workerThreads(), List.of(
+            HttpServer server = HttpServer.start(config.bind(), config.port(), config.http(), List.of(
                     health::register, accounts::register, functionRoutes::register, invokeRoutes::register,
                     invocationRoutes::register));
             started.push(server);

@@ -24,7 +24,7 @@ public record HearthConfig(
         Path dataDir,
         String mongoUri,
         String natsUrl,
-        int workerThreads,
+        Http http,
         Duration invocationRetention,
         Limits limits,
         Storage storage,
@@ -36,6 +36,7 @@ public record HearthConfig(
     public HearthConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(http, "http");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(invocationRetention, "invocationRetention");
@@ -45,6 +46,41 @@ public record HearthConfig(
         Objects.requireNonNull(auth, "auth");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port out of range: " + port);
+        }
+    }
+
+    /**
+     * The HTTP listener: how many threads run routes, and how long a client may take. Bodies are
+     * read on the IO threads without blocking, so a slow client holds a connection (counted in
+     * {@code maxConnections}) and never a worker.
+     *
+     * @param workerThreads  threads that run routes, once a request's body has arrived
+     * @param maxConnections connections open at once; past it new ones wait in the accept backlog
+     * @param parseTimeout   a request's line and headers must arrive within this, else the connection is closed
+     * @param idleTimeout    a connection waiting for its next request is closed after this
+     * @param bodyTimeout    a request's whole body must arrive within this of its headers, else 408
+     * @param bodyBufferBytes request bodies buffered at once, all connections together; past it 503
+     */
+    public record Http(int workerThreads, int maxConnections, Duration parseTimeout, Duration idleTimeout,
+                       Duration bodyTimeout, long bodyBufferBytes) {
+        public Http {
+            Objects.requireNonNull(parseTimeout, "parseTimeout");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(bodyTimeout, "bodyTimeout");
+            if (workerThreads < 1 || maxConnections < 1 || bodyBufferBytes < 1
+                    || !positive(parseTimeout) || !positive(idleTimeout) || !positive(bodyTimeout)) {
+                throw new IllegalArgumentException("HEARTH_WORKER_THREADS, HEARTH_HTTP_MAX_CONNECTIONS, HEARTH_HTTP_BODY_BUFFER_MB"
+                        + " and the HEARTH_HTTP_*_TIMEOUT_SECONDS must be positive");
+            }
+        }
+
+        private static boolean positive(Duration d) {
+            return !d.isNegative() && !d.isZero();
+        }
+
+        /** The same bounds with another number of worker threads (a pool-manager node serves only its health). */
+        public Http withWorkerThreads(int threads) {
+            return new Http(threads, maxConnections, parseTimeout, idleTimeout, bodyTimeout, bodyBufferBytes);
         }
     }
 
@@ -168,7 +204,13 @@ public record HearthConfig(
                 data,
                 mongo.isBlank() ? null : mongo,
                 nats.isBlank() ? null : nats,
-                vars.integer("HEARTH_WORKER_THREADS", 64),
+                new Http(
+                        vars.integer("HEARTH_WORKER_THREADS", 64),
+                        vars.integer("HEARTH_HTTP_MAX_CONNECTIONS", 1000),
+                        Duration.ofSeconds(vars.integer("HEARTH_HTTP_PARSE_TIMEOUT_SECONDS", 10)),
+                        Duration.ofSeconds(vars.integer("HEARTH_HTTP_IDLE_TIMEOUT_SECONDS", 60)),
+                        Duration.ofSeconds(vars.integer("HEARTH_HTTP_BODY_TIMEOUT_SECONDS", 60)),
+                        vars.integer("HEARTH_HTTP_BODY_BUFFER_MB", 1024) * MIB),
                 Duration.ofHours(vars.integer("HEARTH_INVOCATION_RETENTION_HOURS", 168)),
                 limits,
                 new Storage(codeGrace, vars.integer("HEARTH_USER_MAX_FUNCTIONS", 100),

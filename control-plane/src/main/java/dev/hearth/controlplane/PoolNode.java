@@ -43,7 +43,7 @@ public final class PoolNode implements AutoCloseable {
             started.push(nats);
             WarmPool pool = WarmPool.start(config.pool(), CodeTransfer.fetcher(nats), Clock.systemUTC());
             started.push(pool);
-            HttpServer http = HttpServer.start(config.bind(), config.port(), 4, List.of(new HealthRoutes(pool)::register));
+            HttpServer http = HttpServer.start(config.bind(), config.port(), config.http().withWorkerThreads(4), List.of(new HealthRoutes(pool)::register));
             started.push(http);
             // Last: once subscribed, calls arrive.
             started.push(NodeServer.start(nats, pool, node, NatsLink.HEARTBEAT));

@@ -117,4 +117,25 @@ class HearthConfigTest {
         e = assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_BUILD_USER_SLOTS", "3")));
         assertTrue(e.getMessage().contains("HEARTH_BUILD_USER_SLOTS"), e::getMessage);
     }
+
+    @Test
+    void httpSettings_defaultsOverridesAndRefusals() {
+        HearthConfig.Http http = HearthConfig.fromEnv(Map.of()).http();
+        assertEquals(64, http.workerThreads());
+        assertEquals(1000, http.maxConnections());
+        assertEquals(Duration.ofSeconds(10), http.parseTimeout());
+        assertEquals(Duration.ofSeconds(60), http.idleTimeout());
+        assertEquals(Duration.ofSeconds(60), http.bodyTimeout());
+        assertEquals(1024L * 1024 * 1024, http.bodyBufferBytes());
+
+        HearthConfig.Http set = HearthConfig.fromEnv(Map.of("HEARTH_WORKER_THREADS", "8", "HEARTH_HTTP_MAX_CONNECTIONS", "50",
+                "HEARTH_HTTP_PARSE_TIMEOUT_SECONDS", "2", "HEARTH_HTTP_IDLE_TIMEOUT_SECONDS", "3",
+                "HEARTH_HTTP_BODY_TIMEOUT_SECONDS", "4", "HEARTH_HTTP_BODY_BUFFER_MB", "5")).http();
+        assertEquals(new HearthConfig.Http(8, 50, Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(4),
+                5L * 1024 * 1024), set);
+        assertEquals(4, set.withWorkerThreads(4).workerThreads());
+
+        assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_HTTP_BODY_TIMEOUT_SECONDS", "0")));
+        assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_HTTP_MAX_CONNECTIONS", "-1")));
+    }
 }

@@ -14,22 +14,27 @@ public final class FunctionRoutes {
     private final Functions functions;
     private final Authenticator auth;
     private final long maxBody;
+    static final int MAX_PATCH_BODY = 4096;
 
     public FunctionRoutes(Functions functions, Authenticator auth, long maxCodeBytes) {
         this.functions = functions;
         this.auth = auth;
-        // A base64 archive is 4/3 of the zip, plus room for the other fields.
-        this.maxBody = maxCodeBytes / 3 * 4 + 64 * 1024;
+        this.maxBody = maxBody(maxCodeBytes);
+    }
+
+    /** A base64 archive of the largest zip ({@code 4 * ceil(n / 3)} bytes), plus 64 KiB for the other fields. */
+    public static long maxBody(long maxCodeBytes) {
+        return (maxCodeBytes + 2) / 3 * 4 + 64 * 1024;
     }
 
     public void register(RoutingHandler routes) {
-        routes.post("/v1/functions", HttpServer.route(this::create));
+        routes.post("/v1/functions", HttpServer.route(maxBody, this::create));
         routes.get("/v1/functions", HttpServer.route(this::list));
         routes.get("/v1/functions/{name}", HttpServer.route(this::get));
         routes.delete("/v1/functions/{name}", HttpServer.route(this::delete));
         routes.get("/v1/functions/{name}/build", HttpServer.route(this::build));
-        routes.add("PATCH", "/v1/functions/{name}", HttpServer.route(this::patch));
-        routes.put("/v1/functions/{name}", HttpServer.route(this::update));
+        routes.add("PATCH", "/v1/functions/{name}", HttpServer.route(MAX_PATCH_BODY, this::patch));
+        routes.put("/v1/functions/{name}", HttpServer.route(maxBody, this::update));
     }
 
     private void create(HttpServerExchange exchange) throws Exception {
@@ -61,7 +66,7 @@ public final class FunctionRoutes {
 
     private void patch(HttpServerExchange exchange) throws Exception {
         String owner = auth.require(exchange);
-        FunctionPatch patch = Json.read(Exchanges.body(exchange, 4096), FunctionPatch.class);
+        FunctionPatch patch = Json.read(Exchanges.body(exchange, MAX_PATCH_BODY), FunctionPatch.class);
         Exchanges.sendJson(exchange, 200, functions.patch(owner, Exchanges.pathParam(exchange, "name"), patch).view());
     }
 

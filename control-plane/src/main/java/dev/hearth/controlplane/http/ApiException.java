@@ -5,11 +5,23 @@ public class ApiException extends RuntimeException {
 
     private final int status;
     private final String type;
+    private final long retryAfterSeconds;
 
     public ApiException(int status, String type, String message) {
+        this(status, type, message, status == 429 ? 1 : 0);
+    }
+
+    /** @param retryAfterSeconds what {@code Retry-After} tells the caller; 0 for no header */
+    public ApiException(int status, String type, String message, long retryAfterSeconds) {
         super(message);
         this.status = status;
         this.type = type;
+        this.retryAfterSeconds = Math.max(0, retryAfterSeconds);
+    }
+
+    /** Seconds the caller should wait before trying again ({@code Retry-After}); 0 when it says nothing. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int status() {
@@ -47,6 +59,11 @@ public class ApiException extends RuntimeException {
 
     public static ApiException throttled(String message) {
         return new ApiException(429, "throttled", message);
+    }
+
+    /** Throttled, and the caller must wait {@code seconds} (at least 1). */
+    public static ApiException throttled(String message, long seconds) {
+        return new ApiException(429, "throttled", message, Math.max(1, seconds));
     }
 
     public static ApiException unavailable(String message) {

@@ -1,26 +1,29 @@
 package dev.hearth.controlplane.http;
 
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
-/** Reading requests and writing JSON answers on a blocking Undertow exchange. */
+/** Reading requests and writing JSON answers on an Undertow exchange (non-blocking: answers are sent asynchronously). */
 public final class Exchanges {
 
     private Exchanges() {}
 
-    /** The request body, refused with 413 past {@code limit} bytes whether or not a length was declared. */
-    public static byte[] body(HttpServerExchange exchange, long limit) throws IOException {
-        long declared = exchange.getRequestContentLength();
-        if (declared > limit) {
-            throw ApiException.tooLarge("request body of " + declared + " bytes exceeds the limit of " + limit);
+    /** The body {@link HttpServer#route} read before the route ran. */
+    static final AttachmentKey<byte[]> BODY = AttachmentKey.create(byte[].class);
+
+    /**
+     * The request body, already read in full under the limit its route was registered with;
+     * refused with 413 past {@code limit} bytes too, for a route that checks a lower one.
+     */
+    public static byte[] body(HttpServerExchange exchange, long limit) {
+        byte[] body = exchange.getAttachment(BODY);
+        if (body == null) {
+            throw new IllegalStateException("no body was read: register the route with HttpServer.route");
         }
-        InputStream in = exchange.getInputStream();
-        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         if (body.length > limit) {
             throw ApiException.tooLarge("request body exceeds the limit of " + limit + " bytes");
         }

@@ -1,8 +1,10 @@
 package dev.hearth.controlplane.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +24,11 @@ public final class Json {
 
     private static final Logger log = LoggerFactory.getLogger(Json.class);
 
-    public static final ObjectMapper MAPPER = strict(JsonMapper.builder()
+    public static final ObjectMapper MAPPER = strict(JsonMapper.builder(JsonFactory.builder()
+                    // Jackson's default (20 M characters) would refuse a base64 archive of 15 MB, well
+                    // under the documented 50 MiB; every body is already bounded by its route's limit.
+                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+                    .build())
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -66,7 +66,7 @@ public final class InvokeRoutes {
     }
 
     public void register(RoutingHandler routes) {
-        routes.post("/v1/functions/{name}/invoke", HttpServer.route(this::invoke));
+        routes.post("/v1/functions/{name}/invoke", HttpServer.route(maxEventBytes, this::invoke));
     }
 
     /** {@code X-Hearth-Invocation-Type}: {@code sync} (the default) or {@code async}. */

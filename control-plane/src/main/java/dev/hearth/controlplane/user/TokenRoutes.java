@@ -46,7 +46,7 @@ final class TokenRoutes {
     }
 
     void register(RoutingHandler routes) {
-        routes.post("/v1/tokens", HttpServer.route(RetryLater.answering(this::logIn)));
+        routes.post("/v1/tokens", HttpServer.route(UserRoutes.MAX_BODY, this::logIn));
         routes.get("/v1/tokens", HttpServer.route(this::list));
         routes.delete("/v1/tokens/{id}", HttpServer.route(this::revoke));
     }

@@ -27,7 +27,7 @@ final class UserRoutes {
     }
 
     void register(RoutingHandler routes) {
-        routes.post("/v1/users", HttpServer.route(RetryLater.answering(this::createUser)));
+        routes.post("/v1/users", HttpServer.route(MAX_BODY, this::createUser));
     }
 
     private void createUser(HttpServerExchange exchange) throws Exception {

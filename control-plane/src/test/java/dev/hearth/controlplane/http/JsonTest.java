@@ -29,6 +29,14 @@ class JsonTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aStringAsLongAsTheLargestArchive_isRead() {
+        // 50 MiB of zip is 67 M characters of base64: Jackson's default cap (20 M) would refuse it.
+        String archive = "A".repeat(67 * 1024 * 1024);
+        byte[] json = ("{\"name\":\"" + archive + "\"}").getBytes(StandardCharsets.US_ASCII);
+        assertEquals(archive.length(), Json.read(json, Body.class).name().length());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "{\"timeoutMs\":\"100\"}            | field 'timeoutMs' must be a whole number",
