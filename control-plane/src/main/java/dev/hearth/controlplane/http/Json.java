@@ -77,6 +77,32 @@ public final class Json {
         }
     }
 
+    /** Reads only tokens, never trees, so no depth is too deep for it: it checks, it does not build. */
+    private static final JsonFactory CHECKER = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Integer.MAX_VALUE)
+                    .maxStringLength(Integer.MAX_VALUE).build())
+            .build();
+
+    /**
+     * A function's stored result, to put in an answer as it is: the JSON itself when it is one
+     * JSON value (written as is, so a result nested as deep as its runtime allowed never passes
+     * the writer's depth bound once wrapped in a record), else the text.
+     */
+    public static Object embeddable(String stored) {
+        try (JsonParser parser = CHECKER.createParser(stored)) {
+            if (parser.nextToken() == null) {
+                return stored;
+            }
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                return stored;
+            }
+            return new com.fasterxml.jackson.databind.util.RawValue(stored);
+        } catch (IOException e) {
+            return stored;
+        }
+    }
+
     public static byte[] write(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);

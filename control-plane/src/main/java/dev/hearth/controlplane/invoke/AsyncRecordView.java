@@ -20,11 +20,7 @@ final class AsyncRecordView {
         view.put("status", d.getString("status"));
         view.put("attempts", d.getInteger("attempts", 0));
         if (d.getString("result") != null) {
-            try {
-                view.put("result", Json.MAPPER.readTree(d.getString("result")));
-            } catch (java.io.IOException e) {
-                view.put("result", d.getString("result"));
-            }
+            view.put("result", Json.embeddable(d.getString("result")));
         }
         Document error = d.get("error", Document.class);
         if (error != null) {

@@ -1,6 +1,8 @@
 package dev.hearth.controlplane.fuzz;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.controlplane.function.FunctionRoutes;
+import dev.hearth.controlplane.http.HttpServer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,7 @@ final class FuzzCases {
          * any Hearth code runs, with a bare 400 and no body: honest, but not the JSON shape.
          */
         boolean parserMayRefuse() {
-            return BROKEN_ESCAPE.matcher(request.target()).find();
+            return request.mayBeRefusedByTheParser() || BROKEN_ESCAPE.matcher(request.target()).find();
         }
     }
 
@@ -70,6 +72,9 @@ final class FuzzCases {
         }
         for (int i = 0; i < 1_500; i++) {
             pathsAndHeaders();
+        }
+        for (int i = 0; i < 300; i++) {
+            transport();
         }
         return cases;
     }
@@ -133,6 +138,92 @@ final class FuzzCases {
             request.header("X-Hearth-Invocation-Type", Values.pick(random, List.of("sync", "", "both", "async ", "SYNC", "x".repeat(3000))));
         }
         add(async ? "POST invoke (async)" : "POST invoke (sync)", request);
+    }
+
+    /** A route that reads a body, with the limit it was registered with (README, "Request bodies"). */
+    private record BodyRoute(String method, String path, long limit) {}
+
+    private static final long INVOKE_LIMIT = 6L * 1024 * 1024;
+
+    private List<BodyRoute> bodyRoutes() {
+        return List.of(new BodyRoute("POST", "/v1/users", 4096), new BodyRoute("POST", "/v1/tokens", 4096),
+                new BodyRoute("PATCH", "/v1/functions/" + targets.target(), 4096),
+                new BodyRoute("POST", "/v1/functions/" + targets.echo() + "/invoke", INVOKE_LIMIT),
+                new BodyRoute("POST", "/v1/functions", FunctionRoutes.maxBody(50L * 1024 * 1024)),
+                new BodyRoute("DELETE", "/v1/functions/fz-gone", HttpServer.DEFAULT_BODY_LIMIT),
+                new BodyRoute("GET", "/v1/functions", HttpServer.DEFAULT_BODY_LIMIT));
+    }
+
+    /** Malformed chunk-size lines: not hex, past 64 bits, negative, empty, spaced, prefixed, or with a bare LF. */
+    private static final List<String> CHUNK_SIZES = List.of("zz", "ffffffffffffffffff", "-5", "", " 5", "0x10", "1g", "\n5",
+            "5 ;", "\u00ff", "8000000000000000", "-0", "+3");
+
+    /**
+     * Framing and pacing: chunked bodies good and malformed, bodies past their route's limit
+     * (declared or sent), a Content-Length the body never reaches, bodies that arrive slowly, and
+     * control characters in header values. The fuzz node's body deadline is 1 s.
+     */
+    private void transport() {
+        BodyRoute route = Values.pick(random, bodyRoutes());
+        Request request = new Request(route.method(), route.path()).bearer(targets.token());
+        boolean invoke = route.path().endsWith("/invoke");
+        byte[] json = (invoke ? "{\"fuzz\":" + random.nextInt(1000) + "}" : "{\"name\":\"fz-t" + (serial++) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        String kind;
+        switch (random.nextInt(10)) {
+            case 0, 1 -> {
+                kind = "chunked";
+                request.body(random.nextBoolean() ? json : bodies.broken(json)).chunked(null);
+            }
+            case 2, 3 -> {
+                kind = "malformed chunk size";
+                request.body(json).chunked(Values.pick(random, CHUNK_SIZES));
+            }
+            case 4 -> {
+                kind = "declared past the limit";
+                request.declaredLength(route.limit() + 1 + random.nextInt(3) * (long) Integer.MAX_VALUE);
+            }
+            case 5 -> {
+                // Sent for real only where that is cheap; the big limits are exercised by declaration above.
+                kind = "sent past the limit";
+                long over = route.limit() <= INVOKE_LIMIT ? route.limit() + 1 : HttpServer.DEFAULT_BODY_LIMIT + 1;
+                byte[] big = new byte[(int) over];
+                java.util.Arrays.fill(big, (byte) ' ');
+                big[0] = '{';
+                request.body(big);
+                if (random.nextBoolean()) {
+                    request.chunked(null);
+                }
+            }
+            case 6 -> {
+                kind = "Content-Length never reached";
+                if (random.nextInt(4) != 0) {
+                    return; // each costs the 1 s deadline: a few are enough
+                }
+                request.body(json).declaredLength(json.length + 1 + random.nextInt(1000));
+            }
+            case 7 -> {
+                kind = "slow body";
+                if (random.nextInt(3) != 0) {
+                    return;
+                }
+                // 100 ms apart arrives within the deadline; 700 ms apart does not.
+                request.body(json).slowly(random.nextBoolean() ? 100 : 700);
+                if (random.nextBoolean()) {
+                    request.chunked(null);
+                }
+            }
+            case 8 -> {
+                kind = "control character in a header";
+                String c = Values.pick(random, List.of("\u0000", "\u0001", "\r", "\u007f", "\u001b"));
+                request.rawHeader("X-Fuzz: a" + c + "b").body(json).parserMayRefuse();
+            }
+            default -> {
+                kind = "Expect: 100-continue";
+                request.header("Expect", "100-continue").body(random.nextBoolean() ? json : bodies.broken(json));
+            }
+        }
+        add("transport: " + kind, request);
     }
 
     private static final List<String> ROUTES = List.of("/v1/functions/{n}", "/v1/functions/{n}/invoke", "/v1/functions/{n}/build",

@@ -39,14 +39,27 @@ final class RawHttp {
     }
 
     Answer send(byte[] request) throws IOException {
+        return send(java.util.List.of(request), 0);
+    }
+
+    /** Sends the pieces {@code pauseMillis} apart, then reads the answer. */
+    Answer send(java.util.List<byte[]> pieces, int pauseMillis) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), timeoutMillis);
             socket.setSoTimeout(timeoutMillis);
             try {
-                socket.getOutputStream().write(request);
-                socket.getOutputStream().flush();
+                for (int i = 0; i < pieces.size(); i++) {
+                    if (i > 0) {
+                        Thread.sleep(pauseMillis);
+                    }
+                    socket.getOutputStream().write(pieces.get(i));
+                    socket.getOutputStream().flush();
+                }
             } catch (IOException e) {
-                // The server may answer and close before reading all of a large request.
+                // The server may answer and close before reading all of a large or late request.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
             }
             return parse(readAll(socket.getInputStream()));
         }
@@ -75,6 +88,10 @@ final class RawHttp {
         }
         String head = new String(raw, 0, end, StandardCharsets.ISO_8859_1);
         int status = Integer.parseInt(head.substring(9, 12));
+        if (status / 100 == 1) {
+            // An interim answer (100 Continue): the real one follows it.
+            return parse(Arrays.copyOfRange(raw, end + 4, raw.length));
+        }
         byte[] body = Arrays.copyOfRange(raw, end + 4, raw.length);
         if (head.toLowerCase(Locale.ROOT).contains("\r\ntransfer-encoding: chunked")) {
             body = dechunk(body);

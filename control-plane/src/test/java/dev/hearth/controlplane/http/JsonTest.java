@@ -30,6 +30,17 @@ class JsonTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aStoredResultNestedDeeperThanTheWritersBound_isEmbeddedAsItIs() {
+        String deep = "[".repeat(5_000) + "1" + "]".repeat(5_000);
+        String written = new String(Json.write(Map.of("invocations", List.of(Map.of("result", Json.embeddable(deep))))),
+                StandardCharsets.UTF_8);
+        assertEquals("{\"invocations\":[{\"result\":" + deep + "}]}", written);
+        for (String notOneValue : List.of("", "[1", "1 2", "{\"a\":}", "not json")) {
+            assertEquals(notOneValue, Json.embeddable(notOneValue));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void aStringAsLongAsTheLargestArchive_isRead() {
         // 50 MiB of zip is 67 M characters of base64: Jackson's default cap (20 M) would refuse it.
         String archive = "A".repeat(67 * 1024 * 1024);
