@@ -142,7 +142,8 @@ public record HearthConfig(
                 egress(vars),
 
                 new CodeCacheSettings(codeGrace, vars.integer("HEARTH_CODE_CACHE_MB", 2048) * MIB),
-                Path.of(vars.text("HEARTH_HOST_ETC", "/etc")));
+                Path.of(vars.text("HEARTH_HOST_ETC", "/etc")),
+                shares(vars));
         var limits = new Limits(
                 vars.integer("HEARTH_MAX_CODE_MB", 50) * 1024L * 1024L,
                 6 * 1024 * 1024,
@@ -175,6 +176,18 @@ public record HearthConfig(
                         Boolean.parseBoolean(vars.text("HEARTH_ASYNC_PRIVATE_CALLBACKS", "false")),
                         Duration.ofSeconds(vars.integer("HEARTH_ASYNC_ACK_WAIT_SECONDS", 30))),
                 pool);
+    }
+
+    /** How the node is divided between users: the minWarm cap per user, and the part of the node minWarm may take. */
+    private static dev.hearth.poolmanager.Shares shares(Vars vars) {
+        String share = vars.text("HEARTH_PROVISIONED_SHARE", "0.5");
+        double provisioned;
+        try {
+            provisioned = Double.parseDouble(share);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("HEARTH_PROVISIONED_SHARE must be a number between 0 and 1, got '" + share + "'");
+        }
+        return new dev.hearth.poolmanager.Shares(vars.integer("HEARTH_USER_MAX_MIN_WARM", 10), provisioned);
     }
 
     /** The bridge interface is named after the network unless that name is too long for Linux (15 characters). */
