@@ -60,7 +60,8 @@ final class ExecRunner {
         long started = System.nanoTime();
         ContainerEngine.AttachedResult result;
         try {
-            result = fleet.runOnce(spec, request.event(), Duration.ofMillis(function.timeoutMs()), capture, Demand.call(function.owner(), () -> {}));
+            result = fleet.runOnce(spec, request.event(), Duration.ofMillis(function.timeoutMs()), capture, 
+                    Demand.background(function.owner()));
         } catch (NotFoundException e) {
             Outcome gone = Outcome.FunctionError.of("Runtime.ImageMissing",
                     "the image " + image.reference() + " is no longer on this node");
