@@ -43,8 +43,14 @@ class FairShareIntegrationTest {
             def handler(event, context):
                 return "hello"
             """;
-    /** The documented wait for room (1 s), plus a container's start on two shared cores, with a wide margin. */
-    static final long ANSWER_WITHIN_MS = 6_000;
+    /**
+     * On a full node a call that finds no room within the queue time (1 s) is answered 429, so a
+     * 200 is the proof that room came in time; once it has room the call waits for its container's
+     * start, which on two shared cores under a whole test suite took up to 6 s. The bound is only
+     * the start's own limit (the ready timeout) beyond the queue time.
+     */
+    static final int READY_TIMEOUT_SECONDS = 20;
+    static final long ANSWER_WITHIN_MS = 1_000 + READY_TIMEOUT_SECONDS * 1_000L;
 
     @TempDir
     static Path data;
@@ -55,6 +61,7 @@ class FairShareIntegrationTest {
     void start() throws Exception {
         var env = TestHearth.settings(data);
         env.put("HEARTH_MAX_CONTAINERS", Integer.toString(NODE));
+        env.put("HEARTH_READY_TIMEOUT_SECONDS", Integer.toString(READY_TIMEOUT_SECONDS));
         hearth = TestHearth.startWarm(env);
         api = new Api(hearth.port());
     }
@@ -142,7 +149,7 @@ class FairShareIntegrationTest {
             log.info("bob's first call took {} ms; alice's burst so far: {}", elapsedMs, burst.statuses);
             assertTrue(burst.count(200) > 0, "alice's burst is served too: " + burst.statuses);
         }
-        assertEquals(200, bobs.get(0).status(), "bob's first call: " + bobs.get(0));
+        assertEquals(200, bobs.get(0).status(), "bob's first call, refused after waiting the queue time for room: " + bobs.get(0));
         assertTrue(elapsedMs < ANSWER_WITHIN_MS, "bob's first call took " + elapsedMs + " ms");
         assertEquals(200, bobs.get(1).status(), bobs.get(1).toString());
         assertEquals("warm", bobs.get(1).header("X-Hearth-Start"), "bob keeps the container he got");
