@@ -92,7 +92,7 @@ public final class Hearth implements AutoCloseable {
                     config.dataDir().resolve("builds"), config.dataDir().resolve("build-cache"), config.builds().caBundle(),
                     config.builds().timeout(), config.builds().memoryMb(), 2_000_000_000L, config.pool().containerUid(),
                     config.pool().egress().network(), config.builds().diskMb()), buildEngine);
-            var functions = new Functions(store.database(), code, config.limits(), config.storage(), config.builds(), pool, builder,
+            var functions = new Functions(store.database(), code, config.limits(), config.storage(), config.builds(), config.pool().shares().userMaxMinWarm(), pool, builder,
                     buildEngine.imageId(config.builds().image()), clock);
             started.push(functions);
             if (nats != null) {

@@ -189,7 +189,8 @@ public record HearthConfig(
                 egress(vars),
 
                 new CodeCacheSettings(codeGrace, vars.integer("HEARTH_CODE_CACHE_MB", 2048) * MIB),
-                Path.of(vars.text("HEARTH_HOST_ETC", "/etc")));
+                Path.of(vars.text("HEARTH_HOST_ETC", "/etc")),
+                shares(vars));
         var limits = new Limits(
                 vars.integer("HEARTH_MAX_CODE_MB", 50) * 1024L * 1024L,
                 6 * 1024 * 1024,
@@ -266,6 +267,18 @@ public record HearthConfig(
                         vars.integer("HEARTH_ASYNC_CALLBACK_WORKERS", 8),
                         vars.integer("HEARTH_ASYNC_CALLBACK_USER_QUEUE", 100),
                         vars.integer("HEARTH_ASYNC_CALLBACK_QUEUE", 1000)));
+    }
+
+    /** How the node is divided between users: the minWarm cap per user, and the part of the node minWarm may take. */
+    private static dev.hearth.poolmanager.Shares shares(Vars vars) {
+        String share = vars.text("HEARTH_PROVISIONED_SHARE", "0.5");
+        double provisioned;
+        try {
+            provisioned = Double.parseDouble(share);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("HEARTH_PROVISIONED_SHARE must be a number between 0 and 1, got '" + share + "'");
+        }
+        return new dev.hearth.poolmanager.Shares(vars.integer("HEARTH_USER_MAX_MIN_WARM", 10), provisioned);
     }
 
     /** The bridge interface is named after the network unless that name is too long for Linux (15 characters). */

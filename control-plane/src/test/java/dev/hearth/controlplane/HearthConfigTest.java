@@ -81,6 +81,21 @@ class HearthConfigTest {
     }
 
     @Test
+    void shares_defaultsOverridesAndBadValues() {
+        var defaults = HearthConfig.fromEnv(Map.of()).pool().shares();
+        assertEquals(10, defaults.userMaxMinWarm());
+        assertEquals(0.5, defaults.provisionedShare());
+        var set = HearthConfig.fromEnv(Map.of("HEARTH_USER_MAX_MIN_WARM", "3", "HEARTH_PROVISIONED_SHARE", "0.25")).pool().shares();
+        assertEquals(3, set.userMaxMinWarm());
+        assertEquals(0.25, set.provisionedShare());
+        for (String bad : new String[] {"1.5", "-0.1", "half", "NaN"}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_PROVISIONED_SHARE", bad)));
+            assertTrue(e.getMessage().contains("HEARTH_PROVISIONED_SHARE"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_USER_MAX_MIN_WARM", "-1")));
+    }
+
+    @Test
     void malformedValues_nameTheVariable() {
         var e = assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_PORT", "eighty")));
         assertTrue(e.getMessage().contains("HEARTH_PORT"));

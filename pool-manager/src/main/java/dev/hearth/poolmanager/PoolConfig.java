@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param code            how long unpacked code is kept, and how much of it
  * @param hostEtc         the host's {@code /etc}, whose accounts the container uid must not be (mounted elsewhere
  *                        when Hearth itself runs in a container)
+ * @param shares          how containers and memory are divided between users
  */
 public record PoolConfig(
         String nodeId,
@@ -52,7 +53,8 @@ public record PoolConfig(
         EgressSettings egress,
 
         CodeCacheSettings code,
-        Path hostEtc) {
+        Path hostEtc,
+        Shares shares) {
 
     public PoolConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -72,6 +74,7 @@ public record PoolConfig(
         Objects.requireNonNull(egress, "egress");
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(hostEtc, "hostEtc");
+        Objects.requireNonNull(shares, "shares");
         if (maxContainers < 1 || maxMemoryMb < poolMemoryMb || poolMemoryMb < 16 || nanoCpus < 1 || pidsLimit < 8 || tmpfsMb < 1) {
             throw new IllegalArgumentException("container limits out of range");
         }

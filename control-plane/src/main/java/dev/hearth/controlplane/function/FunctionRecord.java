@@ -101,6 +101,11 @@ public record FunctionRecord(
         return image != null;
     }
 
+    /** The containers this function asks to keep warm: the serving version's or a pending one's, whichever is more. */
+    int minWarmAsked() {
+        return Math.max(minWarm, pending == null ? 0 : pending.minWarm);
+    }
+
     /** The version the newest definition has: the pending one's, else this one's. */
     long latestVersion() {
         return pending == null ? version : Math.max(version, pending.version);

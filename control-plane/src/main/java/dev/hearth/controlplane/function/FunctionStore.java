@@ -134,6 +134,11 @@ final class FunctionStore {
         return list(owner).stream().mapToLong(FunctionRecord::storedBytes).sum();
     }
 
+    /** The {@code minWarm} the owner asks for over all their functions (see {@link FunctionRecord#minWarmAsked}). */
+    int minWarm(String owner) {
+        return list(owner).stream().mapToInt(FunctionRecord::minWarmAsked).sum();
+    }
+
     /** Every archive digest some function refers to: uploads and outputs, pending versions' included. */
     Set<String> referencedDigests() {
         Set<String> digests = new HashSet<>();

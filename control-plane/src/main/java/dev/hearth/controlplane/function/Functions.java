@@ -71,9 +71,9 @@ public final class Functions implements AutoCloseable {
      * @param builderImageId the builder image's content id, part of every build's cache key
      */
     public Functions(MongoDatabase database, CodeStore code, HearthConfig.Limits limits, HearthConfig.Storage storage,
-                     HearthConfig.Builds buildSettings, PoolManager pool, Builder builder, String builderImageId, Clock clock) {
+                     HearthConfig.Builds buildSettings, int userMaxMinWarm, PoolManager pool, Builder builder, String builderImageId, Clock clock) {
         this.store = new FunctionStore(database);
-        this.quotas = new Quotas(store, storage);
+        this.quotas = new Quotas(store, storage, userMaxMinWarm);
         this.code = code;
         this.validator = new FunctionValidator(limits);
         this.maxTimeoutMs = limits.maxTimeoutMs();
@@ -112,7 +112,7 @@ public final class Functions implements AutoCloseable {
         requireImage(valid);
         // Nothing is stored until the quota allows it.
         var function = quotas.locked(owner, () -> {
-            quotas.checkCreate(owner, uploadBytes(valid));
+            quotas.checkCreate(owner, uploadBytes(valid), valid.minWarm());
             var defined = define(owner, UUID.randomUUID().toString(), 1, valid, clock.instant());
             if (!store.insert(defined)) {
                 throw conflict(valid.name());
@@ -150,6 +150,8 @@ public final class Functions implements AutoCloseable {
             FunctionRecord current = store.find(owner, name).orElseThrow(() -> notFound(name));
             boolean beside = valid.needsBuild() && current.status() == FunctionRecord.Status.READY;
             quotas.checkUpdate(current, uploadBytes(valid), beside);
+            // Beside the serving version, both ask until the build ends; otherwise the new one replaces it.
+            quotas.checkMinWarm(current, beside ? Math.max(current.minWarm(), valid.minWarm()) : valid.minWarm(), valid.minWarm());
             var next = define(owner, current.id(), current.latestVersion() + 1, valid, current.createdAt());
             if (beside ? !store.stagePending(next) : !store.replace(current.version(), next)) {
                 throw beside ? notFound(name)
@@ -231,13 +233,21 @@ public final class Functions implements AutoCloseable {
             changes.add(com.mongodb.client.model.Updates.set("timeoutMs", patch.timeoutMs()));
         }
         if (patch.minWarm() != null) {
-            FunctionRecord current = store.find(owner, name).orElseThrow(() -> notFound(name));
-            if (current.isImage()) {
-                FunctionValidator.checkMinWarm(current.contract(), patch.minWarm());
-            }
             changes.add(com.mongodb.client.model.Updates.set("minWarm", patch.minWarm()));
         }
-        if (!store.update(owner, name, com.mongodb.client.model.Updates.combine(changes))) {
+        // The minWarm cap is checked, and the change written, under the owner's lock.
+        boolean updated = quotas.locked(owner, () -> {
+            if (patch.minWarm() != null) {
+                FunctionRecord current = store.find(owner, name).orElseThrow(() -> notFound(name));
+                if (current.isImage()) {
+                    FunctionValidator.checkMinWarm(current.contract(), patch.minWarm());
+                }
+                int pending = current.pending() == null ? 0 : current.pending().minWarm();
+                quotas.checkMinWarm(current, Math.max(patch.minWarm(), pending), patch.minWarm());
+            }
+            return store.update(owner, name, com.mongodb.client.model.Updates.combine(changes));
+        });
+        if (!updated) {
             throw notFound(name);
         }
         changed(owner, name);

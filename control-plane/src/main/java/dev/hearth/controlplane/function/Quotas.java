@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Per-user bounds on functions and on stored code (uploads and build outputs of every function,
- * pending versions included), checked before anything is stored. Checks and the writes they
+ * Per-user bounds on functions, on stored code (uploads and build outputs of every function,
+ * pending versions included) and on the containers kept warm ({@code minWarm} over all the
+ * user's functions, so no user provisions the node away), checked before anything is stored. Checks and the writes they
  * guard run under a lock per owner, so one control plane never lets two requests of a user
  * pass on the same room. Another control plane sharing the store does not share that lock: a
  * create is counted again after its insert and undone when it went past, so simultaneous
@@ -21,11 +22,13 @@ final class Quotas {
     private final FunctionStore store;
     private final int maxFunctions;
     private final long maxCodeBytes;
+    private final int maxMinWarm;
     /** Held strongly only while in use, so owners no request is running for cost nothing. */
     private final LoadingCache<String, Object> locks = Caffeine.newBuilder().weakValues().build(owner -> new Object());
 
-    Quotas(FunctionStore store, HearthConfig.Storage limits) {
+    Quotas(FunctionStore store, HearthConfig.Storage limits, int maxMinWarm) {
         this.store = store;
+        this.maxMinWarm = maxMinWarm;
         this.maxFunctions = limits.userMaxFunctions();
         this.maxCodeBytes = limits.userMaxCodeBytes();
     }
@@ -36,11 +39,13 @@ final class Quotas {
         }
     }
 
-    /** Before a create: room for one more function and for its upload. */
-    void checkCreate(String owner, long uploadBytes) {
+    /** Before a create: room for one more function, for its upload and for its {@code minWarm}. */
+    void checkCreate(String owner, long uploadBytes, int minWarm) {
         if (store.count(owner) >= maxFunctions) {
             throw countExceeded();
         }
+        int warm = store.minWarm(owner);
+        checkMinWarm(warm, warm + minWarm, minWarm);
         long before = store.storedBytes(owner);
         checkBytes(before, before + uploadBytes, uploadBytes);
     }
@@ -53,6 +58,32 @@ final class Quotas {
             store.deleteById(created.id());
             throw count > maxFunctions ? countExceeded() : bytesExceeded(bytes - uploadBytes, uploadBytes);
         }
+        int warm = store.minWarm(created.owner());
+        if (warm > maxMinWarm && created.minWarm() > 0) {
+            store.deleteById(created.id());
+            throw minWarmExceeded(created.minWarm(), warm - created.minWarm());
+        }
+    }
+
+    /**
+     * Before a change of a function's {@code minWarm} ({@code PUT} or {@code PATCH}): the user's
+     * total, with the function asking {@code askedAfter} instead of what it asks now, stays within
+     * the cap, or does not grow.
+     */
+    void checkMinWarm(FunctionRecord current, int askedAfter, int minWarm) {
+        int before = store.minWarm(current.owner());
+        checkMinWarm(before, before - current.minWarmAsked() + askedAfter, minWarm);
+    }
+
+    private void checkMinWarm(int before, int after, int asked) {
+        if (after > maxMinWarm && after > before) {
+            throw minWarmExceeded(asked, before);
+        }
+    }
+
+    private ApiException minWarmExceeded(int asked, int before) {
+        return ApiException.quotaExceeded("minWarm " + asked + " would take the containers you keep warm past the quota of "
+                + maxMinWarm + " per user (minWarm over all your functions; " + before + " now); lower another function's minWarm first");
     }
 
     /**

@@ -31,10 +31,13 @@ final class Acquirer implements AutoCloseable {
     /** How often a waiting call looks again, and a start refused for room is tried again. */
     static final Duration ROUND = Duration.ofMillis(50);
 
-    /** Makes a container ready for the function: {@link Starter#acquire}. */
+    /**
+     * Makes a container ready for the function ({@link Starter#acquire}), telling {@code roomFound}
+     * once the node has given it room: from then on the call waits for the start, not for room.
+     */
     @FunctionalInterface
     interface Start {
-        Starter.Acquired acquire(FunctionSpec function) throws InterruptedException;
+        Starter.Acquired acquire(FunctionSpec function, Runnable roomFound) throws InterruptedException;
     }
 
     private final Start starter;
@@ -125,7 +128,7 @@ final class Acquirer implements AutoCloseable {
         try {
             starts.execute(() -> {
                 try {
-                    Starter.Acquired acquired = starter.acquire(function);
+                    Starter.Acquired acquired = starter.acquire(function, set::roomFound);
                     if (!set.started(acquired, clock.instant(), function.key()) && acquired.container() != null) {
                         discard.accept(acquired.container());
                     }

@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +49,7 @@ final class ExecRunner {
         this.clock = clock;
     }
 
-    Invocation run(InvokeRequest request, Workload.Image image, BooleanSupplier makeRoom) throws InterruptedException {
+    Invocation run(InvokeRequest request, Workload.Image image) throws InterruptedException {
         FunctionSpec function = request.function();
         long deadline = clock.millis() + function.timeoutMs();
         Map<String, String> env = new LinkedHashMap<>(ImageEnv.of(function));
@@ -61,7 +60,8 @@ final class ExecRunner {
         long started = System.nanoTime();
         ContainerEngine.AttachedResult result;
         try {
-            result = fleet.runOnce(spec, request.event(), Duration.ofMillis(function.timeoutMs()), capture, makeRoom);
+            result = fleet.runOnce(spec, request.event(), Duration.ofMillis(function.timeoutMs()), capture, 
+                    Demand.background(function.owner()));
         } catch (NotFoundException e) {
             Outcome gone = Outcome.FunctionError.of("Runtime.ImageMissing",
                     "the image " + image.reference() + " is no longer on this node");

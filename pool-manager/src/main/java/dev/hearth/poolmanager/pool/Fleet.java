@@ -14,13 +14,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Every container this node runs, whatever its state, with the budget they draw on: a container
  * is reserved in {@link Capacity} before it is created or resized, tracked while it lives, and
- * released when it is removed. When the budget is full, {@code makeRoom} (the pool's eviction of
- * an idle container) is asked once before a call is refused.
+ * released when it is removed, always under the owner it counts for (a generic pre-started
+ * container is {@link FairShare#POOL}'s until a function takes it). When the budget is full,
+ * the pool is asked once to make room (evicting an idle container by fair share) before a
+ * start is refused; a refused call leaves a claim on the room that comes free next.
  */
 final class Fleet {
 
@@ -28,13 +30,26 @@ final class Fleet {
     private final ContainerEngine engine;
     private final Capacity capacity;
     private final Executor background;
+    private final RoomMaker makeRoom;
+    private final LongSupplier nanos;
     private final Map<String, ContainerHandle> live = new ConcurrentHashMap<>();
+    /** Container id to the owner its reservation counts for. */
+    private final Map<String, String> owners = new ConcurrentHashMap<>();
 
-    Fleet(ContainerFactory factory, ContainerEngine engine, Capacity capacity, Executor background) {
+    /** Evicts an idle container, if fair shares allow, so that {@code owner} gets room for {@code memoryMb}. */
+    @FunctionalInterface
+    interface RoomMaker {
+        boolean makeRoom(String owner, int memoryMb);
+    }
+
+    Fleet(ContainerFactory factory, ContainerEngine engine, Capacity capacity, Executor background, RoomMaker makeRoom,
+          LongSupplier nanos) {
         this.factory = factory;
         this.engine = engine;
         this.capacity = capacity;
         this.background = background;
+        this.makeRoom = makeRoom;
+        this.nanos = nanos;
     }
 
     ContainerFactory.Template runtime(dev.hearth.poolmanager.Language language) {
@@ -45,27 +60,48 @@ final class Fleet {
         return factory.oneOff(image, env, memoryMb, egress);
     }
 
-    boolean reserve(int memoryMb) {
-        return capacity.tryReserve(memoryMb);
+    /** Reserves room for a generic pre-started container, never ahead of a waiting call. */
+    boolean reservePooled(int memoryMb) {
+        return capacity.tryReserve(FairShare.POOL, memoryMb, nanos.getAsLong());
     }
 
-    void release(int memoryMb) {
-        capacity.release(memoryMb);
+    void releasePooled(int memoryMb) {
+        capacity.release(FairShare.POOL, memoryMb);
+    }
+
+    /** A generic container taken for a function is its owner's from now on. */
+    void assign(ContainerHandle container, String owner) {
+        String before = owners.replace(container.id(), owner);
+        if (before != null && !before.equals(owner)) {
+            capacity.move(before, owner, container.memoryMb());
+        }
+    }
+
+    /** Whether a container that just finished a call should be removed so a waiting call of another owner gets its room. */
+    boolean yields(ContainerHandle container) {
+        String owner = owners.get(container.id());
+        return owner != null && capacity.yields(owner, container.memoryMb(), nanos.getAsLong());
+    }
+
+    /** What each owner holds, for the pool's eviction decisions. */
+    Map<String, FairShare.Usage> held() {
+        return capacity.held();
     }
 
     int containers() {
         return capacity.containers();
     }
 
-    /** Starts a container whose reservation the caller already holds; releases it on failure. */
-    ContainerHandle start(ContainerFactory.Template template, int memoryMb, boolean egress)
+    /** Starts a container whose reservation (for {@code owner}) the caller already holds; releases it on failure. */
+    ContainerHandle start(ContainerFactory.Template template, String owner, int memoryMb, boolean egress)
             throws IOException, TimeoutException, InterruptedException {
         try {
             ContainerHandle container = factory.start(template, memoryMb, egress);
+            owners.put(container.id(), owner);
             live.put(container.id(), container);
             return container;
         } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
-            capacity.release(memoryMb);
+            capacity.release(owner, memoryMb);
             throw e;
         }
     }
@@ -76,10 +112,10 @@ final class Fleet {
      * @throws IOException      the container could not be created, or exited before it answered
      * @throws TimeoutException it never answered on its socket
      */
-    ContainerHandle startFor(ContainerFactory.Template template, int memoryMb, boolean egress, BooleanSupplier makeRoom)
+    ContainerHandle startFor(ContainerFactory.Template template, int memoryMb, boolean egress, Demand demand)
             throws IOException, TimeoutException, InterruptedException {
-        reserveOrRefuse(memoryMb, makeRoom);
-        return start(template, memoryMb, egress);
+        reserveOrRefuse(memoryMb, demand);
+        return start(template, demand.owner(), memoryMb, egress);
     }
 
     /**
@@ -87,34 +123,42 @@ final class Fleet {
      * the engine has removed it.
      */
     ContainerEngine.AttachedResult runOnce(ContainerSpec spec, byte[] stdin, Duration timeout, ContainerEngine.Streams streams,
-                                           BooleanSupplier makeRoom) throws IOException, InterruptedException {
-        reserveOrRefuse(spec.memoryMb(), makeRoom);
+                                           Demand demand) throws IOException, InterruptedException {
+        reserveOrRefuse(spec.memoryMb(), demand);
         try {
             return engine.runAttached(spec, stdin, timeout, streams);
         } finally {
-            capacity.release(spec.memoryMb());
+            capacity.release(demand.owner(), spec.memoryMb());
         }
     }
 
-    private void reserveOrRefuse(int memoryMb, BooleanSupplier makeRoom) {
-        if (!reserve(memoryMb) && !(makeRoom.getAsBoolean() && reserve(memoryMb))) {
+    private void reserveOrRefuse(int memoryMb, Demand demand) {
+        String owner = demand.owner();
+        if (!capacity.tryReserve(owner, memoryMb, nanos.getAsLong())
+                && !(makeRoom.makeRoom(owner, memoryMb) && capacity.tryReserve(owner, memoryMb, nanos.getAsLong()))) {
+            if (demand.waiting()) {
+                capacity.claim(owner, memoryMb, nanos.getAsLong());
+            }
             throw PoolException.atCapacity("this node runs as many containers or as much container memory as it may");
         }
+        demand.roomFound().run();
     }
 
     /**
      * Gives a container another memory limit within the budget; the accounting moves first and
      * moves back if the engine refuses.
      */
-    ContainerHandle resize(ContainerHandle container, int memoryMb, BooleanSupplier makeRoom) {
+    ContainerHandle resize(ContainerHandle container, int memoryMb, Demand demand) {
         int from = container.memoryMb();
-        if (!capacity.tryResize(from, memoryMb) && !(makeRoom.getAsBoolean() && capacity.tryResize(from, memoryMb))) {
+        String owner = owners.getOrDefault(container.id(), demand.owner());
+        if (!capacity.tryResize(owner, from, memoryMb)
+                && !(makeRoom.makeRoom(owner, memoryMb - from) && capacity.tryResize(owner, from, memoryMb))) {
             throw PoolException.atCapacity("this node has no container memory left for " + memoryMb + " MiB");
         }
         try {
             engine.resize(container.id(), memoryMb);
         } catch (RuntimeException e) {
-            capacity.tryResize(memoryMb, from);
+            capacity.tryResize(owner, memoryMb, from);
             throw e;
         }
         ContainerHandle resized = container.withMemory(memoryMb);
@@ -127,7 +171,7 @@ final class Fleet {
         if (live.remove(container.id()) == null) {
             return;
         }
-        capacity.release(container.memoryMb());
+        capacity.release(ownerOf(container), container.memoryMb());
         try {
             background.execute(() -> factory.remove(container));
         } catch (RejectedExecutionException e) {
@@ -138,15 +182,21 @@ final class Fleet {
     /** Forgets a container and removes it before returning. */
     void remove(ContainerHandle container) {
         if (live.remove(container.id()) != null) {
-            capacity.release(container.memoryMb());
+            capacity.release(ownerOf(container), container.memoryMb());
             factory.remove(container);
         }
+    }
+
+    private String ownerOf(ContainerHandle container) {
+        String owner = owners.remove(container.id());
+        return owner == null ? FairShare.POOL : owner;
     }
 
     /** Removes every container still tracked, in parallel; returns how many. */
     int removeAll() {
         List<ContainerHandle> remaining = List.copyOf(live.values());
         live.clear();
+        owners.clear();
         ExecutorService removers = Executors.newFixedThreadPool(8);
         remaining.forEach(c -> removers.execute(() -> factory.remove(c)));
         removers.shutdown();

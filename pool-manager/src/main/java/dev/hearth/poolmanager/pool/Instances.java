@@ -63,6 +63,10 @@ final class Instances {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** The function's owner: every container of the set counts toward their share of the node. */
+    private final String owner;
+    /** How many of {@code minWarm} this version may keep now: its part of the node's provisioned share. */
+    private volatile int kept;
     /** Most recently used first. */
     private final ArrayDeque<Warm> idle = new ArrayDeque<>();
     /** Longest waiting first. */
@@ -77,6 +81,24 @@ final class Instances {
     private volatile boolean retired;
     /** The version as last prepared, with its {@code minWarm}; null when never prepared. */
     private volatile FunctionSpec prepared;
+
+    Instances(String owner) {
+        this.owner = java.util.Objects.requireNonNull(owner, "owner");
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    /** Sets how many provisioned containers the version may keep (at most its {@code minWarm}). */
+    void keep(int count) {
+        this.kept = Math.max(0, Math.min(count, minWarm()));
+    }
+
+    /** Provisioned containers the version keeps: never evicted for another's call while the owner is within its share. */
+    int kept() {
+        return Math.min(kept, minWarm());
+    }
 
     /** Records the function's settings, for keeping {@code minWarm} containers ready. */
     void prepared(FunctionSpec function) {
@@ -96,7 +118,7 @@ final class Instances {
     int claimMissing() {
         lock.lock();
         try {
-            int missing = retired ? 0 : minWarm() - idle.size() - provisioning;
+            int missing = retired ? 0 : kept() - idle.size() - provisioning;
             if (missing <= 0) {
                 return 0;
             }
@@ -197,6 +219,16 @@ final class Instances {
             if (first != null) {
                 first.handed.completeExceptionally(refusal);
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A start for the waiting calls has its room: they no longer wait on a full node, only for the start. */
+    void roomFound() {
+        lock.lock();
+        try {
+            full = false;
         } finally {
             lock.unlock();
         }

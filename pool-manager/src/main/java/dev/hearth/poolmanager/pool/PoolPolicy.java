@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.Optional;
 
 /**
  * The pool's decisions as pure functions of counts and times, so they are tested without
@@ -13,7 +12,8 @@ import java.util.Optional;
  *
  * <p>Failure policy: a container is evicted only when it is known idle past the timeout; a
  * container whose state is uncertain (taken by a caller, being specialized) is never reaped.
- * Warm instances are handed out most-recently-used first, so surplus ones age out.
+ * Warm instances are handed out most-recently-used first, so surplus ones age out. Which
+ * container makes room for whom is {@link FairShare}'s decision.
  */
 final class PoolPolicy {
 
@@ -59,10 +59,5 @@ final class PoolPolicy {
             return MIN_SWEEP_DELAY;
         }
         return next.compareTo(MAX_SWEEP_DELAY) > 0 ? MAX_SWEEP_DELAY : next;
-    }
-
-    /** When the node is full, the idle warm container used longest ago makes room for a new one. */
-    Optional<Warm> victim(Collection<Warm> idle) {
-        return idle.stream().min(Comparator.comparing(Warm::lastUsed));
     }
 }

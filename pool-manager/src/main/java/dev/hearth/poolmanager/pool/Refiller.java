@@ -72,13 +72,13 @@ final class Refiller {
         }
         synchronized (pool) {
             int wanted = policy.toStart(pool.ready.size(), pool.starting.get(), pool.target, fleet.containers());
-            for (int i = 0; i < wanted && fleet.reserve(poolMemoryMb); i++) {
+            for (int i = 0; i < wanted && fleet.reservePooled(poolMemoryMb); i++) {
                 pool.starting.incrementAndGet();
                 try {
                     workers.execute(() -> startOne(pool));
                 } catch (RejectedExecutionException e) {
                     pool.starting.decrementAndGet();
-                    fleet.release(poolMemoryMb);
+                    fleet.releasePooled(poolMemoryMb);
                     return;
                 }
             }
@@ -87,7 +87,7 @@ final class Refiller {
 
     private void startOne(LanguagePool pool) {
         try {
-            ContainerHandle container = fleet.start(pool.template, poolMemoryMb, false);
+            ContainerHandle container = fleet.start(pool.template, FairShare.POOL, poolMemoryMb, false);
             if (stopped) {
                 fleet.discard(container);
                 return;

@@ -11,7 +11,6 @@ import dev.hearth.poolmanager.code.ArchiveException;
 import dev.hearth.poolmanager.docker.ContainerSpec;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,15 +28,12 @@ final class Starter {
     private final Refiller refiller;
     private final Fleet fleet;
     private final Specializer specializer;
-    /** Evicts an idle container when the node's budget is full. */
-    private final BooleanSupplier makeRoom;
 
-    Starter(PoolConfig config, Refiller refiller, Fleet fleet, Specializer specializer, BooleanSupplier makeRoom) {
+    Starter(PoolConfig config, Refiller refiller, Fleet fleet, Specializer specializer) {
         this.config = config;
         this.refiller = refiller;
         this.fleet = fleet;
         this.specializer = specializer;
-        this.makeRoom = makeRoom;
     }
 
     /**
@@ -50,18 +46,23 @@ final class Starter {
         }
     }
 
-    Acquired acquire(FunctionSpec function) throws InterruptedException {
+    /** For a call waiting for the container. */
+    Acquired acquire(FunctionSpec function, Runnable roomFound) throws InterruptedException {
+        return acquire(function, Demand.call(function.owner(), roomFound));
+    }
+
+    Acquired acquire(FunctionSpec function, Demand demand) throws InterruptedException {
         if (function.workload() instanceof Workload.Image image) {
-            return startImage(function, image);
+            return startImage(function, image, demand);
         }
-        return specialize(function, (Workload.Source) function.workload());
+        return specialize(function, (Workload.Source) function.workload(), demand);
     }
 
     /** An {@code http} image function's own container, started for it; ready once its server answers. */
-    private Acquired startImage(FunctionSpec function, Workload.Image image) throws InterruptedException {
+    private Acquired startImage(FunctionSpec function, Workload.Image image, Demand demand) throws InterruptedException {
         var template = new ContainerFactory.Template(image.reference(), ContainerFactory.IMAGE_KIND, ImageEnv.of(function));
         try {
-            return new Acquired(fleet.startFor(template, function.memoryMb(), function.egress(), makeRoom), StartKind.COLD, null);
+            return new Acquired(fleet.startFor(template, function.memoryMb(), function.egress(), demand), StartKind.COLD, null);
         } catch (TimeoutException e) {
             return Acquired.failed(StartKind.COLD, new Outcome.Crashed("the image's server did not answer GET /healthz on "
                     + ContainerSpec.MOUNT_POINT + "/agent.sock within " + config.readyTimeout().toSeconds() + " s"));
@@ -75,7 +76,7 @@ final class Starter {
      * A pre-started container that fails before its function is loaded says nothing about the
      * function: it is replaced by a cold one once. A second failure is the function's.
      */
-    private Acquired specialize(FunctionSpec function, Workload.Source source) throws InterruptedException {
+    private Acquired specialize(FunctionSpec function, Workload.Source source, Demand demand) throws InterruptedException {
         Language language = source.language();
         if (!refiller.serves(language)) {
             throw PoolException.unavailable("no " + language.id() + " runtime is configured on this node");
@@ -84,11 +85,15 @@ final class Starter {
         boolean poolFits = !function.egress() && (language.resizable() || function.memoryMb() == config.poolMemoryMb());
         ContainerHandle pooled = poolFits ? refiller.take(language) : null;
         boolean fromPool = pooled != null;
-        ContainerHandle container = fromPool ? pooled : startCold(function, language);
+        if (fromPool) {
+            fleet.assign(pooled, function.owner());
+            demand.roomFound().run();
+        }
+        ContainerHandle container = fromPool ? pooled : startCold(function, language, demand);
         for (int attempt = 1; ; attempt++) {
             StartKind kind = fromPool && attempt == 1 ? StartKind.POOL : StartKind.COLD;
             try {
-                container = fitMemory(container, function);
+                container = fitMemory(container, function, demand);
                 specializer.specialize(container, function, source);
                 return new Acquired(container, kind, null);
             } catch (Specializer.InitFailed e) {
@@ -116,25 +121,25 @@ final class Starter {
                 }
                 log.warn("pre-started {} container {} failed before init ({}); starting a fresh one",
                         language.id(), container.id(), e.getMessage());
-                container = startCold(function, language);
+                container = startCold(function, language, demand);
             }
         }
     }
 
-    private ContainerHandle startCold(FunctionSpec function, Language language) throws InterruptedException {
+    private ContainerHandle startCold(FunctionSpec function, Language language, Demand demand) throws InterruptedException {
         try {
-            return fleet.startFor(fleet.runtime(language), function.memoryMb(), function.egress(), makeRoom);
+            return fleet.startFor(fleet.runtime(language), function.memoryMb(), function.egress(), demand);
         } catch (IOException | TimeoutException e) {
             throw new PoolException("cannot start a " + language.id() + " container: " + e.getMessage(), e);
         }
     }
 
     /** Pre-started containers take the function's memory limit, where the runtime follows a resize. */
-    private ContainerHandle fitMemory(ContainerHandle container, FunctionSpec function) {
+    private ContainerHandle fitMemory(ContainerHandle container, FunctionSpec function, Demand demand) {
         Language language = ((Workload.Source) function.workload()).language();
         if (container.memoryMb() == function.memoryMb() || !language.resizable()) {
             return container;
         }
-        return fleet.resize(container, function.memoryMb(), makeRoom);
+        return fleet.resize(container, function.memoryMb(), demand);
     }
 }

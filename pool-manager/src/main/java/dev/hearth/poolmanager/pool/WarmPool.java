@@ -78,6 +78,7 @@ public final class WarmPool implements PoolManager {
     private final ImagePuller images;
     private final JsonCheck jsonCheck;
     private final PoolPolicy policy;
+    private final FairShare shares;
     private final Clock clock;
     private final Refiller refiller;
     private final Cache<VersionKey, Instances> instances;
@@ -101,9 +102,11 @@ public final class WarmPool implements PoolManager {
         this.policy = new PoolPolicy(config.idleTimeout(), config.maxContainers());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("pool-reaper"));
         this.workers = Executors.newFixedThreadPool(4, daemon("pool-worker"));
-        this.fleet = new Fleet(factory, engine, new Capacity(config.maxContainers(), config.maxMemoryMb()), workers);
+        this.shares = new FairShare(config.maxContainers(), config.maxMemoryMb(), config.shares().provisionedShare());
+        this.fleet = new Fleet(factory, engine, new Capacity(config.maxContainers(), config.maxMemoryMb(), shares), workers,
+                this::makeRoom, System::nanoTime);
         this.refiller = new Refiller(config, policy, fleet, scheduler, workers, clock);
-        this.starter = new Starter(config, refiller, fleet, specializer, this::makeRoom);
+        this.starter = new Starter(config, refiller, fleet, specializer);
         this.acquirer = new Acquirer(starter::acquire, fleet::discard, clock, config.readyTimeout().plus(Specializer.INIT_TIMEOUT).plus(START_SLACK));
         this.exec = new ExecRunner(fleet, json, clock, config.nodeId());
         this.images = new ImagePuller(engine, new RegistryGuard(config.registries(), InetAddress::getAllByName));
@@ -169,9 +172,9 @@ public final class WarmPool implements PoolManager {
         }
         try {
             if (function.workload() instanceof Workload.Image image && image.contract() == Workload.Contract.EXEC) {
-                return exec.run(request, image, this::makeRoom);
+                return exec.run(request, image);
             }
-            Instances set = instances.get(function.key(), key -> new Instances());
+            Instances set = instances.get(function.key(), key -> new Instances(function.owner()));
             Warm warm = set.take();
             if (warm != null) {
                 return run(set, warm.container(), request, StartKind.WARM, 0);
@@ -231,7 +234,12 @@ public final class WarmPool implements PoolManager {
             busy.decrementAndGet();
         }
         long runMicros = micros(started);
-        if (!(reusable && !closed && set.giveBack(new Warm(container, function.key(), clock.instant())))) {
+        // An owner over its share whose container comes free gives its room to the call waiting longest for one.
+        boolean yields = reusable && fleet.yields(container);
+        if (yields) {
+            log.debug("container {} of {} makes way for a waiting call of another user", container.id(), function.name());
+        }
+        if (!(reusable && !closed && !yields && set.giveBack(new Warm(container, function.key(), clock.instant())))) {
             discard(container);
         }
         return new Invocation(request.invocationId(), kind, outcome, initMicros, runMicros, logs, config.nodeId());
@@ -250,20 +258,43 @@ public final class WarmPool implements PoolManager {
     }
 
 
-    /** Evicts the least recently used idle warm container, if any, to make room for a new one. */
-    private boolean makeRoom() {
-        List<Warm> idle = new ArrayList<>();
-        // Containers a function keeps ready (minWarm) are not given up for another's call.
-        instances.asMap().values().stream().filter(set -> set.idleCount() > set.minWarm())
-                .forEach(set -> idle.addAll(set.idleSnapshot()));
-        return policy.victim(idle).map(victim -> {
-            Instances owner = instances.getIfPresent(victim.function());
-            if (owner == null || !owner.claim(victim)) {
+    /**
+     * Evicts one idle warm container so that {@code owner} gets room, as {@link FairShare#victim}
+     * allows: from the user furthest above their share, or one of the owner's own.
+     */
+    private boolean makeRoom(String owner, int memoryMb) {
+        List<FairShare.Idle> idle = new ArrayList<>();
+        for (Instances set : instances.asMap().values()) {
+            List<Warm> snapshot = set.idleSnapshot();
+            // Most recently used first: the first kept() of them are the provisioned ones.
+            for (int i = 0; i < snapshot.size(); i++) {
+                Warm warm = snapshot.get(i);
+                idle.add(new FairShare.Idle(warm, set.owner(), warm.container().memoryMb(), i < set.kept()));
+            }
+        }
+        return shares.victim(idle, fleet.held(), owner, memoryMb).map(victim -> {
+            Instances set = instances.getIfPresent(victim.warm().function());
+            if (set == null || !set.claim(victim.warm())) {
                 return false;
             }
-            discard(victim.container());
+            log.debug("evicting idle container {} of user {} to make room for user {}", victim.warm().container().id(),
+                    victim.owner(), owner);
+            discard(victim.warm().container());
             return true;
         }).orElse(false);
+    }
+
+    /** Divides the node's provisioned share between the versions that keep containers ready. */
+    private void divideProvisioned() {
+        List<FairShare.Wanted> wanted = new ArrayList<>();
+        instances.asMap().forEach((key, set) -> {
+            FunctionSpec prepared = set.prepared();
+            if (prepared != null && prepared.minWarm() > 0) {
+                wanted.add(new FairShare.Wanted(key, set.owner(), prepared.minWarm(), prepared.memoryMb()));
+            }
+        });
+        Map<VersionKey, Integer> allowed = shares.provisioned(wanted);
+        instances.asMap().forEach((key, set) -> set.keep(allowed.getOrDefault(key, 0)));
     }
 
     /** Evicts expired idle containers and tops the pools up; reschedules itself. */
@@ -272,6 +303,7 @@ public final class WarmPool implements PoolManager {
         try {
             Instant now = clock.instant();
             List<Warm> remaining = new ArrayList<>();
+            divideProvisioned();
             for (Instances set : instances.asMap().values()) {
                 List<Warm> idle = new ArrayList<>(set.idleSnapshot());
                 // Least recently used first; the last minWarm of them stay whatever their age.
@@ -279,12 +311,12 @@ public final class WarmPool implements PoolManager {
                 for (Warm warm : idle) {
                     if (!policy.expired(warm, now)) {
                         remaining.add(warm);
-                    } else if (set.idleCount() > set.minWarm() && set.claim(warm)) {
+                    } else if (set.idleCount() > set.kept() && set.claim(warm)) {
                         log.debug("evicting idle container {} of {}", warm.container().id(), warm.function());
                         discard(warm.container());
                     }
                 }
-                if (set.minWarm() > 0) {
+                if (set.kept() > 0) {
                     provision(set);
                 }
             }
@@ -321,10 +353,11 @@ public final class WarmPool implements PoolManager {
         if (function.minWarm() > 0 || instances.getIfPresent(function.key()) != null) {
             // compute() counts as a write, so the cache re-reads the set's expiry (minWarm sets never expire).
             Instances set = instances.asMap().compute(function.key(), (key, existing) -> {
-                Instances s = existing == null ? new Instances() : existing;
+                Instances s = existing == null ? new Instances(function.owner()) : existing;
                 s.prepared(function);
                 return s;
             });
+            divideProvisioned();
             provision(set);
         }
     }
@@ -336,14 +369,19 @@ public final class WarmPool implements PoolManager {
         for (int i = 0; i < missing; i++) {
             background(() -> {
                 try {
-                    Starter.Acquired acquired = starter.acquire(function);
+                    // Background work: it takes free room or fairly evictable room, and never makes a call wait.
+                    Starter.Acquired acquired = starter.acquire(function, Demand.background(function.owner()));
                     if (acquired.failure() != null) {
                         log.warn("cannot keep {} warm: {}", function.name(), acquired.failure());
                     } else if (closed || !set.giveBack(new Warm(acquired.container(), function.key(), clock.instant()))) {
                         discard(acquired.container());
                     }
                 } catch (PoolException e) {
-                    log.warn("cannot keep {} warm: {}", function.name(), e.getMessage());
+                    if (e.atCapacity()) {
+                        log.debug("cannot keep {} warm now, the node is full; the sweep tries again: {}", function.name(), e.getMessage());
+                    } else {
+                        log.warn("cannot keep {} warm: {}", function.name(), e.getMessage());
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
@@ -382,6 +420,7 @@ public final class WarmPool implements PoolManager {
                 }
             }
         }
+        divideProvisioned();
     }
 
     @Override

@@ -34,14 +34,19 @@ class AcquirerTest {
     static final Duration QUEUE_WAIT = Duration.ofMillis(200);
     static final Duration ROUND = Duration.ofMillis(10);
 
-    final Instances set = new Instances();
+    final Instances set = new Instances("u");
     final AtomicInteger starts = new AtomicInteger();
     final ConcurrentLinkedQueue<ContainerHandle> discarded = new ConcurrentLinkedQueue<>();
     final ExecutorService calls = Executors.newCachedThreadPool();
     Acquirer acquirer;
 
-    Acquirer with(Acquirer.Start start) {
-        acquirer = new Acquirer(f -> {
+    /** A start that ignores when it finds room. */
+    interface Starts {
+        Starter.Acquired acquire(FunctionSpec function) throws InterruptedException;
+    }
+
+    Acquirer with(Starts start) {
+        acquirer = new Acquirer((f, roomFound) -> {
             starts.incrementAndGet();
             return start.acquire(f);
         }, discarded::add, Clock.systemUTC(), Duration.ofSeconds(5), QUEUE_WAIT, ROUND);
@@ -163,5 +168,19 @@ class AcquirerTest {
         assertEquals(StartKind.POOL, handed.kind());
         assertEquals("pooled", handed.container().id());
         assertEquals(1, starts.get());
+    }
+
+    @Test
+    void aCallWhoseStartFoundRoom_waitsForTheStart_notAsOnAFullNode() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        acquirer = new Acquirer((f, roomFound) -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw PoolException.atCapacity("full");
+            }
+            roomFound.run();
+            Thread.sleep(QUEUE_WAIT.toMillis() * 2);
+            return new Starter.Acquired(container("late"), StartKind.COLD, null);
+        }, discarded::add, Clock.systemUTC(), Duration.ofSeconds(5), QUEUE_WAIT, ROUND);
+        assertEquals("late", acquirer.acquire(set, FUNCTION).container().id());
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class InstancesTest {
 
-    final Instances set = new Instances();
+    final Instances set = new Instances("u");
 
     @Test
     void take_returnsTheMostRecentlyUsedFirst() {
@@ -56,6 +56,9 @@ class InstancesTest {
         set.prepared(new dev.hearth.poolmanager.FunctionSpec("id", "u", "f", 1,
                 new dev.hearth.poolmanager.Workload.Image("img", dev.hearth.poolmanager.Workload.Contract.HTTP),
                 128, 1000, null, false, 3));
+        assertEquals(0, set.claimMissing(), "nothing kept until the node's provisioned share is divided");
+        set.keep(5);
+        assertEquals(3, set.kept(), "never more than minWarm");
         assertTrue(set.giveBack(PoolPolicyTest.warm("a", Instant.EPOCH)));
         assertEquals(2, set.claimMissing(), "three wanted, one idle");
         assertEquals(0, set.claimMissing(), "the two being started are counted");

@@ -63,12 +63,4 @@ class PoolPolicyTest {
         var quick = new PoolPolicy(Duration.ofSeconds(2), 10);
         assertEquals(Duration.ofSeconds(2), quick.nextSweep(List.of(), T0));
     }
-
-    @Test
-    void victim_isTheLeastRecentlyUsedIdleContainer() {
-        Warm old = warm("old", T0);
-        Warm recent = warm("recent", T0.plusSeconds(30));
-        assertEquals(Optional.of(old), policy.victim(List.of(recent, old)));
-        assertEquals(Optional.empty(), policy.victim(List.of()));
-    }
 }
