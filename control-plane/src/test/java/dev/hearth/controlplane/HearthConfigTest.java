@@ -103,4 +103,15 @@ class HearthConfigTest {
         e = assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_EGRESS_FIREWALL", "off")));
         assertTrue(e.getMessage().contains("HEARTH_EGRESS_FIREWALL"), e::getMessage);
     }
+
+    @Test
+    void cpuSettings_dividedByUserByDefault_andStrictlyParsed() {
+        assertEquals(new dev.hearth.poolmanager.docker.CpuSettings(true, 1024), HearthConfig.fromEnv(Map.of()).pool().cpu());
+        var off = HearthConfig.fromEnv(Map.of("HEARTH_CPU_PER_USER", "false", "HEARTH_CPU_SHARES", "512")).pool().cpu();
+        assertFalse(off.perUser());
+        assertEquals(512, off.baseShares());
+        // A typo never turns the division off silently.
+        assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_CPU_PER_USER", "no")));
+        assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_CPU_SHARES", "1")));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.hearth.poolmanager;
 
 import dev.hearth.poolmanager.image.Registries;
+import dev.hearth.poolmanager.docker.CpuSettings;
 import dev.hearth.poolmanager.docker.EgressSettings;
 import dev.hearth.poolmanager.code.CodeCacheSettings;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import java.util.Objects;
  * @param code            how long unpacked code is kept, and how much of it
  * @param hostEtc         the host's {@code /etc}, whose accounts the container uid must not be (mounted elsewhere
  *                        when Hearth itself runs in a container)
+ * @param cpu             how containers share the CPU: divided by user, or per container
  */
 public record PoolConfig(
         String nodeId,
@@ -52,7 +54,8 @@ public record PoolConfig(
         EgressSettings egress,
 
         CodeCacheSettings code,
-        Path hostEtc) {
+        Path hostEtc,
+        CpuSettings cpu) {
 
     public PoolConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -72,6 +75,7 @@ public record PoolConfig(
         Objects.requireNonNull(egress, "egress");
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(hostEtc, "hostEtc");
+        Objects.requireNonNull(cpu, "cpu");
         if (maxContainers < 1 || maxMemoryMb < poolMemoryMb || poolMemoryMb < 16 || nanoCpus < 1 || pidsLimit < 8 || tmpfsMb < 1) {
             throw new IllegalArgumentException("container limits out of range");
         }

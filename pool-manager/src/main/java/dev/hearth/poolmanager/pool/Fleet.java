@@ -41,8 +41,18 @@ final class Fleet {
         return factory.runtime(language);
     }
 
-    ContainerSpec oneOff(String image, Map<String, String> env, int memoryMb, boolean egress) {
-        return factory.oneOff(image, env, memoryMb, egress);
+    ContainerSpec oneOff(String image, Map<String, String> env, int memoryMb, boolean egress, String owner) {
+        return factory.oneOff(image, env, memoryMb, egress, owner);
+    }
+
+    /** A pooled container now serves {@code owner}: it counts among that user's containers for CPU. */
+    void claim(ContainerHandle container, String owner) {
+        factory.claim(container, owner);
+    }
+
+    /** A one-off container from {@link #oneOff} has run (or never started): its user's CPU share is given back. */
+    void oneOffDone(ContainerSpec spec) {
+        factory.oneOffDone(spec);
     }
 
     boolean reserve(int memoryMb) {

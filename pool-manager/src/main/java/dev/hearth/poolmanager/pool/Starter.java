@@ -59,7 +59,8 @@ final class Starter {
 
     /** An {@code http} image function's own container, started for it; ready once its server answers. */
     private Acquired startImage(FunctionSpec function, Workload.Image image) throws InterruptedException {
-        var template = new ContainerFactory.Template(image.reference(), ContainerFactory.IMAGE_KIND, ImageEnv.of(function));
+        var template = new ContainerFactory.Template(image.reference(), ContainerFactory.IMAGE_KIND, ImageEnv.of(function),
+                function.owner());
         try {
             return new Acquired(fleet.startFor(template, function.memoryMb(), function.egress(), makeRoom), StartKind.COLD, null);
         } catch (TimeoutException e) {
@@ -84,6 +85,10 @@ final class Starter {
         boolean poolFits = !function.egress() && (language.resizable() || function.memoryMb() == config.poolMemoryMb());
         ContainerHandle pooled = poolFits ? refiller.take(language) : null;
         boolean fromPool = pooled != null;
+        if (fromPool) {
+            // Before the function's code is linked or loaded: its module-level code already runs at the user's weight.
+            fleet.claim(pooled, function.owner());
+        }
         ContainerHandle container = fromPool ? pooled : startCold(function, language);
         for (int attempt = 1; ; attempt++) {
             StartKind kind = fromPool && attempt == 1 ? StartKind.POOL : StartKind.COLD;
@@ -123,7 +128,7 @@ final class Starter {
 
     private ContainerHandle startCold(FunctionSpec function, Language language) throws InterruptedException {
         try {
-            return fleet.startFor(fleet.runtime(language), function.memoryMb(), function.egress(), makeRoom);
+            return fleet.startFor(fleet.runtime(language).ownedBy(function.owner()), function.memoryMb(), function.egress(), makeRoom);
         } catch (IOException | TimeoutException e) {
             throw new PoolException("cannot start a " + language.id() + " container: " + e.getMessage(), e);
         }
