@@ -32,11 +32,22 @@ final class BenchHearth implements AutoCloseable {
         this(runtime, poolSize, false);
     }
 
+    /** As {@link #BenchHearth(String, int)}, with some settings of the bench's own. */
+    BenchHearth(String runtime, int poolSize, Map<String, String> settings) throws IOException, InterruptedException {
+        this(runtime, poolSize, false, settings);
+    }
+
     BenchHearth(String runtime, int poolSize, boolean distributed) throws IOException, InterruptedException {
+        this(runtime, poolSize, distributed, Map.of());
+    }
+
+    private BenchHearth(String runtime, int poolSize, boolean distributed, Map<String, String> settings)
+            throws IOException, InterruptedException {
         this.runtime = runtime;
         this.data = Files.createTempDirectory("hearth-bench");
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(settings(runtime, poolSize, data, 0, nodeId));
+        env.putAll(settings);
         if (distributed) {
             int port = freePort();
             Path config = data.resolve("nats.conf");

@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * measures only the pool figures, {@code HEARTH_BENCH_ONLY=load} only throughput and latency
  * under load (wrk against a Hearth process), {@code HEARTH_BENCH_ONLY=dispatch} only warm calls
  * in-process against over NATS, {@code HEARTH_BENCH_ONLY=start} only the container per invocation
- * against the pool start, and {@code HEARTH_BENCH_ONLY=build} only the Maven build durations
- * (first, then with the owner's dependency cache), which the full run measures once, not per runtime.
+ * against the pool start, {@code HEARTH_BENCH_ONLY=build} only the Maven build durations
+ * (first, then with the owner's dependency cache), which the full run measures once, not per runtime,
+ * and {@code HEARTH_BENCH_ONLY=neighbour} only a victim's warm calls alone and beside a neighbour
+ * spinning on every core ({@link NeighbourFigures}), with CPU divided by user and per container.
  */
 public final class BenchMain {
 
@@ -55,7 +57,9 @@ public final class BenchMain {
 
         String only = System.getenv("HEARTH_BENCH_ONLY");
         Map<String, Object> results = new LinkedHashMap<>();
-        if (!"build".equals(only)) {
+        if ("neighbour".equals(only)) {
+            results.put("neighbour", NeighbourFigures.measure(NeighbourFigures.Plan.of(quick)));
+        } else if (!"build".equals(only)) {
             for (String runtime : runtimes) {
                 results.put(runtime, runtime(runtime.strip(), plan));
             }

@@ -50,7 +50,7 @@ final class RawContainer implements AutoCloseable {
             Files.write(target, file.getValue());
         }
         var spec = new ContainerSpec("hearth/runtime-" + runtime + ":latest", "hearth-bench-" + UUID.randomUUID(),
-                Map.of("dev.hearth.node", label), dir, Map.of(), 128, 1_000_000_000L, 64, 64, ContainerSpec.NO_NETWORK);
+                Map.of("dev.hearth.node", label), dir, Map.of(), 128, 1_000_000_000L, 64, 64, ContainerSpec.NO_NETWORK, 0);
         String id = engine.start(spec);
         var container = new RawContainer(engine, agent, dir, id);
         try {

@@ -3,6 +3,7 @@ package dev.hearth.controlplane;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
 import dev.hearth.poolmanager.image.Registries;
+import dev.hearth.poolmanager.docker.CpuSettings;
 import dev.hearth.poolmanager.docker.EgressSettings;
 import dev.hearth.poolmanager.code.CodeCacheSettings;
 import java.nio.file.Path;
@@ -190,7 +191,9 @@ public record HearthConfig(
 
                 new CodeCacheSettings(codeGrace, vars.integer("HEARTH_CODE_CACHE_MB", 2048) * MIB),
                 Path.of(vars.text("HEARTH_HOST_ETC", "/etc")),
-                shares(vars));
+                shares(vars),
+
+                new CpuSettings(vars.bool("HEARTH_CPU_PER_USER", true), vars.integer("HEARTH_CPU_SHARES", 1024)));
         var limits = new Limits(
                 vars.integer("HEARTH_MAX_CODE_MB", 50) * 1024L * 1024L,
                 6 * 1024 * 1024,
@@ -308,6 +311,19 @@ public record HearthConfig(
         String text(String name, String fallback) {
             String value = env.get(name);
             return value == null || value.isBlank() ? fallback : value.trim();
+        }
+
+        /** {@code true} or {@code false}, nothing else: a typo must not silently turn a safeguard off. */
+        boolean bool(String name, boolean fallback) {
+            String value = text(name, null);
+            if (value == null) {
+                return fallback;
+            }
+            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
+            };
         }
 
         int integer(String name, int fallback) {

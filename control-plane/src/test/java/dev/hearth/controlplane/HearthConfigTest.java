@@ -153,4 +153,15 @@ class HearthConfigTest {
         assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_HTTP_BODY_TIMEOUT_SECONDS", "0")));
         assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_HTTP_MAX_CONNECTIONS", "-1")));
     }
+
+    @Test
+    void cpuSettings_dividedByUserByDefault_andStrictlyParsed() {
+        assertEquals(new dev.hearth.poolmanager.docker.CpuSettings(true, 1024), HearthConfig.fromEnv(Map.of()).pool().cpu());
+        var off = HearthConfig.fromEnv(Map.of("HEARTH_CPU_PER_USER", "false", "HEARTH_CPU_SHARES", "512")).pool().cpu();
+        assertFalse(off.perUser());
+        assertEquals(512, off.baseShares());
+        // A typo never turns the division off silently.
+        assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_CPU_PER_USER", "no")));
+        assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_CPU_SHARES", "1")));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.hearth.poolmanager;
 
 import dev.hearth.poolmanager.image.Registries;
+import dev.hearth.poolmanager.docker.CpuSettings;
 import dev.hearth.poolmanager.docker.EgressSettings;
 import dev.hearth.poolmanager.code.CodeCacheSettings;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import java.util.Objects;
  * @param hostEtc         the host's {@code /etc}, whose accounts the container uid must not be (mounted elsewhere
  *                        when Hearth itself runs in a container)
  * @param shares          how containers and memory are divided between users
+ * @param cpu             how containers share the CPU: divided by user, or per container
  */
 public record PoolConfig(
         String nodeId,
@@ -54,7 +56,8 @@ public record PoolConfig(
 
         CodeCacheSettings code,
         Path hostEtc,
-        Shares shares) {
+        Shares shares,
+        CpuSettings cpu) {
 
     public PoolConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -75,6 +78,7 @@ public record PoolConfig(
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(hostEtc, "hostEtc");
         Objects.requireNonNull(shares, "shares");
+        Objects.requireNonNull(cpu, "cpu");
         if (maxContainers < 1 || maxMemoryMb < poolMemoryMb || poolMemoryMb < 16 || nanoCpus < 1 || pidsLimit < 8 || tmpfsMb < 1) {
             throw new IllegalArgumentException("container limits out of range");
         }

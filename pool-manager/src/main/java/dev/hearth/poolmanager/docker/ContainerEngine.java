@@ -41,6 +41,14 @@ public interface ContainerEngine extends AutoCloseable {
     /** Changes a running container's memory limit (memory and swap alike). */
     void resize(String containerId, int memoryMb);
 
+    /**
+     * Changes a running container's CPU weight ({@code cpu.shares} on cgroup v1, the matching
+     * {@code cpu.weight} on v2), leaving its other limits as they are.
+     *
+     * @param container the container's id or name
+     */
+    void setCpuShares(String container, int shares);
+
     /** Kills and removes a container; a container already gone is not an error. */
     void remove(String containerId);
 

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param env     environment variables given to the container's process
  * @param network the Docker network to join: {@code none} (also for null), or the egress network
  *                ({@link EgressSettings#network()}) for a function that may reach the Internet
+ * @param cpuShares its CPU weight under contention ({@link CpuShares}); 0 for the engine's default
  */
 public record ContainerSpec(
         String image,
@@ -24,7 +25,8 @@ public record ContainerSpec(
         long nanoCpus,
         long pidsLimit,
         int tmpfsMb,
-        String network) {
+        String network,
+        int cpuShares) {
 
     /** Where every runtime image expects its host folder. */
     public static final String MOUNT_POINT = "/run/hearth";
@@ -37,6 +39,14 @@ public record ContainerSpec(
         labels = Map.copyOf(labels);
         env = env == null ? Map.of() : Map.copyOf(env);
         network = network == null || network.isBlank() ? NO_NETWORK : network;
+        if (cpuShares != 0 && (cpuShares < CpuSettings.MIN_SHARES || cpuShares > CpuSettings.MAX_SHARES)) {
+            throw new IllegalArgumentException("CPU shares out of range: " + cpuShares);
+        }
+    }
+
+    /** The same container with another CPU weight. */
+    public ContainerSpec withCpuShares(int shares) {
+        return new ContainerSpec(image, name, labels, hostDir, env, memoryMb, nanoCpus, pidsLimit, tmpfsMb, network, shares);
     }
 
     /** Whether the container has a network other than its own loopback. */

@@ -107,6 +107,9 @@ public final class DockerEngine implements ContainerEngine {
                 // A minimal init as PID 1 reaps whatever a function forks and forwards signals.
                 .withInit(true)
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "1m", "max-file", "1")));
+        if (spec.cpuShares() > 0) {
+            host.withCpuShares(spec.cpuShares());
+        }
         if (spec.hostDir() != null) {
             host.withBinds(new Bind(spec.hostDir().toString(), new Volume(ContainerSpec.MOUNT_POINT)));
         }
@@ -297,6 +300,11 @@ public final class DockerEngine implements ContainerEngine {
     public void resize(String containerId, int memoryMb) {
         long memory = memoryMb * MIB;
         docker.updateContainerCmd(containerId).withMemory(memory).withMemorySwap(memory).exec();
+    }
+
+    @Override
+    public void setCpuShares(String container, int shares) {
+        docker.updateContainerCmd(container).withCpuShares(shares).exec();
     }
 
     @Override

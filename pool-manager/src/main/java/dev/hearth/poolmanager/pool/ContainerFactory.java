@@ -5,6 +5,7 @@ import dev.hearth.poolmanager.PoolConfig;
 import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.ContainerSpec;
+import dev.hearth.poolmanager.docker.CpuShares;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -34,12 +35,14 @@ final class ContainerFactory {
     private final ContainerEngine engine;
     private final AgentClient agent;
     private final ContainerFolders folders;
+    private final CpuShares cpu;
     private final SecureRandom random = new SecureRandom();
 
-    ContainerFactory(PoolConfig config, ContainerEngine engine, AgentClient agent) {
+    ContainerFactory(PoolConfig config, ContainerEngine engine, AgentClient agent, CpuShares cpu) {
         this.config = config;
         this.engine = engine;
         this.agent = agent;
+        this.cpu = cpu;
         this.folders = new ContainerFolders(config.nodeDir().resolve("slots"), config.containerUid(), config.imageRunDirKb());
     }
 
@@ -57,11 +60,20 @@ final class ContainerFactory {
      * What a container runs: a language runtime's image, or a function's own image with its
      * environment.
      *
-     * @param kind the language id, or {@code image} (also a container label)
+     * @param kind  the language id, or {@code image} (also a container label)
+     * @param owner the user the container is started for, or null for a pooled one (whose user comes later)
      */
-    record Template(String image, String kind, Map<String, String> env) {
+    record Template(String image, String kind, Map<String, String> env, String owner) {
         Template {
             env = Map.copyOf(env);
+        }
+
+        Template(String image, String kind, Map<String, String> env) {
+            this(image, kind, env, null);
+        }
+
+        Template ownedBy(String user) {
+            return new Template(image, kind, env, user);
         }
     }
 
@@ -90,7 +102,9 @@ final class ContainerFactory {
                 config.nanoCpus(),
                 config.pidsLimit(),
                 config.tmpfsMb(),
-                network(egress));
+                network(egress),
+                // Started for a user: its weight is that user's from the start; pooled: the base weight.
+                template.owner() == null ? cpu.base() : cpu.forNew(template.owner()));
         String id;
         try {
             id = engine.start(spec);
@@ -101,6 +115,9 @@ final class ContainerFactory {
             throw new IOException("the container engine could not start the container", e);
         }
         var handle = new ContainerHandle(id, slotId, template.kind(), hostDir, memoryMb);
+        if (template.owner() != null) {
+            cpu.own(id, template.owner(), spec.cpuShares());
+        }
         try {
             awaitReady(handle);
             return handle;
@@ -140,8 +157,18 @@ final class ContainerFactory {
         }
     }
 
+    /**
+     * Gives a pooled container to the user whose function it is about to load, before any of
+     * that user's code runs in it.
+     */
+    void claim(ContainerHandle container, String owner) {
+        cpu.own(container.id(), owner, cpu.base());
+    }
+
     /** Kills the container and deletes its folder; failures are logged, never thrown. */
     void remove(ContainerHandle container) {
+        // Every container leaves through here: its user's others get its share back.
+        cpu.release(container.id());
         try {
             engine.remove(container.id());
         } catch (RuntimeException e) {
@@ -157,11 +184,20 @@ final class ContainerFactory {
     /**
      * A one-off container with no host folder, for an {@code exec} image function: hardened and
      * labelled like every other, so a crash of this node never leaves it behind for good.
+     * It counts as one of {@code owner}'s containers (by its name, known before it exists) until
+     * {@link #oneOffDone} is called.
      */
-    ContainerSpec oneOff(String image, Map<String, String> env, int memoryMb, boolean egress) {
+    ContainerSpec oneOff(String image, Map<String, String> env, int memoryMb, boolean egress, String owner) {
         String id = newId();
-        return new ContainerSpec(image, containerName(id), labels("exec", id), null, env, memoryMb,
-                config.nanoCpus(), config.pidsLimit(), config.tmpfsMb(), network(egress));
+        var spec = new ContainerSpec(image, containerName(id), labels("exec", id), null, env, memoryMb,
+                config.nanoCpus(), config.pidsLimit(), config.tmpfsMb(), network(egress), cpu.forNew(owner));
+        cpu.own(spec.name(), owner, spec.cpuShares());
+        return spec;
+    }
+
+    /** A one-off container has been removed. */
+    void oneOffDone(ContainerSpec spec) {
+        cpu.release(spec.name());
     }
 
     /** Offline containers get no network at all; egress ones the network Hearth made, never Docker's default bridge. */

@@ -55,7 +55,7 @@ final class ExecRunner {
         Map<String, String> env = new LinkedHashMap<>(ImageEnv.of(function));
         env.put("HEARTH_INVOCATION_ID", request.invocationId());
         env.put("HEARTH_DEADLINE_MS", Long.toString(deadline));
-        ContainerSpec spec = fleet.oneOff(image.reference(), env, function.memoryMb(), function.egress());
+        ContainerSpec spec = fleet.oneOff(image.reference(), env, function.memoryMb(), function.egress(), function.owner());
         var capture = new Capture(request.invocationId(), clock);
         long started = System.nanoTime();
         ContainerEngine.AttachedResult result;
@@ -73,6 +73,8 @@ final class ExecRunner {
             // The engine's words may name host paths: they go to the log, not to the caller.
             log.warn("cannot run the exec image {}: {}", image.reference(), e.toString());
             throw new PoolException("this node could not run the image " + image.reference(), e);
+        } finally {
+            fleet.oneOffDone(spec);
         }
         long total = micros(started);
         return new Invocation(request.invocationId(), StartKind.COLD, outcome(function, result, capture),

@@ -56,8 +56,13 @@ final class Fleet {
         return factory.runtime(language);
     }
 
-    ContainerSpec oneOff(String image, Map<String, String> env, int memoryMb, boolean egress) {
-        return factory.oneOff(image, env, memoryMb, egress);
+    ContainerSpec oneOff(String image, Map<String, String> env, int memoryMb, boolean egress, String owner) {
+        return factory.oneOff(image, env, memoryMb, egress, owner);
+    }
+
+    /** A one-off container from {@link #oneOff} has run (or never started): its user's CPU share is given back. */
+    void oneOffDone(ContainerSpec spec) {
+        factory.oneOffDone(spec);
     }
 
     /** Reserves room for a generic pre-started container, never ahead of a waiting call. */
@@ -69,8 +74,12 @@ final class Fleet {
         capacity.release(FairShare.POOL, memoryMb);
     }
 
-    /** A generic container taken for a function is its owner's from now on. */
+    /**
+     * A generic container taken for a function is its owner's from now on: counted in its
+     * owner's share of the node, and weighted as one of its owner's containers for the CPU.
+     */
     void assign(ContainerHandle container, String owner) {
+        factory.claim(container, owner);
         String before = owners.replace(container.id(), owner);
         if (before != null && !before.equals(owner)) {
             capacity.move(before, owner, container.memoryMb());

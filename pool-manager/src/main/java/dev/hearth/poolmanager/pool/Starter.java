@@ -60,7 +60,8 @@ final class Starter {
 
     /** An {@code http} image function's own container, started for it; ready once its server answers. */
     private Acquired startImage(FunctionSpec function, Workload.Image image, Demand demand) throws InterruptedException {
-        var template = new ContainerFactory.Template(image.reference(), ContainerFactory.IMAGE_KIND, ImageEnv.of(function));
+        var template = new ContainerFactory.Template(image.reference(), ContainerFactory.IMAGE_KIND, ImageEnv.of(function),
+                function.owner());
         try {
             return new Acquired(fleet.startFor(template, function.memoryMb(), function.egress(), demand), StartKind.COLD, null);
         } catch (TimeoutException e) {
@@ -86,6 +87,7 @@ final class Starter {
         ContainerHandle pooled = poolFits ? refiller.take(language) : null;
         boolean fromPool = pooled != null;
         if (fromPool) {
+            // Before the function's code is linked or loaded: its module-level code already runs at the user's weight.
             fleet.assign(pooled, function.owner());
             demand.roomFound().run();
         }
@@ -128,7 +130,7 @@ final class Starter {
 
     private ContainerHandle startCold(FunctionSpec function, Language language, Demand demand) throws InterruptedException {
         try {
-            return fleet.startFor(fleet.runtime(language), function.memoryMb(), function.egress(), demand);
+            return fleet.startFor(fleet.runtime(language).ownedBy(function.owner()), function.memoryMb(), function.egress(), demand);
         } catch (IOException | TimeoutException e) {
             throw new PoolException("cannot start a " + language.id() + " container: " + e.getMessage(), e);
         }

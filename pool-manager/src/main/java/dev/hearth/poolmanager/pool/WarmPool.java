@@ -23,6 +23,7 @@ import dev.hearth.poolmanager.agent.AgentReply;
 import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.docker.ContainerEngine;
+import dev.hearth.poolmanager.docker.CpuShares;
 import dev.hearth.poolmanager.docker.DockerEngine;
 import dev.hearth.poolmanager.image.RegistryGuard;
 import dev.hearth.poolmanager.docker.EgressNetwork;
@@ -83,6 +84,7 @@ public final class WarmPool implements PoolManager {
     private final Refiller refiller;
     private final Cache<VersionKey, Instances> instances;
     private final Fleet fleet;
+    private final CpuShares cpu;
     private final AtomicInteger busy = new AtomicInteger();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
@@ -93,7 +95,8 @@ public final class WarmPool implements PoolManager {
         this.engine = engine;
         this.agent = agent;
         this.clock = clock;
-        this.factory = new ContainerFactory(config, engine, agent);
+        this.cpu = CpuShares.start(config.cpu(), engine);
+        this.factory = new ContainerFactory(config, engine, agent, cpu);
         ObjectMapper json = new ObjectMapper();
         this.code = code;
         this.specializer = new Specializer(code, agent, json);
@@ -450,6 +453,8 @@ public final class WarmPool implements PoolManager {
             return;
         }
         closed = true;
+        // No re-weighting of containers that are all about to go.
+        cpu.close();
         refiller.stop();
         scheduler.shutdownNow();
         acquirer.close();
