@@ -10,6 +10,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gets a call a container of its function version when none is idle. The call waits for
@@ -25,6 +27,8 @@ import java.util.function.Consumer;
  * reason, answers the longest-waiting call.
  */
 final class Acquirer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Acquirer.class);
 
     /** How long a call may wait on a full node: as long as a call waits in a function's concurrency queue. */
     static final Duration QUEUE_WAIT = Duration.ofSeconds(1);
@@ -138,7 +142,8 @@ final class Acquirer implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     set.startRefused(PoolException.unavailable("interrupted while starting a container"), System.nanoTime());
                 } catch (RuntimeException e) {
-                    set.startRefused(new PoolException("cannot start a container: " + e.getMessage(), e), System.nanoTime());
+                    log.warn("starting a container for {} failed", function.name(), e);
+                    set.startRefused(new PoolException("this node could not start a container; retry shortly", e), System.nanoTime());
                 }
             });
         } catch (RejectedExecutionException e) {
