@@ -58,7 +58,8 @@ public final class BenchMain {
         String only = System.getenv("HEARTH_BENCH_ONLY");
         Map<String, Object> results = new LinkedHashMap<>();
         if ("neighbour".equals(only)) {
-            results.put("neighbour", NeighbourFigures.measure(NeighbourFigures.Plan.of(quick)));
+            results.put("neighbour", NeighbourFigures.measure(NeighbourFigures.Plan.of(quick),
+                    "perContainer".equals(System.getenv("HEARTH_BENCH_NEIGHBOUR_FIRST"))));
         } else if (!"build".equals(only)) {
             for (String runtime : runtimes) {
                 results.put(runtime, runtime(runtime.strip(), plan));

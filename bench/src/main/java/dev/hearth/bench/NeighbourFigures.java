@@ -48,26 +48,35 @@ final class NeighbourFigures {
      * How long to measure. Quiet and noisy windows alternate, {@code rounds} of each, so a change
      * in the machine's other load falls on both alike.
      *
-     * @param warmupCalls calls made before the first window, not counted
-     * @param window      how long each window lasts
+     * @param warmup calls made before the first window, not counted: long enough for the JIT, or
+     *               the first Hearth of the run would have its quiet figures inflated by it
+     * @param window how long each window lasts
      */
-    record Plan(int warmupCalls, Duration window, int rounds) {
+    record Plan(Duration warmup, Duration window, int rounds) {
         static Plan of(boolean quick) {
-            return quick ? new Plan(300, Duration.ofSeconds(5), 2) : new Plan(1000, Duration.ofSeconds(10), 4);
+            return quick ? new Plan(Duration.ofSeconds(5), Duration.ofSeconds(5), 2)
+                    : new Plan(Duration.ofSeconds(20), Duration.ofSeconds(10), 4);
         }
     }
 
     private NeighbourFigures() {}
 
-    /** The figures with CPU divided by user, then shared per container. */
-    static Map<String, Object> measure(Plan plan) throws Exception {
+    /**
+     * The figures with CPU divided by user and shared per container, each on a Hearth of its own.
+     *
+     * @param perContainerFirst measure per container first, to see what the order costs the first
+     *                          Hearth of the JVM
+     */
+    static Map<String, Object> measure(Plan plan, boolean perContainerFirst) throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("perUser", measure(plan, true));
-        figures.put("perContainer", measure(plan, false));
+        for (boolean perUser : perContainerFirst ? new boolean[] {false, true} : new boolean[] {true, false}) {
+            figures.put(perUser ? "perUser" : "perContainer", measureOne(plan, perUser));
+        }
+        figures.put("order", perContainerFirst ? "perContainer, perUser" : "perUser, perContainer");
         return figures;
     }
 
-    private static Map<String, Object> measure(Plan plan, boolean perUser) throws Exception {
+    private static Map<String, Object> measureOne(Plan plan, boolean perUser) throws Exception {
         Map<String, String> env = Map.of("HEARTH_CPU_PER_USER", Boolean.toString(perUser));
         try (var hearth = new BenchHearth("python", NEIGHBOUR_CONTAINERS + 2, env)) {
             String base = "http://127.0.0.1:" + hearth.hearth().port();
@@ -76,11 +85,11 @@ final class NeighbourFigures {
             Map<String, Object> spin = Map.of("name", "spin", "runtime", "python", "handler", "main.handler",
                     "timeoutMs", 180_000, "source", Map.of("filename", "main.py", "content", SPIN));
             neighbour.post("/v1/functions", spin, 201);
-            calls(hearth, plan.warmupCalls(), null);
+            calls(hearth, plan.warmup());
             List<double[]> quiet = new ArrayList<>();
             List<double[]> noisy = new ArrayList<>();
             for (int round = 0; round < plan.rounds(); round++) {
-                quiet.add(calls(hearth, Integer.MAX_VALUE, plan.window()));
+                quiet.add(calls(hearth, plan.window()));
                 noisy.add(besideNeighbour(hearth, neighbour, plan.window()));
             }
             double[] alone = concat(quiet);
@@ -109,8 +118,8 @@ final class NeighbourFigures {
                 spinning.add(spinners.submit(() -> neighbour.post("/v1/functions/spin/invoke", Map.of("seconds", seconds), 200)));
             }
             awaitBusy(hearth, NEIGHBOUR_CONTAINERS);
-            calls(hearth, Integer.MAX_VALUE, Duration.ofSeconds(1));
-            double[] latencies = calls(hearth, Integer.MAX_VALUE, window);
+            calls(hearth, Duration.ofSeconds(1));
+            double[] latencies = calls(hearth, window);
             if (spinning.stream().anyMatch(Future::isDone)) {
                 throw new IllegalStateException("a neighbour's call ended before the window did");
             }
@@ -138,12 +147,12 @@ final class NeighbourFigures {
         }
     }
 
-    /** The victim's warm calls, one at a time: at most {@code count}, for at most {@code window}; their latencies in ms. */
-    private static double[] calls(BenchHearth hearth, int count, Duration window) throws IOException {
-        long end = window == null ? Long.MAX_VALUE : System.nanoTime() + window.toNanos();
+    /** The victim's warm calls, one at a time, for {@code window}; their latencies in ms. */
+    private static double[] calls(BenchHearth hearth, Duration window) throws IOException {
+        long end = System.nanoTime() + window.toNanos();
         double[] latencies = new double[1024];
         int n = 0;
-        while (n < count && System.nanoTime() < end) {
+        while (System.nanoTime() < end) {
             long started = System.nanoTime();
             hearth.invoke("victim");
             if (n == latencies.length) {
