@@ -1,136 +1,155 @@
 package dev.hearth.controlplane.fair;
 
+import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
- * Slots handed out fairly between users: the bookkeeping only, with no threads and no clock, so
- * its order is tested with plain calls. At most {@code slots} tasks run at once, at most
- * {@code userSlots} of them one user's. The next slot goes to the user with the fewest tasks
- * running, ties to the one whose turn comes first (a round robin: a user served goes to the back
- * of the round, a user arriving joins it at the back); a user's own tasks run in the order they came (FIFO). So a user with many waiting tasks delays
- * another user's one by at most one slot's turn. A task queued under a key that already waits
- * for the same user replaces it in its place: the newer one supersedes it and keeps its turn.
- * Not thread-safe: callers hold one lock around every call.
+ * Waiting work of many keys (users), taken in turn: {@link #next} goes round the keys that have
+ * work waiting and are under their running cap, one item each, so a key with a thousand items
+ * waiting gets no more turns than a key with one, and can never run more than its cap at once
+ * while others wait for a slot. Pure policy, no threads or clock: not thread-safe, its owner
+ * ({@link FairScheduler}) locks around it. Async invocations, callbacks and builds share their
+ * workers through it.
  *
- * @param <K> what identifies a task within its user's queue (a function's id)
- * @param <T> the task
+ * @param <K> the key work is shared by
+ * @param <T> the work
  */
 public final class FairQueue<K, T> {
 
-    /** A task given a slot: run it, then call {@link #done} with its user. */
-    public record Grant<K, T>(String user, K key, T task) {
-        public Grant {
-            Objects.requireNonNull(user, "user");
-            Objects.requireNonNull(task, "task");
+    /**
+     * Bounds of the queue.
+     *
+     * @param perKeyRunning items of one key out of the queue (running) at once
+     * @param perKeyWaiting items of one key waiting; past it {@link #offer} refuses
+     * @param totalWaiting  items of all keys waiting; past it {@link #offer} refuses
+     */
+    public record Limits(int perKeyRunning, int perKeyWaiting, int totalWaiting) {
+        public Limits {
+            if (perKeyRunning < 1 || perKeyWaiting < 1 || totalWaiting < 1) {
+                throw new IllegalArgumentException("fair queue limits must be at least 1");
+            }
         }
     }
 
-    private static final class Tenant<K, T> {
-        final LinkedHashMap<K, T> waiting = new LinkedHashMap<>();
+    /** One item taken from the queue, with its key, to hand back to {@link #finished}. */
+    public record Taken<K, T>(K key, T item) {}
+
+    private static final class Lane<T> {
+        final ArrayDeque<T> waiting = new ArrayDeque<>();
         int running;
-        /** Its place in the round: the lowest goes first; set on arrival and on every grant. */
-        long turn;
     }
 
-    private final int slots;
-    private final int userSlots;
-    private final Map<String, Tenant<K, T>> tenants = new HashMap<>();
-    private int running;
-    private long round;
+    private final Limits limits;
+    private final Map<K, Lane<T>> lanes = new HashMap<>();
+    /** Keys with items waiting, in the order of their next turn. */
+    private final ArrayDeque<K> turns = new ArrayDeque<>();
+    private int waiting;
 
-    public FairQueue(int slots, int userSlots) {
-        if (slots < 1 || userSlots < 1) {
-            throw new IllegalArgumentException("slots and user slots must be at least 1, got " + slots + " and " + userSlots);
+    public FairQueue(Limits limits) {
+        this.limits = limits;
+    }
+
+    /** Adds {@code item} behind {@code key}'s waiting ones; false (and nothing added) past a bound. */
+    public boolean offer(K key, T item) {
+        if (waiting >= limits.totalWaiting()) {
+            return false;
         }
-        this.slots = slots;
-        this.userSlots = userSlots;
-    }
-
-    /** Queues a task; returns the one it superseded (same user, same key, still waiting), if any. */
-    public Optional<T> offer(String user, K key, T task) {
-        Objects.requireNonNull(user, "user");
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(task, "task");
-        // LinkedHashMap keeps a replaced key in its place: the newer task keeps the older one's turn.
-        Tenant<K, T> tenant = tenants.computeIfAbsent(user, u -> {
-            // A user arriving (or coming back) joins the round behind everyone already in it.
-            Tenant<K, T> t = new Tenant<>();
-            t.turn = ++round;
-            return t;
-        });
-        return Optional.ofNullable(tenant.waiting.put(key, task));
-    }
-
-    /** The next task to run, taking a slot; empty when every slot is taken or no waiting user may run another. */
-    public Optional<Grant<K, T>> next() {
-        if (running >= slots) {
-            return Optional.empty();
+        Lane<T> lane = lanes.computeIfAbsent(key, k -> new Lane<>());
+        if (lane.waiting.size() >= limits.perKeyWaiting()) {
+            return false;
         }
-        String chosen = null;
-        Tenant<K, T> best = null;
-        for (var entry : tenants.entrySet()) {
-            Tenant<K, T> t = entry.getValue();
-            if (t.waiting.isEmpty() || t.running >= userSlots) {
+        if (lane.waiting.isEmpty()) {
+            turns.addLast(key);
+        }
+        lane.waiting.addLast(item);
+        waiting++;
+        return true;
+    }
+
+    /** The next item by turn among keys under their running cap (now counted as running), or null. */
+    public Taken<K, T> next() {
+        for (int i = turns.size(); i > 0; i--) {
+            K key = turns.pollFirst();
+            Lane<T> lane = lanes.get(key);
+            if (lane.running >= limits.perKeyRunning()) {
+                turns.addLast(key); // its turn waits for one of its own to finish
                 continue;
             }
-            if (best == null || t.running < best.running || (t.running == best.running && t.turn < best.turn)) {
-                chosen = entry.getKey();
-                best = t;
+            T item = lane.waiting.pollFirst();
+            waiting--;
+            lane.running++;
+            if (!lane.waiting.isEmpty()) {
+                turns.addLast(key);
+            }
+            return new Taken<>(key, item);
+        }
+        return null;
+    }
+
+    /** One item of {@code key} taken by {@link #next} has ended. */
+    public void finished(K key) {
+        Lane<T> lane = lanes.get(key);
+        if (lane == null || lane.running == 0) {
+            throw new IllegalStateException("nothing of this key is running");
+        }
+        lane.running--;
+        if (lane.running == 0 && lane.waiting.isEmpty()) {
+            lanes.remove(key);
+        }
+    }
+
+    /**
+     * Drops the waiting items of {@code key} that {@code which} picks (a newer one supersedes
+     * them, or what they were for is gone); returns how many. Running ones are left to end.
+     */
+    public int removeWaiting(K key, java.util.function.Predicate<? super T> which) {
+        Lane<T> lane = lanes.get(key);
+        if (lane == null) {
+            return 0;
+        }
+        int before = lane.waiting.size();
+        lane.waiting.removeIf(which);
+        int removed = before - lane.waiting.size();
+        waiting -= removed;
+        if (lane.waiting.isEmpty()) {
+            turns.remove(key);
+            if (lane.running == 0) {
+                lanes.remove(key);
             }
         }
-        if (best == null) {
-            return Optional.empty();
-        }
-        Iterator<Map.Entry<K, T>> first = best.waiting.entrySet().iterator();
-        Map.Entry<K, T> task = first.next();
-        first.remove();
-        best.running++;
-        best.turn = ++round;
-        running++;
-        return Optional.of(new Grant<>(chosen, task.getKey(), task.getValue()));
+        return removed;
     }
 
-    /** Drops the task waiting under that user and key, if any (a running one is left to end). */
-    public Optional<T> remove(String user, K key) {
-        Tenant<K, T> t = tenants.get(user);
-        if (t == null) {
-            return Optional.empty();
-        }
-        T removed = t.waiting.remove(key);
-        forgetIfIdle(user, t);
-        return Optional.ofNullable(removed);
+    /** True when {@link #offer} would take an item of {@code key} now. */
+    public boolean hasRoom(K key) {
+        Lane<T> lane = lanes.get(key);
+        return waiting < limits.totalWaiting() && (lane == null || lane.waiting.size() < limits.perKeyWaiting());
     }
 
-    /** A granted task of {@code user} has ended (however it ended): its slot is free. */
-    public void done(String user) {
-        Tenant<K, T> t = tenants.get(user);
-        if (t == null || t.running == 0) {
-            throw new IllegalStateException("no task of this user is running");
-        }
-        t.running--;
-        running--;
-        forgetIfIdle(user, t);
-    }
-
-    private void forgetIfIdle(String user, Tenant<K, T> t) {
-        if (t.running == 0 && t.waiting.isEmpty()) {
-            // Nothing of it is left to order: if it comes back, it joins the round at the back.
-            tenants.remove(user);
-        }
-    }
-
-    /** Tasks waiting for a slot, all users together. */
     public int waiting() {
-        return tenants.values().stream().mapToInt(t -> t.waiting.size()).sum();
+        return waiting;
     }
 
-    /** Tasks holding a slot, all users together. */
-    public int running() {
-        return running;
+    public int waiting(K key) {
+        Lane<T> lane = lanes.get(key);
+        return lane == null ? 0 : lane.waiting.size();
+    }
+
+    public int running(K key) {
+        Lane<T> lane = lanes.get(key);
+        return lane == null ? 0 : lane.running;
+    }
+
+    /** Every waiting item, removed (the queue is closing). */
+    public java.util.List<T> drain() {
+        var all = new java.util.ArrayList<T>(waiting);
+        for (Lane<T> lane : lanes.values()) {
+            all.addAll(lane.waiting);
+            lane.waiting.clear();
+        }
+        turns.clear();
+        waiting = 0;
+        return all;
     }
 }

@@ -6,7 +6,8 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import dev.hearth.controlplane.fair.FairSlots;
+import dev.hearth.controlplane.fair.FairQueue;
+import dev.hearth.controlplane.fair.FairScheduler;
 import dev.hearth.poolmanager.build.Builder;
 import dev.hearth.poolmanager.code.Digests;
 import java.io.InputStream;
@@ -31,11 +32,11 @@ import org.slf4j.LoggerFactory;
  * touches it, so the archive sweep leaves it; an output already swept is built again. An output
  * that would take its owner past the code quota fails the build.
  *
- * <p>Builds take turns fairly ({@link FairSlots}): this control plane's build slots are shared
- * round robin between users, each running at most its own few at once, so one user's queue of
- * slow builds delays another user's build by one slot's turn at most. A build waits
- * {@code queued} until its turn; a newer definition of the function takes its place in the queue,
- * and a build whose version is no longer the one waiting (redefined, deleted) is not run.
+ * <p>Builds take turns fairly ({@link FairScheduler}, as async work does): this control plane's
+ * build slots are shared round robin between users, each running at most its own few at once, so
+ * one user's queue of slow builds delays another user's build by one slot's turn at most. A build
+ * waits {@code queued} until its turn; a newer definition of the function replaces its queued
+ * build, and a build whose version is no longer the one waiting (redefined, deleted) is not run.
  */
 final class FunctionBuilds implements AutoCloseable {
 
@@ -49,8 +50,16 @@ final class FunctionBuilds implements AutoCloseable {
     private final Consumer<FunctionRecord> finished;
     private final Quotas quotas;
     private final MongoCollection<Document> builds;
-    private final FairSlots<String> slots;
+    private final FairScheduler<String> slots;
     private final Map<String, CompletableFuture<Output>> inFlight = new ConcurrentHashMap<>();
+
+    /** One function's build waiting for a slot: a newer one of the same function replaces it. */
+    private record Queued(String functionId, Runnable build) implements Runnable {
+        @Override
+        public void run() {
+            build.run();
+        }
+    }
 
     /** What a build leaves behind: the digest of its output, or null when it failed, and its log. */
     private record Output(String digest, long size, String log) {}
@@ -61,7 +70,9 @@ final class FunctionBuilds implements AutoCloseable {
      */
     FunctionBuilds(MongoDatabase database, FunctionStore store, CodeStore code, Quotas quotas, Builder builder,
                    String builderImage, int slots, int userSlots, Clock clock, Consumer<FunctionRecord> finished) {
-        this.slots = new FairSlots<>(slots, userSlots, "function-build");
+        // The queue needs no bound of its own: a user has one queued build per function at most.
+        this.slots = new FairScheduler<>("function-build", slots,
+                new FairQueue.Limits(userSlots, Integer.MAX_VALUE, Integer.MAX_VALUE));
         this.quotas = quotas;
         this.store = store;
         this.code = code;
@@ -74,9 +85,11 @@ final class FunctionBuilds implements AutoCloseable {
 
     /** Queues the build of the function's version; one of the same function still waiting is superseded. */
     void submit(FunctionRecord function) {
-        slots.submit(function.owner(), function.id(), () -> run(function)).ifPresent(superseded ->
-                log.info("build of {} of {} superseded by version {} before it started", function.name(), function.owner(),
-                        function.version()));
+        if (cancelQueued(function) > 0) {
+            log.info("build of {} of {} superseded by version {} before it started", function.name(), function.owner(),
+                    function.version());
+        }
+        slots.submit(function.owner(), new Queued(function.id(), () -> run(function)));
     }
 
     /**
@@ -84,7 +97,11 @@ final class FunctionBuilds implements AutoCloseable {
      * up builds past the owner's function count. A running one ends and its result is dropped.
      */
     void cancel(FunctionRecord deleted) {
-        slots.cancel(deleted.owner(), deleted.id());
+        cancelQueued(deleted);
+    }
+
+    private int cancelQueued(FunctionRecord function) {
+        return slots.cancel(function.owner(), task -> task instanceof Queued queued && queued.functionId().equals(function.id()));
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.hearth.controlplane.invoke;
 
+import dev.hearth.controlplane.fair.FairQueue;
+import dev.hearth.controlplane.fair.FairScheduler;
 import dev.hearth.poolmanager.net.Addresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

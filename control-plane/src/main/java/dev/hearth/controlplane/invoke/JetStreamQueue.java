@@ -1,5 +1,7 @@
 package dev.hearth.controlplane.invoke;
 
+import dev.hearth.controlplane.fair.FairQueue;
+import dev.hearth.controlplane.fair.FairScheduler;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;

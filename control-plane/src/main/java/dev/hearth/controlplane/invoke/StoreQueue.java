@@ -1,5 +1,7 @@
 package dev.hearth.controlplane.invoke;
 
+import dev.hearth.controlplane.fair.FairQueue;
+import dev.hearth.controlplane.fair.FairScheduler;
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;

@@ -1,4 +1,4 @@
-package dev.hearth.controlplane.invoke;
+package dev.hearth.controlplane.fair;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <K> the key work is shared by
  */
-final class FairScheduler<K> implements AutoCloseable {
+public final class FairScheduler<K> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FairScheduler.class);
 
@@ -23,7 +23,7 @@ final class FairScheduler<K> implements AutoCloseable {
     private boolean closed;
 
     /** Starts {@code workers} daemon threads named {@code name-1…}. */
-    FairScheduler(String name, int workers, FairQueue.Limits limits) {
+    public FairScheduler(String name, int workers, FairQueue.Limits limits) {
         if (workers < 1) {
             throw new IllegalArgumentException("a scheduler needs at least one worker");
         }
@@ -37,7 +37,7 @@ final class FairScheduler<K> implements AutoCloseable {
     }
 
     /** Queues {@code task} for {@code key}; false when a bound of the queue is reached (nothing queued). */
-    synchronized boolean submit(K key, Runnable task) {
+    public synchronized boolean submit(K key, Runnable task) {
         if (closed || !queue.offer(key, task)) {
             return false;
         }
@@ -45,11 +45,16 @@ final class FairScheduler<K> implements AutoCloseable {
         return true;
     }
 
-    synchronized boolean hasRoom(K key) {
+    public synchronized boolean hasRoom(K key) {
         return !closed && queue.hasRoom(key);
     }
 
-    synchronized int waiting() {
+    /** Drops {@code key}'s waiting tasks that {@code which} picks; returns how many (running ones are left to end). */
+    public synchronized int cancel(K key, java.util.function.Predicate<? super Runnable> which) {
+        return queue.removeWaiting(key, which);
+    }
+
+    public synchronized int waiting() {
         return queue.waiting();
     }
 
