@@ -68,9 +68,8 @@ final class Starter {
             return Acquired.failed(StartKind.COLD, new Outcome.Crashed("the image's server did not answer GET /healthz on "
                     + ContainerSpec.MOUNT_POINT + "/agent.sock within " + config.readyTimeout().toSeconds() + " s"));
         } catch (IOException e) {
-            // The engine's words may name host paths or its own objects: the log keeps them.
-            log.warn("the container of image function {} did not start: {}", function.name(), e.toString());
-            return Acquired.failed(StartKind.COLD, new Outcome.Crashed("the image's container exited before its server answered"));
+            // Hearth's own words: the container's exit status and what it printed, the owner's to see.
+            return Acquired.failed(StartKind.COLD, new Outcome.Crashed("the image's container did not start: " + e.getMessage()));
         }
     }
 
@@ -134,8 +133,8 @@ final class Starter {
         try {
             return fleet.startFor(fleet.runtime(language).ownedBy(function.owner()), function.memoryMb(), function.egress(), demand);
         } catch (IOException | TimeoutException e) {
-            log.warn("cannot start a {} container for {}: {}", language.id(), function.name(), e.toString());
-            throw new PoolException("this node could not start a " + language.id() + " container; retry shortly", e);
+            // ContainerFactory words its failures itself (exit status, the container's own output).
+            throw new PoolException("cannot start a " + language.id() + " container: " + e.getMessage(), e);
         }
     }
 
