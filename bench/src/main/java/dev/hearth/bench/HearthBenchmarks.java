@@ -1,6 +1,7 @@
 package dev.hearth.bench;
 
 import dev.hearth.poolmanager.agent.AgentClient;
+import dev.hearth.poolmanager.agent.UnixSocketAgentClient;
 import dev.hearth.poolmanager.docker.DockerEngine;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +39,7 @@ public class HearthBenchmarks {
         @Setup(Level.Trial)
         public void open() {
             engine = new DockerEngine(System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"), RawContainer.CONTAINER_UID);
-            agent = new AgentClient();
+            agent = new UnixSocketAgentClient();
         }
 
         @TearDown(Level.Trial)

@@ -3,7 +3,7 @@ package dev.hearth.controlplane;
 import dev.hearth.controlplane.function.CodeStore;
 import dev.hearth.controlplane.function.FunctionRoutes;
 import dev.hearth.controlplane.function.Functions;
-import dev.hearth.controlplane.function.SharedRoutes;
+import dev.hearth.controlplane.function.FunctionChanges;
 import dev.hearth.controlplane.http.HttpServer;
 import dev.hearth.controlplane.invocation.InvocationLog;
 import dev.hearth.controlplane.invocation.InvocationRoutes;
@@ -17,7 +17,7 @@ import dev.hearth.poolmanager.PoolManager;
 import dev.hearth.poolmanager.build.Builder;
 import dev.hearth.poolmanager.docker.DockerEngine;
 import dev.hearth.poolmanager.docker.EgressNetwork;
-import dev.hearth.poolmanager.pool.WarmPool;
+import dev.hearth.poolmanager.pool.LocalPoolManager;
 import dev.hearth.poolmanager.nats.CodeTransfer;
 import dev.hearth.poolmanager.nats.NatsLink;
 import dev.hearth.poolmanager.nats.NatsPoolManager;
@@ -71,7 +71,7 @@ public final class Hearth implements AutoCloseable {
                 started.push(nats);
             }
             var code = new CodeStore(store.database(), clock);
-            PoolManager pool = nats == null ? WarmPool.start(config.pool(), code, clock) : NatsPoolManager.start(nats, NatsLink.DEAD_AFTER);
+            PoolManager pool = nats == null ? LocalPoolManager.start(config.pool(), code, clock) : NatsPoolManager.start(nats, NatsLink.DEAD_AFTER);
             started.push(pool);
             if (nats != null) {
                 started.push(CodeTransfer.serve(nats, code));
@@ -96,7 +96,7 @@ public final class Hearth implements AutoCloseable {
                     buildEngine.imageId(config.builds().image()), clock);
             started.push(functions);
             if (nats != null) {
-                started.push(SharedRoutes.join(nats, functions));
+                started.push(FunctionChanges.join(nats, functions));
             }
             var invocations = new InvocationLog(store.database(), config.invocationRetention(), clock);
             started.push(invocations);

@@ -4,7 +4,7 @@ import dev.hearth.controlplane.http.HttpServer;
 import dev.hearth.poolmanager.nats.CodeTransfer;
 import dev.hearth.poolmanager.nats.NatsLink;
 import dev.hearth.poolmanager.nats.NodeServer;
-import dev.hearth.poolmanager.pool.WarmPool;
+import dev.hearth.poolmanager.pool.LocalPoolManager;
 import io.nats.client.Connection;
 import java.io.IOException;
 import java.time.Clock;
@@ -41,7 +41,7 @@ public final class PoolNode implements AutoCloseable {
             DataFolder.ownerOnlyFolder(config.dataDir());
             Connection nats = NatsLink.connect(config.natsUrl(), "hearth-pool-manager-" + node, NatsLink.WAIT_AT_START);
             started.push(nats);
-            WarmPool pool = WarmPool.start(config.pool(), CodeTransfer.fetcher(nats), Clock.systemUTC());
+            LocalPoolManager pool = LocalPoolManager.start(config.pool(), CodeTransfer.fetcher(nats), Clock.systemUTC());
             started.push(pool);
             HttpServer http = HttpServer.start(config.bind(), config.port(), config.http().withWorkerThreads(4), List.of(new HealthRoutes(pool)::register));
             started.push(http);

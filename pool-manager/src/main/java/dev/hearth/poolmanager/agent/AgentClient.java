@@ -3,137 +3,40 @@ package dev.hearth.poolmanager.agent;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.CompletableResponseListener;
-import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.Transport;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Talks to in-container agents over HTTP/1.1 on their Unix sockets (runtimes/README.md has the
- * protocol). One Jetty client serves every container: each socket is its own destination, so
- * connections to a container are pooled and kept alive between invocations.
+ * How the pool talks to the agent in a container (runtimes/README.md has the protocol).
+ * {@link UnixSocketAgentClient} is the real one; unit tests give the pool a fake.
  */
-public final class AgentClient implements AutoCloseable {
+public interface AgentClient extends AutoCloseable {
 
     /** Largest agent answer accepted, as Lambda's synchronous response limit, plus envelope room. */
-    public static final int MAX_REPLY_BYTES = 6 * 1024 * 1024 + 64 * 1024;
+    int MAX_REPLY_BYTES = 6 * 1024 * 1024 + 64 * 1024;
     /** Per invocation, as agents keep it; a larger prefix is cut to this. */
-    public static final int MAX_LOG_BYTES = 64 * 1024 + 256;
-    private static final String FUNCTION_ERROR_HEADER = "X-Hearth-Function-Error";
-    private static final String LOG_BYTES_HEADER = "X-Hearth-Log-Bytes";
-    private static final byte[] NO_LOGS = new byte[0];
-
-    private final HttpClient http;
-
-    public AgentClient() {
-        var threads = new QueuedThreadPool(64, 4);
-        threads.setName("agent-client");
-        threads.setDaemon(true);
-        http = new HttpClient();
-        http.setExecutor(threads);
-        http.setMaxConnectionsPerDestination(4);
-        http.setDestinationIdleTimeout(60_000);
-        http.setIdleTimeout(300_000);
-        http.setFollowRedirects(false);
-        try {
-            http.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the agent HTTP client", e);
-        }
-    }
+    int MAX_LOG_BYTES = 64 * 1024 + 256;
 
     /**
      * Asks the agent's health check once. The caller knows the socket is the container's own
      * (see the pool's container folders); the agent binds under a temporary name and renames, so
      * a socket at this path already accepts connections.
      */
-    public void checkHealth(Path socket, Duration timeout) throws IOException, TimeoutException, InterruptedException {
-        AgentReply reply = send(request(socket, HttpMethod.GET, "/healthz"), timeout);
-        if (!reply.ok()) {
-            throw new IOException("agent health check answered " + reply.status());
-        }
-    }
+    void checkHealth(Path socket, Duration timeout) throws IOException, TimeoutException, InterruptedException;
 
     /** Loads a function into the agent; {@code spec} is the JSON of runtimes/README.md's /init. */
-    public AgentReply init(Path socket, byte[] spec, Duration timeout) throws IOException, TimeoutException, InterruptedException {
-        return send(request(socket, HttpMethod.POST, "/init").body(new BytesRequestContent("application/json", spec)), timeout);
-    }
+    AgentReply init(Path socket, byte[] spec, Duration timeout) throws IOException, TimeoutException, InterruptedException;
 
     /** Runs one invocation; the deadline is passed on so the handler's context can report time left. */
-    public AgentReply run(Path socket, String invocationId, long deadlineEpochMs, byte[] event, Duration timeout)
-            throws IOException, TimeoutException, InterruptedException {
-        Request request = request(socket, HttpMethod.POST, "/run")
-                .headers(h -> h.put("X-Hearth-Request-Id", invocationId)
-                        .put("X-Hearth-Deadline-Ms", Long.toString(deadlineEpochMs)))
-                .body(new BytesRequestContent("application/json", event));
-        return send(request, timeout);
-    }
-
-    private Request request(Path socket, HttpMethod method, String path) {
-        return http.newRequest("http://agent" + path).method(method).transport(new Transport.TCPUnix(socket));
-    }
-
-    private static AgentReply send(Request request, Duration timeout) throws IOException, TimeoutException, InterruptedException {
-        request.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            ContentResponse response = new CompletableResponseListener(request, MAX_REPLY_BYTES).send().get();
-            byte[] content = response.getContent();
-            int logBytes = logBytes(response.getHeaders().get(LOG_BYTES_HEADER), content.length);
-            byte[] logs = logBytes == 0 ? NO_LOGS : Arrays.copyOfRange(content, 0, logBytes);
-            byte[] body = logBytes == 0 ? content : Arrays.copyOfRange(content, logBytes, content.length);
-            return new AgentReply(response.getStatus(), body, logs, response.getHeaders().contains(FUNCTION_ERROR_HEADER));
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof TimeoutException timeoutException) {
-                throw timeoutException;
-            }
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof IllegalArgumentException && String.valueOf(cause.getMessage()).contains("exceeded")) {
-                throw new ReplyTooLargeException(MAX_REPLY_BYTES);
-            }
-            throw new IOException(cause.getMessage(), cause);
-        }
-    }
-
-    /** The agent's answer was larger than {@link #MAX_REPLY_BYTES}; reading it was abandoned. */
-    public static final class ReplyTooLargeException extends IOException {
-        public ReplyTooLargeException(int limit) {
-            super("reply larger than " + limit + " bytes");
-        }
-    }
-
-    /** The log prefix's length; a header that lies about it is a broken agent. */
-    private static int logBytes(String header, int contentLength) throws IOException {
-        if (header == null) {
-            return 0;
-        }
-        try {
-            int n = Integer.parseInt(header.trim());
-            if (n < 0 || n > contentLength) {
-                throw new IOException("agent sent " + LOG_BYTES_HEADER + " " + n + " for a body of " + contentLength);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IOException("agent sent a malformed " + LOG_BYTES_HEADER + ": " + header);
-        }
-    }
+    AgentReply run(Path socket, String invocationId, long deadlineEpochMs, byte[] event, Duration timeout)
+            throws IOException, TimeoutException, InterruptedException;
 
     @Override
-    public void close() {
-        try {
-            http.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot stop the agent HTTP client", e);
+    void close();
+
+    /** The agent's answer was larger than {@link #MAX_REPLY_BYTES}; reading it was abandoned. */
+    final class ReplyTooLargeException extends IOException {
+        public ReplyTooLargeException(int limit) {
+            super("reply larger than " + limit + " bytes");
         }
     }
 }

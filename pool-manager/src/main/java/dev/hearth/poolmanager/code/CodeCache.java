@@ -115,7 +115,7 @@ public final class CodeCache implements AutoCloseable {
     }
 
     /** The unpacked archive of {@code digest}, fetched on first use, pinned until the lease is closed. */
-    public Lease acquire(String digest) throws IOException, ArchiveException {
+    public Lease lease(String digest) throws IOException, ArchiveException {
         if (!DIGEST.matcher(digest).matches()) {
             throw new IllegalArgumentException("not a SHA-256 hex digest: " + digest);
         }
@@ -154,7 +154,7 @@ public final class CodeCache implements AutoCloseable {
 
     /** Brings the code onto this node's disk ahead of a call; returns its folder (it may be swept later). */
     public Path materialize(String digest) throws IOException, ArchiveException {
-        try (Lease lease = acquire(digest)) {
+        try (Lease lease = lease(digest)) {
             return lease.dir();
         }
     }

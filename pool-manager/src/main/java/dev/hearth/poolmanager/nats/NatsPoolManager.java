@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pool manager as a control plane sees it in distributed mode: the same interface as the
- * in-process {@code WarmPool}, served by the pool-manager nodes on NATS. Calls are placed by
+ * in-process {@code LocalPoolManager}, served by the pool-manager nodes on NATS. Calls are placed by
  * {@link Placement} and sent to the chosen node's own subject; with no node announced yet they go
  * to the nodes' queue group. A node that is not subscribed (it died) answers "no responders" and
  * the call, which never reached it, goes to another; a node that stops announcing during a call

@@ -41,7 +41,7 @@ final class Acquirer implements AutoCloseable {
      */
     @FunctionalInterface
     interface Start {
-        Starter.Acquired acquire(FunctionSpec function, Runnable roomFound) throws InterruptedException;
+        Starter.Ready start(FunctionSpec function, Runnable roomFound) throws InterruptedException;
     }
 
     private final Start starter;
@@ -78,8 +78,8 @@ final class Acquirer implements AutoCloseable {
      *
      * @throws PoolException throttled when the node stayed full, unavailable when no container came
      */
-    Starter.Acquired acquire(Instances set, FunctionSpec function) throws InterruptedException {
-        Instances.Waiter waiter = set.await();
+    Starter.Ready acquire(WarmSet set, FunctionSpec function) throws InterruptedException {
+        WarmSet.Waiter waiter = set.await();
         long begun = System.nanoTime();
         long fullSince = 0;
         try {
@@ -87,7 +87,7 @@ final class Acquirer implements AutoCloseable {
                 if (set.claimStart(System.nanoTime(), round)) {
                     start(set, function);
                 }
-                Starter.Acquired handed = waiter.poll(round);
+                Starter.Ready handed = waiter.poll(round);
                 if (handed != null) {
                     return handed;
                 }
@@ -110,9 +110,9 @@ final class Acquirer implements AutoCloseable {
         } catch (InterruptedException e) {
             if (!set.cancel(waiter)) {
                 // Handed something as it gave up: a container goes back for the next call.
-                Starter.Acquired handed = waiter.handedNow();
+                Starter.Ready handed = waiter.handedNow();
                 if (handed != null && handed.container() != null
-                        && !set.giveBack(new Slot.Warm(handed.container(), function.key(), clock.instant()))) {
+                        && !set.giveBack(new Resting.Warm(handed.container(), function.key(), clock.instant()))) {
                     discard.accept(handed.container());
                 }
             }
@@ -121,20 +121,20 @@ final class Acquirer implements AutoCloseable {
     }
 
     /** Stops waiting with {@code refusal}, unless the call was handed something meanwhile. */
-    private static Starter.Acquired withdraw(Instances set, Instances.Waiter waiter, PoolException refusal) {
+    private static Starter.Ready withdraw(WarmSet set, WarmSet.Waiter waiter, PoolException refusal) {
         if (set.cancel(waiter)) {
             throw refusal;
         }
         return waiter.handedNow();
     }
 
-    private void start(Instances set, FunctionSpec function) {
+    private void start(WarmSet set, FunctionSpec function) {
         try {
             starts.execute(() -> {
                 try {
-                    Starter.Acquired acquired = starter.acquire(function, set::roomFound);
-                    if (!set.started(acquired, clock.instant(), function.key()) && acquired.container() != null) {
-                        discard.accept(acquired.container());
+                    Starter.Ready ready = starter.start(function, set::roomFound);
+                    if (!set.started(ready, clock.instant(), function.key()) && ready.container() != null) {
+                        discard.accept(ready.container());
                     }
                 } catch (PoolException e) {
                     set.startRefused(e, System.nanoTime());

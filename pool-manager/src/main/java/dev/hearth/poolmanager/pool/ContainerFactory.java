@@ -83,19 +83,19 @@ final class ContainerFactory {
 
     /** Creates and starts a container and waits until the agent (or the image's server) answers on its socket. */
     ContainerHandle start(Template template, int memoryMb, boolean egress) throws IOException, TimeoutException, InterruptedException {
-        String slotId = newId();
+        String localId = newId();
         Path hostDir;
         try {
             // An image's server is tenant code from its start: its folder is a capped tmpfs.
-            hostDir = folders.create(slotId, template.kind().equals(IMAGE_KIND));
+            hostDir = folders.create(localId, template.kind().equals(IMAGE_KIND));
         } catch (IOException e) {
             log.warn("cannot prepare the folder of a {} container: {}", template.kind(), e.getMessage());
             throw new IOException("this node could not prepare a folder for the container", e);
         }
         var spec = new ContainerSpec(
                 template.image(),
-                containerName(slotId),
-                labels(template.kind(), slotId),
+                containerName(localId),
+                labels(template.kind(), localId),
                 hostDir,
                 template.env(),
                 memoryMb,
@@ -114,7 +114,7 @@ final class ContainerFactory {
             folders.delete(hostDir, template.kind().equals(IMAGE_KIND));
             throw new IOException("the container engine could not start the container", e);
         }
-        var handle = new ContainerHandle(id, slotId, template.kind(), hostDir, memoryMb);
+        var handle = new ContainerHandle(id, localId, template.kind(), hostDir, memoryMb);
         if (template.owner() != null) {
             cpu.own(id, template.owner(), spec.cpuShares());
         }
@@ -205,12 +205,12 @@ final class ContainerFactory {
         return egress ? config.egress().network() : ContainerSpec.NO_NETWORK;
     }
 
-    private String containerName(String slotId) {
-        return "hearth-" + config.nodeId() + "-" + slotId;
+    private String containerName(String localId) {
+        return "hearth-" + config.nodeId() + "-" + localId;
     }
 
-    private Map<String, String> labels(String kind, String slotId) {
-        return Map.of(NODE_LABEL, config.nodeId(), "dev.hearth.kind", kind, "dev.hearth.slot", slotId);
+    private Map<String, String> labels(String kind, String localId) {
+        return Map.of(NODE_LABEL, config.nodeId(), "dev.hearth.kind", kind, "dev.hearth.slot", localId);
     }
 
     private String newId() {

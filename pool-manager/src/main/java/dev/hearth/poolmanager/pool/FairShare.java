@@ -1,7 +1,7 @@
 package dev.hearth.poolmanager.pool;
 
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
-import dev.hearth.poolmanager.pool.Slot.Warm;
+import dev.hearth.poolmanager.pool.Resting.Warm;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Comparator;

@@ -1,7 +1,7 @@
 package dev.hearth.poolmanager.pool;
 
 import dev.hearth.poolmanager.Language;
-import dev.hearth.poolmanager.pool.Slot.Prewarmed;
+import dev.hearth.poolmanager.pool.Resting.Prewarmed;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 

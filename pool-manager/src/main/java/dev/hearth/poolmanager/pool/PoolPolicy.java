@@ -1,6 +1,6 @@
 package dev.hearth.poolmanager.pool;
 
-import dev.hearth.poolmanager.pool.Slot.Warm;
+import dev.hearth.poolmanager.pool.Resting.Warm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;

@@ -61,7 +61,7 @@ final class Specializer {
     void specialize(ContainerHandle container, FunctionSpec function, Workload.Source source)
             throws IOException, ArchiveException, TimeoutException, InterruptedException, InitFailed {
         // Pinned while linking, so the sweep cannot delete files that are half linked.
-        try (CodeCache.Lease lease = code.acquire(source.codeDigest())) {
+        try (CodeCache.Lease lease = code.lease(source.codeDigest())) {
             CodeCache.linkInto(lease.dir(), container.codeDir());
         }
         AgentReply reply = agent.init(container.socket(), initBody(function, source), INIT_TIMEOUT);

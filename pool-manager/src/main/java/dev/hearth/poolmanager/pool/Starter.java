@@ -18,20 +18,20 @@ import org.slf4j.LoggerFactory;
  * Makes a container ready for one function version when it has no idle warm one: a pre-started
  * container specialized for it ({@code pool}), or one started for it ({@code cold}); an
  * {@code http} image function's own server. What happens to the container afterwards is
- * {@link WarmPool}'s business.
+ * {@link LocalPoolManager}'s business.
  */
 final class Starter {
 
     private static final Logger log = LoggerFactory.getLogger(Starter.class);
 
     private final PoolConfig config;
-    private final Refiller refiller;
+    private final PrewarmedPools prewarmed;
     private final Fleet fleet;
     private final Specializer specializer;
 
-    Starter(PoolConfig config, Refiller refiller, Fleet fleet, Specializer specializer) {
+    Starter(PoolConfig config, PrewarmedPools prewarmed, Fleet fleet, Specializer specializer) {
         this.config = config;
-        this.refiller = refiller;
+        this.prewarmed = prewarmed;
         this.fleet = fleet;
         this.specializer = specializer;
     }
@@ -40,18 +40,18 @@ final class Starter {
      * A container ready to run the function, and how it came to be; or, when making one failed
      * for a reason that is the function's, that failure.
      */
-    record Acquired(ContainerHandle container, StartKind kind, Outcome failure) {
-        static Acquired failed(StartKind kind, Outcome failure) {
-            return new Acquired(null, kind, failure);
+    record Ready(ContainerHandle container, StartKind kind, Outcome failure) {
+        static Ready failed(StartKind kind, Outcome failure) {
+            return new Ready(null, kind, failure);
         }
     }
 
     /** For a call waiting for the container. */
-    Acquired acquire(FunctionSpec function, Runnable roomFound) throws InterruptedException {
-        return acquire(function, Demand.call(function.owner(), roomFound));
+    Ready start(FunctionSpec function, Runnable roomFound) throws InterruptedException {
+        return start(function, Demand.call(function.owner(), roomFound));
     }
 
-    Acquired acquire(FunctionSpec function, Demand demand) throws InterruptedException {
+    Ready start(FunctionSpec function, Demand demand) throws InterruptedException {
         if (function.workload() instanceof Workload.Image image) {
             return startImage(function, image, demand);
         }
@@ -59,17 +59,17 @@ final class Starter {
     }
 
     /** An {@code http} image function's own container, started for it; ready once its server answers. */
-    private Acquired startImage(FunctionSpec function, Workload.Image image, Demand demand) throws InterruptedException {
+    private Ready startImage(FunctionSpec function, Workload.Image image, Demand demand) throws InterruptedException {
         var template = new ContainerFactory.Template(image.reference(), ContainerFactory.IMAGE_KIND, ImageEnv.of(function),
                 function.owner());
         try {
-            return new Acquired(fleet.startFor(template, function.memoryMb(), function.egress(), demand), StartKind.COLD, null);
+            return new Ready(fleet.startFor(template, function.memoryMb(), function.egress(), demand), StartKind.COLD, null);
         } catch (TimeoutException e) {
-            return Acquired.failed(StartKind.COLD, new Outcome.Crashed("the image's server did not answer GET /healthz on "
+            return Ready.failed(StartKind.COLD, new Outcome.Crashed("the image's server did not answer GET /healthz on "
                     + ContainerSpec.MOUNT_POINT + "/agent.sock within " + config.readyTimeout().toSeconds() + " s"));
         } catch (IOException e) {
             // Hearth's own words: the container's exit status and what it printed, the owner's to see.
-            return Acquired.failed(StartKind.COLD, new Outcome.Crashed("the image's container did not start: " + e.getMessage()));
+            return Ready.failed(StartKind.COLD, new Outcome.Crashed("the image's container did not start: " + e.getMessage()));
         }
     }
 
@@ -78,14 +78,14 @@ final class Starter {
      * A pre-started container that fails before its function is loaded says nothing about the
      * function: it is replaced by a cold one once. A second failure is the function's.
      */
-    private Acquired specialize(FunctionSpec function, Workload.Source source, Demand demand) throws InterruptedException {
+    private Ready specialize(FunctionSpec function, Workload.Source source, Demand demand) throws InterruptedException {
         Language language = source.language();
-        if (!refiller.serves(language)) {
+        if (!prewarmed.serves(language)) {
             throw PoolException.unavailable("no " + language.id() + " runtime is configured on this node");
         }
         // Pooled containers have no network and a heap sized for the pool's memory where the runtime cannot resize.
         boolean poolFits = !function.egress() && (language.resizable() || function.memoryMb() == config.poolMemoryMb());
-        ContainerHandle pooled = poolFits ? refiller.take(language) : null;
+        ContainerHandle pooled = poolFits ? prewarmed.take(language) : null;
         boolean fromPool = pooled != null;
         if (fromPool) {
             // Before the function's code is linked or loaded: its module-level code already runs at the user's weight.
@@ -98,13 +98,13 @@ final class Starter {
             try {
                 container = fitMemory(container, function, demand);
                 specializer.specialize(container, function, source);
-                return new Acquired(container, kind, null);
+                return new Ready(container, kind, null);
             } catch (Specializer.InitFailed e) {
                 fleet.discard(container);
-                return Acquired.failed(kind, new Outcome.FunctionError(e.reply.body()));
+                return Ready.failed(kind, new Outcome.FunctionError(e.reply.body()));
             } catch (TimeoutException e) {
                 fleet.discard(container);
-                return Acquired.failed(kind, Outcome.FunctionError.of("Runtime.InitTimeout",
+                return Ready.failed(kind, Outcome.FunctionError.of("Runtime.InitTimeout",
                         "loading the function took longer than " + Specializer.INIT_TIMEOUT.toMillis() + " ms"));
             } catch (PoolException e) {
                 fleet.discard(container);
@@ -120,7 +120,7 @@ final class Starter {
                     if (e instanceof RuntimeException runtime) {
                         throw new PoolException("this node could not load the function into a container", runtime);
                     }
-                    return Acquired.failed(kind, new Outcome.Crashed("the container failed while loading the function"));
+                    return Ready.failed(kind, new Outcome.Crashed("the container failed while loading the function"));
                 }
                 log.warn("pre-started {} container {} failed before init ({}); starting a fresh one",
                         language.id(), container.id(), e.getMessage());

@@ -177,7 +177,7 @@ class CodeCacheTest {
         var cache = cache(1L << 40);
         String code = archive("main.py", 10);
         cache.use(new VersionKey("f", 1), code);
-        try (CodeCache.Lease lease = cache.acquire(code)) {
+        try (CodeCache.Lease lease = cache.lease(code)) {
             cache.retire("f", Long.MAX_VALUE);
             clock.advance(GRACE.plusHours(1));
             cache.sweep();
@@ -249,7 +249,7 @@ class CodeCacheTest {
     }
 
     @Test
-    void acquire_concurrentCallers_shareOneFetch() throws Exception {
+    void lease_concurrentCallers_shareOneFetch() throws Exception {
         var cache = cache(1L << 40);
         String code = archive("main.py", 100_000);
         ExecutorService threads = Executors.newFixedThreadPool(8);
@@ -259,7 +259,7 @@ class CodeCacheTest {
             for (int i = 0; i < 8; i++) {
                 results.add(threads.submit(() -> {
                     go.await();
-                    try (CodeCache.Lease lease = cache.acquire(code)) {
+                    try (CodeCache.Lease lease = cache.lease(code)) {
                         return lease.dir();
                     }
                 }));
@@ -294,7 +294,7 @@ class CodeCacheTest {
                 linkers.add(threads.submit(() -> {
                     for (int i = 0; i < 100; i++) {
                         Path slot = dir.resolve("slots/" + thread + "-" + i);
-                        try (CodeCache.Lease lease = cache.acquire(code)) {
+                        try (CodeCache.Lease lease = cache.lease(code)) {
                             CodeCache.linkInto(lease.dir(), slot);
                         }
                         assertEquals(5_000, Files.size(slot.resolve("main.py")), "a whole file, linked");

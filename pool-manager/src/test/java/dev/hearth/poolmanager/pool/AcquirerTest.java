@@ -34,7 +34,7 @@ class AcquirerTest {
     static final Duration QUEUE_WAIT = Duration.ofMillis(200);
     static final Duration ROUND = Duration.ofMillis(10);
 
-    final Instances set = new Instances("u");
+    final WarmSet set = new WarmSet("u");
     final AtomicInteger starts = new AtomicInteger();
     final ConcurrentLinkedQueue<ContainerHandle> discarded = new ConcurrentLinkedQueue<>();
     final ExecutorService calls = Executors.newCachedThreadPool();
@@ -42,13 +42,13 @@ class AcquirerTest {
 
     /** A start that ignores when it finds room. */
     interface Starts {
-        Starter.Acquired acquire(FunctionSpec function) throws InterruptedException;
+        Starter.Ready start(FunctionSpec function) throws InterruptedException;
     }
 
     Acquirer with(Starts start) {
         acquirer = new Acquirer((f, roomFound) -> {
             starts.incrementAndGet();
-            return start.acquire(f);
+            return start.start(f);
         }, discarded::add, Clock.systemUTC(), Duration.ofSeconds(5), QUEUE_WAIT, ROUND);
         return acquirer;
     }
@@ -70,9 +70,9 @@ class AcquirerTest {
         var slowStarts = new CountDownLatch(1);
         with(f -> {
             slowStarts.await();
-            return new Starter.Acquired(container("new-" + starts.get()), StartKind.COLD, null);
+            return new Starter.Ready(container("new-" + starts.get()), StartKind.COLD, null);
         });
-        List<Future<Starter.Acquired>> waiting = new ArrayList<>();
+        List<Future<Starter.Ready>> waiting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             waiting.add(calls.submit(() -> acquirer.acquire(set, FUNCTION)));
         }
@@ -85,8 +85,8 @@ class AcquirerTest {
         for (int i = 0; i < 3; i++) {
             set.giveBack(PoolPolicyTest.warm("freed-" + i, Instant.EPOCH));
         }
-        for (Future<Starter.Acquired> call : waiting) {
-            Starter.Acquired handed = call.get(1, TimeUnit.SECONDS);
+        for (Future<Starter.Ready> call : waiting) {
+            Starter.Ready handed = call.get(1, TimeUnit.SECONDS);
             assertEquals(StartKind.WARM, handed.kind());
             assertTrue(handed.container().id().startsWith("freed-"));
         }
@@ -120,7 +120,7 @@ class AcquirerTest {
         with(f -> {
             throw PoolException.atCapacity("full");
         });
-        Future<Starter.Acquired> call = calls.submit(() -> acquirer.acquire(set, FUNCTION));
+        Future<Starter.Ready> call = calls.submit(() -> acquirer.acquire(set, FUNCTION));
         Thread.sleep(QUEUE_WAIT.toMillis() / 3);
         set.giveBack(PoolPolicyTest.warm("freed", Instant.EPOCH));
         assertEquals("freed", call.get(1, TimeUnit.SECONDS).container().id());
@@ -130,14 +130,14 @@ class AcquirerTest {
     void startsSlowerThanTheQueueWait_neverThrottleTheCalls() throws Exception {
         with(f -> {
             Thread.sleep(QUEUE_WAIT.toMillis() * 2);
-            return new Starter.Acquired(container("slow-" + starts.get()), StartKind.COLD, null);
+            return new Starter.Ready(container("slow-" + starts.get()), StartKind.COLD, null);
         });
-        List<Future<Starter.Acquired>> waiting = new ArrayList<>();
+        List<Future<Starter.Ready>> waiting = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             waiting.add(calls.submit(() -> acquirer.acquire(set, FUNCTION)));
             Thread.sleep(QUEUE_WAIT.toMillis() / 2); // calls arrive while earlier starts finish
         }
-        for (Future<Starter.Acquired> call : waiting) {
+        for (Future<Starter.Ready> call : waiting) {
             assertEquals(StartKind.COLD, call.get(5, TimeUnit.SECONDS).kind());
         }
         assertTrue(starts.get() <= 4, "no more starts than calls: " + starts.get());
@@ -146,8 +146,8 @@ class AcquirerTest {
     @Test
     void startFailingForTheFunction_isTheCallsAnswer() throws Exception {
         Outcome failure = Outcome.FunctionError.of("Runtime.ImportModuleError", "no module named x");
-        with(f -> Starter.Acquired.failed(StartKind.POOL, failure));
-        Starter.Acquired handed = acquirer.acquire(set, FUNCTION);
+        with(f -> Starter.Ready.failed(StartKind.POOL, failure));
+        Starter.Ready handed = acquirer.acquire(set, FUNCTION);
         assertSame(failure, handed.failure());
         assertEquals(StartKind.POOL, handed.kind());
     }
@@ -163,8 +163,8 @@ class AcquirerTest {
 
     @Test
     void aPoolStart_isReportedAsPool() throws Exception {
-        with(f -> new Starter.Acquired(container("pooled"), StartKind.POOL, null));
-        Starter.Acquired handed = acquirer.acquire(set, FUNCTION);
+        with(f -> new Starter.Ready(container("pooled"), StartKind.POOL, null));
+        Starter.Ready handed = acquirer.acquire(set, FUNCTION);
         assertEquals(StartKind.POOL, handed.kind());
         assertEquals("pooled", handed.container().id());
         assertEquals(1, starts.get());
@@ -179,7 +179,7 @@ class AcquirerTest {
             }
             roomFound.run();
             Thread.sleep(QUEUE_WAIT.toMillis() * 2);
-            return new Starter.Acquired(container("late"), StartKind.COLD, null);
+            return new Starter.Ready(container("late"), StartKind.COLD, null);
         }, discarded::add, Clock.systemUTC(), Duration.ofSeconds(5), QUEUE_WAIT, ROUND);
         assertEquals("late", acquirer.acquire(set, FUNCTION).container().id());
     }

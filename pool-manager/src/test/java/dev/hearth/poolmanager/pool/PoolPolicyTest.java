@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
-import dev.hearth.poolmanager.pool.Slot.Warm;
+import dev.hearth.poolmanager.pool.Resting.Warm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

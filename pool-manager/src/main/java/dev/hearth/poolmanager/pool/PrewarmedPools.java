@@ -2,7 +2,7 @@ package dev.hearth.poolmanager.pool;
 
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
-import dev.hearth.poolmanager.pool.Slot.Prewarmed;
+import dev.hearth.poolmanager.pool.Resting.Prewarmed;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * starts replacements in the background, and backs off when starts fail (a broken engine or
  * image) rather than retrying in a loop.
  */
-final class Refiller {
+final class PrewarmedPools {
 
-    private static final Logger log = LoggerFactory.getLogger(Refiller.class);
+    private static final Logger log = LoggerFactory.getLogger(PrewarmedPools.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** Starting a container costs the engine a burst of CPU; the call that took one goes first. */
     private static final Duration DELAY_AFTER_TAKE = Duration.ofMillis(50);
@@ -36,7 +36,7 @@ final class Refiller {
     private final Clock clock;
     private volatile boolean stopped;
 
-    Refiller(PoolConfig config, PoolPolicy policy, Fleet fleet, ScheduledExecutorService scheduler,
+    PrewarmedPools(PoolConfig config, PoolPolicy policy, Fleet fleet, ScheduledExecutorService scheduler,
              ExecutorService workers, Clock clock) {
         config.runtimes().forEach((language, runtime) -> pools.put(language, new LanguagePool(language, fleet.runtime(language), runtime.poolSize())));
         this.poolMemoryMb = config.poolMemoryMb();

@@ -14,12 +14,12 @@ import org.slf4j.LoggerFactory;
  * one (created, updated, patched, deleted, built) is dropped from every other's cache at once,
  * instead of serving its previous version until the cache entry expires.
  */
-public final class SharedRoutes {
+public final class FunctionChanges {
 
-    private static final Logger log = LoggerFactory.getLogger(SharedRoutes.class);
+    private static final Logger log = LoggerFactory.getLogger(FunctionChanges.class);
     static final String SUBJECT = "hearth.functions.changed";
 
-    private SharedRoutes() {}
+    private FunctionChanges() {}
 
     /** Publishes this control plane's changes and applies the others'; close the result to stop. */
     public static AutoCloseable join(Connection nats, Functions functions) {

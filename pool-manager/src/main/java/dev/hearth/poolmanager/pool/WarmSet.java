@@ -3,7 +3,7 @@ package dev.hearth.poolmanager.pool;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.PoolException;
 import dev.hearth.poolmanager.StartKind;
-import dev.hearth.poolmanager.pool.Slot.Warm;
+import dev.hearth.poolmanager.pool.Resting.Warm;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,25 +24,25 @@ import java.util.stream.Collectors;
  * to the longest-waiting call first, else it waits idle. A short lock guards the set; nothing
  * is ever called under it but the set's own bookkeeping.
  */
-final class Instances {
+final class WarmSet {
 
     /** The versions with idle containers, and how many each. */
-    static Map<FunctionSpec.VersionKey, Integer> idleByVersion(Map<FunctionSpec.VersionKey, Instances> sets) {
+    static Map<FunctionSpec.VersionKey, Integer> idleByVersion(Map<FunctionSpec.VersionKey, WarmSet> sets) {
         return sets.entrySet().stream().filter(e -> e.getValue().idleCount() > 0)
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().idleCount(), (a, b) -> a));
     }
 
     /** The versions kept ready ({@code minWarm} above 0). */
-    static Set<FunctionSpec.VersionKey> kept(Map<FunctionSpec.VersionKey, Instances> sets) {
+    static Set<FunctionSpec.VersionKey> kept(Map<FunctionSpec.VersionKey, WarmSet> sets) {
         return sets.entrySet().stream().filter(e -> e.getValue().minWarm() > 0).map(Map.Entry::getKey).collect(Collectors.toSet());
     }
 
     /** A call waiting for a container; it is handed one, or the failure of a start made for it. */
     static final class Waiter {
-        private final CompletableFuture<Starter.Acquired> handed = new CompletableFuture<>();
+        private final CompletableFuture<Starter.Ready> handed = new CompletableFuture<>();
 
         /** What the call was handed, or null when nothing came within {@code timeout}; a refused start is thrown. */
-        Starter.Acquired poll(Duration timeout) throws InterruptedException {
+        Starter.Ready poll(Duration timeout) throws InterruptedException {
             try {
                 return handed.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
@@ -52,8 +52,8 @@ final class Instances {
             }
         }
 
-        /** What the call was handed, once {@link Instances#cancel} has said it was; a refused start is thrown. */
-        Starter.Acquired handedNow() {
+        /** What the call was handed, once {@link WarmSet#cancel} has said it was; a refused start is thrown. */
+        Starter.Ready handedNow() {
             try {
                 return handed.getNow(null);
             } catch (java.util.concurrent.CompletionException e) {
@@ -82,7 +82,7 @@ final class Instances {
     /** The version as last prepared, with its {@code minWarm}; null when never prepared. */
     private volatile FunctionSpec prepared;
 
-    Instances(String owner) {
+    WarmSet(String owner) {
         this.owner = java.util.Objects.requireNonNull(owner, "owner");
     }
 
@@ -156,7 +156,7 @@ final class Instances {
         try {
             Warm warm = idle.pollFirst();
             if (warm != null) {
-                waiter.handed.complete(new Starter.Acquired(warm.container(), StartKind.WARM, null));
+                waiter.handed.complete(new Starter.Ready(warm.container(), StartKind.WARM, null));
             } else {
                 waiters.addLast(waiter);
             }
@@ -190,12 +190,12 @@ final class Instances {
      * (as last used at {@code at}), unless the version was retired: then false, and the caller
      * removes it.
      */
-    boolean started(Starter.Acquired acquired, java.time.Instant at, FunctionSpec.VersionKey key) {
+    boolean started(Starter.Ready ready, java.time.Instant at, FunctionSpec.VersionKey key) {
         lock.lock();
         try {
             starting--;
             full = false;
-            return hand(acquired) || (acquired.container() != null && park(new Warm(acquired.container(), key, at)));
+            return hand(ready) || (ready.container() != null && park(new Warm(ready.container(), key, at)));
         } finally {
             lock.unlock();
         }
@@ -265,18 +265,18 @@ final class Instances {
     boolean giveBack(Warm warm) {
         lock.lock();
         try {
-            return hand(new Starter.Acquired(warm.container(), StartKind.WARM, null)) || park(warm);
+            return hand(new Starter.Ready(warm.container(), StartKind.WARM, null)) || park(warm);
         } finally {
             lock.unlock();
         }
     }
 
-    private boolean hand(Starter.Acquired acquired) {
+    private boolean hand(Starter.Ready ready) {
         Waiter first = waiters.pollFirst();
         if (first == null) {
             return false;
         }
-        first.handed.complete(acquired);
+        first.handed.complete(ready);
         return true;
     }
 

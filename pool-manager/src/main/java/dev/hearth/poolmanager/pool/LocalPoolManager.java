@@ -19,6 +19,7 @@ import dev.hearth.poolmanager.PoolStats;
 import dev.hearth.poolmanager.StartKind;
 import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.agent.AgentClient;
+import dev.hearth.poolmanager.agent.UnixSocketAgentClient;
 import dev.hearth.poolmanager.agent.AgentReply;
 import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.code.ZipLimits;
@@ -27,7 +28,7 @@ import dev.hearth.poolmanager.docker.CpuShares;
 import dev.hearth.poolmanager.docker.DockerEngine;
 import dev.hearth.poolmanager.image.RegistryGuard;
 import dev.hearth.poolmanager.docker.EgressNetwork;
-import dev.hearth.poolmanager.pool.Slot.Warm;
+import dev.hearth.poolmanager.pool.Resting.Warm;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -58,9 +59,9 @@ import org.slf4j.LoggerFactory;
  * <p>State is lock-free and owned by whoever removes a container from a collection; no lock is
  * ever held across a Docker or agent call.
  */
-public final class WarmPool implements PoolManager {
+public final class LocalPoolManager implements PoolManager {
 
-    private static final Logger log = LoggerFactory.getLogger(WarmPool.class);
+    private static final Logger log = LoggerFactory.getLogger(LocalPoolManager.class);
     /** Room beyond the function's timeout for the reply to travel back. */
     private static final Duration RUN_GRACE = Duration.ofMillis(250);
     private static final Duration FOREVER = Duration.ofDays(365 * 100);
@@ -81,8 +82,8 @@ public final class WarmPool implements PoolManager {
     private final PoolPolicy policy;
     private final FairShare shares;
     private final Clock clock;
-    private final Refiller refiller;
-    private final Cache<VersionKey, Instances> instances;
+    private final PrewarmedPools prewarmed;
+    private final Cache<VersionKey, WarmSet> instances;
     private final Fleet fleet;
     private final CpuShares cpu;
     private final AtomicInteger busy = new AtomicInteger();
@@ -90,7 +91,7 @@ public final class WarmPool implements PoolManager {
     private final ExecutorService workers;
     private volatile boolean closed;
 
-    WarmPool(PoolConfig config, ContainerEngine engine, AgentClient agent, CodeCache code, Clock clock) {
+    LocalPoolManager(PoolConfig config, ContainerEngine engine, AgentClient agent, CodeCache code, Clock clock) {
         this.config = config;
         this.engine = engine;
         this.agent = agent;
@@ -108,16 +109,16 @@ public final class WarmPool implements PoolManager {
         this.shares = new FairShare(config.maxContainers(), config.maxMemoryMb(), config.shares().provisionedShare());
         this.fleet = new Fleet(factory, engine, new Capacity(config.maxContainers(), config.maxMemoryMb(), shares), workers,
                 this::makeRoom, System::nanoTime);
-        this.refiller = new Refiller(config, policy, fleet, scheduler, workers, clock);
-        this.starter = new Starter(config, refiller, fleet, specializer);
-        this.acquirer = new Acquirer(starter::acquire, fleet::discard, clock, config.readyTimeout().plus(Specializer.INIT_TIMEOUT).plus(START_SLACK));
+        this.prewarmed = new PrewarmedPools(config, policy, fleet, scheduler, workers, clock);
+        this.starter = new Starter(config, prewarmed, fleet, specializer);
+        this.acquirer = new Acquirer(starter::start, fleet::discard, clock, config.readyTimeout().plus(Specializer.INIT_TIMEOUT).plus(START_SLACK));
         this.exec = new ExecRunner(fleet, json, clock, config.nodeId());
         this.images = new ImagePuller(engine, new RegistryGuard(config.registries(), InetAddress::getAllByName));
         Duration forgetAfter = config.idleTimeout().multipliedBy(2);
         this.instances = Caffeine.newBuilder()
                 // A version untouched this long has no warm container left; forget it, unless it keeps some ready.
-                .expireAfter(Expiry.accessing((VersionKey key, Instances set) -> set.minWarm() > 0 ? FOREVER : forgetAfter))
-                .evictionListener((VersionKey key, Instances set, RemovalCause cause) -> {
+                .expireAfter(Expiry.accessing((VersionKey key, WarmSet set) -> set.minWarm() > 0 ? FOREVER : forgetAfter))
+                .evictionListener((VersionKey key, WarmSet set, RemovalCause cause) -> {
                     if (set != null) {
                         set.retire().forEach(w -> discard(w.container()));
                     }
@@ -129,7 +130,7 @@ public final class WarmPool implements PoolManager {
      * Connects to Docker, checks every runtime image exists, removes what a previous run of this
      * node left, and starts filling the pools. Returns at once; {@link #warmedUp()} tells when full.
      */
-    public static WarmPool start(PoolConfig config, CodeSource source, Clock clock) throws IOException {
+    public static LocalPoolManager start(PoolConfig config, CodeSource source, Clock clock) throws IOException {
         HostAccounts.requireUnused(config.containerUid(), config.hostEtc());
         var engine = new DockerEngine(config.dockerHost(), config.containerUid());
         try {
@@ -152,14 +153,14 @@ public final class WarmPool implements PoolManager {
             engine.close();
             throw e;
         }
-        var pool = new WarmPool(config, engine, new AgentClient(), code, clock);
+        var pool = new LocalPoolManager(config, engine, new UnixSocketAgentClient(), code, clock);
         pool.begin();
         return pool;
     }
 
     void begin() throws IOException {
         factory.removeLeftovers();
-        refiller.refillAll();
+        prewarmed.refillAll();
         code.startSweeping();
         scheduler.schedule(this::sweep, policy.nextSweep(List.of(), clock.instant()).toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -177,25 +178,25 @@ public final class WarmPool implements PoolManager {
             if (function.workload() instanceof Workload.Image image && image.contract() == Workload.Contract.EXEC) {
                 return exec.run(request, image);
             }
-            Instances set = instances.get(function.key(), key -> new Instances(function.owner()));
+            WarmSet set = instances.get(function.key(), key -> new WarmSet(function.owner()));
             Warm warm = set.take();
             if (warm != null) {
                 return run(set, warm.container(), request, StartKind.WARM, 0);
             }
             long started = System.nanoTime();
-            Starter.Acquired acquired = acquirer.acquire(set, function);
-            if (acquired.failure() != null) {
-                return new Invocation(request.invocationId(), acquired.kind(), acquired.failure(), micros(started), 0, null,
+            Starter.Ready ready = acquirer.acquire(set, function);
+            if (ready.failure() != null) {
+                return new Invocation(request.invocationId(), ready.kind(), ready.failure(), micros(started), 0, null,
                         config.nodeId());
             }
-            return run(set, acquired.container(), request, acquired.kind(), micros(started));
+            return run(set, ready.container(), request, ready.kind(), micros(started));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PoolException.unavailable("interrupted while starting a container");
         }
     }
 
-    private Invocation run(Instances set, ContainerHandle container, InvokeRequest request, StartKind kind, long initMicros) {
+    private Invocation run(WarmSet set, ContainerHandle container, InvokeRequest request, StartKind kind, long initMicros) {
         FunctionSpec function = request.function();
         busy.incrementAndGet();
         long started = System.nanoTime();
@@ -267,7 +268,7 @@ public final class WarmPool implements PoolManager {
      */
     private boolean makeRoom(String owner, int memoryMb) {
         List<FairShare.Idle> idle = new ArrayList<>();
-        for (Instances set : instances.asMap().values()) {
+        for (WarmSet set : instances.asMap().values()) {
             List<Warm> snapshot = set.idleSnapshot();
             // Most recently used first: the first kept() of them are the provisioned ones.
             for (int i = 0; i < snapshot.size(); i++) {
@@ -276,7 +277,7 @@ public final class WarmPool implements PoolManager {
             }
         }
         return shares.victim(idle, fleet.held(), owner, memoryMb).map(victim -> {
-            Instances set = instances.getIfPresent(victim.warm().function());
+            WarmSet set = instances.getIfPresent(victim.warm().function());
             if (set == null || !set.claim(victim.warm())) {
                 return false;
             }
@@ -307,7 +308,7 @@ public final class WarmPool implements PoolManager {
             Instant now = clock.instant();
             List<Warm> remaining = new ArrayList<>();
             divideProvisioned();
-            for (Instances set : instances.asMap().values()) {
+            for (WarmSet set : instances.asMap().values()) {
                 List<Warm> idle = new ArrayList<>(set.idleSnapshot());
                 // Least recently used first; the last minWarm of them stay whatever their age.
                 java.util.Collections.reverse(idle);
@@ -323,7 +324,7 @@ public final class WarmPool implements PoolManager {
                     provision(set);
                 }
             }
-            refiller.refillAll();
+            prewarmed.refillAll();
             delay = policy.nextSweep(remaining, now);
         } catch (RuntimeException e) {
             log.warn("pool sweep failed", e);
@@ -355,8 +356,8 @@ public final class WarmPool implements PoolManager {
         }
         if (function.minWarm() > 0 || instances.getIfPresent(function.key()) != null) {
             // compute() counts as a write, so the cache re-reads the set's expiry (minWarm sets never expire).
-            Instances set = instances.asMap().compute(function.key(), (key, existing) -> {
-                Instances s = existing == null ? new Instances(function.owner()) : existing;
+            WarmSet set = instances.asMap().compute(function.key(), (key, existing) -> {
+                WarmSet s = existing == null ? new WarmSet(function.owner()) : existing;
                 s.prepared(function);
                 return s;
             });
@@ -366,18 +367,18 @@ public final class WarmPool implements PoolManager {
     }
 
     /** Starts, in the background, the containers that keep the set's {@code minWarm} ready. */
-    private void provision(Instances set) {
+    private void provision(WarmSet set) {
         FunctionSpec function = set.prepared();
         int missing = set.claimMissing();
         for (int i = 0; i < missing; i++) {
             background(() -> {
                 try {
                     // Background work: it takes free room or fairly evictable room, and never makes a call wait.
-                    Starter.Acquired acquired = starter.acquire(function, Demand.background(function.owner()));
-                    if (acquired.failure() != null) {
-                        log.warn("cannot keep {} warm: {}", function.name(), acquired.failure());
-                    } else if (closed || !set.giveBack(new Warm(acquired.container(), function.key(), clock.instant()))) {
-                        discard(acquired.container());
+                    Starter.Ready ready = starter.start(function, Demand.background(function.owner()));
+                    if (ready.failure() != null) {
+                        log.warn("cannot keep {} warm: {}", function.name(), ready.failure());
+                    } else if (closed || !set.giveBack(new Warm(ready.container(), function.key(), clock.instant()))) {
+                        discard(ready.container());
                     }
                 } catch (PoolException e) {
                     if (e.atCapacity()) {
@@ -417,7 +418,7 @@ public final class WarmPool implements PoolManager {
         specializer.retire(functionId, belowVersion);
         for (VersionKey key : List.copyOf(instances.asMap().keySet())) {
             if (key.functionId().equals(functionId) && key.version() < belowVersion) {
-                Instances set = instances.asMap().remove(key);
+                WarmSet set = instances.asMap().remove(key);
                 if (set != null) {
                     set.retire().forEach(w -> fleet.remove(w.container()));
                 }
@@ -437,13 +438,13 @@ public final class WarmPool implements PoolManager {
 
     @Override
     public boolean warmedUp() {
-        return refiller.filledOnce();
+        return prewarmed.filledOnce();
     }
 
     @Override
     public PoolStats stats() {
-        Map<VersionKey, Instances> sets = instances.asMap();
-        return new PoolStats(refiller.waiting(), busy.get(), Instances.idleByVersion(sets), Instances.kept(sets),
+        Map<VersionKey, WarmSet> sets = instances.asMap();
+        return new PoolStats(prewarmed.waiting(), busy.get(), WarmSet.idleByVersion(sets), WarmSet.kept(sets),
                 config.maxContainers());
     }
 
@@ -455,7 +456,7 @@ public final class WarmPool implements PoolManager {
         closed = true;
         // No re-weighting of containers that are all about to go.
         cpu.close();
-        refiller.stop();
+        prewarmed.stop();
         scheduler.shutdownNow();
         acquirer.close();
         workers.shutdown();

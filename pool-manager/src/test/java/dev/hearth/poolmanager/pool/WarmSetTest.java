@@ -12,15 +12,15 @@ import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Outcome;
 import dev.hearth.poolmanager.PoolException;
 import dev.hearth.poolmanager.StartKind;
-import dev.hearth.poolmanager.pool.Slot.Warm;
+import dev.hearth.poolmanager.pool.Resting.Warm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class InstancesTest {
+class WarmSetTest {
 
-    final Instances set = new Instances("u");
+    final WarmSet set = new WarmSet("u");
 
     @Test
     void take_returnsTheMostRecentlyUsedFirst() {
@@ -73,8 +73,8 @@ class InstancesTest {
 
     @Test
     void giveBack_handsTheContainerToTheLongestWaitingCall_beforeParkingIt() throws Exception {
-        Instances.Waiter first = set.await();
-        Instances.Waiter second = set.await();
+        WarmSet.Waiter first = set.await();
+        WarmSet.Waiter second = set.await();
         Warm a = PoolPolicyTest.warm("a", Instant.EPOCH);
         assertTrue(set.giveBack(a));
         assertSame(a.container(), first.poll(Duration.ZERO).container());
@@ -106,47 +106,47 @@ class InstancesTest {
 
     @Test
     void started_goesToTheLongestWaitingCall_orWaitsIdleWithItsKind() throws Exception {
-        Instances.Waiter waiter = set.await();
+        WarmSet.Waiter waiter = set.await();
         assertTrue(set.claimStart(0, NO_BACKOFF));
         assertFalse(set.claimStart(0, NO_BACKOFF), "one call, one start");
         Warm fresh = PoolPolicyTest.warm("fresh", Instant.EPOCH);
-        assertTrue(set.started(new Starter.Acquired(fresh.container(), StartKind.POOL, null), Instant.EPOCH, KEY));
+        assertTrue(set.started(new Starter.Ready(fresh.container(), StartKind.POOL, null), Instant.EPOCH, KEY));
         assertEquals(StartKind.POOL, waiter.poll(Duration.ZERO).kind());
 
         // A start that ends after its call was served by a freed container: the new one waits idle.
-        Instances.Waiter served = set.await();
+        WarmSet.Waiter served = set.await();
         assertTrue(set.claimStart(0, NO_BACKOFF));
         set.giveBack(PoolPolicyTest.warm("freed", Instant.EPOCH));
         assertEquals("freed", served.poll(Duration.ZERO).container().id());
-        assertTrue(set.started(new Starter.Acquired(fresh.container(), StartKind.COLD, null), Instant.EPOCH, KEY));
+        assertTrue(set.started(new Starter.Ready(fresh.container(), StartKind.COLD, null), Instant.EPOCH, KEY));
         assertEquals(1, set.idleCount());
     }
 
     @Test
     void startFailure_ofTheFunction_answersTheLongestWaitingCall() throws Exception {
-        Instances.Waiter waiter = set.await();
+        WarmSet.Waiter waiter = set.await();
         set.claimStart(0, NO_BACKOFF);
         Outcome failure = Outcome.FunctionError.of("Runtime.ImportModuleError", "no module");
-        assertTrue(set.started(Starter.Acquired.failed(StartKind.POOL, failure), Instant.EPOCH, KEY), "handed to the call");
+        assertTrue(set.started(Starter.Ready.failed(StartKind.POOL, failure), Instant.EPOCH, KEY), "handed to the call");
         assertSame(failure, waiter.poll(Duration.ZERO).failure());
     }
 
     @Test
     void startRefused_forRoom_onlyDelays_andBacksOff() throws Exception {
-        Instances.Waiter waiter = set.await();
+        WarmSet.Waiter waiter = set.await();
         assertTrue(set.claimStart(1_000, Duration.ofMillis(50)));
         set.startRefused(PoolException.atCapacity("full"), 2_000);
         assertNull(waiter.poll(Duration.ZERO), "still waiting");
         assertTrue(set.full());
         assertFalse(set.claimStart(2_000 + 10_000_000, Duration.ofMillis(50)), "10 ms after a refusal: not yet");
         assertTrue(set.claimStart(2_000 + 60_000_000, Duration.ofMillis(50)), "60 ms after: tried again");
-        set.started(new Starter.Acquired(PoolPolicyTest.warm("a", Instant.EPOCH).container(), StartKind.COLD, null), Instant.EPOCH, KEY);
+        set.started(new Starter.Ready(PoolPolicyTest.warm("a", Instant.EPOCH).container(), StartKind.COLD, null), Instant.EPOCH, KEY);
         assertFalse(set.full(), "a start went through: the node has room again");
     }
 
     @Test
     void startRefused_forAnotherReason_failsTheLongestWaitingCall() {
-        Instances.Waiter waiter = set.await();
+        WarmSet.Waiter waiter = set.await();
         set.claimStart(0, NO_BACKOFF);
         set.startRefused(PoolException.unavailable("no python runtime"), 0);
         assertThrows(PoolException.class, () -> waiter.poll(Duration.ZERO));
@@ -154,11 +154,11 @@ class InstancesTest {
 
     @Test
     void cancel_isRefusedOnceTheCallWasHandedAContainer() {
-        Instances.Waiter waiter = set.await();
+        WarmSet.Waiter waiter = set.await();
         set.giveBack(PoolPolicyTest.warm("a", Instant.EPOCH));
         assertFalse(set.cancel(waiter));
         assertEquals("a", waiter.handedNow().container().id());
-        Instances.Waiter other = set.await();
+        WarmSet.Waiter other = set.await();
         assertTrue(set.cancel(other));
         assertTrue(set.giveBack(PoolPolicyTest.warm("b", Instant.EPOCH)));
         assertEquals(1, set.idleCount(), "a withdrawn call is handed nothing");
@@ -166,7 +166,7 @@ class InstancesTest {
 
     @Test
     void retired_stillServesWaitingCalls_butKeepsNothingIdle() throws Exception {
-        Instances.Waiter waiter = set.await();
+        WarmSet.Waiter waiter = set.await();
         set.retire();
         assertTrue(set.giveBack(PoolPolicyTest.warm("a", Instant.EPOCH)), "the waiting call of the old version gets it");
         assertEquals("a", waiter.poll(Duration.ZERO).container().id());
