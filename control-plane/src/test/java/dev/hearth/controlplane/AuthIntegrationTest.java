@@ -173,7 +173,7 @@ class AuthIntegrationTest {
         }
         assertFalse(listed.text().contains(first.substring(4)) || listed.text().contains(second.substring(4)),
                 "no secret in the list");
-        assertFalse(listed.text().contains(dev.hearth.poolmanager.code.Digests.sha256Hex(first)), "nor its hash");
+        assertFalse(listed.text().contains(dev.hearth.poolmanager.support.Digests.sha256Hex(first)), "nor its hash");
         JsonNode firstListed = tokens.get(0).get("id").asText().equals(secondId) ? tokens.get(1) : tokens.get(0);
         assertFalse(firstListed.get("lastUsed").isNull(), "the first token was used: " + firstListed);
 

@@ -14,7 +14,7 @@ import com.mongodb.ServerAddress;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import dev.hearth.poolmanager.code.Digests;
+import dev.hearth.poolmanager.support.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

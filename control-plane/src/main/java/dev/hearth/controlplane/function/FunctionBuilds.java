@@ -9,7 +9,7 @@ import com.mongodb.client.MongoDatabase;
 import dev.hearth.controlplane.fair.FairQueue;
 import dev.hearth.controlplane.fair.FairScheduler;
 import dev.hearth.poolmanager.build.Builder;
-import dev.hearth.poolmanager.code.Digests;
+import dev.hearth.poolmanager.support.Digests;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.Date;

@@ -15,7 +15,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
-import dev.hearth.poolmanager.code.Digests;
+import dev.hearth.poolmanager.support.Digests;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;

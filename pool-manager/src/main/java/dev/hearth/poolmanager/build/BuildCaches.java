@@ -1,7 +1,7 @@
 package dev.hearth.poolmanager.build;
 
 import dev.hearth.poolmanager.code.CodeCache;
-import dev.hearth.poolmanager.code.Digests;
+import dev.hearth.poolmanager.support.Digests;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;

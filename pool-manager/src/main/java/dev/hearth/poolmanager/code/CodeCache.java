@@ -1,5 +1,6 @@
 package dev.hearth.poolmanager.code;
 
+import dev.hearth.poolmanager.support.Digests;
 import dev.hearth.poolmanager.CodeSource;
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import java.io.FilterInputStream;

@@ -1,4 +1,4 @@
-package dev.hearth.poolmanager.code;
+package dev.hearth.poolmanager.support;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.hearth.poolmanager;
+package dev.hearth.poolmanager.support;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
