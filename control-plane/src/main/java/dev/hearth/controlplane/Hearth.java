@@ -10,6 +10,7 @@ import dev.hearth.controlplane.invocation.InvocationRoutes;
 import dev.hearth.controlplane.invoke.AsyncInvocations;
 import dev.hearth.controlplane.invoke.ConcurrencyLimiter;
 import dev.hearth.controlplane.invoke.InvokeRoutes;
+import dev.hearth.controlplane.store.DataFolder;
 import dev.hearth.controlplane.store.Store;
 import dev.hearth.controlplane.user.Accounts;
 import dev.hearth.poolmanager.host.HostAccounts;

@@ -1,5 +1,6 @@
 package dev.hearth.controlplane;
 
+import dev.hearth.controlplane.http.HttpSettings;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
 import dev.hearth.poolmanager.image.Registries;
@@ -15,6 +16,8 @@ import java.util.Objects;
 /**
  * Every setting of a Hearth process, read once from environment variables at start
  * (README.md, "Configuration", lists them with their defaults) and passed down from here.
+ * {@link #fromEnv} only reads the variables ({@link EnvVars}) and assembles them into the
+ * settings records of the packages that use them, which validate themselves.
  *
  * @param mongoUri a MongoDB connection string, or null for the embedded store in {@code dataDir}
  * @param natsUrl  the NATS server(s) of a distributed deployment, or null in embedded mode
@@ -25,7 +28,7 @@ public record HearthConfig(
         Path dataDir,
         String mongoUri,
         String natsUrl,
-        Http http,
+        HttpSettings http,
         Duration invocationRetention,
         Limits limits,
         Storage storage,
@@ -47,41 +50,6 @@ public record HearthConfig(
         Objects.requireNonNull(auth, "auth");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port out of range: " + port);
-        }
-    }
-
-    /**
-     * The HTTP listener: how many threads run routes, and how long a client may take. Bodies are
-     * read on the IO threads without blocking, so a slow client holds a connection (counted in
-     * {@code maxConnections}) and never a worker.
-     *
-     * @param workerThreads  threads that run routes, once a request's body has arrived
-     * @param maxConnections connections open at once; past it new ones wait in the accept backlog
-     * @param parseTimeout   a request's line and headers must arrive within this, else the connection is closed
-     * @param idleTimeout    a connection waiting for its next request is closed after this
-     * @param bodyTimeout    a request's whole body must arrive within this of its headers, else 408
-     * @param bodyBufferBytes request bodies buffered at once, all connections together; past it 503
-     */
-    public record Http(int workerThreads, int maxConnections, Duration parseTimeout, Duration idleTimeout,
-                       Duration bodyTimeout, long bodyBufferBytes) {
-        public Http {
-            Objects.requireNonNull(parseTimeout, "parseTimeout");
-            Objects.requireNonNull(idleTimeout, "idleTimeout");
-            Objects.requireNonNull(bodyTimeout, "bodyTimeout");
-            if (workerThreads < 1 || maxConnections < 1 || bodyBufferBytes < 1
-                    || !positive(parseTimeout) || !positive(idleTimeout) || !positive(bodyTimeout)) {
-                throw new IllegalArgumentException("HEARTH_WORKER_THREADS, HEARTH_HTTP_MAX_CONNECTIONS, HEARTH_HTTP_BODY_BUFFER_MB"
-                        + " and the HEARTH_HTTP_*_TIMEOUT_SECONDS must be positive");
-            }
-        }
-
-        private static boolean positive(Duration d) {
-            return !d.isNegative() && !d.isZero();
-        }
-
-        /** The same bounds with another number of worker threads (a pool-manager node serves only its health). */
-        public Http withWorkerThreads(int threads) {
-            return new Http(threads, maxConnections, parseTimeout, idleTimeout, bodyTimeout, bodyBufferBytes);
         }
     }
 
@@ -159,7 +127,7 @@ public record HearthConfig(
     private static final long MIB = 1024L * 1024;
 
     public static HearthConfig fromEnv(Map<String, String> env) {
-        var vars = new Vars(env);
+        var vars = new EnvVars(env);
         Path data = Path.of(vars.text("HEARTH_DATA", "./data")).toAbsolutePath().normalize();
         Duration codeGrace = Duration.ofSeconds(vars.integer("HEARTH_CODE_GRACE_SECONDS", 600));
         Map<Language, PoolConfig.RuntimeConfig> runtimes = new EnumMap<>(Language.class);
@@ -181,11 +149,11 @@ public record HearthConfig(
                 vars.integer("HEARTH_CONTAINER_PIDS", 64),
                 vars.integer("HEARTH_CONTAINER_TMP_MB", 64),
                 Duration.ofSeconds(vars.integer("HEARTH_READY_TIMEOUT_SECONDS", 20)),
-                vars.text("HEARTH_DOCKER_HOST", env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")),
+                vars.text("HEARTH_DOCKER_HOST", vars.raw("DOCKER_HOST", "unix:///var/run/docker.sock")),
                 vars.integer("HEARTH_CONTAINER_UID", DEFAULT_CONTAINER_UID),
                 vars.integer("HEARTH_IMAGE_RUN_DIR_KB", 256),
                 // Set but empty means no registry at all, not the default.
-                Registries.parse(env.getOrDefault("HEARTH_REGISTRIES", Registries.DEFAULT),
+                Registries.parse(vars.raw("HEARTH_REGISTRIES", Registries.DEFAULT),
                         Boolean.parseBoolean(vars.text("HEARTH_PRIVATE_REGISTRIES", "false"))),
                 egress(vars),
 
@@ -208,7 +176,7 @@ public record HearthConfig(
                 data,
                 mongo.isBlank() ? null : mongo,
                 nats.isBlank() ? null : nats,
-                new Http(
+                new HttpSettings(
                         vars.integer("HEARTH_WORKER_THREADS", 64),
                         vars.integer("HEARTH_HTTP_MAX_CONNECTIONS", 1000),
                         Duration.ofSeconds(vars.integer("HEARTH_HTTP_PARSE_TIMEOUT_SECONDS", 10)),
@@ -232,7 +200,7 @@ public record HearthConfig(
                 pool);
     }
 
-    private static dev.hearth.controlplane.user.AuthSettings auth(Vars vars) {
+    private static dev.hearth.controlplane.user.AuthSettings auth(EnvVars vars) {
         var trusted = new java.util.HashSet<java.net.InetAddress>();
         for (String proxy : vars.text("HEARTH_TRUSTED_PROXIES", "").split(",")) {
             if (!proxy.isBlank()) {
@@ -256,7 +224,7 @@ public record HearthConfig(
     }
 
     /** One user runs at most half the async workers by default, so the other half stay free for everyone else. */
-    private static dev.hearth.controlplane.invoke.AsyncInvocations.Settings async(Vars vars) {
+    private static dev.hearth.controlplane.invoke.AsyncInvocations.Settings async(EnvVars vars) {
         int workers = vars.integer("HEARTH_ASYNC_WORKERS", 8);
         return new dev.hearth.controlplane.invoke.AsyncInvocations.Settings(
                 vars.integer("HEARTH_ASYNC_MAX_ATTEMPTS", 3),
@@ -273,7 +241,7 @@ public record HearthConfig(
     }
 
     /** How the node is divided between users: the minWarm cap per user, and the part of the node minWarm may take. */
-    private static dev.hearth.poolmanager.Shares shares(Vars vars) {
+    private static dev.hearth.poolmanager.Shares shares(EnvVars vars) {
         String share = vars.text("HEARTH_PROVISIONED_SHARE", "0.5");
         double provisioned;
         try {
@@ -285,7 +253,7 @@ public record HearthConfig(
     }
 
     /** The bridge interface is named after the network unless that name is too long for Linux (15 characters). */
-    private static EgressSettings egress(Vars vars) {
+    private static EgressSettings egress(EnvVars vars) {
         String network = vars.text("HEARTH_EGRESS_NETWORK", "hearth-egress");
         String bridge = vars.text("HEARTH_EGRESS_BRIDGE", network.length() <= 15 ? network : null);
         if (bridge == null) {
@@ -304,38 +272,5 @@ public record HearthConfig(
     private static Path caBundle(String folder) {
         Path path = Path.of(folder);
         return java.nio.file.Files.isDirectory(path) ? path : null;
-    }
-
-    /** Typed reads of environment variables that name the variable when a value is malformed. */
-    private record Vars(Map<String, String> env) {
-        String text(String name, String fallback) {
-            String value = env.get(name);
-            return value == null || value.isBlank() ? fallback : value.trim();
-        }
-
-        /** {@code true} or {@code false}, nothing else: a typo must not silently turn a safeguard off. */
-        boolean bool(String name, boolean fallback) {
-            String value = text(name, null);
-            if (value == null) {
-                return fallback;
-            }
-            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
-            };
-        }
-
-        int integer(String name, int fallback) {
-            String value = text(name, null);
-            if (value == null) {
-                return fallback;
-            }
-            try {
-                return Integer.parseInt(value);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.hearth.controlplane;
 
 import dev.hearth.controlplane.http.HttpServer;
+import dev.hearth.controlplane.store.DataFolder;
 import dev.hearth.poolmanager.nats.CodeTransfer;
 import dev.hearth.poolmanager.nats.NatsLink;
 import dev.hearth.poolmanager.nats.NodeServer;

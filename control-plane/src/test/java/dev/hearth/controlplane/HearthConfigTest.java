@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hearth.controlplane.http.HttpSettings;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.image.Registry;
 import dev.hearth.poolmanager.docker.EgressSettings;
@@ -135,7 +136,7 @@ class HearthConfigTest {
 
     @Test
     void httpSettings_defaultsOverridesAndRefusals() {
-        HearthConfig.Http http = HearthConfig.fromEnv(Map.of()).http();
+        HttpSettings http = HearthConfig.fromEnv(Map.of()).http();
         assertEquals(64, http.workerThreads());
         assertEquals(1000, http.maxConnections());
         assertEquals(Duration.ofSeconds(10), http.parseTimeout());
@@ -143,10 +144,10 @@ class HearthConfigTest {
         assertEquals(Duration.ofSeconds(60), http.bodyTimeout());
         assertEquals(1024L * 1024 * 1024, http.bodyBufferBytes());
 
-        HearthConfig.Http set = HearthConfig.fromEnv(Map.of("HEARTH_WORKER_THREADS", "8", "HEARTH_HTTP_MAX_CONNECTIONS", "50",
+        HttpSettings set = HearthConfig.fromEnv(Map.of("HEARTH_WORKER_THREADS", "8", "HEARTH_HTTP_MAX_CONNECTIONS", "50",
                 "HEARTH_HTTP_PARSE_TIMEOUT_SECONDS", "2", "HEARTH_HTTP_IDLE_TIMEOUT_SECONDS", "3",
                 "HEARTH_HTTP_BODY_TIMEOUT_SECONDS", "4", "HEARTH_HTTP_BODY_BUFFER_MB", "5")).http();
-        assertEquals(new HearthConfig.Http(8, 50, Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(4),
+        assertEquals(new HttpSettings(8, 50, Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(4),
                 5L * 1024 * 1024), set);
         assertEquals(4, set.withWorkerThreads(4).workerThreads());
 

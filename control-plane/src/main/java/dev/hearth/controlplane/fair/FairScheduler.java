@@ -1,5 +1,6 @@
 package dev.hearth.controlplane.fair;
 
+import dev.hearth.poolmanager.support.Threads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +29,9 @@ public final class FairScheduler<K> implements AutoCloseable {
             throw new IllegalArgumentException("a scheduler needs at least one worker");
         }
         this.queue = new FairQueue<>(limits);
+        var factory = Threads.daemon(name);
         for (int i = 1; i <= workers; i++) {
-            Thread t = new Thread(this::work, name + "-" + i);
-            t.setDaemon(true);
+            Thread t = factory.newThread(this::work);
             threads.add(t);
             t.start();
         }

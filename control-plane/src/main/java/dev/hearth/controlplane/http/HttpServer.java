@@ -1,6 +1,5 @@
 package dev.hearth.controlplane.http;
 
-import dev.hearth.controlplane.HearthConfig;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -40,7 +39,7 @@ public final class HttpServer implements AutoCloseable {
         this.undertow = undertow;
     }
 
-    public static HttpServer start(String bind, int port, HearthConfig.Http http, List<Consumer<RoutingHandler>> resources) {
+    public static HttpServer start(String bind, int port, HttpSettings http, List<Consumer<RoutingHandler>> resources) {
         RoutingHandler routes = Handlers.routing();
         resources.forEach(r -> r.accept(routes));
         routes.setFallbackHandler(route(exchange ->

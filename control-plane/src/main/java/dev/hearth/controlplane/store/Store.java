@@ -8,7 +8,6 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import dev.hearth.controlplane.DataFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;

@@ -2,6 +2,7 @@ package dev.hearth.controlplane.user;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.mongodb.client.MongoDatabase;
+import dev.hearth.poolmanager.support.Threads;
 import io.undertow.server.RoutingHandler;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,11 +42,7 @@ public final class Accounts implements AutoCloseable {
         this.userRoutes = new UserRoutes(users, hashing, clients, clock);
         this.tokenRoutes = new TokenRoutes(users, tokens, authenticator, hashing,
                 new LoginThrottle(settings.throttle(), ticker), clients, settings.tokenTtl(), clock);
-        this.chores = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "hearth-tokens");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.chores = Executors.newSingleThreadScheduledExecutor(runnable -> Threads.daemonThread("hearth-tokens", runnable));
         if (sharedStore) {
             long every = Math.max(1, settings.revocationCheck().toMillis() / 4);
             chores.scheduleWithFixedDelay(() -> chore("read the revocation counter", authenticator::refreshSoon),

@@ -1,6 +1,7 @@
 package dev.hearth.controlplane.user;
 
 import dev.hearth.controlplane.http.ApiException;
+import dev.hearth.poolmanager.support.Threads;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +10,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.mindrot.jbcrypt.BCrypt;
 
 /**
@@ -30,14 +30,9 @@ final class PasswordHashing implements AutoCloseable {
 
     PasswordHashing(AuthSettings.Hashing settings) {
         this.settings = settings;
-        AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS,
                 settings.queue() == 0 ? new java.util.concurrent.SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queue()),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "hearth-bcrypt-" + n.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                Threads.daemon("hearth-bcrypt"), new ThreadPoolExecutor.AbortPolicy());
     }
 
     String hash(String client, String password) {

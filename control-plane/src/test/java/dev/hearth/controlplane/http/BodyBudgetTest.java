@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearth.controlplane.HearthConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,7 +31,7 @@ class BodyBudgetTest {
 
     @Test
     void aBodyPastTheServersBudget_is503_andTheBudgetReturnsAfterward() throws Exception {
-        var http = new HearthConfig.Http(2, 100, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10), 64 * 1024);
+        var http = new HttpSettings(2, 100, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10), 64 * 1024);
         try (var server = HttpServer.start("127.0.0.1", 0, http, List.of(routes -> routes.post("/take",
                 HttpServer.route(1024 * 1024, exchange -> Exchanges.sendJson(exchange, 200,
                         Map.of("bytes", Exchanges.body(exchange, 1024 * 1024).length))))))) {

@@ -9,7 +9,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.hearth.controlplane.Hearth;
-import dev.hearth.controlplane.HearthConfig;
 import dev.hearth.controlplane.TestHearth;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -166,7 +165,7 @@ class ProtocolNoiseIntegrationTest {
 
     /** A server of its own, for a route that fails as no Hearth route should. */
     private static HttpServer serverWith(String path, Route route, int maxConnections) {
-        var http = new HearthConfig.Http(2, maxConnections, Duration.ofSeconds(10), Duration.ofSeconds(60),
+        var http = new HttpSettings(2, maxConnections, Duration.ofSeconds(10), Duration.ofSeconds(60),
                 Duration.ofSeconds(10), 1024 * 1024);
         return HttpServer.start("127.0.0.1", 0, http, List.of(routes -> routes.post(path, HttpServer.route(4096, route))));
     }

@@ -1,4 +1,4 @@
-package dev.hearth.controlplane;
+package dev.hearth.controlplane.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

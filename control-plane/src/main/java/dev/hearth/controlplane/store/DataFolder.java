@@ -1,4 +1,4 @@
-package dev.hearth.controlplane;
+package dev.hearth.controlplane.store;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
