@@ -1,5 +1,6 @@
 package dev.hearth.poolmanager.docker;
 
+import dev.hearth.poolmanager.support.Threads;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,11 +49,7 @@ public final class CpuShares implements AutoCloseable {
 
     /** Re-weights on a thread of its own, which {@link #close()} stops. */
     public static CpuShares start(CpuSettings settings, ContainerEngine engine) {
-        return new CpuShares(settings, engine, Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "cpu-shares");
-            t.setDaemon(true);
-            return t;
-        }));
+        return new CpuShares(settings, engine, Executors.newSingleThreadExecutor(r -> Threads.daemonThread("cpu-shares", r)));
     }
 
     /** @param updater runs the re-weighting, one task at a time */
