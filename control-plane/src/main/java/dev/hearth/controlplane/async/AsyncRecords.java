@@ -63,7 +63,7 @@ final class AsyncRecords {
         async.createIndex(Indexes.ascending("owner", "status"), new IndexOptions().name("owner_status"));
     }
 
-    /** A new record, {@code queued} and due now; the event is kept with it when the queue does not hold it. */
+    /** A new record, {@code queued} and due now, holding its event (until it ends) so the queues carry only ids. */
     void create(String id, String owner, String functionId, String functionName, byte[] event, String callbackUrl) {
         Instant now = clock.instant();
         Document record = new Document("_id", id)
@@ -75,10 +75,8 @@ final class AsyncRecords {
                 .append("history", List.of())
                 .append("nextAttemptAt", Date.from(now))
                 .append("callbackUrl", callbackUrl)
-                .append("createdAt", Date.from(now));
-        if (event != null) {
-            record.append("event", new Binary(event));
-        }
+                .append("createdAt", Date.from(now))
+                .append("event", new Binary(event));
         async.insertOne(record);
     }
 
@@ -114,7 +112,8 @@ final class AsyncRecords {
     }
 
     /** The attempt ended: {@code succeeded}, {@code failed} with its retry due, or {@code dead-lettered} after the last. */
-    Move afterAttempt(Document job, Invocation invocation, Answer answer) {
+    Move afterAttempt(Document job, Invocation invocation) {
+        Answer answer = Answer.of(invocation.outcome());
         int attempts = job.getInteger("attempts", 0) + 1;
         Document step = new Document("at", Date.from(clock.instant())).append("status", answer.recordStatus())
                 .append("start", invocation.start().header()).append("node", invocation.node());

@@ -1,6 +1,5 @@
 package dev.hearth.controlplane.async;
 
-import dev.hearth.controlplane.call.Answer;
 import dev.hearth.controlplane.call.ConcurrencyLimiter;
 import dev.hearth.controlplane.function.FunctionRecord;
 import dev.hearth.controlplane.function.Functions;
@@ -106,7 +105,7 @@ final class AsyncWorker {
             // Stopped mid-call: the job was not acknowledged and runs again.
             return;
         }
-        AsyncRecords.Move move = records.afterAttempt(job, invocation, Answer.of(invocation.outcome()));
+        AsyncRecords.Move move = records.afterAttempt(job, invocation);
         ended(job, move);
         if (move.to() == AsyncStatus.FAILED) {
             delivery.retryAfter(move.retryAfter());
