@@ -33,7 +33,7 @@ public record HearthConfig(
         Limits limits,
         Storage storage,
         Builds builds,
-        dev.hearth.controlplane.invoke.AsyncInvocations.Settings async,
+        dev.hearth.controlplane.async.AsyncSettings async,
         dev.hearth.controlplane.user.AuthSettings auth,
         PoolConfig pool) {
 
@@ -224,9 +224,9 @@ public record HearthConfig(
     }
 
     /** One user runs at most half the async workers by default, so the other half stay free for everyone else. */
-    private static dev.hearth.controlplane.invoke.AsyncInvocations.Settings async(EnvVars vars) {
+    private static dev.hearth.controlplane.async.AsyncSettings async(EnvVars vars) {
         int workers = vars.integer("HEARTH_ASYNC_WORKERS", 8);
-        return new dev.hearth.controlplane.invoke.AsyncInvocations.Settings(
+        return new dev.hearth.controlplane.async.AsyncSettings(
                 vars.integer("HEARTH_ASYNC_MAX_ATTEMPTS", 3),
                 Duration.ofMillis(vars.integer("HEARTH_ASYNC_RETRY_BASE_MS", 1000)),
                 workers,
@@ -234,7 +234,7 @@ public record HearthConfig(
                 Duration.ofSeconds(vars.integer("HEARTH_ASYNC_ACK_WAIT_SECONDS", 30)),
                 vars.integer("HEARTH_ASYNC_USER_MAX_RUNNING", Math.max(1, workers / 2)),
                 vars.integer("HEARTH_ASYNC_USER_MAX_QUEUED", 1000),
-                new dev.hearth.controlplane.invoke.AsyncInvocations.Callbacks(
+                new dev.hearth.controlplane.async.AsyncSettings.Callbacks(
                         vars.integer("HEARTH_ASYNC_CALLBACK_WORKERS", 8),
                         vars.integer("HEARTH_ASYNC_CALLBACK_USER_QUEUE", 100),
                         vars.integer("HEARTH_ASYNC_CALLBACK_QUEUE", 1000)));

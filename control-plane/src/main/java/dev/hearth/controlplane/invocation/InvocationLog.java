@@ -11,6 +11,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
+import dev.hearth.poolmanager.support.Threads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,8 +58,7 @@ public final class InvocationLog implements AutoCloseable {
                 new IndexOptions().name("expiry").expireAfter(retention.toSeconds(), TimeUnit.SECONDS));
         invocations.createIndex(Indexes.compoundIndex(Indexes.ascending("functionId"), Indexes.descending("createdAt")),
                 new IndexOptions().name("by_function"));
-        this.writer = new Thread(this::drainLoop, "invocation-log");
-        writer.setDaemon(true);
+        this.writer = Threads.daemonThread("invocation-log", this::drainLoop);
         writer.start();
     }
 

@@ -1,5 +1,7 @@
 package dev.hearth.controlplane.invocation;
 
+import dev.hearth.controlplane.async.AsyncInvocations;
+import dev.hearth.controlplane.async.AsyncStatus;
 import dev.hearth.controlplane.function.Functions;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.controlplane.http.Exchanges;
@@ -7,9 +9,7 @@ import dev.hearth.controlplane.http.HttpServer;
 import dev.hearth.controlplane.user.Authenticator;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
-import dev.hearth.controlplane.invoke.AsyncInvocations;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,8 +21,6 @@ public final class InvocationRoutes {
 
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
-
-    static final List<String> ASYNC_STATUSES = List.of("queued", "running", "succeeded", "failed", "dead-lettered");
 
     private final InvocationLog invocations;
     private final AsyncInvocations async;
@@ -47,10 +45,9 @@ public final class InvocationRoutes {
         String owner = auth.require(exchange);
         var function = functions.get(owner, Exchanges.pathParam(exchange, "name"));
         Deque<String> statuses = exchange.getQueryParameters().get("status");
-        String status = statuses == null || statuses.isEmpty() ? null : statuses.getFirst();
-        if (status != null && !ASYNC_STATUSES.contains(status)) {
-            throw ApiException.badRequest("status must be one of " + String.join(", ", ASYNC_STATUSES) + ", got '" + status + "'");
-        }
+        String asked = statuses == null || statuses.isEmpty() ? null : statuses.getFirst();
+        AsyncStatus status = asked == null ? null : AsyncStatus.fromId(asked).orElseThrow(() -> ApiException.badRequest(
+                "status must be one of " + String.join(", ", AsyncStatus.ids()) + ", got '" + asked + "'"));
         Exchanges.sendJson(exchange, 200, Map.of("invocations", async.list(function.id(), status, limit(exchange))));
     }
 

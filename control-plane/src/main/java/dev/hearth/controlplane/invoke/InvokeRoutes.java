@@ -1,43 +1,39 @@
 package dev.hearth.controlplane.invoke;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.hearth.controlplane.async.AsyncInvocations;
+import dev.hearth.controlplane.async.AsyncStatus;
+import dev.hearth.controlplane.call.Answer;
+import dev.hearth.controlplane.call.ConcurrencyLimiter;
 import dev.hearth.controlplane.function.FunctionRecord;
 import dev.hearth.controlplane.function.Functions;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.controlplane.http.Exchanges;
 import dev.hearth.controlplane.http.HttpServer;
-import dev.hearth.controlplane.http.Json;
 import dev.hearth.controlplane.invocation.InvocationIds;
 import dev.hearth.controlplane.invocation.InvocationLog;
 import dev.hearth.controlplane.invocation.InvocationRecord;
 import dev.hearth.controlplane.user.Authenticator;
 import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.InvokeRequest;
-import dev.hearth.poolmanager.Outcome;
 import dev.hearth.poolmanager.PoolException;
 import dev.hearth.poolmanager.PoolManager;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.HttpString;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * {@code POST /v1/functions/{name}/invoke}: runs the caller's function synchronously, answers
- * with its result and records the invocation. A function that fails answers
- * {@value #FUNCTION_ERROR_STATUS} with the handler's error, so callers can tell it from the
- * platform's own failures.
+ * with its result ({@link Answer}) and records the invocation; with
+ * {@code X-Hearth-Invocation-Type: async} it hands the event to {@link AsyncInvocations} and
+ * answers 202 once it is stored.
  */
 public final class InvokeRoutes {
 
-    /** "The function itself failed": the handler raised, its code would not load, or its container died. */
-    public static final int FUNCTION_ERROR_STATUS = 502;
     static final HttpString START = HttpString.tryFromString("X-Hearth-Start");
     static final HttpString NODE = HttpString.tryFromString("X-Hearth-Node");
     static final HttpString INVOCATION_ID = HttpString.tryFromString("X-Hearth-Invocation-Id");
@@ -98,9 +94,6 @@ public final class InvokeRoutes {
         }
     }
 
-    /** How an outcome is shown to the caller and kept in the record. */
-    record Answer(int status, byte[] body, String recordStatus, String errorType, String errorMessage) {}
-
     private void invoke(HttpServerExchange exchange) throws Exception {
         long started = System.nanoTime();
         String owner = auth.require(exchange);
@@ -114,7 +107,7 @@ public final class InvokeRoutes {
         if (isAsync(exchange)) {
             async.submit(invocationId, owner, function, event, callbackUrl(exchange));
             exchange.getResponseHeaders().put(INVOCATION_ID, invocationId);
-            Exchanges.sendJson(exchange, 202, Map.of("invocationId", invocationId, "status", "queued"));
+            Exchanges.sendJson(exchange, 202, Map.of("invocationId", invocationId, "status", AsyncStatus.QUEUED.id()));
             return;
         }
         Invocation invocation;
@@ -123,7 +116,7 @@ public final class InvokeRoutes {
         } catch (PoolException e) {
             throw e.atCapacity() ? ApiException.throttled(e.getMessage()) : ApiException.unavailable(e.getMessage());
         }
-        Answer answer = answer(invocation.outcome());
+        Answer answer = Answer.of(invocation.outcome());
         invocations.record(new InvocationRecord(invocationId, owner, function.id(), function.name(), function.version(),
                 invocation.start().header(), invocation.node(), invocation.initMicros(), invocation.runMicros(),
                 (System.nanoTime() - started) / 1_000, answer.recordStatus(), answer.errorType(), answer.errorMessage(),
@@ -132,38 +125,5 @@ public final class InvokeRoutes {
         exchange.getResponseHeaders().put(NODE, invocation.node());
         exchange.getResponseHeaders().put(INVOCATION_ID, invocationId);
         Exchanges.sendRaw(exchange, answer.status(), answer.body());
-    }
-
-    static Answer answer(Outcome outcome) {
-        if (outcome instanceof Outcome.Success success) {
-            return new Answer(200, success.json(), "succeeded", null, null);
-        }
-        if (outcome instanceof Outcome.FunctionError error) {
-            return functionError(error.json());
-        }
-        if (outcome instanceof Outcome.Timeout timeout) {
-            String message = "the function did not finish within its timeout of " + timeout.timeoutMs() + " ms";
-            return new Answer(504, Exchanges.errorBody("timeout", message, Map.of()), "timeout", "timeout", message);
-        }
-        String reason = ((Outcome.Crashed) outcome).reason();
-        return new Answer(FUNCTION_ERROR_STATUS, Exchanges.errorBody("function_crashed", reason, Map.of()), "crashed", "function_crashed", reason);
-    }
-
-    private static Answer functionError(byte[] agentError) {
-        JsonNode error;
-        try {
-            error = Json.MAPPER.readTree(agentError);
-        } catch (IOException e) {
-            throw new UncheckedIOException("agent sent an error that is not JSON", e);
-        }
-        String type = error.path("errorType").asText("Error");
-        String message = error.path("errorMessage").asText("");
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("errorType", type);
-        details.put("errorMessage", message);
-        if (error.has("stackTrace")) {
-            details.put("stackTrace", error.get("stackTrace"));
-        }
-        return new Answer(FUNCTION_ERROR_STATUS, Exchanges.errorBody("function_error", type + ": " + message, details), "failed", type, message);
     }
 }

@@ -1,4 +1,4 @@
-package dev.hearth.controlplane.invoke;
+package dev.hearth.controlplane.call;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -9,8 +9,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Caps parallel activations: a function's at its {@code concurrency} setting, and a user's, all
- * functions together, at the node's per-user limit. A call over a cap waits up to
+ * Caps parallel activations, sync and async alike: a function's at its {@code concurrency}
+ * setting, and a user's, all functions together, at the node's per-user limit. A call over a cap waits up to
  * {@link #QUEUE_WAIT} for a slot, then is refused (429) rather than piling up.
  */
 public final class ConcurrencyLimiter {
@@ -18,7 +18,7 @@ public final class ConcurrencyLimiter {
     static final Duration QUEUE_WAIT = Duration.ofSeconds(1);
 
     /** Held for the length of one call. */
-    interface Permit extends AutoCloseable {
+    public interface Permit extends AutoCloseable {
         @Override
         void close();
     }
@@ -37,7 +37,7 @@ public final class ConcurrencyLimiter {
         this.perUser = perUser;
     }
 
-    Permit acquire(FunctionRecord function) throws InterruptedException {
+    public Permit acquire(FunctionRecord function) throws InterruptedException {
         Semaphore user = users.get(function.owner(), k -> new Semaphore(perUser, true));
         if (!user.tryAcquire(QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
             throw ApiException.throttled("you are running your maximum of " + perUser + " concurrent invocations; retry later");

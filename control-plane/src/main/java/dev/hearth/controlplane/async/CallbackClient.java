@@ -1,4 +1,4 @@
-package dev.hearth.controlplane.invoke;
+package dev.hearth.controlplane.async;
 
 import dev.hearth.controlplane.fair.FairQueue;
 import dev.hearth.controlplane.fair.FairScheduler;
@@ -56,12 +56,12 @@ final class CallbackClient implements AutoCloseable {
     private final HttpClient http = new HttpClient();
     private final FairScheduler<String> posts;
 
-    CallbackClient(boolean allowPrivate, AsyncInvocations.Callbacks limits) {
+    CallbackClient(boolean allowPrivate, AsyncSettings.Callbacks limits) {
         this(allowPrivate, InetAddress::getAllByName, Addresses::interfaceAddresses, limits);
     }
 
     /** @param own this machine's interface addresses, asked at each connection (interfaces come and go) */
-    CallbackClient(boolean allowPrivate, Dns dns, Supplier<Collection<InetAddress>> own, AsyncInvocations.Callbacks limits) {
+    CallbackClient(boolean allowPrivate, Dns dns, Supplier<Collection<InetAddress>> own, AsyncSettings.Callbacks limits) {
         http.setFollowRedirects(false);
         http.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
         http.setIdleTimeout(IDLE_TIMEOUT.toMillis());

@@ -1,4 +1,4 @@
-package dev.hearth.controlplane.invoke;
+package dev.hearth.controlplane.async;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -27,9 +27,9 @@ class PlatformRetryTest {
 
     @Test
     void platformFailuresAreRetriedAfterASecond_backingOffTo30Seconds() {
-        assertEquals(Duration.ofSeconds(1), AsyncInvocations.platformRetry(new Delivered(0)), "the store queue does not count");
-        assertEquals(Duration.ofSeconds(1), AsyncInvocations.platformRetry(new Delivered(1)));
-        assertEquals(Duration.ofSeconds(7), AsyncInvocations.platformRetry(new Delivered(7)));
-        assertEquals(Duration.ofSeconds(30), AsyncInvocations.platformRetry(new Delivered(500)));
+        assertEquals(Duration.ofSeconds(1), AsyncWorker.platformRetry(new Delivered(0)), "the store queue does not count");
+        assertEquals(Duration.ofSeconds(1), AsyncWorker.platformRetry(new Delivered(1)));
+        assertEquals(Duration.ofSeconds(7), AsyncWorker.platformRetry(new Delivered(7)));
+        assertEquals(Duration.ofSeconds(30), AsyncWorker.platformRetry(new Delivered(500)));
     }
 }

@@ -1,7 +1,8 @@
-package dev.hearth.controlplane.invoke;
+package dev.hearth.controlplane.async;
 
 import dev.hearth.controlplane.fair.FairQueue;
 import dev.hearth.controlplane.fair.FairScheduler;
+import dev.hearth.poolmanager.support.Threads;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
@@ -97,19 +98,16 @@ final class JetStreamQueue implements AsyncQueue {
         this.subscription = jetStream.subscribe(SUBJECT, PullSubscribeOptions.bind(STREAM, CONSUMER));
         this.buffered = Math.max(1_000, 4 * workers);
         this.workers = new FairScheduler<>("async", workers, new FairQueue.Limits(perUserRunning, 2 * perUserRunning, buffered));
-        this.keepAlive = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "async-keepalive"));
-        this.fetcher = daemon(this::fetch, "async-fetcher");
+        this.keepAlive = Executors.newSingleThreadScheduledExecutor(Threads.daemon("async-keepalive"));
+        this.fetcher = Threads.daemonThread("async-fetcher", this::fetch);
     }
 
-    /** The record holds the event, so the jobs in lanes and on the stream stay small. */
+    /**
+     * Publishes the job and waits for the stream's acknowledgement; the invocation id de-duplicates a
+     * resend. The record holds the event, so the jobs in lanes and on the stream stay small.
+     */
     @Override
-    public boolean eventInRecord() {
-        return true;
-    }
-
-    /** Publishes the job and waits for the stream's acknowledgement; the invocation id de-duplicates a resend. */
-    @Override
-    public void enqueue(String id, String owner, byte[] event) throws IOException, JetStreamApiException {
+    public void enqueue(String id, String owner) throws IOException, JetStreamApiException {
         jetStream.publish(NatsMessage.builder().subject(SUBJECT).headers(new Headers().put(ID, id).put(OWNER, owner)).build(),
                 PublishOptions.builder().messageId(id).build());
     }
@@ -220,11 +218,5 @@ final class JetStreamQueue implements AsyncQueue {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

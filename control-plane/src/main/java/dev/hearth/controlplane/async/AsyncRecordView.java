@@ -1,4 +1,4 @@
-package dev.hearth.controlplane.invoke;
+package dev.hearth.controlplane.async;
 
 import dev.hearth.controlplane.http.Json;
 import java.util.ArrayList;
@@ -51,7 +51,8 @@ final class AsyncRecordView {
         if (d.getDate("startedAt") != null) {
             view.put("startedAt", d.getDate("startedAt").toInstant().toString());
         }
-        if (d.getDate("nextAttemptAt") != null && List.of("queued", "failed").contains(d.getString("status"))) {
+        if (d.getDate("nextAttemptAt") != null
+                && AsyncStatus.fromId(d.getString("status")).map(AsyncStatus::awaitsAttempt).orElse(false)) {
             view.put("nextAttemptAt", d.getDate("nextAttemptAt").toInstant().toString());
         }
         if (d.getDate("finishedAt") != null) {

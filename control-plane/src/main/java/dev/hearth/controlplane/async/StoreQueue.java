@@ -1,13 +1,13 @@
-package dev.hearth.controlplane.invoke;
+package dev.hearth.controlplane.async;
 
 import dev.hearth.controlplane.fair.FairQueue;
 import dev.hearth.controlplane.fair.FairScheduler;
+import dev.hearth.poolmanager.support.Threads;
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.lte;
 import static com.mongodb.client.model.Filters.ne;
-import static com.mongodb.client.model.Filters.or;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
@@ -17,6 +17,7 @@ import com.mongodb.client.model.Updates;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Date;
 import java.util.List;
@@ -34,13 +35,16 @@ import org.slf4j.LoggerFactory;
  * or failed with their retry due) are claimed in turn, a few at a time (marked {@code claimed} so
  * only one claimer takes each), and handed to a {@link FairScheduler} shared by all users: one
  * user's backlog never stands in front of another's, and no user runs more than its share of the
- * workers. The worker's record update is what schedules a retry. A record still {@code running}
- * or claimed when the process stopped is queued again at the next start.
+ * workers. The queue writes only its {@code claimed} mark, and drops the marks a stopped process
+ * left at start: the worker's record update (through {@link AsyncRecords}) is what schedules a
+ * retry, and {@link AsyncRecords#resumeInterrupted} what queues a record left {@code running} again.
  */
 final class StoreQueue implements AsyncQueue {
 
     private static final Logger log = LoggerFactory.getLogger(StoreQueue.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final List<String> AWAITING_ATTEMPT =
+            Arrays.stream(AsyncStatus.values()).filter(AsyncStatus::awaitsAttempt).map(AsyncStatus::id).toList();
 
     private final MongoCollection<Document> async;
     private final Clock clock;
@@ -60,24 +64,13 @@ final class StoreQueue implements AsyncQueue {
         this.clock = clock;
         this.workers = new FairScheduler<>("async", workers,
                 new FairQueue.Limits(perUserRunning, perUserRunning, Math.max(workers, 4 * perUserRunning)));
-        long resumed = async.updateMany(or(eq("status", "running"), eq("claimed", true)),
-                Updates.combine(Updates.set("status", "queued"), Updates.set("nextAttemptAt", Date.from(clock.instant())),
-                        Updates.unset("claimed")))
-                .getModifiedCount();
-        if (resumed > 0) {
-            log.info("{} async invocation(s) were running when the process stopped; queued again", resumed);
-        }
-        this.dispatcher = new Thread(this::dispatch, "async-dispatcher");
-        dispatcher.setDaemon(true);
+        // Claims of a process that stopped: their jobs are due again, in the status they were left in.
+        async.updateMany(eq("claimed", true), Updates.unset("claimed"));
+        this.dispatcher = Threads.daemonThread("async-dispatcher", this::dispatch);
     }
 
     @Override
-    public boolean eventInRecord() {
-        return true;
-    }
-
-    @Override
-    public void enqueue(String id, String owner, byte[] event) {
+    public void enqueue(String id, String owner) {
         wake.release(); // the record, already stored, is the job
     }
 
@@ -137,7 +130,7 @@ final class StoreQueue implements AsyncQueue {
     }
 
     private Bson due() {
-        return and(in("status", "queued", "failed"), lte("nextAttemptAt", Date.from(clock.instant())), ne("claimed", true));
+        return and(in("status", AWAITING_ATTEMPT), lte("nextAttemptAt", Date.from(clock.instant())), ne("claimed", true));
     }
 
     /** Takes the user's most overdue due invocation: only one claimer can mark it. */

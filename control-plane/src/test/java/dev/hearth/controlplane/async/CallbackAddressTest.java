@@ -1,4 +1,4 @@
-package dev.hearth.controlplane.invoke;
+package dev.hearth.controlplane.async;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class CallbackAddressTest {
 
-    static final AsyncInvocations.Callbacks LIMITS = new AsyncInvocations.Callbacks(2, 10, 20);
+    static final AsyncSettings.Callbacks LIMITS = new AsyncSettings.Callbacks(2, 10, 20);
 
     static InetAddress[] addresses(String... literals) throws java.net.UnknownHostException {
         InetAddress[] all = new InetAddress[literals.length];
@@ -127,7 +127,7 @@ class CallbackAddressTest {
     @Test
     void send_toAHangingUrl_neverBlocks_andDropsPastTheUsersQueue() throws Exception {
         try (var hanging = new java.net.ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-             var client = new CallbackClient(true, new AsyncInvocations.Callbacks(2, 2, 20))) {
+             var client = new CallbackClient(true, new AsyncSettings.Callbacks(2, 2, 20))) {
             String url = "http://127.0.0.1:" + hanging.getLocalPort() + "/hook";
             var outcomes = new java.util.concurrent.ConcurrentLinkedQueue<String>();
             long started = System.nanoTime();

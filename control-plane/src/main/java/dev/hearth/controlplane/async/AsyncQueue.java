@@ -1,4 +1,4 @@
-package dev.hearth.controlplane.invoke;
+package dev.hearth.controlplane.async;
 
 import java.time.Duration;
 
@@ -6,15 +6,13 @@ import java.time.Duration;
  * Where async invocations wait for a worker: the store itself in embedded mode
  * ({@link StoreQueue}), a JetStream stream shared by every control plane in distributed mode
  * ({@link JetStreamQueue}). Delivery is at least once: a job whose worker stops before
- * {@link Delivery#done()} or {@link Delivery#retryAfter} is delivered again.
+ * {@link Delivery#done()} or {@link Delivery#retryAfter} is delivered again. A queue moves work
+ * only: what a job's record says ({@link AsyncStatus}) is {@link AsyncRecords}' to write.
  */
 interface AsyncQueue extends AutoCloseable {
 
-    /** True when the invocation's record holds its event (the record is the queue); false when the queue holds it. */
-    boolean eventInRecord();
-
-    /** Stores the job of {@code owner} durably; returns only once it is stored. */
-    void enqueue(String id, String owner, byte[] event) throws Exception;
+    /** Stores the job of {@code owner} durably; returns only once it is stored. Its record, already stored, holds the event. */
+    void enqueue(String id, String owner) throws Exception;
 
     /**
      * Starts handing jobs to {@code handler} on the queue's own threads: a bounded number at once,
@@ -26,7 +24,7 @@ interface AsyncQueue extends AutoCloseable {
     interface Delivery {
         String id();
 
-        /** The event, or null when the record holds it. */
+        /** The event, or null when the record holds it (every job queued since the event moved to the record). */
         byte[] event();
 
         /** How many times this job has been delivered, this time included (0 when the queue does not count). */
