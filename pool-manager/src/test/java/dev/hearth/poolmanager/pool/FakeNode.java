@@ -6,7 +6,9 @@ import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
 import dev.hearth.poolmanager.Shares;
 import dev.hearth.poolmanager.Workload;
+import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.code.CodeCacheSettings;
+import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.docker.CpuSettings;
 import dev.hearth.poolmanager.docker.CpuShares;
 import dev.hearth.poolmanager.docker.EgressSettings;
@@ -14,6 +16,8 @@ import dev.hearth.poolmanager.fakes.FakeAgent;
 import dev.hearth.poolmanager.fakes.FakeEngine;
 import dev.hearth.poolmanager.host.Ownership;
 import dev.hearth.poolmanager.image.Registries;
+import dev.hearth.poolmanager.support.Digests;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -21,6 +25,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -114,8 +119,18 @@ final class FakeNode implements AutoCloseable {
     }
 
     static FunctionSpec source(String owner, Language language, int memoryMb, boolean egress) {
-        return new FunctionSpec("fn-" + owner, owner, "hello", 3, new Workload.Source(language, "main.handler", "0".repeat(64)),
+        return new FunctionSpec("fn-" + owner, owner, "hello", 3, new Workload.Source(language, "main.handler", DIGEST),
                 memoryMb, 1000, Map.of("GREETING", "hi"), egress, 0);
+    }
+
+    /** The code of every source function here: one file. */
+    static final byte[] ARCHIVE = SpecializerTest.zip(Map.of("main.py", "def handler(event, context):\n    return event\n"));
+    static final String DIGEST = Digests.sha256Hex(ARCHIVE);
+
+    /** A code cache in {@code dir} that serves {@link #ARCHIVE}. */
+    static CodeCache code(Path dir) throws IOException {
+        return new CodeCache(dir, digest -> new ByteArrayInputStream(ARCHIVE), ZipLimits.DEFAULT, CodeCacheSettings.DEFAULT,
+                Clock.systemUTC());
     }
 
     static FunctionSpec httpImage(String owner) {
