@@ -20,9 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes and unmakes this node's containers: a private host folder per container, a hardened
- * container mounting it, and the wait until its agent listens. Every container carries the
- * node's label, so a later run of the same node finds and removes what this one left behind.
+ * Makes and unmakes this node's containers: a private host folder per container
+ * ({@link ContainerFolders}), a hardened container mounting it, and the wait until its agent (or
+ * an image's server) answers; also the specs of one-off {@code exec} containers, which have no
+ * folder. Each container's CPU weight is registered with {@link CpuShares} under its user from
+ * the moment it has one. Every container carries the node's label ({@link Labels#NODE}), so a
+ * later run of the same node finds and removes what this one left behind.
  */
 final class ContainerFactory {
 
