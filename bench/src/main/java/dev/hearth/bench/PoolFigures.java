@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.hearth.poolmanager.docker.Labels;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -55,7 +56,7 @@ final class PoolFigures {
         try (DockerClient docker = DockerClientImpl.getInstance(config,
                 new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build())) {
             List<Container> pooled = docker.listContainersCmd()
-                    .withLabelFilter(Map.of("dev.hearth.node", nodeId, "dev.hearth.kind", runtime)).exec();
+                    .withLabelFilter(Map.of(Labels.NODE, nodeId, "dev.hearth.kind", runtime)).exec();
             List<Double> mib = new ArrayList<>();
             for (Container c : pooled) {
                 Statistics stats = docker.statsCmd(c.getId()).withNoStream(true)

@@ -4,6 +4,8 @@ import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.agent.AgentReply;
 import dev.hearth.poolmanager.docker.ContainerSpec;
 import dev.hearth.poolmanager.docker.DockerEngine;
+import dev.hearth.poolmanager.docker.Labels;
+import dev.hearth.poolmanager.host.Ownership;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,15 +44,14 @@ final class RawContainer implements AutoCloseable {
     static RawContainer start(DockerEngine engine, AgentClient agent, String runtime, String label)
             throws IOException, TimeoutException, InterruptedException {
         Path dir = Files.createTempDirectory("hearth-bench-slot");
-        Files.setAttribute(dir, "unix:uid", CONTAINER_UID);
-        Files.setAttribute(dir, "unix:gid", CONTAINER_UID);
+        Ownership.toContainerUser(dir, CONTAINER_UID);
         for (var file : BenchCode.files(runtime).entrySet()) {
             Path target = dir.resolve("code").resolve(file.getKey());
             Files.createDirectories(target.getParent());
             Files.write(target, file.getValue());
         }
         var spec = new ContainerSpec("hearth/runtime-" + runtime + ":latest", "hearth-bench-" + UUID.randomUUID(),
-                Map.of("dev.hearth.node", label), dir, Map.of(), 128, 1_000_000_000L, 64, 64, ContainerSpec.NO_NETWORK, 0);
+                Map.of(Labels.NODE, label), dir, Map.of(), 128, 1_000_000_000L, 64, 64, ContainerSpec.NO_NETWORK, 0);
         String id = engine.start(spec);
         var container = new RawContainer(engine, agent, dir, id);
         try {

@@ -8,11 +8,12 @@ import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.code.Zips;
 import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.JobSpec;
+import dev.hearth.poolmanager.docker.Labels;
+import dev.hearth.poolmanager.host.Ownership;
 import dev.hearth.poolmanager.host.Tmpfs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -118,7 +119,7 @@ public final class Builder {
         JobSpec.Result job = engine.runJob(new JobSpec(
                 settings.image(),
                 "hearth-build-" + settings.nodeId() + "-" + work.getFileName().toString().substring(0, 12),
-                Map.of("dev.hearth.node", settings.nodeId(), "dev.hearth.role", "build"),
+                Map.of(Labels.NODE, settings.nodeId(), "dev.hearth.role", "build"),
                 List.of(language.id()),
                 env(),
                 binds(src, out, cache),
@@ -193,8 +194,7 @@ public final class Builder {
 
     private void grant(Path path) throws IOException {
         try {
-            Files.setAttribute(path, "unix:uid", settings.uid(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(path, "unix:gid", settings.uid(), LinkOption.NOFOLLOW_LINKS);
+            Ownership.toContainerUser(path, settings.uid());
         } catch (IOException | UnsupportedOperationException e) {
             // Not root: the folders are this user's, and the container's user cannot write them.
             throw new IOException("builds need to hand their folders to the container uid; run Hearth as root", e);

@@ -6,6 +6,7 @@ import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.ContainerSpec;
 import dev.hearth.poolmanager.docker.CpuShares;
+import dev.hearth.poolmanager.docker.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -14,17 +15,20 @@ import java.util.OptionalInt;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes and unmakes this node's containers: a private host folder per container, a hardened
- * container mounting it, and the wait until its agent listens. Every container carries the
- * node's label, so a later run of the same node finds and removes what this one left behind.
+ * Makes and unmakes this node's containers: a private host folder per container
+ * ({@link ContainerFolders}), a hardened container mounting it, and the wait until its agent (or
+ * an image's server) answers; also the specs of one-off {@code exec} containers, which have no
+ * folder. Each container's CPU weight is registered with {@link CpuShares} under its user from
+ * the moment it has one. Every container carries the node's label ({@link Labels#NODE}), so a
+ * later run of the same node finds and removes what this one left behind.
  */
 final class ContainerFactory {
 
-    static final String NODE_LABEL = "dev.hearth.node";
     /** The kind of a container that runs a function's own image rather than a runtime's agent. */
     static final String IMAGE_KIND = "image";
     private static final Logger log = LoggerFactory.getLogger(ContainerFactory.class);
@@ -36,19 +40,26 @@ final class ContainerFactory {
     private final AgentClient agent;
     private final ContainerFolders folders;
     private final CpuShares cpu;
+    private final LongSupplier nanos;
     private final SecureRandom random = new SecureRandom();
 
     ContainerFactory(PoolConfig config, ContainerEngine engine, AgentClient agent, CpuShares cpu) {
+        this(config, engine, agent, cpu, System::nanoTime);
+    }
+
+    /** @param nanos the time in nanoseconds ({@code System::nanoTime}), which the ready timeout is measured in */
+    ContainerFactory(PoolConfig config, ContainerEngine engine, AgentClient agent, CpuShares cpu, LongSupplier nanos) {
         this.config = config;
         this.engine = engine;
         this.agent = agent;
         this.cpu = cpu;
-        this.folders = new ContainerFolders(config.nodeDir().resolve("slots"), config.containerUid(), config.imageRunDirKb());
+        this.nanos = nanos;
+        this.folders = new ContainerFolders(config.nodeDir().resolve("slots"), config.containerUid(), config.imageRunDirKb(), nanos);
     }
 
     /** Removes containers and folders a previous run of this node left behind. */
     void removeLeftovers() throws IOException {
-        var leftovers = engine.findByLabel(NODE_LABEL, config.nodeId());
+        var leftovers = engine.findByLabel(Labels.NODE, config.nodeId());
         if (!leftovers.isEmpty()) {
             log.info("removing {} container(s) left by a previous run of node {}", leftovers.size(), config.nodeId());
             leftovers.forEach(engine::remove);
@@ -132,7 +143,7 @@ final class ContainerFactory {
      * container still runs: one that exited is reported at once, with the last of its output.
      */
     private void awaitReady(ContainerHandle handle) throws IOException, TimeoutException, InterruptedException {
-        long deadline = System.nanoTime() + config.readyTimeout().toNanos();
+        long deadline = nanos.getAsLong() + config.readyTimeout().toNanos();
         while (true) {
             try {
                 Path socket = folders.awaitSocket(handle.hostDir(), READY_CHECK);
@@ -150,7 +161,7 @@ final class ContainerFactory {
                     throw new IOException("the container exited with status " + exited.getAsInt() + " before answering on "
                             + ContainerSpec.MOUNT_POINT + "/agent.sock" + (output.isEmpty() ? "" : "; its last output: " + output));
                 }
-                if (System.nanoTime() > deadline) {
+                if (nanos.getAsLong() > deadline) {
                     throw e;
                 }
             }
@@ -210,7 +221,7 @@ final class ContainerFactory {
     }
 
     private Map<String, String> labels(String kind, String localId) {
-        return Map.of(NODE_LABEL, config.nodeId(), "dev.hearth.kind", kind, "dev.hearth.slot", localId);
+        return Map.of(Labels.NODE, config.nodeId(), "dev.hearth.kind", kind, "dev.hearth.slot", localId);
     }
 
     private String newId() {

@@ -3,6 +3,7 @@ package dev.hearth.poolmanager.pool;
 import com.sun.security.auth.module.UnixSystem;
 import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.docker.ContainerSpec;
+import dev.hearth.poolmanager.host.Ownership;
 import dev.hearth.poolmanager.host.Tmpfs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * The host folders mounted at {@code /run/hearth} in this node's containers, and the one rule
@@ -37,11 +39,14 @@ final class ContainerFolders {
     private final Path root;
     private final int uid;
     private final int imageRunDirKb;
+    private final LongSupplier nanos;
 
-    ContainerFolders(Path root, int uid, int imageRunDirKb) {
+    /** @param nanos the time in nanoseconds ({@code System::nanoTime}), which the socket wait's deadline is measured in */
+    ContainerFolders(Path root, int uid, int imageRunDirKb, LongSupplier nanos) {
         this.root = root;
         this.uid = uid;
         this.imageRunDirKb = imageRunDirKb;
+        this.nanos = nanos;
     }
 
     /**
@@ -62,8 +67,7 @@ final class ContainerFolders {
             return dir;
         }
         try {
-            Files.setAttribute(dir, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(dir, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+            Ownership.toContainerUser(dir, uid);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException | UnsupportedOperationException e) {
             // Not root (a developer's machine): open to the container until it is locked.
@@ -81,10 +85,10 @@ final class ContainerFolders {
      */
     Path awaitSocket(Path dir, Duration timeout) throws IOException, TimeoutException, InterruptedException {
         Path socket = dir.resolve(SOCKET);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = nanos.getAsLong() + timeout.toNanos();
         long pauseMicros = 500;
         while (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            if (System.nanoTime() > deadline) {
+            if (nanos.getAsLong() > deadline) {
                 throw new TimeoutException("no socket at " + ContainerSpec.MOUNT_POINT + "/" + SOCKET + " after " + timeout.toMillis() + " ms");
             }
             TimeUnit.MICROSECONDS.sleep(pauseMicros);
@@ -103,8 +107,7 @@ final class ContainerFolders {
     /** From now on only this process may change the folder; the container keeps reading it. */
     private void lock(Path dir) throws IOException {
         try {
-            Files.setAttribute(dir, "unix:uid", (int) SELF.getUid(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(dir, "unix:gid", (int) SELF.getGid(), LinkOption.NOFOLLOW_LINKS);
+            Ownership.set(dir, (int) SELF.getUid(), (int) SELF.getGid());
         } catch (UnsupportedOperationException e) {
             throw new IOException("cannot lock a container folder on this file system", e);
         }

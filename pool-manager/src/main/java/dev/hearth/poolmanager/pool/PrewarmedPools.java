@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps each language's pool of pre-started generic containers at its target: hands them out,
- * starts replacements in the background, and backs off when starts fail (a broken engine or
- * image) rather than retrying in a loop.
+ * Keeps each language's pool of pre-started generic containers ({@link LanguagePool}) at its
+ * target: hands them out, the longest ready first, starts replacements in the background, and
+ * backs off when starts fail (a broken engine or image) rather than retrying in a loop. It is
+ * the only writer of its pools.
  */
 final class PrewarmedPools {
 

@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Hot-loads one function version into a generic container: its code appears in the container's
- * mounted folder (hard links from the node's code cache) and the agent's {@code /init} loads it.
- * No Docker call is made here.
+ * Hot-loads one function version into a runtime container (a pooled one, or one started for the
+ * function): its code appears in the container's mounted folder (hard links from the node's code
+ * cache) and the agent's {@code /init} loads it. It also tells the code cache which versions use
+ * which code. No Docker call is made here; resizing is {@link Starter}'s.
  */
 final class Specializer {
 

@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes a container ready for one function version when it has no idle warm one: a pre-started
- * container specialized for it ({@code pool}), or one started for it ({@code cold}); an
- * {@code http} image function's own server. What happens to the container afterwards is
- * {@link LocalPoolManager}'s business.
+ * container given to the function's owner, resized to the function's memory where the runtime
+ * follows a resize, and specialized ({@code pool}); or one started for it ({@code cold}); or an
+ * {@code http} image function's own server. Room comes from {@link Fleet}, which refuses a full
+ * node. What happens to the container afterwards is {@link LocalPoolManager}'s business.
  */
 final class Starter {
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +29,7 @@ class ContainerFoldersTest {
     Path root;
 
     private ContainerFolders folders() {
-        return new ContainerFolders(root, SELF, 0);
+        return new ContainerFolders(root, SELF, 0, System::nanoTime);
     }
 
     @Test
@@ -59,7 +60,7 @@ class ContainerFoldersTest {
         Files.writeString(dir.resolve("agent.sock"), "not a socket");
         assertThrows(IOException.class, () -> folders().awaitSocket(dir, Duration.ofSeconds(1)));
 
-        var otherUid = new ContainerFolders(root, SELF + 1, 0);
+        var otherUid = new ContainerFolders(root, SELF + 1, 0, System::nanoTime);
         Path other = otherUid.create("d", false);
         try (var server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(other.resolve("agent.sock")));
@@ -68,9 +69,14 @@ class ContainerFoldersTest {
     }
 
     @Test
-    void awaitSocket_timesOut_whenNothingAppears() throws Exception {
-        Path dir = folders().create("e", false);
-        assertThrows(TimeoutException.class, () -> folders().awaitSocket(dir, Duration.ofMillis(50)));
+    void awaitSocket_timesOut_whenNothingAppearsByTheDeadline() throws Exception {
+        // Each look at the clock is a second later: the wait is over at its first check.
+        AtomicLong now = new AtomicLong();
+        var folders = new ContainerFolders(root, SELF, 0, () -> now.addAndGet(Duration.ofSeconds(1).toNanos()));
+        Path dir = folders.create("e", false);
+        TimeoutException late = assertThrows(TimeoutException.class, () -> folders.awaitSocket(dir, Duration.ofMillis(500)));
+        assertTrue(late.getMessage().contains("/run/hearth/agent.sock"), late.getMessage());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)), "not locked: nothing was there");
     }
 
     @Test
