@@ -61,17 +61,6 @@ class CodeCacheTest {
         assertThrows(IllegalArgumentException.class, () -> cache.materialize("../../etc"));
     }
 
-    @Test
-    void linkInto_mirrorsTheTreeWithHardLinks() throws Exception {
-        Path code = Files.createDirectories(dir.resolve("src/pkg"));
-        Files.writeString(dir.resolve("src/main.py"), "x");
-        Files.writeString(code.resolve("m.py"), "y");
-        CodeCache.linkInto(dir.resolve("src"), dir.resolve("slot/code"));
-
-        assertEquals("y", Files.readString(dir.resolve("slot/code/pkg/m.py")));
-        assertTrue(Files.isSameFile(dir.resolve("src/main.py"), dir.resolve("slot/code/main.py")));
-    }
-
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final Duration GRACE = Duration.ofMinutes(10);
 
@@ -296,7 +285,7 @@ class CodeCacheTest {
                     for (int i = 0; i < 100; i++) {
                         Path slot = dir.resolve("slots/" + thread + "-" + i);
                         try (CodeCache.Lease lease = cache.lease(code)) {
-                            CodeCache.linkInto(lease.dir(), slot);
+                            FileTrees.linkInto(lease.dir(), slot);
                         }
                         assertEquals(5_000, Files.size(slot.resolve("main.py")), "a whole file, linked");
                         Thread.sleep(1); // unheld for a moment: the sweep may take it
