@@ -1,8 +1,6 @@
 package dev.hearth.poolmanager.code;
 
 import dev.hearth.poolmanager.support.Digests;
-import dev.hearth.poolmanager.CodeSource;
-import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -152,9 +150,9 @@ public final class CodeCache implements AutoCloseable {
         }
     }
 
-    /** The function version, given to this node, runs {@code digest}: the code stays while the version does. */
-    public void use(VersionKey version, String digest) {
-        ledger.use(version, digest, clock.millis());
+    /** Version {@code version} of the function, given to this node, runs {@code digest}: the code stays while the version does. */
+    public void use(String functionId, long version, String digest) {
+        ledger.use(new CodeLedger.User(functionId, version), digest, clock.millis());
     }
 
     /** Versions of the function below {@code belowVersion} are retired ({@code Long.MAX_VALUE}: all of them). */

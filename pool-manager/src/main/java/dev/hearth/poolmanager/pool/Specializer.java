@@ -52,7 +52,7 @@ final class Specializer {
 
     /** The version runs this code: the node keeps it until the version is retired (or the budget needs the room). */
     void use(FunctionSpec function, Workload.Source source) {
-        code.use(function.key(), source.codeDigest());
+        code.use(function.id(), function.version(), source.codeDigest());
     }
 
     void retire(String functionId, long belowVersion) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,7 +93,7 @@ class CodeCacheTest {
     void sweep_retiredVersionsCode_isDeletedExactlyAfterTheGrace() throws Exception {
         var cache = cache(1L << 40);
         String code = archive("main.py", 10);
-        cache.use(new VersionKey("f", 1), code);
+        cache.use("f", 1, code);
         cache.materialize(code);
 
         clock.advance(Duration.ofHours(5));
@@ -120,9 +119,9 @@ class CodeCacheTest {
         var cache = cache(1L << 40);
         String v1 = archive("v1.py", 10);
         String v2 = archive("v2.py", 10);
-        cache.use(new VersionKey("f", 1), v1);
+        cache.use("f", 1, v1);
         cache.materialize(v1);
-        cache.use(new VersionKey("f", 2), v2);
+        cache.use("f", 2, v2);
         cache.materialize(v2);
 
         cache.retire("f", 2);
@@ -136,8 +135,8 @@ class CodeCacheTest {
     void sweep_codeSharedByTwoFunctions_staysWhileEitherUsesIt() throws Exception {
         var cache = cache(1L << 40);
         String code = archive("main.py", 10);
-        cache.use(new VersionKey("f", 1), code);
-        cache.use(new VersionKey("g", 1), code);
+        cache.use("f", 1, code);
+        cache.use("g", 1, code);
         cache.materialize(code);
 
         cache.retire("f", Long.MAX_VALUE);
@@ -150,11 +149,11 @@ class CodeCacheTest {
     void use_afterTheFunctionWasRetired_doesNotKeepItsCode() throws Exception {
         var cache = cache(1L << 40);
         String code = archive("main.py", 10);
-        cache.use(new VersionKey("f", 1), code);
+        cache.use("f", 1, code);
         cache.materialize(code);
         cache.retire("f", Long.MAX_VALUE);
         // A call that raced the deletion arrives late.
-        cache.use(new VersionKey("f", 1), code);
+        cache.use("f", 1, code);
         cache.materialize(code);
 
         clock.advance(GRACE);
@@ -166,7 +165,7 @@ class CodeCacheTest {
     void sweep_neverDeletesAnEntryWhileItIsLeased() throws Exception {
         var cache = cache(1L << 40);
         String code = archive("main.py", 10);
-        cache.use(new VersionKey("f", 1), code);
+        cache.use("f", 1, code);
         try (CodeCache.Lease lease = cache.lease(code)) {
             cache.retire("f", Long.MAX_VALUE);
             clock.advance(GRACE.plusHours(1));
@@ -185,13 +184,13 @@ class CodeCacheTest {
         String b = archive("b.py", 40_000);
         String c = archive("c.py", 40_000);
         for (String d : List.of(a, b, c)) {
-            cache.use(new VersionKey(d, 1), d);
+            cache.use(d, 1, d);
         }
         cache.materialize(a);
         clock.advance(Duration.ofSeconds(1));
         cache.materialize(b);
         clock.advance(Duration.ofSeconds(1));
-        cache.use(new VersionKey(a, 1), a); // a is called again: now b is the least recently used
+        cache.use(a, 1, a); // a is called again: now b is the least recently used
         clock.advance(Duration.ofSeconds(1));
         cache.materialize(c);
         assertEquals(3 * 45_056, cache.bytes());

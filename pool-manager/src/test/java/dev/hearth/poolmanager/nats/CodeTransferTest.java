@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearth.poolmanager.CodeSource;
+import dev.hearth.poolmanager.code.CodeSource;
 import io.nats.client.Connection;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
