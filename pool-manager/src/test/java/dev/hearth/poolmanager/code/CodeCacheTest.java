@@ -237,6 +237,81 @@ class CodeCacheTest {
         assertEquals("keep me", Files.readString(outside.resolve("precious")));
     }
 
+    /** A code source whose fetches each signal {@code started}, then block until {@code release} opens. */
+    CodeCache blockingCache(CountDownLatch started, CountDownLatch release) throws IOException {
+        return new CodeCache(dir.resolve("code"), d -> {
+            fetches.incrementAndGet();
+            started.countDown();
+            try {
+                assertTrue(release.await(30, TimeUnit.SECONDS), "the test never released the fetch");
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            return new ByteArrayInputStream(archives.get(d));
+        }, ZipLimits.DEFAULT, new CodeCacheSettings(GRACE, 1L << 40), clock);
+    }
+
+    @Test
+    void lease_twoDigests_fetchInParallel() throws Exception {
+        String a = archive("a.py", 10);
+        String b = archive("b.py", 10);
+        CountDownLatch started = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        var cache = blockingCache(started, release);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Path> first = threads.submit(() -> cache.materialize(a));
+            Future<Path> second = threads.submit(() -> cache.materialize(b));
+            // Both fetches are under way at once: neither digest waits for the other's fetch and unzip.
+            assertTrue(started.await(30, TimeUnit.SECONDS), "the two fetches did not run at the same time");
+            assertFalse(first.isDone() || second.isDone());
+            release.countDown();
+            assertEquals(entry(a), first.get(30, TimeUnit.SECONDS));
+            assertEquals(entry(b), second.get(30, TimeUnit.SECONDS));
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+        assertEquals(2, fetches.get());
+    }
+
+    @Test
+    void lease_aSecondCallerOfADigestBeingFetched_waitsForThatFetch() throws Exception {
+        String code = archive("main.py", 10);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        var cache = blockingCache(started, release);
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try {
+            Future<Path> first = threads.submit(() -> cache.materialize(code));
+            assertTrue(started.await(30, TimeUnit.SECONDS));
+            Path[] secondDir = new Path[1];
+            Thread second = new Thread(() -> {
+                try {
+                    secondDir[0] = cache.materialize(code);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            second.start();
+            // Parked on the fetch in flight (not fetching a second copy): seen by its state, no sleep.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (second.getState() != Thread.State.WAITING) {
+                assertTrue(System.nanoTime() < deadline && second.isAlive(), "the second caller never waited: " + second.getState());
+                Thread.onSpinWait();
+            }
+            assertEquals(1, fetches.get());
+            release.countDown();
+            assertEquals(entry(code), first.get(30, TimeUnit.SECONDS));
+            second.join(30_000);
+            assertEquals(entry(code), secondDir[0]);
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+        assertEquals(1, fetches.get(), "one fetch, shared");
+    }
+
     @Test
     void lease_concurrentCallers_shareOneFetch() throws Exception {
         var cache = cache(1L << 40);
