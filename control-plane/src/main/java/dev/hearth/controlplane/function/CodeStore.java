@@ -14,7 +14,7 @@ import com.mongodb.client.gridfs.model.GridFSFile;
 import com.mongodb.client.gridfs.model.GridFSUploadOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Updates;
-import dev.hearth.poolmanager.CodeSource;
+import dev.hearth.poolmanager.code.CodeSource;
 import dev.hearth.poolmanager.support.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;

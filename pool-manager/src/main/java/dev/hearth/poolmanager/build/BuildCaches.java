@@ -1,6 +1,6 @@
 package dev.hearth.poolmanager.build;
 
-import dev.hearth.poolmanager.code.CodeCache;
+import dev.hearth.poolmanager.code.FileTrees;
 import dev.hearth.poolmanager.support.Digests;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -40,7 +40,7 @@ final class BuildCaches {
         // Copies a stopped process was making or replacing; kept caches never start with a dot.
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(this.root, PARTIAL + "*")) {
             for (Path partial : entries) {
-                CodeCache.deleteTree(partial);
+                FileTrees.deleteTree(partial);
             }
         }
     }
@@ -55,7 +55,7 @@ final class BuildCaches {
         } catch (IOException e) {
             // Larger than this build's workspace (its size was lowered): the build starts afresh.
             log.info("not seeding a build with its owner's caches: {}", e.getMessage());
-            CodeCache.deleteTree(into);
+            FileTrees.deleteTree(into);
         }
         for (String kind : KINDS) {
             Files.createDirectories(into.resolve(kind));
@@ -74,8 +74,8 @@ final class BuildCaches {
             }
             Files.move(fresh, kept, StandardCopyOption.ATOMIC_MOVE);
         } finally {
-            CodeCache.deleteTree(fresh);
-            CodeCache.deleteTree(old);
+            FileTrees.deleteTree(fresh);
+            FileTrees.deleteTree(old);
         }
     }
 

@@ -2,7 +2,7 @@ package dev.hearth.poolmanager.build;
 
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.code.ArchiveException;
-import dev.hearth.poolmanager.code.CodeCache;
+import dev.hearth.poolmanager.code.FileTrees;
 import dev.hearth.poolmanager.code.SafeZip;
 import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.code.Zips;
@@ -101,7 +101,7 @@ public final class Builder {
             if (mounted) {
                 Tmpfs.unmount(work);
             }
-            CodeCache.deleteTree(work);
+            FileTrees.deleteTree(work);
         }
     }
 

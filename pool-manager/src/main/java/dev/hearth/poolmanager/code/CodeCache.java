@@ -1,23 +1,16 @@
 package dev.hearth.poolmanager.code;
 
 import dev.hearth.poolmanager.support.Digests;
-import dev.hearth.poolmanager.CodeSource;
-import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -30,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Unpacked code archives on this node's disk, one folder per content digest. An archive is
  * fetched and unpacked once, checked against its digest, and published by an atomic rename,
  * so a folder that exists is always complete and survives restarts. Containers receive code
- * as hard links into their own mounted folder ({@link #linkInto}), a copy only across devices.
+ * as hard links into their own mounted folder ({@link FileTrees#linkInto}), a copy only across devices.
  *
  * <p>Code does not pile up: an entry no function version on this node uses (each was retired,
  * or none was given since the node started) is deleted after the grace period, and past the
@@ -53,8 +45,6 @@ public final class CodeCache implements AutoCloseable {
     private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
     private static final String STAGING = ".staging-";
     private static final String TRASH = ".trash-";
-    /** Files and folders are counted in whole blocks, so many tiny files cost what they take on disk. */
-    private static final long BLOCK = 4096;
 
     private final Path root;
     private final CodeSource source;
@@ -83,9 +73,9 @@ public final class CodeCache implements AutoCloseable {
             for (Path path : found) {
                 String name = path.getFileName().toString();
                 if (name.startsWith(STAGING) || name.startsWith(TRASH)) {
-                    deleteTree(path);
+                    FileTrees.deleteTree(path);
                 } else if (DIGEST.matcher(name).matches() && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-                    ledger.found(name, diskBytes(path), now);
+                    ledger.found(name, FileTrees.diskBytes(path), now);
                 }
             }
         }
@@ -160,9 +150,9 @@ public final class CodeCache implements AutoCloseable {
         }
     }
 
-    /** The function version, given to this node, runs {@code digest}: the code stays while the version does. */
-    public void use(VersionKey version, String digest) {
-        ledger.use(version, digest, clock.millis());
+    /** Version {@code version} of the function, given to this node, runs {@code digest}: the code stays while the version does. */
+    public void use(String functionId, long version, String digest) {
+        ledger.use(new CodeLedger.User(functionId, version), digest, clock.millis());
     }
 
     /** Versions of the function below {@code belowVersion} are retired ({@code Long.MAX_VALUE}: all of them). */
@@ -189,7 +179,7 @@ public final class CodeCache implements AutoCloseable {
         }
         for (Path path : trash) {
             try {
-                deleteTree(path);
+                FileTrees.deleteTree(path);
             } catch (IOException e) {
                 log.warn("cannot delete evicted code {}: {}", path.getFileName(), e.getMessage());
             }
@@ -241,70 +231,13 @@ public final class CodeCache implements AutoCloseable {
             if (!actual.equals(digest)) {
                 throw new IOException("code archive digest mismatch: expected " + digest + ", got " + actual);
             }
-            long bytes = diskBytes(staging);
+            long bytes = FileTrees.diskBytes(staging);
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
             return bytes;
         } finally {
             if (Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) {
-                deleteTree(staging);
+                FileTrees.deleteTree(staging);
             }
-        }
-    }
-
-    /** What a tree takes on disk, in whole blocks, never following a link. */
-    static long diskBytes(Path dir) throws IOException {
-        long[] total = {0};
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-                total[0] += BLOCK;
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                total[0] += (attrs.size() + BLOCK - 1) / BLOCK * BLOCK + (attrs.size() == 0 ? BLOCK : 0);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return total[0];
-    }
-
-    /** Mirrors {@code code} into {@code target} (which must not exist) with hard links. */
-    public static void linkInto(Path code, Path target) throws IOException {
-        try (Stream<Path> paths = Files.walk(code)) {
-            for (Path from : (Iterable<Path>) paths::iterator) {
-                Path to = target.resolve(code.relativize(from).toString());
-                if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(to);
-                } else {
-                    try {
-                        Files.createLink(to, from);
-                    } catch (FileAlreadyExistsException e) {
-                        throw e;
-                    } catch (IOException | UnsupportedOperationException e) {
-                        Files.copy(from, to);
-                    }
-                }
-            }
-        }
-    }
-
-    /** Deletes a folder tree, never following a link in it (a link is deleted, not its target); a path already gone is fine. */
-    public static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 }

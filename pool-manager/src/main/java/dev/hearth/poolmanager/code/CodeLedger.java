@@ -1,12 +1,12 @@
 package dev.hearth.poolmanager.code;
 
-import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -19,6 +19,13 @@ import java.util.function.Predicate;
  * digest on disk under its own name is always one this ledger holds.
  */
 final class CodeLedger {
+
+    /** One version of one function, the user of a digest. */
+    record User(String functionId, long version) {
+        User {
+            Objects.requireNonNull(functionId, "functionId");
+        }
+    }
 
     /** Retirements remembered, so a call racing a deletion cannot mark the deleted code used again. */
     private static final int RETIREMENTS_KEPT = 10_000;
@@ -49,7 +56,7 @@ final class CodeLedger {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final Map<VersionKey, String> versions = new ConcurrentHashMap<>();
+    private final Map<User, String> versions = new ConcurrentHashMap<>();
     private final Map<String, Integer> users = new HashMap<>();
     private final Map<String, Long> retiredBelow = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -112,7 +119,7 @@ final class CodeLedger {
     }
 
     /** A version this node was given uses {@code digest}; called on every call, so the common case takes no lock. */
-    void use(VersionKey version, String digest, long nowMillis) {
+    void use(User version, String digest, long nowMillis) {
         if (!digest.equals(versions.get(version))) {
             register(version, digest);
         }
@@ -122,7 +129,7 @@ final class CodeLedger {
         }
     }
 
-    private synchronized void register(VersionKey version, String digest) {
+    private synchronized void register(User version, String digest) {
         Long below = retiredBelow.get(version.functionId());
         if (below != null && version.version() < below) {
             return;

@@ -1,7 +1,9 @@
 package dev.hearth.poolmanager.code;
 
+import dev.hearth.poolmanager.support.Threads;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -21,11 +23,7 @@ public final class PeriodicSweep implements AutoCloseable {
     private final Duration fallback;
 
     private PeriodicSweep(String thread, Supplier<Duration> sweep, Duration fallback) {
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, thread);
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon(thread));
         this.sweep = sweep;
         this.fallback = fallback;
     }
@@ -46,7 +44,7 @@ public final class PeriodicSweep implements AutoCloseable {
             if (!scheduler.isShutdown()) {
                 try {
                     scheduler.schedule(this::run, next.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
+                } catch (RejectedExecutionException e) {
                     // closed meanwhile
                 }
             }

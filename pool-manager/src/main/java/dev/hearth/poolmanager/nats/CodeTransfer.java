@@ -1,6 +1,7 @@
 package dev.hearth.poolmanager.nats;
 
-import dev.hearth.poolmanager.CodeSource;
+import dev.hearth.poolmanager.code.CodeSource;
+import dev.hearth.poolmanager.support.Threads;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamStatusException;
@@ -10,6 +11,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,11 +39,7 @@ public final class CodeTransfer {
 
     /** Answers chunk requests from {@code source} until the returned dispatcher is closed. */
     public static AutoCloseable serve(Connection nats, CodeSource source) {
-        ExecutorService readers = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "code-server");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService readers = Executors.newFixedThreadPool(4, Threads.daemon("code-server"));
         Dispatcher dispatcher = nats.createDispatcher(message -> readers.execute(() -> answer(nats, source, message)));
         dispatcher.subscribe(Wire.CODE, Wire.CONTROL_PLANES);
         return () -> {
@@ -112,7 +110,7 @@ public final class CodeTransfer {
                         throw new IOException("no control plane is answering code requests");
                     }
                     throw new IOException("fetching code " + digest + " failed: " + e.getCause(), e.getCause());
-                } catch (TimeoutException | java.util.concurrent.CancellationException e) {
+                } catch (TimeoutException | CancellationException e) {
                     throw new IOException("no answer to a code request for " + digest + " within " + CHUNK_TIMEOUT.toSeconds() + " s");
                 }
                 String missing = reply.getHeaders() == null ? "malformed code reply" : reply.getHeaders().getFirst(MISSING);

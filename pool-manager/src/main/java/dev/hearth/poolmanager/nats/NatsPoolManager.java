@@ -15,17 +15,14 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamStatusException;
 import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -39,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * the call, which never reached it, goes to another; a node that stops announcing during a call
  * fails that call as the platform's error, since the function may have run.
  *
- * <p>Functions that keep {@code minWarm} containers are reconciled every few seconds: a version no
- * live node keeps is prepared on one, so a lost node's provisioned containers come back elsewhere.
+ * <p>Functions that keep {@code minWarm} containers are handed to a {@link ProvisionReconciler},
+ * which keeps each version ready on some live node.
  */
 public final class NatsPoolManager implements PoolManager {
 
@@ -52,21 +49,19 @@ public final class NatsPoolManager implements PoolManager {
     private static final long POLL_MILLIS = 250;
 
     private final Connection nats;
+    /** Nanoseconds, for node liveness and for how long a call has waited. */
+    private final Ticker ticker;
     private final Placement placement;
+    private final ProvisionReconciler reconciler;
     private final Dispatcher dispatcher;
-    private final ScheduledExecutorService reconciler;
-    /** Functions that keep containers ready, by function id, as last prepared. */
-    private final Map<String, FunctionSpec> kept = new ConcurrentHashMap<>();
 
-    private NatsPoolManager(Connection nats, Duration deadAfter) {
+    private NatsPoolManager(Connection nats, Duration deadAfter, Ticker ticker) {
         this.nats = nats;
-        this.placement = new Placement(deadAfter, Ticker.systemTicker());
+        this.ticker = ticker;
+        this.placement = new Placement(deadAfter, ticker);
+        this.reconciler = new ProvisionReconciler(placement,
+                (node, function) -> nats.publish(Wire.prepareSubject(node), Wire.write(Wire.Spec.of(function))));
         this.dispatcher = nats.createDispatcher(this::onAnnouncement);
-        this.reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "placement-reconciler");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /**
@@ -75,11 +70,10 @@ public final class NatsPoolManager implements PoolManager {
      * @param deadAfter a node silent this long is taken for dead (a few of its heartbeats)
      */
     public static NatsPoolManager start(Connection nats, Duration deadAfter) {
-        var manager = new NatsPoolManager(nats, deadAfter);
+        var manager = new NatsPoolManager(nats, deadAfter, Ticker.systemTicker());
         manager.dispatcher.subscribe(Wire.ANNOUNCE);
         nats.publish(Wire.HELLO, new byte[0]);
-        manager.reconciler.scheduleWithFixedDelay(manager::reconcile, RECONCILE_EVERY.toMillis(), RECONCILE_EVERY.toMillis(),
-                TimeUnit.MILLISECONDS);
+        manager.reconciler.start(RECONCILE_EVERY);
         return manager;
     }
 
@@ -128,7 +122,7 @@ public final class NatsPoolManager implements PoolManager {
     private record Attempt(Invocation invocation, String skip, PoolException refusal) {}
 
     /** Sends the call to {@code node}, or to the nodes' queue group when null, and waits for its end. */
-    private Attempt send(InvokeRequest request, io.nats.client.impl.Headers headers, Placement.NodeView node) {
+    private Attempt send(InvokeRequest request, Headers headers, Placement.NodeView node) {
         FunctionSpec function = request.function();
         Duration limit = Duration.ofMillis(function.timeoutMs()).plus(CALL_GRACE);
         String subject = node == null ? Wire.INVOKE_ANY : Wire.invokeSubject(node.id);
@@ -179,7 +173,7 @@ public final class NatsPoolManager implements PoolManager {
 
     /** Waits for the reply, giving up early when the node it went to stops announcing. */
     private Message await(CompletableFuture<Message> reply, Placement.NodeView node, Duration limit) throws NoResponders {
-        long deadline = System.nanoTime() + limit.toNanos();
+        long deadline = ticker.read() + limit.toNanos();
         while (true) {
             try {
                 return reply.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
@@ -189,7 +183,7 @@ public final class NatsPoolManager implements PoolManager {
                     log.warn("pool-manager node {} was lost with a call in flight; the call failed", node.id);
                     throw PoolException.unavailable("pool-manager node " + node.id + " stopped answering during the call");
                 }
-                if (System.nanoTime() > deadline) {
+                if (ticker.read() > deadline) {
                     reply.cancel(true);
                     throw PoolException.unavailable("no answer from " + (node == null ? "any node" : "node " + node.id)
                             + " within " + limit.toSeconds() + " s");
@@ -213,54 +207,23 @@ public final class NatsPoolManager implements PoolManager {
     @Override
     public void prepare(FunctionSpec function) {
         if (function.minWarm() > 0) {
-            kept.put(function.id(), function);
-            reconcileOne(function);
+            reconciler.keep(function);
         } else {
-            kept.remove(function.id());
+            reconciler.drop(function.id());
             // Code prefetch, best effort, on one node.
             nats.publish(Wire.PREPARE, Wire.write(Wire.Spec.of(function)));
         }
     }
 
-    /** Makes sure some live node keeps each {@code minWarm} version ready. */
-    private void reconcile() {
-        try {
-            kept.values().forEach(this::reconcileOne);
-        } catch (RuntimeException e) {
-            log.warn("placement reconcile failed: {}", e.getMessage());
-        }
-    }
-
-    private void reconcileOne(FunctionSpec function) {
-        boolean keptSomewhere = placement.live().stream().anyMatch(n -> n.kept.contains(function.key()));
-        if (keptSomewhere) {
-            return;
-        }
-        Placement.NodeView node = placement.choose(function.key(), Set.of());
-        if (node == null) {
-            return; // no node yet; the next reconcile tries again
-        }
-        // Counted as kept at once, so the next round does not prepare it twice before the node announces.
-        node.kept = union(node.kept, function.key());
-        nats.publish(Wire.prepareSubject(node.id), Wire.write(Wire.Spec.of(function)));
-        log.info("keeping {} v{} ({} warm) on node {}", function.name(), function.version(), function.minWarm(), node.id);
-    }
-
-    private static Set<VersionKey> union(Set<VersionKey> set, VersionKey key) {
-        Set<VersionKey> copy = new HashSet<>(set);
-        copy.add(key);
-        return Set.copyOf(copy);
-    }
-
     @Override
     public void retire(String functionId) {
-        kept.remove(functionId);
+        reconciler.drop(functionId);
         nats.publish(Wire.RETIRE, Wire.write(new Wire.Retire(functionId, Long.MAX_VALUE)));
     }
 
     @Override
     public void retireOlderThan(VersionKey current) {
-        kept.computeIfPresent(current.functionId(), (id, spec) -> spec.version() < current.version() ? null : spec);
+        reconciler.dropOlderThan(current);
         nats.publish(Wire.RETIRE, Wire.write(new Wire.Retire(current.functionId(), current.version())));
     }
 
@@ -268,7 +231,7 @@ public final class NatsPoolManager implements PoolManager {
     public void requireImage(String image) {
         Message reply;
         try {
-            reply = nats.requestWithTimeout(Wire.IMAGE, image.getBytes(java.nio.charset.StandardCharsets.UTF_8), IMAGE_TIMEOUT)
+            reply = nats.requestWithTimeout(Wire.IMAGE, image.getBytes(StandardCharsets.UTF_8), IMAGE_TIMEOUT)
                     .get(IMAGE_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof JetStreamStatusException) {
@@ -294,41 +257,23 @@ public final class NatsPoolManager implements PoolManager {
     /** True once some live node has filled its pools. */
     @Override
     public boolean warmedUp() {
-        return placement.live().stream().anyMatch(n -> n.ready);
+        return placement.anyReady();
     }
 
     /** The live nodes' containers added up. */
     @Override
     public PoolStats stats() {
-        int busy = 0;
-        int max = 0;
-        Map<VersionKey, Integer> idle = new HashMap<>();
-        Set<VersionKey> keptAnywhere = new HashSet<>();
-        Map<String, Integer> prewarmed = new HashMap<>();
-        for (Placement.NodeView node : placement.live()) {
-            node.prewarmed.forEach((language, n) -> prewarmed.merge(language, n, Integer::sum));
-            busy += node.busy;
-            max += node.maxContainers;
-            node.idle.forEach((key, n) -> {
-                if (n.get() > 0) {
-                    idle.merge(key, n.get(), Integer::sum);
-                }
-            });
-            keptAnywhere.addAll(node.kept);
-        }
-        return new PoolStats(prewarmed, busy, idle, keptAnywhere, max);
+        return placement.totals();
     }
 
     /** Ids of the nodes this control plane sees alive. */
     public Set<String> liveNodes() {
-        Set<String> ids = new HashSet<>();
-        placement.live().forEach(n -> ids.add(n.id));
-        return ids;
+        return placement.liveIds();
     }
 
     @Override
     public void close() {
-        reconciler.shutdownNow();
+        reconciler.close();
         try {
             nats.closeDispatcher(dispatcher);
         } catch (RuntimeException e) {

@@ -5,9 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
+import dev.hearth.poolmanager.PoolStats;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,20 +29,22 @@ import org.slf4j.LoggerFactory;
  * <p>Idle counts are the node's last announcement, corrected locally: a call placed on a node
  * takes one, a reply gives one back. An announcement older than a reply already seen from the same
  * node (by its {@code served} count) refreshes the node's liveness but not those counts.
+ *
+ * <p>This class is the only writer of what it knows of a node; everyone else asks it.
  */
 final class Placement {
 
-    /** What this control plane knows of one node. */
+    /** What this control plane knows of one node; only {@link Placement} changes it. */
     static final class NodeView {
         final String id;
-        volatile int maxContainers;
-        volatile int busy;
-        volatile boolean ready;
-        volatile Map<String, Integer> prewarmed = Map.of();
-        volatile Set<VersionKey> kept = Set.of();
-        final ConcurrentHashMap<VersionKey, AtomicInteger> idle = new ConcurrentHashMap<>();
-        final AtomicInteger inFlight = new AtomicInteger();
-        final AtomicLong lastReply = new AtomicLong(-1);
+        private volatile int maxContainers;
+        private volatile int busy;
+        private volatile boolean ready;
+        private volatile Map<String, Integer> prewarmed = Map.of();
+        private volatile Set<VersionKey> kept = Set.of();
+        private final ConcurrentHashMap<VersionKey, AtomicInteger> idle = new ConcurrentHashMap<>();
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final AtomicLong lastReply = new AtomicLong(-1);
 
         NodeView(String id) {
             this.id = id;
@@ -147,6 +152,26 @@ final class Placement {
         }
     }
 
+    /**
+     * When no live node keeps {@code key} ready, chooses the node that should: it counts as keeping
+     * the version at once, so the next round does not prepare it twice before the node announces.
+     *
+     * @return the node to send the preparation to; null when a live node keeps it already, or none is known
+     */
+    String assignKept(VersionKey key) {
+        if (live().stream().anyMatch(n -> n.kept.contains(key))) {
+            return null;
+        }
+        NodeView node = choose(key, Set.of());
+        if (node == null) {
+            return null;
+        }
+        Set<VersionKey> kept = new HashSet<>(node.kept);
+        kept.add(key);
+        node.kept = Set.copyOf(kept);
+        return node.id;
+    }
+
     boolean alive(String node) {
         return nodes.getIfPresent(node) != null;
     }
@@ -155,7 +180,40 @@ final class Placement {
         nodes.invalidate(node);
     }
 
-    Collection<NodeView> live() {
+    /** True once some live node has filled its pools. */
+    boolean anyReady() {
+        return live().stream().anyMatch(n -> n.ready);
+    }
+
+    /** Ids of the live nodes. */
+    Set<String> liveIds() {
+        Set<String> ids = new HashSet<>();
+        live().forEach(n -> ids.add(n.id));
+        return ids;
+    }
+
+    /** The live nodes' containers added up. */
+    PoolStats totals() {
+        int busy = 0;
+        int max = 0;
+        Map<VersionKey, Integer> idle = new HashMap<>();
+        Set<VersionKey> keptAnywhere = new HashSet<>();
+        Map<String, Integer> prewarmed = new HashMap<>();
+        for (NodeView node : live()) {
+            node.prewarmed.forEach((language, n) -> prewarmed.merge(language, n, Integer::sum));
+            busy += node.busy;
+            max += node.maxContainers;
+            node.idle.forEach((key, n) -> {
+                if (n.get() > 0) {
+                    idle.merge(key, n.get(), Integer::sum);
+                }
+            });
+            keptAnywhere.addAll(node.kept);
+        }
+        return new PoolStats(prewarmed, busy, idle, keptAnywhere, max);
+    }
+
+    private Collection<NodeView> live() {
         nodes.cleanUp();
         return nodes.asMap().values();
     }

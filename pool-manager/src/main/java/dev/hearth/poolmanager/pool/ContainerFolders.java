@@ -1,7 +1,7 @@
 package dev.hearth.poolmanager.pool;
 
 import com.sun.security.auth.module.UnixSystem;
-import dev.hearth.poolmanager.code.CodeCache;
+import dev.hearth.poolmanager.code.FileTrees;
 import dev.hearth.poolmanager.docker.ContainerSpec;
 import dev.hearth.poolmanager.host.Ownership;
 import dev.hearth.poolmanager.host.Tmpfs;
@@ -119,13 +119,13 @@ final class ContainerFolders {
         if (capped && imageRunDirKb > 0) {
             Tmpfs.unmount(dir);
         }
-        CodeCache.deleteTree(dir);
+        FileTrees.deleteTree(dir);
     }
 
     /** Removes every folder under the root, such as those a previous run of this node left. */
     void clear() throws IOException {
         Tmpfs.unmountAllUnder(root);
-        CodeCache.deleteTree(root);
+        FileTrees.deleteTree(root);
         Files.createDirectories(root);
     }
 }

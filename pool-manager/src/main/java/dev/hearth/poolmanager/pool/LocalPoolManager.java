@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import dev.hearth.poolmanager.CodeSource;
+import dev.hearth.poolmanager.code.CodeSource;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.host.HostAccounts;
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;

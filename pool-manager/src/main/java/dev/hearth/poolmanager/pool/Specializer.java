@@ -7,6 +7,7 @@ import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.agent.AgentReply;
 import dev.hearth.poolmanager.code.ArchiveException;
 import dev.hearth.poolmanager.code.CodeCache;
+import dev.hearth.poolmanager.code.FileTrees;
 import dev.hearth.poolmanager.docker.ContainerSpec;
 import java.io.IOException;
 import java.time.Duration;
@@ -52,7 +53,7 @@ final class Specializer {
 
     /** The version runs this code: the node keeps it until the version is retired (or the budget needs the room). */
     void use(FunctionSpec function, Workload.Source source) {
-        code.use(function.key(), source.codeDigest());
+        code.use(function.id(), function.version(), source.codeDigest());
     }
 
     void retire(String functionId, long belowVersion) {
@@ -63,7 +64,7 @@ final class Specializer {
             throws IOException, ArchiveException, TimeoutException, InterruptedException, InitFailed {
         // Pinned while linking, so the sweep cannot delete files that are half linked.
         try (CodeCache.Lease lease = code.lease(source.codeDigest())) {
-            CodeCache.linkInto(lease.dir(), container.codeDir());
+            FileTrees.linkInto(lease.dir(), container.codeDir());
         }
         AgentReply reply = agent.init(container.socket(), initBody(function, source), INIT_TIMEOUT);
         if (!reply.ok()) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,17 +60,6 @@ class CodeCacheTest {
         assertThrows(IllegalArgumentException.class, () -> cache.materialize("../../etc"));
     }
 
-    @Test
-    void linkInto_mirrorsTheTreeWithHardLinks() throws Exception {
-        Path code = Files.createDirectories(dir.resolve("src/pkg"));
-        Files.writeString(dir.resolve("src/main.py"), "x");
-        Files.writeString(code.resolve("m.py"), "y");
-        CodeCache.linkInto(dir.resolve("src"), dir.resolve("slot/code"));
-
-        assertEquals("y", Files.readString(dir.resolve("slot/code/pkg/m.py")));
-        assertTrue(Files.isSameFile(dir.resolve("src/main.py"), dir.resolve("slot/code/main.py")));
-    }
-
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final Duration GRACE = Duration.ofMinutes(10);
 
@@ -105,7 +93,7 @@ class CodeCacheTest {
     void sweep_retiredVersionsCode_isDeletedExactlyAfterTheGrace() throws Exception {
         var cache = cache(1L << 40);
         String code = archive("main.py", 10);
-        cache.use(new VersionKey("f", 1), code);
+        cache.use("f", 1, code);
         cache.materialize(code);
 
         clock.advance(Duration.ofHours(5));
@@ -131,9 +119,9 @@ class CodeCacheTest {
         var cache = cache(1L << 40);
         String v1 = archive("v1.py", 10);
         String v2 = archive("v2.py", 10);
-        cache.use(new VersionKey("f", 1), v1);
+        cache.use("f", 1, v1);
         cache.materialize(v1);
-        cache.use(new VersionKey("f", 2), v2);
+        cache.use("f", 2, v2);
         cache.materialize(v2);
 
         cache.retire("f", 2);
@@ -147,8 +135,8 @@ class CodeCacheTest {
     void sweep_codeSharedByTwoFunctions_staysWhileEitherUsesIt() throws Exception {
         var cache = cache(1L << 40);
         String code = archive("main.py", 10);
-        cache.use(new VersionKey("f", 1), code);
-        cache.use(new VersionKey("g", 1), code);
+        cache.use("f", 1, code);
+        cache.use("g", 1, code);
         cache.materialize(code);
 
         cache.retire("f", Long.MAX_VALUE);
@@ -161,11 +149,11 @@ class CodeCacheTest {
     void use_afterTheFunctionWasRetired_doesNotKeepItsCode() throws Exception {
         var cache = cache(1L << 40);
         String code = archive("main.py", 10);
-        cache.use(new VersionKey("f", 1), code);
+        cache.use("f", 1, code);
         cache.materialize(code);
         cache.retire("f", Long.MAX_VALUE);
         // A call that raced the deletion arrives late.
-        cache.use(new VersionKey("f", 1), code);
+        cache.use("f", 1, code);
         cache.materialize(code);
 
         clock.advance(GRACE);
@@ -177,7 +165,7 @@ class CodeCacheTest {
     void sweep_neverDeletesAnEntryWhileItIsLeased() throws Exception {
         var cache = cache(1L << 40);
         String code = archive("main.py", 10);
-        cache.use(new VersionKey("f", 1), code);
+        cache.use("f", 1, code);
         try (CodeCache.Lease lease = cache.lease(code)) {
             cache.retire("f", Long.MAX_VALUE);
             clock.advance(GRACE.plusHours(1));
@@ -196,13 +184,13 @@ class CodeCacheTest {
         String b = archive("b.py", 40_000);
         String c = archive("c.py", 40_000);
         for (String d : List.of(a, b, c)) {
-            cache.use(new VersionKey(d, 1), d);
+            cache.use(d, 1, d);
         }
         cache.materialize(a);
         clock.advance(Duration.ofSeconds(1));
         cache.materialize(b);
         clock.advance(Duration.ofSeconds(1));
-        cache.use(new VersionKey(a, 1), a); // a is called again: now b is the least recently used
+        cache.use(a, 1, a); // a is called again: now b is the least recently used
         clock.advance(Duration.ofSeconds(1));
         cache.materialize(c);
         assertEquals(3 * 45_056, cache.bytes());
@@ -247,6 +235,81 @@ class CodeCacheTest {
         cache.sweep();
         assertFalse(Files.exists(planted, java.nio.file.LinkOption.NOFOLLOW_LINKS));
         assertEquals("keep me", Files.readString(outside.resolve("precious")));
+    }
+
+    /** A code source whose fetches each signal {@code started}, then block until {@code release} opens. */
+    CodeCache blockingCache(CountDownLatch started, CountDownLatch release) throws IOException {
+        return new CodeCache(dir.resolve("code"), d -> {
+            fetches.incrementAndGet();
+            started.countDown();
+            try {
+                assertTrue(release.await(30, TimeUnit.SECONDS), "the test never released the fetch");
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            return new ByteArrayInputStream(archives.get(d));
+        }, ZipLimits.DEFAULT, new CodeCacheSettings(GRACE, 1L << 40), clock);
+    }
+
+    @Test
+    void lease_twoDigests_fetchInParallel() throws Exception {
+        String a = archive("a.py", 10);
+        String b = archive("b.py", 10);
+        CountDownLatch started = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        var cache = blockingCache(started, release);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Path> first = threads.submit(() -> cache.materialize(a));
+            Future<Path> second = threads.submit(() -> cache.materialize(b));
+            // Both fetches are under way at once: neither digest waits for the other's fetch and unzip.
+            assertTrue(started.await(30, TimeUnit.SECONDS), "the two fetches did not run at the same time");
+            assertFalse(first.isDone() || second.isDone());
+            release.countDown();
+            assertEquals(entry(a), first.get(30, TimeUnit.SECONDS));
+            assertEquals(entry(b), second.get(30, TimeUnit.SECONDS));
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+        assertEquals(2, fetches.get());
+    }
+
+    @Test
+    void lease_aSecondCallerOfADigestBeingFetched_waitsForThatFetch() throws Exception {
+        String code = archive("main.py", 10);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        var cache = blockingCache(started, release);
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try {
+            Future<Path> first = threads.submit(() -> cache.materialize(code));
+            assertTrue(started.await(30, TimeUnit.SECONDS));
+            Path[] secondDir = new Path[1];
+            Thread second = new Thread(() -> {
+                try {
+                    secondDir[0] = cache.materialize(code);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            second.start();
+            // Parked on the fetch in flight (not fetching a second copy): seen by its state, no sleep.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (second.getState() != Thread.State.WAITING) {
+                assertTrue(System.nanoTime() < deadline && second.isAlive(), "the second caller never waited: " + second.getState());
+                Thread.onSpinWait();
+            }
+            assertEquals(1, fetches.get());
+            release.countDown();
+            assertEquals(entry(code), first.get(30, TimeUnit.SECONDS));
+            second.join(30_000);
+            assertEquals(entry(code), secondDir[0]);
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+        assertEquals(1, fetches.get(), "one fetch, shared");
     }
 
     @Test
@@ -296,7 +359,7 @@ class CodeCacheTest {
                     for (int i = 0; i < 100; i++) {
                         Path slot = dir.resolve("slots/" + thread + "-" + i);
                         try (CodeCache.Lease lease = cache.lease(code)) {
-                            CodeCache.linkInto(lease.dir(), slot);
+                            FileTrees.linkInto(lease.dir(), slot);
                         }
                         assertEquals(5_000, Files.size(slot.resolve("main.py")), "a whole file, linked");
                         Thread.sleep(1); // unheld for a moment: the sweep may take it

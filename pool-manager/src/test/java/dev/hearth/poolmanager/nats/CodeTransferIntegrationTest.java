@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearth.poolmanager.CodeSource;
+import dev.hearth.poolmanager.code.CodeSource;
 import io.nats.client.Connection;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Code archives over a real nats-server: several chunks, a missing digest, nobody serving. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CodeTransferTest {
+class CodeTransferIntegrationTest {
 
     @TempDir
     static Path dir;

@@ -1,4 +1,4 @@
-package dev.hearth.poolmanager;
+package dev.hearth.poolmanager.code;
 
 import java.io.IOException;
 import java.io.InputStream;
