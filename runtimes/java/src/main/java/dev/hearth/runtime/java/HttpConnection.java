@@ -61,10 +61,10 @@ final class HttpConnection {
         String method = line.substring(0, first);
         String target = line.substring(first + 1, second);
         String version = line.substring(second + 1);
-        if (!isToken(method)) {
+        if (!HttpGrammar.isToken(method)) {
             throw new HttpException(400, "malformed method", null);
         }
-        String path = path(target);
+        String path = HttpGrammar.path(target);
         if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
             boolean wellFormed = version.length() == 8 && version.startsWith("HTTP/") && Character.isDigit(version.charAt(5))
                     && version.charAt(6) == '.' && Character.isDigit(version.charAt(7));
@@ -90,10 +90,10 @@ final class HttpConnection {
             }
             int colon = header.indexOf(':');
             String name = colon > 0 ? header.substring(0, colon) : "";
-            if (!isToken(name)) {
+            if (!HttpGrammar.isToken(name)) {
                 throw new HttpException(400, "malformed header line", path);
             }
-            String value = trimOws(header.substring(colon + 1));
+            String value = HttpGrammar.trimOws(header.substring(colon + 1));
             if (name.equalsIgnoreCase("Content-Length")) {
                 contentLength = contentLength == null ? value : contentLength + "," + value;
             } else {
@@ -101,14 +101,14 @@ final class HttpConnection {
             }
         }
 
-        boolean keepAlive = keepAlive(version, headers.get("Connection"));
+        boolean keepAlive = HttpGrammar.keepAlive(version, headers.get("Connection"));
         if (headers.containsKey("Transfer-Encoding")) {
             if (contentLength != null) {
                 throw new HttpException(400, "both Transfer-Encoding and Content-Length", path);
             }
             throw new HttpException(411, "chunked or encoded bodies are not supported: send a Content-Length", path);
         }
-        long length = contentLength == null ? 0 : contentLength(contentLength, path);
+        long length = contentLength == null ? 0 : HttpGrammar.contentLength(contentLength, path);
         if (contentLength != null) {
             headers.put("Content-Length", Long.toString(length));
         }
@@ -140,7 +140,7 @@ final class HttpConnection {
     void write(HttpResponse response, boolean keepAlive, boolean http10, boolean headRequest) throws IOException {
         int length = response.contentLength();
         StringBuilder head = new StringBuilder(160);
-        head.append("HTTP/1.1 ").append(response.status()).append(' ').append(reason(response.status())).append("\r\n");
+        head.append("HTTP/1.1 ").append(response.status()).append(' ').append(HttpGrammar.reason(response.status())).append("\r\n");
         head.append("Content-Type: application/json\r\n");
         response.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("Content-Length: ").append(length).append("\r\n");
@@ -192,110 +192,5 @@ final class HttpConnection {
             }
         }
         return new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
-    }
-
-    /** The path of an origin-form ({@code /run?x}) or absolute-form ({@code http://a/run}) target. */
-    static String path(String target) throws HttpException {
-        String path = target;
-        if (!path.startsWith("/")) {
-            int scheme = path.indexOf("://");
-            if (scheme <= 0) {
-                throw new HttpException(400, "malformed request target", null);
-            }
-            int slash = path.indexOf('/', scheme + 3);
-            path = slash < 0 ? "/" : path.substring(slash);
-        }
-        int query = path.indexOf('?');
-        if (query >= 0) {
-            path = path.substring(0, query);
-        }
-        int fragment = path.indexOf('#');
-        return fragment >= 0 ? path.substring(0, fragment) : path;
-    }
-
-    /** One or more comma-separated, identical, non-negative decimal values (RFC 9110 section 8.6). */
-    private static long contentLength(String value, String path) throws HttpException {
-        long length = -1;
-        for (String piece : value.split(",", -1)) {
-            String digits = trimOws(piece);
-            if (digits.isEmpty() || digits.length() > 15) {
-                throw new HttpException(400, "malformed Content-Length", path);
-            }
-            long parsed = 0;
-            for (int i = 0; i < digits.length(); i++) {
-                char c = digits.charAt(i);
-                if (c < '0' || c > '9') {
-                    throw new HttpException(400, "malformed Content-Length", path);
-                }
-                parsed = parsed * 10 + (c - '0');
-            }
-            if (length >= 0 && parsed != length) {
-                throw new HttpException(400, "conflicting Content-Length values", path);
-            }
-            length = parsed;
-        }
-        return length;
-    }
-
-    private static boolean keepAlive(String version, String connection) {
-        boolean close = false;
-        boolean keepAlive = false;
-        if (connection != null) {
-            for (String token : connection.split(",")) {
-                String t = trimOws(token);
-                close |= t.equalsIgnoreCase("close");
-                keepAlive |= t.equalsIgnoreCase("keep-alive");
-            }
-        }
-        if (close) {
-            return false;
-        }
-        return version.equals("HTTP/1.1") || keepAlive;
-    }
-
-    private static String trimOws(String s) {
-        int start = 0;
-        int end = s.length();
-        while (start < end && (s.charAt(start) == ' ' || s.charAt(start) == '\t')) {
-            start++;
-        }
-        while (end > start && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
-            end--;
-        }
-        return s.substring(start, end);
-    }
-
-    /** RFC 9110 token: visible ASCII except delimiters. */
-    static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static String reason(int status) {
-        switch (status) {
-            case 100: return "Continue";
-            case 200: return "OK";
-            case 400: return "Bad Request";
-            case 404: return "Not Found";
-            case 405: return "Method Not Allowed";
-            case 409: return "Conflict";
-            case 411: return "Length Required";
-            case 413: return "Content Too Large";
-            case 414: return "URI Too Long";
-            case 431: return "Request Header Fields Too Large";
-            case 500: return "Internal Server Error";
-            case 505: return "HTTP Version Not Supported";
-            default: return "Status";
-        }
     }
 }
