@@ -13,6 +13,7 @@ import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.ContainerSpec;
+import dev.hearth.poolmanager.support.JsonCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,6 @@ final class ExecRunner {
 
     private final Fleet fleet;
     private final ObjectMapper json;
-    private final JsonCheck jsonCheck;
     private final Clock clock;
     private final String node;
 
@@ -45,7 +45,6 @@ final class ExecRunner {
         this.node = node;
         this.fleet = fleet;
         this.json = json;
-        this.jsonCheck = new JsonCheck(json);
         this.clock = clock;
     }
 
@@ -104,7 +103,7 @@ final class ExecRunner {
         if (text.isBlank()) {
             return "null".getBytes(StandardCharsets.UTF_8);
         }
-        if (jsonCheck.isJson(stdout)) {
+        if (JsonCheck.isJson(stdout)) {
             return text.strip().getBytes(StandardCharsets.UTF_8);
         }
         String value = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)

@@ -29,6 +29,7 @@ import dev.hearth.poolmanager.docker.DockerEngine;
 import dev.hearth.poolmanager.image.RegistryGuard;
 import dev.hearth.poolmanager.docker.EgressNetwork;
 import dev.hearth.poolmanager.pool.Resting.Warm;
+import dev.hearth.poolmanager.support.JsonCheck;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -78,7 +79,6 @@ public final class LocalPoolManager implements PoolManager {
     private final Acquirer acquirer;
     private final ExecRunner exec;
     private final ImagePuller images;
-    private final JsonCheck jsonCheck;
     private final PoolPolicy policy;
     private final FairShare shares;
     private final Clock clock;
@@ -101,7 +101,6 @@ public final class LocalPoolManager implements PoolManager {
         ObjectMapper json = new ObjectMapper();
         this.code = code;
         this.specializer = new Specializer(code, agent, json);
-        this.jsonCheck = new JsonCheck(json);
 
         this.policy = new PoolPolicy(config.idleTimeout(), config.maxContainers());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("pool-reaper"));
@@ -209,14 +208,14 @@ public final class LocalPoolManager implements PoolManager {
                     Duration.ofMillis(function.timeoutMs()).plus(RUN_GRACE));
             logs = reply.logs().length > AgentClient.MAX_LOG_BYTES ? Arrays.copyOf(reply.logs(), AgentClient.MAX_LOG_BYTES) : reply.logs();
             boolean image = function.workload() instanceof Workload.Image;
-            if (reply.ok() && image && !jsonCheck.isJson(reply.body())) {
+            if (reply.ok() && image && !JsonCheck.isJson(reply.body())) {
                 outcome = Outcome.FunctionError.of("Runtime.InvalidResponse", "the image's /run answered 200 with a body that is not JSON");
                 reusable = true;
             } else if (reply.ok()) {
                 outcome = new Outcome.Success(reply.body());
                 reusable = true;
             } else if (reply.functionError()) {
-                outcome = new Outcome.FunctionError(image && !jsonCheck.isJson(reply.body())
+                outcome = new Outcome.FunctionError(image && !JsonCheck.isJson(reply.body())
                         ? Outcome.FunctionError.json("Runtime.FunctionError", "the image's /run reported a function error without a JSON error object")
                         : reply.body());
                 reusable = true;
