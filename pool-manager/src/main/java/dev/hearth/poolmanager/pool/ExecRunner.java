@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +40,16 @@ final class ExecRunner {
     private final Fleet fleet;
     private final ObjectMapper json;
     private final Clock clock;
+    private final LongSupplier nanos;
     private final String node;
 
-    ExecRunner(Fleet fleet, ObjectMapper json, Clock clock, String node) {
+    /** @param nanos a monotonic clock in nanoseconds ({@code System::nanoTime}) for the call's timings */
+    ExecRunner(Fleet fleet, ObjectMapper json, Clock clock, LongSupplier nanos, String node) {
         this.node = node;
         this.fleet = fleet;
         this.json = json;
         this.clock = clock;
+        this.nanos = nanos;
     }
 
     Invocation run(InvokeRequest request, Workload.Image image) throws InterruptedException {
@@ -56,7 +60,7 @@ final class ExecRunner {
         env.put("HEARTH_DEADLINE_MS", Long.toString(deadline));
         ContainerSpec spec = fleet.oneOff(image.reference(), env, function.memoryMb(), function.egress(), function.owner());
         var capture = new Capture(request.invocationId(), clock);
-        long started = System.nanoTime();
+        long started = nanos.getAsLong();
         ContainerEngine.AttachedResult result;
         try {
             result = fleet.runOnce(spec, request.event(), Duration.ofMillis(function.timeoutMs()), capture, 
@@ -115,8 +119,8 @@ final class ExecRunner {
         }
     }
 
-    private static long micros(long startedNanos) {
-        return (System.nanoTime() - startedNanos) / 1_000;
+    private long micros(long startedNanos) {
+        return (nanos.getAsLong() - startedNanos) / 1_000;
     }
 
     /** Stdout up to the result limit; stderr as the invocation's tagged log lines. */

@@ -110,8 +110,8 @@ public final class LocalPoolManager implements PoolManager {
                 this::makeRoom, System::nanoTime);
         this.prewarmed = new PrewarmedPools(config, policy, fleet, scheduler, workers, clock);
         this.starter = new Starter(config, prewarmed, fleet, specializer);
-        this.acquirer = new Acquirer(starter::start, fleet::discard, clock, config.readyTimeout().plus(Specializer.INIT_TIMEOUT).plus(START_SLACK));
-        this.exec = new ExecRunner(fleet, json, clock, config.nodeId());
+        this.acquirer = new Acquirer(starter::start, fleet::discard, clock, System::nanoTime, config.readyTimeout().plus(Specializer.INIT_TIMEOUT).plus(START_SLACK));
+        this.exec = new ExecRunner(fleet, json, clock, System::nanoTime, config.nodeId());
         this.images = new ImagePuller(engine, new RegistryGuard(config.registries(), InetAddress::getAllByName));
         Duration forgetAfter = config.idleTimeout().multipliedBy(2);
         this.instances = Caffeine.newBuilder()
