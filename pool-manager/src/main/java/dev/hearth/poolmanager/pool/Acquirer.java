@@ -79,7 +79,7 @@ final class Acquirer implements AutoCloseable {
      * @throws PoolException throttled when the node stayed full, unavailable when no container came
      */
     Starter.Ready acquire(WarmSet set, FunctionSpec function) throws InterruptedException {
-        WarmSet.Waiter waiter = set.await();
+        Waiter waiter = set.await();
         long begun = nanos.getAsLong();
         long fullSince = 0;
         try {
@@ -121,7 +121,7 @@ final class Acquirer implements AutoCloseable {
     }
 
     /** Stops waiting with {@code refusal}, unless the call was handed something meanwhile. */
-    private static Starter.Ready withdraw(WarmSet set, WarmSet.Waiter waiter, PoolException refusal) {
+    private static Starter.Ready withdraw(WarmSet set, Waiter waiter, PoolException refusal) {
         if (set.cancel(waiter)) {
             throw refusal;
         }
