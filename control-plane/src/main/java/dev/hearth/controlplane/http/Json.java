@@ -110,17 +110,4 @@ public final class Json {
             throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
         }
     }
-
-    /** True when {@code bytes} hold exactly one JSON value, checked by streaming without building a tree. */
-    public static boolean isJson(byte[] bytes) {
-        try (JsonParser parser = MAPPER.getFactory().createParser(bytes)) {
-            if (parser.nextToken() == null) {
-                return false;
-            }
-            parser.skipChildren();
-            return parser.nextToken() == null;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }

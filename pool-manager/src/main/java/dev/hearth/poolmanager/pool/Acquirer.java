@@ -2,14 +2,15 @@ package dev.hearth.poolmanager.pool;
 
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.PoolException;
+import dev.hearth.poolmanager.support.Threads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ final class Acquirer implements AutoCloseable {
     static final Duration ROUND = Duration.ofMillis(50);
 
     /**
-     * Makes a container ready for the function ({@link Starter#acquire}), telling {@code roomFound}
+     * Makes a container ready for the function ({@link Starter#start}), telling {@code roomFound}
      * once the node has given it room: from then on the call waits for the start, not for room.
      */
     @FunctionalInterface
@@ -47,6 +48,7 @@ final class Acquirer implements AutoCloseable {
     private final Start starter;
     private final Consumer<ContainerHandle> discard;
     private final Clock clock;
+    private final LongSupplier nanos;
     /** The longest a call waits in all: a start's own limits, and the queue. */
     private final Duration limit;
     private final Duration queueWait;
@@ -54,23 +56,21 @@ final class Acquirer implements AutoCloseable {
     /** Container starts for waiting calls; as many at once as calls wait, which the node's budget bounds. */
     private final ExecutorService starts;
 
-    Acquirer(Start starter, Consumer<ContainerHandle> discard, Clock clock, Duration startLimit) {
-        this(starter, discard, clock, startLimit, QUEUE_WAIT, ROUND);
+    /** @param nanos a monotonic clock in nanoseconds ({@code System::nanoTime}) for the waits */
+    Acquirer(Start starter, Consumer<ContainerHandle> discard, Clock clock, LongSupplier nanos, Duration startLimit) {
+        this(starter, discard, clock, nanos, startLimit, QUEUE_WAIT, ROUND);
     }
 
-    Acquirer(Start starter, Consumer<ContainerHandle> discard, Clock clock, Duration startLimit, Duration queueWait, Duration round) {
+    Acquirer(Start starter, Consumer<ContainerHandle> discard, Clock clock, LongSupplier nanos, Duration startLimit,
+             Duration queueWait, Duration round) {
         this.starter = starter;
         this.discard = discard;
         this.clock = clock;
+        this.nanos = nanos;
         this.limit = startLimit.plus(queueWait);
         this.queueWait = queueWait;
         this.round = round;
-        AtomicInteger n = new AtomicInteger();
-        this.starts = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "container-start-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.starts = Executors.newCachedThreadPool(Threads.daemon("container-start"));
     }
 
     /**
@@ -79,19 +79,19 @@ final class Acquirer implements AutoCloseable {
      * @throws PoolException throttled when the node stayed full, unavailable when no container came
      */
     Starter.Ready acquire(WarmSet set, FunctionSpec function) throws InterruptedException {
-        WarmSet.Waiter waiter = set.await();
-        long begun = System.nanoTime();
+        Waiter waiter = set.await();
+        long begun = nanos.getAsLong();
         long fullSince = 0;
         try {
             while (true) {
-                if (set.claimStart(System.nanoTime(), round)) {
+                if (set.claimStart(nanos.getAsLong(), round)) {
                     start(set, function);
                 }
                 Starter.Ready handed = waiter.poll(round);
                 if (handed != null) {
                     return handed;
                 }
-                long now = System.nanoTime();
+                long now = nanos.getAsLong();
                 if (!set.full()) {
                     fullSince = 0;
                 } else if (fullSince == 0) {
@@ -121,7 +121,7 @@ final class Acquirer implements AutoCloseable {
     }
 
     /** Stops waiting with {@code refusal}, unless the call was handed something meanwhile. */
-    private static Starter.Ready withdraw(WarmSet set, WarmSet.Waiter waiter, PoolException refusal) {
+    private static Starter.Ready withdraw(WarmSet set, Waiter waiter, PoolException refusal) {
         if (set.cancel(waiter)) {
             throw refusal;
         }
@@ -137,17 +137,17 @@ final class Acquirer implements AutoCloseable {
                         discard.accept(ready.container());
                     }
                 } catch (PoolException e) {
-                    set.startRefused(e, System.nanoTime());
+                    set.startRefused(e, nanos.getAsLong());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    set.startRefused(PoolException.unavailable("interrupted while starting a container"), System.nanoTime());
+                    set.startRefused(PoolException.unavailable("interrupted while starting a container"), nanos.getAsLong());
                 } catch (RuntimeException e) {
                     log.warn("starting a container for {} failed", function.name(), e);
-                    set.startRefused(new PoolException("this node could not start a container; retry shortly", e), System.nanoTime());
+                    set.startRefused(new PoolException("this node could not start a container; retry shortly", e), nanos.getAsLong());
                 }
             });
         } catch (RejectedExecutionException e) {
-            set.startRefused(PoolException.unavailable("the pool manager is shutting down"), System.nanoTime());
+            set.startRefused(PoolException.unavailable("the pool manager is shutting down"), nanos.getAsLong());
         }
     }
 

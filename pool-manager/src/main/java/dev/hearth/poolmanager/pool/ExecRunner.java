@@ -13,6 +13,7 @@ import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.ContainerSpec;
+import dev.hearth.poolmanager.support.JsonCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,16 +39,17 @@ final class ExecRunner {
 
     private final Fleet fleet;
     private final ObjectMapper json;
-    private final JsonCheck jsonCheck;
     private final Clock clock;
+    private final LongSupplier nanos;
     private final String node;
 
-    ExecRunner(Fleet fleet, ObjectMapper json, Clock clock, String node) {
+    /** @param nanos a monotonic clock in nanoseconds ({@code System::nanoTime}) for the call's timings */
+    ExecRunner(Fleet fleet, ObjectMapper json, Clock clock, LongSupplier nanos, String node) {
         this.node = node;
         this.fleet = fleet;
         this.json = json;
-        this.jsonCheck = new JsonCheck(json);
         this.clock = clock;
+        this.nanos = nanos;
     }
 
     Invocation run(InvokeRequest request, Workload.Image image) throws InterruptedException {
@@ -57,7 +60,7 @@ final class ExecRunner {
         env.put("HEARTH_DEADLINE_MS", Long.toString(deadline));
         ContainerSpec spec = fleet.oneOff(image.reference(), env, function.memoryMb(), function.egress(), function.owner());
         var capture = new Capture(request.invocationId(), clock);
-        long started = System.nanoTime();
+        long started = nanos.getAsLong();
         ContainerEngine.AttachedResult result;
         try {
             result = fleet.runOnce(spec, request.event(), Duration.ofMillis(function.timeoutMs()), capture, 
@@ -104,7 +107,7 @@ final class ExecRunner {
         if (text.isBlank()) {
             return "null".getBytes(StandardCharsets.UTF_8);
         }
-        if (jsonCheck.isJson(stdout)) {
+        if (JsonCheck.isJson(stdout)) {
             return text.strip().getBytes(StandardCharsets.UTF_8);
         }
         String value = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
@@ -116,8 +119,8 @@ final class ExecRunner {
         }
     }
 
-    private static long micros(long startedNanos) {
-        return (System.nanoTime() - startedNanos) / 1_000;
+    private long micros(long startedNanos) {
+        return (nanos.getAsLong() - startedNanos) / 1_000;
     }
 
     /** Stdout up to the result limit; stderr as the invocation's tagged log lines. */

@@ -17,12 +17,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /**
- * Every container this node runs, whatever its state, with the budget they draw on: a container
- * is reserved in {@link Capacity} before it is created or resized, tracked while it lives, and
- * released when it is removed, always under the owner it counts for (a generic pre-started
- * container is {@link FairShare#POOL}'s until a function takes it). When the budget is full,
- * the pool is asked once to make room (evicting an idle container by fair share) before a
- * start is refused; a refused call leaves a claim on the room that comes free next.
+ * The containers this node keeps (pre-started, specialized, image servers), whatever their
+ * state, and the budget they draw on with the one-off {@code exec} containers, which are counted
+ * while they run but never tracked here. A container is reserved in {@link Capacity} before it is
+ * created or resized, tracked while it lives, and released when it is removed, always under the
+ * owner it counts for (a generic pre-started container is {@link FairShare#POOL}'s until a
+ * function takes it). When the budget is full, the {@link RoomMaker} is asked once to make room
+ * (evicting an idle container by fair share) before a start is refused; a refused call leaves a
+ * claim on the room that comes free next.
  */
 final class Fleet {
 
@@ -35,12 +37,6 @@ final class Fleet {
     private final Map<String, ContainerHandle> live = new ConcurrentHashMap<>();
     /** Container id to the owner its reservation counts for. */
     private final Map<String, String> owners = new ConcurrentHashMap<>();
-
-    /** Evicts an idle container, if fair shares allow, so that {@code owner} gets room for {@code memoryMb}. */
-    @FunctionalInterface
-    interface RoomMaker {
-        boolean makeRoom(String owner, int memoryMb);
-    }
 
     Fleet(ContainerFactory factory, ContainerEngine engine, Capacity capacity, Executor background, RoomMaker makeRoom,
           LongSupplier nanos) {

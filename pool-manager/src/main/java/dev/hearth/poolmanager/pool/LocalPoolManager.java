@@ -1,17 +1,11 @@
 package dev.hearth.poolmanager.pool;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.hearth.poolmanager.code.CodeSource;
 import dev.hearth.poolmanager.FunctionSpec;
-import dev.hearth.poolmanager.host.HostAccounts;
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.InvokeRequest;
-import dev.hearth.poolmanager.Outcome;
 import dev.hearth.poolmanager.PoolConfig;
 import dev.hearth.poolmanager.PoolException;
 import dev.hearth.poolmanager.PoolManager;
@@ -20,51 +14,46 @@ import dev.hearth.poolmanager.StartKind;
 import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.agent.UnixSocketAgentClient;
-import dev.hearth.poolmanager.agent.AgentReply;
 import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.docker.ContainerEngine;
 import dev.hearth.poolmanager.docker.CpuShares;
 import dev.hearth.poolmanager.docker.DockerEngine;
-import dev.hearth.poolmanager.image.RegistryGuard;
 import dev.hearth.poolmanager.docker.EgressNetwork;
+import dev.hearth.poolmanager.host.HostAccounts;
+import dev.hearth.poolmanager.image.RegistryGuard;
 import dev.hearth.poolmanager.pool.Resting.Warm;
+import dev.hearth.poolmanager.support.Threads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pool manager of one node. Per language it keeps generic containers started ahead of
- * time; a function's first call specializes one ({@code pool}), later calls reuse it
- * ({@code warm}), and with the pool empty a container is started on the spot ({@code cold}).
- * A call that finds no idle container takes whichever comes first, one freed by another call
- * or one started for it ({@link Acquirer}). Idle specialized containers are evicted by a reaper
- * whose timing {@link PoolPolicy} decides.
+ * The pool manager of one node: it builds the pool's parts, starts and stops them, and sends
+ * each call its way. Per language it keeps generic containers started ahead of time
+ * ({@link PrewarmedPools}); a function's first call specializes one ({@code pool}), later calls
+ * reuse it ({@code warm}, from the version's {@link WarmSet} in the {@link WarmRegistry}), and
+ * with the pool empty a container is started on the spot ({@code cold}). A call that finds no
+ * idle container takes whichever comes first, one freed by another call or one started for it
+ * ({@link Acquirer}); {@link CallRunner} runs it and puts the container back or removes it.
+ * {@code exec} image functions run in a container of their own per call ({@link ExecRunner}).
  *
- * <p>State is lock-free and owned by whoever removes a container from a collection; no lock is
- * ever held across a Docker or agent call.
+ * <p>Each container is owned by whoever removed it from a collection (a version's set, a
+ * language's pool, a waiting call's hand-off); each collection guards itself, with a short lock
+ * or a concurrent structure, and no lock is ever held across a Docker or agent call.
  */
 public final class LocalPoolManager implements PoolManager {
 
     private static final Logger log = LoggerFactory.getLogger(LocalPoolManager.class);
-    /** Room beyond the function's timeout for the reply to travel back. */
-    private static final Duration RUN_GRACE = Duration.ofMillis(250);
-    private static final Duration FOREVER = Duration.ofDays(365 * 100);
     /** Beyond a start's ready and init timeouts: making room, resizing, copying code. */
     private static final Duration START_SLACK = Duration.ofSeconds(10);
 
@@ -74,56 +63,60 @@ public final class LocalPoolManager implements PoolManager {
     private final ContainerFactory factory;
     private final Specializer specializer;
     private final CodeCache code;
-    private final Starter starter;
     private final Acquirer acquirer;
+    private final CallRunner calls;
     private final ExecRunner exec;
     private final ImagePuller images;
-    private final JsonCheck jsonCheck;
-    private final PoolPolicy policy;
-    private final FairShare shares;
-    private final Clock clock;
     private final PrewarmedPools prewarmed;
-    private final Cache<VersionKey, WarmSet> instances;
+    private final WarmRegistry registry;
     private final Fleet fleet;
     private final CpuShares cpu;
-    private final AtomicInteger busy = new AtomicInteger();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
+    private final LongSupplier nanos;
     private volatile boolean closed;
 
-    LocalPoolManager(PoolConfig config, ContainerEngine engine, AgentClient agent, CodeCache code, Clock clock) {
+    /** @param nanos a monotonic clock in nanoseconds ({@code System::nanoTime}) for waits and timings */
+    LocalPoolManager(PoolConfig config, ContainerEngine engine, AgentClient agent, CodeCache code, Clock clock, LongSupplier nanos) {
         this.config = config;
         this.engine = engine;
         this.agent = agent;
-        this.clock = clock;
+        this.code = code;
+        this.nanos = nanos;
         this.cpu = CpuShares.start(config.cpu(), engine);
         this.factory = new ContainerFactory(config, engine, agent, cpu);
         ObjectMapper json = new ObjectMapper();
-        this.code = code;
         this.specializer = new Specializer(code, agent, json);
-        this.jsonCheck = new JsonCheck(json);
-
-        this.policy = new PoolPolicy(config.idleTimeout(), config.maxContainers());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("pool-reaper"));
-        this.workers = Executors.newFixedThreadPool(4, daemon("pool-worker"));
-        this.shares = new FairShare(config.maxContainers(), config.maxMemoryMb(), config.shares().provisionedShare());
+        PoolPolicy policy = new PoolPolicy(config.idleTimeout(), config.maxContainers());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("pool-reaper"));
+        this.workers = Executors.newFixedThreadPool(4, Threads.daemon("pool-worker"));
+        FairShare shares = new FairShare(config.maxContainers(), config.maxMemoryMb(), config.shares().provisionedShare());
+        // The fleet asks for room, and room is made by removing an idle container through the fleet:
+        // the registry exists only after the fleet, so the fleet is given the link to it.
+        var room = new RoomLink();
         this.fleet = new Fleet(factory, engine, new Capacity(config.maxContainers(), config.maxMemoryMb(), shares), workers,
-                this::makeRoom, System::nanoTime);
+                room, nanos);
         this.prewarmed = new PrewarmedPools(config, policy, fleet, scheduler, workers, clock);
-        this.starter = new Starter(config, prewarmed, fleet, specializer);
-        this.acquirer = new Acquirer(starter::start, fleet::discard, clock, config.readyTimeout().plus(Specializer.INIT_TIMEOUT).plus(START_SLACK));
-        this.exec = new ExecRunner(fleet, json, clock, config.nodeId());
+        Starter starter = new Starter(config, prewarmed, fleet, specializer);
+        this.registry = new WarmRegistry(policy, shares, config.idleTimeout().multipliedBy(2), fleet, starter, prewarmed,
+                scheduler, workers, clock);
+        room.registry = registry;
+        this.acquirer = new Acquirer(starter::start, fleet::discard, clock, nanos,
+                config.readyTimeout().plus(Specializer.INIT_TIMEOUT).plus(START_SLACK));
+        this.calls = new CallRunner(agent, engine, fleet, clock, nanos, config.nodeId());
+        this.exec = new ExecRunner(fleet, json, clock, nanos, config.nodeId());
         this.images = new ImagePuller(engine, new RegistryGuard(config.registries(), InetAddress::getAllByName));
-        Duration forgetAfter = config.idleTimeout().multipliedBy(2);
-        this.instances = Caffeine.newBuilder()
-                // A version untouched this long has no warm container left; forget it, unless it keeps some ready.
-                .expireAfter(Expiry.accessing((VersionKey key, WarmSet set) -> set.minWarm() > 0 ? FOREVER : forgetAfter))
-                .evictionListener((VersionKey key, WarmSet set, RemovalCause cause) -> {
-                    if (set != null) {
-                        set.retire().forEach(w -> discard(w.container()));
-                    }
-                })
-                .build();
+    }
+
+    /** Forwards the fleet's requests for room to the registry, once it exists; until then nothing idle can be evicted. */
+    private static final class RoomLink implements RoomMaker {
+        private volatile RoomMaker registry;
+
+        @Override
+        public boolean makeRoom(String owner, int memoryMb) {
+            RoomMaker target = registry;
+            return target != null && target.makeRoom(owner, memoryMb);
+        }
     }
 
     /**
@@ -153,7 +146,7 @@ public final class LocalPoolManager implements PoolManager {
             engine.close();
             throw e;
         }
-        var pool = new LocalPoolManager(config, engine, new UnixSocketAgentClient(), code, clock);
+        var pool = new LocalPoolManager(config, engine, new UnixSocketAgentClient(), code, clock, System::nanoTime);
         pool.begin();
         return pool;
     }
@@ -162,7 +155,7 @@ public final class LocalPoolManager implements PoolManager {
         factory.removeLeftovers();
         prewarmed.refillAll();
         code.startSweeping();
-        scheduler.schedule(this::sweep, policy.nextSweep(List.of(), clock.instant()).toMillis(), TimeUnit.MILLISECONDS);
+        registry.startSweeping();
     }
 
     @Override
@@ -178,160 +171,21 @@ public final class LocalPoolManager implements PoolManager {
             if (function.workload() instanceof Workload.Image image && image.contract() == Workload.Contract.EXEC) {
                 return exec.run(request, image);
             }
-            WarmSet set = instances.get(function.key(), key -> new WarmSet(function.owner()));
+            WarmSet set = registry.setFor(function);
             Warm warm = set.take();
             if (warm != null) {
-                return run(set, warm.container(), request, StartKind.WARM, 0);
+                return calls.run(set, warm.container(), request, StartKind.WARM, 0);
             }
-            long started = System.nanoTime();
+            long started = nanos.getAsLong();
             Starter.Ready ready = acquirer.acquire(set, function);
             if (ready.failure() != null) {
                 return new Invocation(request.invocationId(), ready.kind(), ready.failure(), micros(started), 0, null,
                         config.nodeId());
             }
-            return run(set, ready.container(), request, ready.kind(), micros(started));
+            return calls.run(set, ready.container(), request, ready.kind(), micros(started));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PoolException.unavailable("interrupted while starting a container");
-        }
-    }
-
-    private Invocation run(WarmSet set, ContainerHandle container, InvokeRequest request, StartKind kind, long initMicros) {
-        FunctionSpec function = request.function();
-        busy.incrementAndGet();
-        long started = System.nanoTime();
-        Outcome outcome;
-        byte[] logs = null;
-        boolean reusable = false;
-        try {
-            long deadline = clock.millis() + function.timeoutMs();
-            AgentReply reply = agent.run(container.socket(), request.invocationId(), deadline, request.event(),
-                    Duration.ofMillis(function.timeoutMs()).plus(RUN_GRACE));
-            logs = reply.logs().length > AgentClient.MAX_LOG_BYTES ? Arrays.copyOf(reply.logs(), AgentClient.MAX_LOG_BYTES) : reply.logs();
-            boolean image = function.workload() instanceof Workload.Image;
-            if (reply.ok() && image && !jsonCheck.isJson(reply.body())) {
-                outcome = Outcome.FunctionError.of("Runtime.InvalidResponse", "the image's /run answered 200 with a body that is not JSON");
-                reusable = true;
-            } else if (reply.ok()) {
-                outcome = new Outcome.Success(reply.body());
-                reusable = true;
-            } else if (reply.functionError()) {
-                outcome = new Outcome.FunctionError(image && !jsonCheck.isJson(reply.body())
-                        ? Outcome.FunctionError.json("Runtime.FunctionError", "the image's /run reported a function error without a JSON error object")
-                        : reply.body());
-                reusable = true;
-            } else {
-                outcome = new Outcome.Crashed("agent refused the invocation with HTTP " + reply.status());
-            }
-        } catch (TimeoutException e) {
-            // The handler may still be running: the container cannot be trusted with another call.
-            outcome = new Outcome.Timeout(function.timeoutMs());
-        } catch (AgentClient.ReplyTooLargeException e) {
-            outcome = Outcome.FunctionError.of("Runtime.ResponseTooLarge",
-                    "the handler's result is larger than the " + AgentClient.MAX_REPLY_BYTES / (1024 * 1024) + " MiB limit");
-        } catch (IOException e) {
-            outcome = new Outcome.Crashed(crashReason(container, function));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            outcome = new Outcome.Crashed("interrupted");
-        } finally {
-            busy.decrementAndGet();
-        }
-        long runMicros = micros(started);
-        // An owner over its share whose container comes free gives its room to the call waiting longest for one.
-        boolean yields = reusable && fleet.yields(container);
-        if (yields) {
-            log.debug("container {} of {} makes way for a waiting call of another user", container.id(), function.name());
-        }
-        if (!(reusable && !closed && !yields && set.giveBack(new Warm(container, function.key(), clock.instant())))) {
-            discard(container);
-        }
-        return new Invocation(request.invocationId(), kind, outcome, initMicros, runMicros, logs, config.nodeId());
-    }
-
-    /** Asked only once a call has failed, so the engine is never queried on the good path. */
-    private String crashReason(ContainerHandle container, FunctionSpec function) {
-        try {
-            if (engine.killedForMemory(container.id())) {
-                return "the function ran out of memory (memoryMb " + function.memoryMb() + ") and was killed";
-            }
-        } catch (RuntimeException e) {
-            log.debug("cannot inspect crashed container {}: {}", container.id(), e.getMessage());
-        }
-        return "the function's process exited or was killed mid-call";
-    }
-
-
-    /**
-     * Evicts one idle warm container so that {@code owner} gets room, as {@link FairShare#victim}
-     * allows: from the user furthest above their share, or one of the owner's own.
-     */
-    private boolean makeRoom(String owner, int memoryMb) {
-        List<FairShare.Idle> idle = new ArrayList<>();
-        for (WarmSet set : instances.asMap().values()) {
-            List<Warm> snapshot = set.idleSnapshot();
-            // Most recently used first: the first kept() of them are the provisioned ones.
-            for (int i = 0; i < snapshot.size(); i++) {
-                Warm warm = snapshot.get(i);
-                idle.add(new FairShare.Idle(warm, set.owner(), warm.container().memoryMb(), i < set.kept()));
-            }
-        }
-        return shares.victim(idle, fleet.held(), owner, memoryMb).map(victim -> {
-            WarmSet set = instances.getIfPresent(victim.warm().function());
-            if (set == null || !set.claim(victim.warm())) {
-                return false;
-            }
-            log.debug("evicting idle container {} of user {} to make room for user {}", victim.warm().container().id(),
-                    victim.owner(), owner);
-            discard(victim.warm().container());
-            return true;
-        }).orElse(false);
-    }
-
-    /** Divides the node's provisioned share between the versions that keep containers ready. */
-    private void divideProvisioned() {
-        List<FairShare.Wanted> wanted = new ArrayList<>();
-        instances.asMap().forEach((key, set) -> {
-            FunctionSpec prepared = set.prepared();
-            if (prepared != null && prepared.minWarm() > 0) {
-                wanted.add(new FairShare.Wanted(key, set.owner(), prepared.minWarm(), prepared.memoryMb()));
-            }
-        });
-        Map<VersionKey, Integer> allowed = shares.provisioned(wanted);
-        instances.asMap().forEach((key, set) -> set.keep(allowed.getOrDefault(key, 0)));
-    }
-
-    /** Evicts expired idle containers and tops the pools up; reschedules itself. */
-    private void sweep() {
-        Duration delay = PoolPolicy.MAX_SWEEP_DELAY;
-        try {
-            Instant now = clock.instant();
-            List<Warm> remaining = new ArrayList<>();
-            divideProvisioned();
-            for (WarmSet set : instances.asMap().values()) {
-                List<Warm> idle = new ArrayList<>(set.idleSnapshot());
-                // Least recently used first; the last minWarm of them stay whatever their age.
-                java.util.Collections.reverse(idle);
-                for (Warm warm : idle) {
-                    if (!policy.expired(warm, now)) {
-                        remaining.add(warm);
-                    } else if (set.idleCount() > set.kept() && set.claim(warm)) {
-                        log.debug("evicting idle container {} of {}", warm.container().id(), warm.function());
-                        discard(warm.container());
-                    }
-                }
-                if (set.kept() > 0) {
-                    provision(set);
-                }
-            }
-            prewarmed.refillAll();
-            delay = policy.nextSweep(remaining, now);
-        } catch (RuntimeException e) {
-            log.warn("pool sweep failed", e);
-        } finally {
-            if (!closed) {
-                scheduler.schedule(this::sweep, delay.toMillis(), TimeUnit.MILLISECONDS);
-            }
         }
     }
 
@@ -354,45 +208,7 @@ public final class LocalPoolManager implements PoolManager {
         if (exec) {
             return;
         }
-        if (function.minWarm() > 0 || instances.getIfPresent(function.key()) != null) {
-            // compute() counts as a write, so the cache re-reads the set's expiry (minWarm sets never expire).
-            WarmSet set = instances.asMap().compute(function.key(), (key, existing) -> {
-                WarmSet s = existing == null ? new WarmSet(function.owner()) : existing;
-                s.prepared(function);
-                return s;
-            });
-            divideProvisioned();
-            provision(set);
-        }
-    }
-
-    /** Starts, in the background, the containers that keep the set's {@code minWarm} ready. */
-    private void provision(WarmSet set) {
-        FunctionSpec function = set.prepared();
-        int missing = set.claimMissing();
-        for (int i = 0; i < missing; i++) {
-            background(() -> {
-                try {
-                    // Background work: it takes free room or fairly evictable room, and never makes a call wait.
-                    Starter.Ready ready = starter.start(function, Demand.background(function.owner()));
-                    if (ready.failure() != null) {
-                        log.warn("cannot keep {} warm: {}", function.name(), ready.failure());
-                    } else if (closed || !set.giveBack(new Warm(ready.container(), function.key(), clock.instant()))) {
-                        discard(ready.container());
-                    }
-                } catch (PoolException e) {
-                    if (e.atCapacity()) {
-                        log.debug("cannot keep {} warm now, the node is full; the sweep tries again: {}", function.name(), e.getMessage());
-                    } else {
-                        log.warn("cannot keep {} warm: {}", function.name(), e.getMessage());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    set.provisioned();
-                }
-            });
-        }
+        registry.prepare(function);
     }
 
     private void background(Runnable task) {
@@ -416,24 +232,12 @@ public final class LocalPoolManager implements PoolManager {
     /** Idle containers of the matching versions are removed; busy ones finish their call and are removed then. */
     private void retireVersions(String functionId, long belowVersion) {
         specializer.retire(functionId, belowVersion);
-        for (VersionKey key : List.copyOf(instances.asMap().keySet())) {
-            if (key.functionId().equals(functionId) && key.version() < belowVersion) {
-                WarmSet set = instances.asMap().remove(key);
-                if (set != null) {
-                    set.retire().forEach(w -> fleet.remove(w.container()));
-                }
-            }
-        }
-        divideProvisioned();
+        registry.retireVersions(functionId, belowVersion);
     }
 
     @Override
     public void requireImage(String image) {
         images.require(image);
-    }
-
-    private void discard(ContainerHandle container) {
-        fleet.discard(container);
     }
 
     @Override
@@ -443,8 +247,7 @@ public final class LocalPoolManager implements PoolManager {
 
     @Override
     public PoolStats stats() {
-        Map<VersionKey, WarmSet> sets = instances.asMap();
-        return new PoolStats(prewarmed.waiting(), busy.get(), WarmSet.idleByVersion(sets), WarmSet.kept(sets),
+        return new PoolStats(prewarmed.waiting(), calls.busy(), registry.idleByVersion(), registry.keptVersions(),
                 config.maxContainers());
     }
 
@@ -454,6 +257,8 @@ public final class LocalPoolManager implements PoolManager {
             return;
         }
         closed = true;
+        calls.close();
+        registry.close();
         // No re-weighting of containers that are all about to go.
         cpu.close();
         prewarmed.stop();
@@ -480,16 +285,7 @@ public final class LocalPoolManager implements PoolManager {
         engine.close();
     }
 
-    private static long micros(long startedNanos) {
-        return (System.nanoTime() - startedNanos) / 1_000;
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    private long micros(long startedNanos) {
+        return (nanos.getAsLong() - startedNanos) / 1_000;
     }
 }

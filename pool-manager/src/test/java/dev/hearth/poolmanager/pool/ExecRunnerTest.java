@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ExecRunnerTest {
 
-    final ExecRunner runner = new ExecRunner(null, new ObjectMapper(), Clock.systemUTC(), "test");
+    final ExecRunner runner = new ExecRunner(null, new ObjectMapper(), Clock.systemUTC(), System::nanoTime, "test");
 
     private String result(String stdout) {
         return new String(runner.result(stdout.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);

@@ -105,7 +105,7 @@ final class FakeNode implements AutoCloseable {
     }
 
     /** A fleet over this node's factory, removing containers on the calling thread. */
-    Fleet fleet(Capacity capacity, Fleet.RoomMaker roomMaker, AtomicLong fleetNanos) {
+    Fleet fleet(Capacity capacity, RoomMaker roomMaker, AtomicLong fleetNanos) {
         return new Fleet(factory, engine, capacity, Runnable::run, roomMaker, fleetNanos::get);
     }
 

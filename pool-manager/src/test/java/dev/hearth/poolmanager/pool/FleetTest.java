@@ -31,7 +31,7 @@ class FleetTest {
     final AtomicLong now = new AtomicLong();
     final List<String> roomAsked = new ArrayList<>();
     /** What the pool does when asked for room; by default it finds none. */
-    Fleet.RoomMaker roomMaker = (owner, memoryMb) -> false;
+    RoomMaker roomMaker = (owner, memoryMb) -> false;
     Fleet fleet;
 
     @BeforeEach

@@ -73,8 +73,8 @@ class WarmSetTest {
 
     @Test
     void giveBack_handsTheContainerToTheLongestWaitingCall_beforeParkingIt() throws Exception {
-        WarmSet.Waiter first = set.await();
-        WarmSet.Waiter second = set.await();
+        Waiter first = set.await();
+        Waiter second = set.await();
         Warm a = PoolPolicyTest.warm("a", Instant.EPOCH);
         assertTrue(set.giveBack(a));
         assertSame(a.container(), first.poll(Duration.ZERO).container());
@@ -106,7 +106,7 @@ class WarmSetTest {
 
     @Test
     void started_goesToTheLongestWaitingCall_orWaitsIdleWithItsKind() throws Exception {
-        WarmSet.Waiter waiter = set.await();
+        Waiter waiter = set.await();
         assertTrue(set.claimStart(0, NO_BACKOFF));
         assertFalse(set.claimStart(0, NO_BACKOFF), "one call, one start");
         Warm fresh = PoolPolicyTest.warm("fresh", Instant.EPOCH);
@@ -114,7 +114,7 @@ class WarmSetTest {
         assertEquals(StartKind.POOL, waiter.poll(Duration.ZERO).kind());
 
         // A start that ends after its call was served by a freed container: the new one waits idle.
-        WarmSet.Waiter served = set.await();
+        Waiter served = set.await();
         assertTrue(set.claimStart(0, NO_BACKOFF));
         set.giveBack(PoolPolicyTest.warm("freed", Instant.EPOCH));
         assertEquals("freed", served.poll(Duration.ZERO).container().id());
@@ -124,7 +124,7 @@ class WarmSetTest {
 
     @Test
     void startFailure_ofTheFunction_answersTheLongestWaitingCall() throws Exception {
-        WarmSet.Waiter waiter = set.await();
+        Waiter waiter = set.await();
         set.claimStart(0, NO_BACKOFF);
         Outcome failure = Outcome.FunctionError.of("Runtime.ImportModuleError", "no module");
         assertTrue(set.started(Starter.Ready.failed(StartKind.POOL, failure), Instant.EPOCH, KEY), "handed to the call");
@@ -133,7 +133,7 @@ class WarmSetTest {
 
     @Test
     void startRefused_forRoom_onlyDelays_andBacksOff() throws Exception {
-        WarmSet.Waiter waiter = set.await();
+        Waiter waiter = set.await();
         assertTrue(set.claimStart(1_000, Duration.ofMillis(50)));
         set.startRefused(PoolException.atCapacity("full"), 2_000);
         assertNull(waiter.poll(Duration.ZERO), "still waiting");
@@ -146,7 +146,7 @@ class WarmSetTest {
 
     @Test
     void startRefused_forAnotherReason_failsTheLongestWaitingCall() {
-        WarmSet.Waiter waiter = set.await();
+        Waiter waiter = set.await();
         set.claimStart(0, NO_BACKOFF);
         set.startRefused(PoolException.unavailable("no python runtime"), 0);
         assertThrows(PoolException.class, () -> waiter.poll(Duration.ZERO));
@@ -154,11 +154,11 @@ class WarmSetTest {
 
     @Test
     void cancel_isRefusedOnceTheCallWasHandedAContainer() {
-        WarmSet.Waiter waiter = set.await();
+        Waiter waiter = set.await();
         set.giveBack(PoolPolicyTest.warm("a", Instant.EPOCH));
         assertFalse(set.cancel(waiter));
         assertEquals("a", waiter.handedNow().container().id());
-        WarmSet.Waiter other = set.await();
+        Waiter other = set.await();
         assertTrue(set.cancel(other));
         assertTrue(set.giveBack(PoolPolicyTest.warm("b", Instant.EPOCH)));
         assertEquals(1, set.idleCount(), "a withdrawn call is handed nothing");
@@ -166,7 +166,7 @@ class WarmSetTest {
 
     @Test
     void retired_stillServesWaitingCalls_butKeepsNothingIdle() throws Exception {
-        WarmSet.Waiter waiter = set.await();
+        Waiter waiter = set.await();
         set.retire();
         assertTrue(set.giveBack(PoolPolicyTest.warm("a", Instant.EPOCH)), "the waiting call of the old version gets it");
         assertEquals("a", waiter.poll(Duration.ZERO).container().id());

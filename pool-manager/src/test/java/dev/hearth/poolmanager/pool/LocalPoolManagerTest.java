@@ -1,0 +1,104 @@
+package dev.hearth.poolmanager.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hearth.poolmanager.FunctionSpec;
+import dev.hearth.poolmanager.Invocation;
+import dev.hearth.poolmanager.InvokeRequest;
+import dev.hearth.poolmanager.Outcome;
+import dev.hearth.poolmanager.PoolException;
+import dev.hearth.poolmanager.StartKind;
+import dev.hearth.poolmanager.Workload;
+import dev.hearth.poolmanager.code.CodeCache;
+import dev.hearth.poolmanager.code.CodeCacheSettings;
+import dev.hearth.poolmanager.code.ZipLimits;
+import dev.hearth.poolmanager.docker.ContainerEngine;
+import java.io.FileNotFoundException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole node's pool over a fake engine and agent: how calls are dispatched, and what retire and close leave. */
+class LocalPoolManagerTest {
+
+    static final FunctionSpec HTTP = PoolFixture.function("web", "u", 1, 0);
+
+    @TempDir
+    Path runDir;
+    PoolFixture fakes;
+    LocalPoolManager pool;
+
+    @BeforeEach
+    void start() throws Exception {
+        fakes = new PoolFixture(runDir, 4, 1024);
+        var code = new CodeCache(fakes.config.nodeDir().resolve("code"), digest -> {
+            throw new FileNotFoundException(digest);
+        }, ZipLimits.DEFAULT, CodeCacheSettings.DEFAULT, fakes.clock);
+        pool = new LocalPoolManager(fakes.config, fakes.engine, fakes.agent, code, fakes.clock, fakes.ticker);
+        pool.begin();
+    }
+
+    @AfterEach
+    void stop() {
+        pool.close();
+    }
+
+    Invocation invoke(FunctionSpec function, String event) {
+        return pool.invoke(new InvokeRequest(function, "inv", event.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void firstCall_startsTheImagesContainer_andTheNextReusesItWarm() {
+        Invocation first = invoke(HTTP, "{\"n\":1}");
+        assertEquals(StartKind.COLD, first.start());
+        assertEquals("{\"n\":1}", new String(assertInstanceOf(Outcome.Success.class, first.outcome()).json(), StandardCharsets.UTF_8));
+        assertEquals(Map.of(HTTP.key(), 1), pool.stats().idle());
+
+        assertEquals(StartKind.WARM, invoke(HTTP, "{}").start());
+        assertEquals(1, fakes.engine.started.size(), "one container for both calls");
+        assertEquals(0, pool.stats().busy());
+    }
+
+    @Test
+    void execImage_runsAContainerPerCall_andKeepsNone() {
+        var exec = new FunctionSpec("job", "u", "job", 1, new Workload.Image("img", Workload.Contract.EXEC), 128, 1000,
+                null, false, 0);
+        fakes.engine.attached = (spec, stdin, streams) -> {
+            streams.stdout(stdin);
+            return new ContainerEngine.AttachedResult(0, false, false, 0);
+        };
+        Invocation invocation = invoke(exec, "[1,2]");
+        assertEquals(StartKind.COLD, invocation.start());
+        assertEquals("[1,2]", new String(assertInstanceOf(Outcome.Success.class, invocation.outcome()).json(), StandardCharsets.UTF_8));
+        assertTrue(pool.stats().idle().isEmpty());
+    }
+
+    @Test
+    void retire_removesTheFunctionsIdleContainers() {
+        invoke(HTTP, "{}");
+        String id = fakes.engine.running.keySet().iterator().next();
+        pool.retire(HTTP.id());
+        assertEquals(List.of(id), fakes.engine.removed);
+        assertTrue(pool.stats().idle().isEmpty());
+        assertEquals(StartKind.COLD, invoke(HTTP, "{}").start(), "a later call starts afresh");
+    }
+
+    @Test
+    void close_removesEveryContainer_andRefusesLaterCalls() {
+        invoke(HTTP, "{}");
+        String id = fakes.engine.running.keySet().iterator().next();
+        pool.close();
+        assertTrue(fakes.engine.removed.contains(id));
+        assertTrue(fakes.engine.closed && fakes.agent.closed);
+        PoolException refused = assertThrows(PoolException.class, () -> invoke(HTTP, "{}"));
+        assertTrue(refused.getMessage().contains("shutting down"), refused::getMessage);
+    }
+}
