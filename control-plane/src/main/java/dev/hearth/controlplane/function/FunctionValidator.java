@@ -1,6 +1,5 @@
 package dev.hearth.controlplane.function;
 
-import dev.hearth.controlplane.HearthConfig;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.Workload;
@@ -32,9 +31,9 @@ final class FunctionValidator {
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final int MAX_ENV_BYTES = 4 * 1024;
 
-    private final HearthConfig.Limits limits;
+    private final Limits limits;
 
-    FunctionValidator(HearthConfig.Limits limits) {
+    FunctionValidator(Limits limits) {
         this.limits = limits;
     }
 

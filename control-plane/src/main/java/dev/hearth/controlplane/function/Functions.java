@@ -3,7 +3,6 @@ package dev.hearth.controlplane.function;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.mongodb.client.MongoDatabase;
-import dev.hearth.controlplane.HearthConfig;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.poolmanager.PoolManager;
 import dev.hearth.poolmanager.UnknownImageException;
@@ -70,8 +69,8 @@ public final class Functions implements AutoCloseable {
     /**
      * @param builderImageId the builder image's content id, part of every build's cache key
      */
-    public Functions(MongoDatabase database, CodeStore code, HearthConfig.Limits limits, HearthConfig.Storage storage,
-                     HearthConfig.Builds buildSettings, int userMaxMinWarm, PoolManager pool, Builder builder, String builderImageId, Clock clock) {
+    public Functions(MongoDatabase database, CodeStore code, Limits limits, StorageSettings storage,
+                     BuildSettings buildSettings, int userMaxMinWarm, PoolManager pool, Builder builder, String builderImageId, Clock clock) {
         this.store = new FunctionStore(database);
         this.quotas = new Quotas(store, storage, userMaxMinWarm);
         this.code = code;

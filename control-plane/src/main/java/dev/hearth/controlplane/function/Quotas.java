@@ -2,7 +2,6 @@ package dev.hearth.controlplane.function;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
-import dev.hearth.controlplane.HearthConfig;
 import dev.hearth.controlplane.http.ApiException;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,11 +25,11 @@ final class Quotas {
     /** Held strongly only while in use, so owners no request is running for cost nothing. */
     private final LoadingCache<String, Object> locks = Caffeine.newBuilder().weakValues().build(owner -> new Object());
 
-    Quotas(FunctionStore store, HearthConfig.Storage limits, int maxMinWarm) {
+    Quotas(FunctionStore store, StorageSettings storage, int maxMinWarm) {
         this.store = store;
         this.maxMinWarm = maxMinWarm;
-        this.maxFunctions = limits.userMaxFunctions();
-        this.maxCodeBytes = limits.userMaxCodeBytes();
+        this.maxFunctions = storage.userMaxFunctions();
+        this.maxCodeBytes = storage.userMaxCodeBytes();
     }
 
     <T> T locked(String owner, Supplier<T> action) {

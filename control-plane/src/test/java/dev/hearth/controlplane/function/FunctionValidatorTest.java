@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearth.controlplane.HearthConfig;
 import dev.hearth.controlplane.http.ApiException;
 import java.util.Base64;
 import java.util.Map;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class FunctionValidatorTest {
 
     final FunctionValidator validator = new FunctionValidator(
-            new HearthConfig.Limits(1024 * 1024, 6 * 1024 * 1024, 128, 4096, 3000, 900_000, 100));
+            new Limits(1024 * 1024, 6 * 1024 * 1024, 128, 4096, 3000, 900_000, 100));
 
     static NewFunction source(String name, String handler, String filename) {
         return new NewFunction(name, "python", handler, new NewFunction.Source(filename, "def handler(e, c): pass\n"),
