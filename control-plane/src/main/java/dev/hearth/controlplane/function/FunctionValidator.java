@@ -6,18 +6,14 @@ import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.code.ArchiveException;
 import dev.hearth.poolmanager.code.SafeZip;
 import dev.hearth.poolmanager.code.ZipLimits;
+import dev.hearth.poolmanager.code.Zips;
 import dev.hearth.poolmanager.image.ImageReference;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * Turns a {@link NewFunction} into a {@link ValidFunction} or refuses it with a message that
@@ -140,7 +136,7 @@ final class FunctionValidator {
             if (content.length > limits.maxCodeBytes()) {
                 throw ApiException.tooLarge("source is larger than " + limits.maxCodeBytes() + " bytes");
             }
-            zip = zipOf(source.filename(), content);
+            zip = Zips.single(source.filename(), content);
             files.add(source.filename());
         } else {
             zip = decodeArchive(request.archive());
@@ -167,21 +163,6 @@ final class FunctionValidator {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("archive must be base64: " + e.getMessage());
         }
-    }
-
-    /** A deterministic zip: the same source always yields the same bytes, so the same digest. */
-    static byte[] zipOf(String filename, byte[] content) {
-        var out = new ByteArrayOutputStream();
-        try (var zip = new ZipOutputStream(out)) {
-            ZipEntry entry = new ZipEntry(filename);
-            entry.setTime(0);
-            zip.putNextEntry(entry);
-            zip.write(content);
-            zip.closeEntry();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     private static boolean egress(String network) {
