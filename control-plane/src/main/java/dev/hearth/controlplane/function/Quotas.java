@@ -58,9 +58,10 @@ final class Quotas {
             throw count > maxFunctions ? countExceeded() : bytesExceeded(bytes - uploadBytes, uploadBytes);
         }
         int warm = store.minWarm(created.owner());
-        if (warm > maxMinWarm && created.minWarm() > 0) {
+        int asked = created.settings().minWarm();
+        if (warm > maxMinWarm && asked > 0) {
             store.deleteById(created.id());
-            throw minWarmExceeded(created.minWarm(), warm - created.minWarm());
+            throw minWarmExceeded(asked, warm - asked);
         }
     }
 
@@ -107,7 +108,7 @@ final class Quotas {
         if (after <= maxCodeBytes || after <= before) {
             return Optional.empty();
         }
-        return Optional.of("the build's output (" + mib(built.codeSize()) + ") would take the code you store to "
+        return Optional.of("the build's output (" + mib(built.source().codeSize()) + ") would take the code you store to "
                 + mib(after) + ", past the quota of " + mib(maxCodeBytes) + " per user");
     }
 
