@@ -106,7 +106,7 @@ public final class NatsPoolManager implements PoolManager {
             throw PoolException.unavailable("the event (" + request.event().length + " bytes) is larger than the dispatch link carries ("
                     + nats.getMaxPayload() + " bytes); raise the NATS server's max_payload");
         }
-        var headers = Wire.meta(new Wire.InvokeMeta(Wire.Spec.of(function), request.invocationId()));
+        var headers = Wire.meta(new Wire.InvokeMeta(function, request.invocationId()));
         Set<String> tried = new HashSet<>();
         PoolException refused = null;
         while (true) {
@@ -218,7 +218,7 @@ public final class NatsPoolManager implements PoolManager {
         } else {
             kept.remove(function.id());
             // Code prefetch, best effort, on one node.
-            nats.publish(Wire.PREPARE, Wire.write(Wire.Spec.of(function)));
+            nats.publish(Wire.PREPARE, Wire.write(function));
         }
     }
 
@@ -242,7 +242,7 @@ public final class NatsPoolManager implements PoolManager {
         }
         // Counted as kept at once, so the next round does not prepare it twice before the node announces.
         node.kept = union(node.kept, function.key());
-        nats.publish(Wire.prepareSubject(node.id), Wire.write(Wire.Spec.of(function)));
+        nats.publish(Wire.prepareSubject(node.id), Wire.write(function));
         log.info("keeping {} v{} ({} warm) on node {}", function.name(), function.version(), function.minWarm(), node.id);
     }
 
