@@ -16,7 +16,7 @@ import java.util.UUID;
 
 /**
  * The functions of all users: creating, finding (through a route cache, so an invocation
- * costs no store query) and deleting, which also retires the function's containers.
+ * costs no store query), redefining, patching and deleting, which also retires the function's containers.
  * Every lookup is by (owner, name): another user's function is simply not found. Creates and
  * new versions are held to the owner's {@link Quotas}; archives no function refers to any more
  * are swept from the store ({@link ArchiveSweep}).
