@@ -147,8 +147,7 @@ public final class Functions implements AutoCloseable {
         record Staged(FunctionRecord current, FunctionRecord next, boolean beside) {}
         Staged staged = quotas.locked(owner, () -> {
             FunctionRecord current = store.find(owner, name).orElseThrow(() -> notFound(name));
-            boolean needsBuild = valid.code() instanceof ValidFunction.Upload upload && upload.needsBuild();
-            boolean beside = needsBuild && current.status() == FunctionRecord.Status.READY;
+            boolean beside = valid.needsBuild() && current.status() == FunctionRecord.Status.READY;
             quotas.checkUpdate(current, valid.uploadBytes(), beside);
             // Beside the serving version, both ask until the build ends; otherwise the new one replaces it.
             int minWarm = valid.settings().minWarm();

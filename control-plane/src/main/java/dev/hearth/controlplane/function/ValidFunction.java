@@ -34,6 +34,10 @@ record ValidFunction(String name, Code code, FunctionSettings settings) {
 
     record Image(Workload.Image workload) implements Code {}
 
+    boolean needsBuild() {
+        return code instanceof Upload upload && upload.needsBuild();
+    }
+
     /** The bytes the definition adds to its owner's stored code, before any build. */
     long uploadBytes() {
         return code instanceof Upload upload ? upload.zip().length : 0;
