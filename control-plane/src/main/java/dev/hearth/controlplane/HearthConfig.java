@@ -1,5 +1,8 @@
 package dev.hearth.controlplane;
 
+import dev.hearth.controlplane.function.BuildSettings;
+import dev.hearth.controlplane.function.Limits;
+import dev.hearth.controlplane.function.StorageSettings;
 import dev.hearth.controlplane.http.HttpSettings;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
@@ -31,8 +34,8 @@ public record HearthConfig(
         HttpSettings http,
         Duration invocationRetention,
         Limits limits,
-        Storage storage,
-        Builds builds,
+        StorageSettings storage,
+        BuildSettings builds,
         dev.hearth.controlplane.async.AsyncSettings async,
         dev.hearth.controlplane.user.AuthSettings auth,
         PoolConfig pool) {
@@ -50,66 +53,6 @@ public record HearthConfig(
         Objects.requireNonNull(auth, "auth");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port out of range: " + port);
-        }
-    }
-
-    /**
-     * Bounds on what callers may send and ask for.
-     *
-     * @param maxCodeBytes   largest code archive (after base64 decoding)
-     * @param maxEventBytes  largest invocation event, as Lambda's 6 MB synchronous payload
-     * @param userConcurrency most invocations one user runs at once, all functions together
-     */
-    public record Limits(long maxCodeBytes, int maxEventBytes, int defaultMemoryMb, int maxMemoryMb,
-                         int defaultTimeoutMs, int maxTimeoutMs, int userConcurrency) {
-        public Limits {
-            if (maxCodeBytes < 1 || maxEventBytes < 1 || defaultMemoryMb > maxMemoryMb || defaultTimeoutMs > maxTimeoutMs
-                    || userConcurrency < 1) {
-                throw new IllegalArgumentException("inconsistent limits");
-            }
-        }
-    }
-
-    /**
-     * How much code is kept, and for how long.
-     *
-     * @param codeGrace          an archive no function uses is swept from the store once untouched this long
-     *                           (the nodes' unpacked code has the same grace, in {@link PoolConfig#code()})
-     * @param userMaxFunctions   functions one user may have
-     * @param userMaxCodeBytes   code one user may store: uploads and build outputs of all versions kept
-     */
-    public record Storage(Duration codeGrace, int userMaxFunctions, long userMaxCodeBytes) {
-        public Storage {
-            Objects.requireNonNull(codeGrace, "codeGrace");
-            if (codeGrace.isNegative() || codeGrace.isZero() || userMaxFunctions < 1 || userMaxCodeBytes < 1) {
-                throw new IllegalArgumentException("HEARTH_CODE_GRACE_SECONDS, HEARTH_USER_MAX_FUNCTIONS and "
-                        + "HEARTH_USER_MAX_CODE_MB must be positive");
-            }
-        }
-    }
-
-    /**
-     * How code is built.
-     *
-     * @param caBundle a CA folder like {@code /etc/ssl/certs} given to builders, or null
-     * @param diskMb    size of a build's workspace (source, output, its owner's caches), a tmpfs; 0 for a plain folder
-     * @param slots     builds one control plane runs at once, all users together
-     * @param userSlots builds of one user one control plane runs at once
-     */
-    public record Builds(String image, Path caBundle, Duration timeout, int memoryMb, int diskMb, int slots, int userSlots) {
-        public Builds {
-            Objects.requireNonNull(image, "image");
-            Objects.requireNonNull(timeout, "timeout");
-            if (slots < 1) {
-                throw new IllegalArgumentException("HEARTH_BUILD_SLOTS must be >= 1, got " + slots);
-            }
-            if (userSlots < 1 || userSlots > slots) {
-                throw new IllegalArgumentException("HEARTH_BUILD_USER_SLOTS must be between 1 and HEARTH_BUILD_SLOTS (" + slots
-                        + "), got " + userSlots);
-            }
-            if (diskMb < 0) {
-                throw new IllegalArgumentException("HEARTH_BUILD_DISK_MB must be >= 0, got " + diskMb);
-            }
         }
     }
 
@@ -185,9 +128,9 @@ public record HearthConfig(
                         vars.integer("HEARTH_HTTP_BODY_BUFFER_MB", 1024) * MIB),
                 Duration.ofHours(vars.integer("HEARTH_INVOCATION_RETENTION_HOURS", 168)),
                 limits,
-                new Storage(codeGrace, vars.integer("HEARTH_USER_MAX_FUNCTIONS", 100),
+                new StorageSettings(codeGrace, vars.integer("HEARTH_USER_MAX_FUNCTIONS", 100),
                         vars.integer("HEARTH_USER_MAX_CODE_MB", 1024) * MIB),
-                new Builds(
+                new BuildSettings(
                         vars.text("HEARTH_BUILDER_IMAGE", "hearth/builder:latest"),
                         caBundle(vars.text("HEARTH_CA_BUNDLE", "/etc/ssl/certs")),
                         Duration.ofSeconds(vars.integer("HEARTH_BUILD_TIMEOUT_SECONDS", 600)),

@@ -42,11 +42,11 @@ public final class ConcurrencyLimiter {
         if (!user.tryAcquire(QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
             throw ApiException.throttled("you are running your maximum of " + perUser + " concurrent invocations; retry later");
         }
-        if (function.concurrency() <= 0) {
+        if (function.settings().concurrency() <= 0) {
             return user::release;
         }
         // A changed limit gets a fresh semaphore; calls holding the old one finish under the old limit.
-        Semaphore semaphore = permits.get(new Key(function.id(), function.concurrency()), k -> new Semaphore(k.limit(), true));
+        Semaphore semaphore = permits.get(new Key(function.id(), function.settings().concurrency()), k -> new Semaphore(k.limit(), true));
         boolean acquired = false;
         try {
             acquired = semaphore.tryAcquire(QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -57,7 +57,7 @@ public final class ConcurrencyLimiter {
         }
         if (!acquired) {
             throw ApiException.throttled("function '" + function.name() + "' is running its maximum of "
-                    + function.concurrency() + " concurrent invocations; retry later");
+                    + function.settings().concurrency() + " concurrent invocations; retry later");
         }
         return () -> {
             semaphore.release();

@@ -14,7 +14,7 @@ import org.bson.Document;
  * builder's own time are told apart.
  *
  * @param status     {@code queued}, {@code building}, {@code succeeded} or {@code failed}
- * @param log        what the builder printed (compiler and installer messages), cut at 256 KiB
+ * @param log        what the builder printed (compiler and installer messages, cut at the builder's limit), and Hearth's notes
  * @param queuedAt   when the build was asked for
  * @param startedAt  when it got a build slot and started; null while queued
  * @param finishedAt when it ended; null until then

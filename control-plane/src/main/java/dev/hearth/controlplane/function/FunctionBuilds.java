@@ -165,7 +165,7 @@ final class FunctionBuilds implements AutoCloseable {
             return store.finishBuild(record) ? record : null;
         });
         if (done != null) {
-            log.info("build of {} ({}) {}", function.name(), function.language().id(), done.build().status());
+            log.info("build of {} ({}) {}", function.name(), function.source().language().id(), done.build().status());
             finished.accept(done);
         }
     }
@@ -192,8 +192,8 @@ final class FunctionBuilds implements AutoCloseable {
     }
 
     private Output buildNow(FunctionRecord function, String key) throws InterruptedException {
-        try (InputStream source = code.open(function.sourceSha256())) {
-            Builder.Result result = builder.build(function.owner(), function.language(), source);
+        try (InputStream source = code.open(function.source().sourceSha256())) {
+            Builder.Result result = builder.build(function.owner(), function.source().language(), source);
             if (!result.succeeded()) {
                 return new Output(null, 0, result.log());
             }
@@ -219,7 +219,8 @@ final class FunctionBuilds implements AutoCloseable {
     }
 
     private String key(FunctionRecord function) {
-        String material = function.owner() + "\n" + function.language().id() + "\n" + function.sourceSha256() + "\n" + builderImage;
+        var source = function.source();
+        String material = function.owner() + "\n" + source.language().id() + "\n" + source.sourceSha256() + "\n" + builderImage;
         return Digests.sha256Hex(material);
     }
 

@@ -9,18 +9,18 @@ import dev.hearth.controlplane.http.ApiException;
  */
 public record FunctionPatch(Integer concurrency, Integer timeoutMs, Integer minWarm) {
 
-    void validate(int maxTimeoutMs) {
+    void validate(SettingRanges ranges) {
         if (concurrency == null && timeoutMs == null && minWarm == null) {
             throw ApiException.badRequest("nothing to change: give concurrency, timeoutMs and/or minWarm");
         }
-        if (minWarm != null && (minWarm < 0 || minWarm > FunctionValidator.MAX_MIN_WARM)) {
-            throw ApiException.badRequest("minWarm must be between 0 and " + FunctionValidator.MAX_MIN_WARM + ", got " + minWarm);
+        if (minWarm != null) {
+            SettingRanges.MIN_WARM.check(minWarm);
         }
-        if (concurrency != null && (concurrency < 0 || concurrency > 1000)) {
-            throw ApiException.badRequest("concurrency must be between 0 (no limit) and 1000, got " + concurrency);
+        if (concurrency != null) {
+            SettingRanges.CONCURRENCY_CHANGE.check(concurrency);
         }
-        if (timeoutMs != null && (timeoutMs < 100 || timeoutMs > maxTimeoutMs)) {
-            throw ApiException.badRequest("timeoutMs must be between 100 and " + maxTimeoutMs + ", got " + timeoutMs);
+        if (timeoutMs != null) {
+            ranges.timeoutMs().check(timeoutMs);
         }
     }
 }

@@ -8,7 +8,11 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import java.util.Map;
 
-/** {@code /v1/functions}: create, list, get and delete the caller's own functions. */
+/**
+ * {@code /v1/functions}: the caller's own functions. Create ({@code POST}), list, get, redefine as
+ * a new version ({@code PUT}), change settings in place ({@code PATCH}), read the latest build
+ * ({@code GET .../build}) and delete.
+ */
 public final class FunctionRoutes {
 
     private final Functions functions;

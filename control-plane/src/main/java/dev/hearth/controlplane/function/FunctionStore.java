@@ -34,7 +34,7 @@ final class FunctionStore {
     /** Stores a new function; false when the owner already has one of that name. */
     boolean insert(FunctionRecord function) {
         try {
-            functions.insertOne(function.toDocument());
+            functions.insertOne(FunctionDocument.of(function));
             return true;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
@@ -46,12 +46,12 @@ final class FunctionStore {
 
     Optional<FunctionRecord> find(String owner, String name) {
         return Optional.ofNullable(functions.find(and(eq("owner", owner), eq("name", name))).first())
-                .map(FunctionRecord::fromDocument);
+                .map(FunctionDocument::read);
     }
 
     List<FunctionRecord> list(String owner) {
         return functions.find(eq("owner", owner)).sort(Sorts.ascending("name"))
-                .map(FunctionRecord::fromDocument)
+                .map(FunctionDocument::read)
                 .into(new ArrayList<>());
     }
 
@@ -65,13 +65,13 @@ final class FunctionStore {
      * dropped with it); false when the function changed or went meanwhile.
      */
     boolean replace(long expectedVersion, FunctionRecord next) {
-        return functions.replaceOne(and(eq("_id", next.id()), eq("version", expectedVersion)), next.toDocument())
+        return functions.replaceOne(and(eq("_id", next.id()), eq("version", expectedVersion)), FunctionDocument.of(next))
                 .getMatchedCount() == 1;
     }
 
     /** Keeps a newer version that must be built first beside the serving one; false when the function is gone. */
     boolean stagePending(FunctionRecord next) {
-        return functions.updateOne(eq("_id", next.id()), Updates.set("pending", next.toDocument())).getMatchedCount() == 1;
+        return functions.updateOne(eq("_id", next.id()), Updates.set("pending", FunctionDocument.of(next))).getMatchedCount() == 1;
     }
 
     /**
@@ -81,14 +81,14 @@ final class FunctionStore {
      */
     boolean finishBuild(FunctionRecord built) {
         var first = and(eq("_id", built.id()), eq("version", built.version()), eq("status", FunctionRecord.Status.BUILDING.id()));
-        if (functions.replaceOne(first, built.toDocument()).getMatchedCount() == 1) {
+        if (functions.replaceOne(first, FunctionDocument.of(built)).getMatchedCount() == 1) {
             return true;
         }
         var update = and(eq("_id", built.id()), eq("pending.version", built.version()));
         if (built.status() == FunctionRecord.Status.READY) {
-            return functions.replaceOne(update, built.toDocument()).getMatchedCount() == 1;
+            return functions.replaceOne(update, FunctionDocument.of(built)).getMatchedCount() == 1;
         }
-        return functions.updateOne(update, Updates.set("pending", built.toDocument())).getMatchedCount() == 1;
+        return functions.updateOne(update, Updates.set("pending", FunctionDocument.of(built))).getMatchedCount() == 1;
     }
 
     /**
@@ -110,7 +110,7 @@ final class FunctionStore {
     List<FunctionRecord> building() {
         String building = FunctionRecord.Status.BUILDING.id();
         List<FunctionRecord> found = new ArrayList<>();
-        functions.find(or(eq("status", building), eq("pending.status", building))).map(FunctionRecord::fromDocument).forEach(f ->
+        functions.find(or(eq("status", building), eq("pending.status", building))).map(FunctionDocument::read).forEach(f ->
                 found.add(f.status() == FunctionRecord.Status.BUILDING ? f : f.pending()));
         return found;
     }
@@ -118,11 +118,11 @@ final class FunctionStore {
     /** Ready functions that keep containers warm, to provision after a start. */
     List<FunctionRecord> keptWarm() {
         return functions.find(and(gt("minWarm", 0), eq("status", FunctionRecord.Status.READY.id())))
-                .map(FunctionRecord::fromDocument).into(new ArrayList<>());
+                .map(FunctionDocument::read).into(new ArrayList<>());
     }
 
     Optional<FunctionRecord> findById(String id) {
-        return Optional.ofNullable(functions.find(eq("_id", id)).first()).map(FunctionRecord::fromDocument);
+        return Optional.ofNullable(functions.find(eq("_id", id)).first()).map(FunctionDocument::read);
     }
 
     long count(String owner) {
@@ -167,6 +167,6 @@ final class FunctionStore {
 
     Optional<FunctionRecord> delete(String owner, String name) {
         return Optional.ofNullable(functions.findOneAndDelete(and(eq("owner", owner), eq("name", name))))
-                .map(FunctionRecord::fromDocument);
+                .map(FunctionDocument::read);
     }
 }

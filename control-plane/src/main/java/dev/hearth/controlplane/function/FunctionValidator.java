@@ -1,24 +1,19 @@
 package dev.hearth.controlplane.function;
 
-import dev.hearth.controlplane.HearthConfig;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.code.ArchiveException;
 import dev.hearth.poolmanager.code.SafeZip;
 import dev.hearth.poolmanager.code.ZipLimits;
+import dev.hearth.poolmanager.code.Zips;
 import dev.hearth.poolmanager.image.ImageReference;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * Turns a {@link NewFunction} into a {@link ValidFunction} or refuses it with a message that
@@ -31,32 +26,16 @@ final class FunctionValidator {
     private static final Pattern FILENAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final int MAX_ENV_BYTES = 4 * 1024;
-
-    private final HearthConfig.Limits limits;
-
-    FunctionValidator(HearthConfig.Limits limits) {
-        this.limits = limits;
-    }
-
-    /**
-     * A function request that passed every check: a source function with its code as zip bytes,
-     * or an image function.
-     *
-     * @param needsBuild the code must go through a builder (dependencies to install, sources to compile)
-     */
-    record ValidFunction(String name, Language language, String handler, byte[] zip, boolean needsBuild,
-                         String image, Workload.Contract contract, int memoryMb, int timeoutMs, int concurrency,
-                         Map<String, String> env, boolean egress, int minWarm) {
-
-        boolean isImage() {
-            return image != null;
-        }
-    }
-
-    /** The most containers a function may keep ready while idle. */
-    static final int MAX_MIN_WARM = 10;
     /** The longest image reference taken, tag and digest included. */
     private static final int MAX_IMAGE = 255;
+
+    private final Limits limits;
+    private final SettingRanges ranges;
+
+    FunctionValidator(Limits limits) {
+        this.limits = limits;
+        this.ranges = SettingRanges.of(limits);
+    }
 
     static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -66,22 +45,26 @@ final class FunctionValidator {
 
     ValidFunction validate(NewFunction request) {
         checkName(request.name());
-        int memory = within("memoryMb", request.memoryMb(), limits.defaultMemoryMb(), 64, limits.maxMemoryMb());
-        int timeout = within("timeoutMs", request.timeoutMs(), limits.defaultTimeoutMs(), 100, limits.maxTimeoutMs());
-        int concurrency = within("concurrency", request.concurrency(), 0, 1, 1000);
-        int minWarm = within("minWarm", request.minWarm(), 0, 0, MAX_MIN_WARM);
-        if (request.image() != null || request.contract() != null) {
-            return validateImage(request, memory, timeout, concurrency, minWarm);
-        }
+        int memory = ranges.memoryMb().checkOr(request.memoryMb(), limits.defaultMemoryMb());
+        int timeout = ranges.timeoutMs().checkOr(request.timeoutMs(), limits.defaultTimeoutMs());
+        int concurrency = SettingRanges.CONCURRENCY.checkOr(request.concurrency(), 0);
+        int minWarm = SettingRanges.MIN_WARM.checkOr(request.minWarm(), 0);
+        ValidFunction.Code code = request.image() != null || request.contract() != null
+                ? image(request, minWarm)
+                : upload(request);
+        var settings = new FunctionSettings(memory, timeout, concurrency, env(request.env()), egress(request.network()), minWarm);
+        return new ValidFunction(request.name(), code, settings);
+    }
+
+    private ValidFunction.Upload upload(NewFunction request) {
         LanguageRules rules = LanguageRules.of(language(request.runtime()));
         String handler = rules.handler(request.handler());
         Set<String> files = new java.util.HashSet<>();
         byte[] zip = code(request, rules, handler, files);
-        return new ValidFunction(request.name(), rules.language(), handler, zip, rules.needsBuild(files), null, null,
-                memory, timeout, concurrency, env(request.env()), egress(request.network()), minWarm);
+        return new ValidFunction.Upload(rules.language(), handler, zip, rules.needsBuild(files));
     }
 
-    private ValidFunction validateImage(NewFunction request, int memory, int timeout, int concurrency, int minWarm) {
+    private static ValidFunction.Image image(NewFunction request, int minWarm) {
         if (request.runtime() != null || request.handler() != null || request.source() != null || request.archive() != null) {
             throw ApiException.badRequest("an image function takes 'image' and 'contract', not 'runtime', 'handler', 'source' or 'archive'");
         }
@@ -102,8 +85,7 @@ final class FunctionValidator {
                         + "or 'http' (a server kept warm, answering the agent's /run on /run/hearth/agent.sock), got "
                         + (request.contract() == null ? "nothing" : "'" + request.contract() + "'")));
         checkMinWarm(contract, minWarm);
-        return new ValidFunction(request.name(), null, null, null, false, image, contract, memory, timeout, concurrency,
-                env(request.env()), egress(request.network()), minWarm);
+        return new ValidFunction.Image(new Workload.Image(image, contract));
     }
 
     /** An exec function has no container between calls to keep warm. */
@@ -141,7 +123,7 @@ final class FunctionValidator {
             if (content.length > limits.maxCodeBytes()) {
                 throw ApiException.tooLarge("source is larger than " + limits.maxCodeBytes() + " bytes");
             }
-            zip = zipOf(source.filename(), content);
+            zip = Zips.single(source.filename(), content);
             files.add(source.filename());
         } else {
             zip = decodeArchive(request.archive());
@@ -170,21 +152,6 @@ final class FunctionValidator {
         }
     }
 
-    /** A deterministic zip: the same source always yields the same bytes, so the same digest. */
-    static byte[] zipOf(String filename, byte[] content) {
-        var out = new ByteArrayOutputStream();
-        try (var zip = new ZipOutputStream(out)) {
-            ZipEntry entry = new ZipEntry(filename);
-            entry.setTime(0);
-            zip.putNextEntry(entry);
-            zip.write(content);
-            zip.closeEntry();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
     private static boolean egress(String network) {
         if (network == null || network.equals("none")) {
             return false;
@@ -193,16 +160,6 @@ final class FunctionValidator {
             return true;
         }
         throw ApiException.badRequest("network must be 'none' (the default) or 'egress', got '" + network + "'");
-    }
-
-    private static int within(String field, Integer value, int fallback, int min, int max) {
-        if (value == null) {
-            return fallback;
-        }
-        if (value < min || value > max) {
-            throw ApiException.badRequest(field + " must be between " + min + " and " + max + ", got " + value);
-        }
-        return value;
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.hearth.controlplane.function;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.mongodb.client.MongoDatabase;
-import dev.hearth.controlplane.HearthConfig;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.poolmanager.PoolManager;
 import dev.hearth.poolmanager.UnknownImageException;
@@ -17,7 +16,7 @@ import java.util.UUID;
 
 /**
  * The functions of all users: creating, finding (through a route cache, so an invocation
- * costs no store query) and deleting, which also retires the function's containers.
+ * costs no store query), redefining, patching and deleting, which also retires the function's containers.
  * Every lookup is by (owner, name): another user's function is simply not found. Creates and
  * new versions are held to the owner's {@link Quotas}; archives no function refers to any more
  * are swept from the store ({@link ArchiveSweep}).
@@ -34,7 +33,7 @@ public final class Functions implements AutoCloseable {
     private final FunctionBuilds builds;
     private final Quotas quotas;
     private final PeriodicSweep sweeping;
-    private final int maxTimeoutMs;
+    private final SettingRanges ranges;
     private final Clock clock;
     private final String builderNode;
     private final Cache<RouteKey, FunctionRecord> routes = Caffeine.newBuilder()
@@ -70,13 +69,13 @@ public final class Functions implements AutoCloseable {
     /**
      * @param builderImageId the builder image's content id, part of every build's cache key
      */
-    public Functions(MongoDatabase database, CodeStore code, HearthConfig.Limits limits, HearthConfig.Storage storage,
-                     HearthConfig.Builds buildSettings, int userMaxMinWarm, PoolManager pool, Builder builder, String builderImageId, Clock clock) {
+    public Functions(MongoDatabase database, CodeStore code, Limits limits, StorageSettings storage,
+                     BuildSettings buildSettings, int userMaxMinWarm, PoolManager pool, Builder builder, String builderImageId, Clock clock) {
         this.store = new FunctionStore(database);
         this.quotas = new Quotas(store, storage, userMaxMinWarm);
         this.code = code;
         this.validator = new FunctionValidator(limits);
-        this.maxTimeoutMs = limits.maxTimeoutMs();
+        this.ranges = SettingRanges.of(limits);
         this.pool = pool;
         this.clock = clock;
         this.builderNode = builder.nodeId();
@@ -105,19 +104,19 @@ public final class Functions implements AutoCloseable {
     }
 
     FunctionRecord create(String owner, NewFunction request) {
-        FunctionValidator.ValidFunction valid = validator.validate(request);
+        ValidFunction valid = validator.validate(request);
         if (store.find(owner, valid.name()).isPresent()) {
             throw conflict(valid.name());
         }
         requireImage(valid);
         // Nothing is stored until the quota allows it.
         var function = quotas.locked(owner, () -> {
-            quotas.checkCreate(owner, uploadBytes(valid), valid.minWarm());
+            quotas.checkCreate(owner, valid.uploadBytes(), valid.settings().minWarm());
             var defined = define(owner, UUID.randomUUID().toString(), 1, valid, clock.instant());
             if (!store.insert(defined)) {
                 throw conflict(valid.name());
             }
-            quotas.recheckCreate(defined, uploadBytes(valid));
+            quotas.recheckCreate(defined, valid.uploadBytes());
             return defined;
         });
         if (function.status() == FunctionRecord.Status.BUILDING) {
@@ -142,16 +141,17 @@ public final class Functions implements AutoCloseable {
             throw ApiException.badRequest("the body names '" + request.name() + "' but the path names '" + name
                     + "'; a function cannot be renamed");
         }
-        FunctionValidator.ValidFunction valid = validator.validate(request.named(name));
+        ValidFunction valid = validator.validate(request.named(name));
         store.find(owner, name).orElseThrow(() -> notFound(name));
         requireImage(valid);
         record Staged(FunctionRecord current, FunctionRecord next, boolean beside) {}
         Staged staged = quotas.locked(owner, () -> {
             FunctionRecord current = store.find(owner, name).orElseThrow(() -> notFound(name));
             boolean beside = valid.needsBuild() && current.status() == FunctionRecord.Status.READY;
-            quotas.checkUpdate(current, uploadBytes(valid), beside);
+            quotas.checkUpdate(current, valid.uploadBytes(), beside);
             // Beside the serving version, both ask until the build ends; otherwise the new one replaces it.
-            quotas.checkMinWarm(current, beside ? Math.max(current.minWarm(), valid.minWarm()) : valid.minWarm(), valid.minWarm());
+            int minWarm = valid.settings().minWarm();
+            quotas.checkMinWarm(current, beside ? Math.max(current.settings().minWarm(), minWarm) : minWarm, minWarm);
             var next = define(owner, current.id(), current.latestVersion() + 1, valid, current.createdAt());
             if (beside ? !store.stagePending(next) : !store.replace(current.version(), next)) {
                 throw beside ? notFound(name)
@@ -175,32 +175,22 @@ public final class Functions implements AutoCloseable {
     }
 
     /** A new function record for a validated definition: its code stored, its build started if it needs one. */
-    private FunctionRecord define(String owner, String id, long version, FunctionValidator.ValidFunction valid, java.time.Instant createdAt) {
-        if (valid.isImage()) {
-            return new FunctionRecord(id, owner, valid.name(), null, null, valid.image(), valid.contract(), version,
-                    null, null, 0, 0, valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(), valid.egress(),
-                    valid.minWarm(), FunctionRecord.Status.READY, null, createdAt, null);
+    private FunctionRecord define(String owner, String id, long version, ValidFunction valid, java.time.Instant createdAt) {
+        if (valid.code() instanceof ValidFunction.Upload upload) {
+            var source = upload.stored(code.put(upload.zip()));
+            var build = upload.needsBuild() ? BuildInfo.queued(clock.instant(), builderNode) : null;
+            return FunctionRecord.defined(id, owner, valid.name(), version, source, valid.settings(), build, createdAt);
         }
-        String digest = code.put(valid.zip());
-        boolean build = valid.needsBuild();
-        return new FunctionRecord(id, owner, valid.name(), valid.language(), valid.handler(), null, null, version,
-                digest, build ? null : digest, build ? 0 : valid.zip().length, valid.zip().length,
-                valid.memoryMb(), valid.timeoutMs(), valid.concurrency(), valid.env(), valid.egress(), valid.minWarm(),
-                build ? FunctionRecord.Status.BUILDING : FunctionRecord.Status.READY,
-                build ? BuildInfo.queued(clock.instant(), builderNode) : null,
-                createdAt, null);
-    }
-
-    private static long uploadBytes(FunctionValidator.ValidFunction valid) {
-        return valid.isImage() ? 0 : valid.zip().length;
+        var image = new StoredWorkload.Image(((ValidFunction.Image) valid.code()).workload());
+        return FunctionRecord.defined(id, owner, valid.name(), version, image, valid.settings(), null, createdAt);
     }
 
     /** Asked before the owner's lock is taken: a pull may take minutes. */
-    private void requireImage(FunctionValidator.ValidFunction valid) {
-        if (!valid.isImage()) {
+    private void requireImage(ValidFunction valid) {
+        if (!(valid.code() instanceof ValidFunction.Image wanted)) {
             return;
         }
-        String image = valid.image();
+        String image = wanted.workload().reference();
         try {
             pool.requireImage(image);
         } catch (UnknownImageException e) {
@@ -224,7 +214,7 @@ public final class Functions implements AutoCloseable {
 
     FunctionRecord patch(String owner, String name, FunctionPatch patch) {
         FunctionValidator.checkName(name);
-        patch.validate(maxTimeoutMs);
+        patch.validate(ranges);
         List<org.bson.conversions.Bson> changes = new java.util.ArrayList<>();
         if (patch.concurrency() != null) {
             changes.add(com.mongodb.client.model.Updates.set("concurrency", patch.concurrency()));
@@ -239,10 +229,10 @@ public final class Functions implements AutoCloseable {
         boolean updated = quotas.locked(owner, () -> {
             if (patch.minWarm() != null) {
                 FunctionRecord current = store.find(owner, name).orElseThrow(() -> notFound(name));
-                if (current.isImage()) {
-                    FunctionValidator.checkMinWarm(current.contract(), patch.minWarm());
+                if (current.workload() instanceof StoredWorkload.Image image) {
+                    FunctionValidator.checkMinWarm(image.workload().contract(), patch.minWarm());
                 }
-                int pending = current.pending() == null ? 0 : current.pending().minWarm();
+                int pending = current.pending() == null ? 0 : current.pending().settings().minWarm();
                 quotas.checkMinWarm(current, Math.max(patch.minWarm(), pending), patch.minWarm());
             }
             return store.update(owner, name, com.mongodb.client.model.Updates.combine(changes));

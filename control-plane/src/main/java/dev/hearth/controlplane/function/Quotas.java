@@ -2,7 +2,6 @@ package dev.hearth.controlplane.function;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
-import dev.hearth.controlplane.HearthConfig;
 import dev.hearth.controlplane.http.ApiException;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,11 +25,11 @@ final class Quotas {
     /** Held strongly only while in use, so owners no request is running for cost nothing. */
     private final LoadingCache<String, Object> locks = Caffeine.newBuilder().weakValues().build(owner -> new Object());
 
-    Quotas(FunctionStore store, HearthConfig.Storage limits, int maxMinWarm) {
+    Quotas(FunctionStore store, StorageSettings storage, int maxMinWarm) {
         this.store = store;
         this.maxMinWarm = maxMinWarm;
-        this.maxFunctions = limits.userMaxFunctions();
-        this.maxCodeBytes = limits.userMaxCodeBytes();
+        this.maxFunctions = storage.userMaxFunctions();
+        this.maxCodeBytes = storage.userMaxCodeBytes();
     }
 
     <T> T locked(String owner, Supplier<T> action) {
@@ -59,9 +58,10 @@ final class Quotas {
             throw count > maxFunctions ? countExceeded() : bytesExceeded(bytes - uploadBytes, uploadBytes);
         }
         int warm = store.minWarm(created.owner());
-        if (warm > maxMinWarm && created.minWarm() > 0) {
+        int asked = created.settings().minWarm();
+        if (warm > maxMinWarm && asked > 0) {
             store.deleteById(created.id());
-            throw minWarmExceeded(created.minWarm(), warm - created.minWarm());
+            throw minWarmExceeded(asked, warm - asked);
         }
     }
 
@@ -108,7 +108,7 @@ final class Quotas {
         if (after <= maxCodeBytes || after <= before) {
             return Optional.empty();
         }
-        return Optional.of("the build's output (" + mib(built.codeSize()) + ") would take the code you store to "
+        return Optional.of("the build's output (" + mib(built.source().codeSize()) + ") would take the code you store to "
                 + mib(after) + ", past the quota of " + mib(maxCodeBytes) + " per user");
     }
 

@@ -107,8 +107,9 @@ class ArchiveSweepTest {
     }
 
     static FunctionRecord function(String name, String source, String code, FunctionRecord pending) {
-        return new FunctionRecord(name + "-id", "olga", name, Language.PYTHON, "main.handler", null, null, 1,
-                source, code, 10, 10, 128, 3000, 0, Map.of(), false, 0, FunctionRecord.Status.READY, null,
+        var workload = new StoredWorkload.Source(Language.PYTHON, "main.handler", source, 10, code, 10);
+        var settings = new FunctionSettings(128, 3000, 0, Map.of(), false, 0);
+        return new FunctionRecord(name + "-id", "olga", name, 1, workload, settings, FunctionRecord.Status.READY, null,
                 Instant.EPOCH, pending);
     }
 

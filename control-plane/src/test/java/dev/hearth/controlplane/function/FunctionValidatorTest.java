@@ -2,10 +2,10 @@ package dev.hearth.controlplane.function;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearth.controlplane.HearthConfig;
 import dev.hearth.controlplane.http.ApiException;
 import java.util.Base64;
 import java.util.Map;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class FunctionValidatorTest {
 
     final FunctionValidator validator = new FunctionValidator(
-            new HearthConfig.Limits(1024 * 1024, 6 * 1024 * 1024, 128, 4096, 3000, 900_000, 100));
+            new Limits(1024 * 1024, 6 * 1024 * 1024, 128, 4096, 3000, 900_000, 100));
 
     static NewFunction source(String name, String handler, String filename) {
         return new NewFunction(name, "python", handler, new NewFunction.Source(filename, "def handler(e, c): pass\n"),
@@ -25,6 +25,14 @@ class FunctionValidatorTest {
         return new NewFunction("f", "python", handler, null, base64, null, null, null, null, null, null, null, null);
     }
 
+    static ValidFunction.Upload upload(ValidFunction valid) {
+        return assertInstanceOf(ValidFunction.Upload.class, valid.code());
+    }
+
+    static dev.hearth.poolmanager.Workload.Image image(ValidFunction valid) {
+        return assertInstanceOf(ValidFunction.Image.class, valid.code()).workload();
+    }
+
     static ApiException refused(Runnable r) {
         return assertThrows(ApiException.class, r::run);
     }
@@ -33,16 +41,13 @@ class FunctionValidatorTest {
     void source_isPackedDeterministically_withDefaults() {
         var first = validator.validate(source("hello", "main.handler", "main.py"));
         var second = validator.validate(source("hello", "main.handler", "main.py"));
-        assertArrayEquals(first.zip(), second.zip(), "same source, same bytes, same digest");
-        assertEquals(128, first.memoryMb());
-        assertEquals(3000, first.timeoutMs());
-        assertEquals(0, first.concurrency());
-        assertEquals(Map.of(), first.env());
+        assertArrayEquals(upload(first).zip(), upload(second).zip(), "same source, same bytes, same digest");
+        assertEquals(new FunctionSettings(128, 3000, 0, Map.of(), false, 0), first.settings());
     }
 
     @Test
     void handler_defaultsToMainHandler_andMustMatchAFile() {
-        assertEquals("main.handler", validator.validate(source("f", null, "main.py")).handler());
+        assertEquals("main.handler", upload(validator.validate(source("f", null, "main.py"))).handler());
         assertTrue(refused(() -> validator.validate(source("f", "app.handler", "main.py"))).getMessage().contains("app.py"));
         assertEquals(400, refused(() -> validator.validate(source("f", "handler", "main.py"))).status());
     }
@@ -51,8 +56,8 @@ class FunctionValidatorTest {
     void archive_handlerMayLiveInAPackage() {
         String zip = Base64.getEncoder().encodeToString(dev.hearth.controlplane.Api.zip(Map.of(
                 "svc/__init__.py", "", "svc/api.py", "def handler(e, c): pass\n")));
-        assertEquals("svc.api.handler", validator.validate(archive("svc.api.handler", zip)).handler());
-        assertEquals("svc.handler", validator.validate(archive("svc.handler", zip)).handler());
+        assertEquals("svc.api.handler", upload(validator.validate(archive("svc.api.handler", zip))).handler());
+        assertEquals("svc.handler", upload(validator.validate(archive("svc.handler", zip))).handler());
         assertEquals(400, refused(() -> validator.validate(archive("main.handler", zip))).status());
     }
 
@@ -77,7 +82,7 @@ class FunctionValidatorTest {
     void env_keysAndSizeAreChecked() {
         NewFunction base = source("f", "main.handler", "main.py");
         var ok = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("API_URL", "x"), null, null);
-        assertEquals(Map.of("API_URL", "x"), validator.validate(ok).env());
+        assertEquals(Map.of("API_URL", "x"), validator.validate(ok).settings().env());
         var badKey = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("A-B", "x"), null, null);
         var tooBig = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("BIG", "x".repeat(5000)), null, null);
         assertEquals(400, refused(() -> validator.validate(badKey)).status());
@@ -89,8 +94,8 @@ class FunctionValidatorTest {
         NewFunction base = source("f", "main.handler", "main.py");
         var egress = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, null, "egress", null);
         var bogus = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, null, "host", null);
-        assertEquals(false, validator.validate(base).egress());
-        assertEquals(true, validator.validate(egress).egress());
+        assertEquals(false, validator.validate(base).settings().egress());
+        assertEquals(true, validator.validate(egress).settings().egress());
         assertEquals(400, refused(() -> validator.validate(bogus)).status());
     }
 
@@ -100,11 +105,10 @@ class FunctionValidatorTest {
 
     @Test
     void image_needsAReferenceAndAContract_andNoCode() {
-        var exec = validator.validate(image("hearth/example-rev", "exec", null));
-        assertTrue(exec.isImage());
+        var exec = image(validator.validate(image("hearth/example-rev", "exec", null)));
         assertEquals(dev.hearth.poolmanager.Workload.Contract.EXEC, exec.contract());
         assertEquals("registry.local:5000/team/app:1.2@sha256:" + "a".repeat(64),
-                validator.validate(image("registry.local:5000/team/app:1.2@sha256:" + "a".repeat(64), "http", 2)).image());
+                image(validator.validate(image("registry.local:5000/team/app:1.2@sha256:" + "a".repeat(64), "http", 2))).reference());
         assertTrue(refused(() -> validator.validate(image("hearth/example-rev", null, null))).getMessage().contains("contract"));
         assertTrue(refused(() -> validator.validate(image("hearth/example-rev", "grpc", null))).getMessage().contains("'grpc'"));
         assertTrue(refused(() -> validator.validate(image("Not An Image", "exec", null))).getMessage().contains("image must be"));
@@ -116,7 +120,7 @@ class FunctionValidatorTest {
     @Test
     void image_readsReferencesAsDockerDoes() {
         for (String valid : new String[] {"[::1]:5000/x/y", "[fd00::1]/team/app:1", "INTERNAL/app:1", "localhost:5000/x", "127.0.0.1:8080/x/y:1"}) {
-            assertEquals(valid, validator.validate(image(valid, "exec", null)).image(), valid);
+            assertEquals(valid, image(validator.validate(image(valid, "exec", null))).reference(), valid);
         }
         for (String bad : new String[] {"127.1:5000/x", "0x7f.0.0.1/x", "[zz::1]/x", "http://r.example/x", "team/App",
                 "r.example:99999/x", "x".repeat(256)}) {
@@ -128,7 +132,7 @@ class FunctionValidatorTest {
 
     @Test
     void minWarm_isBounded_andMeaninglessForExec() {
-        assertEquals(3, validator.validate(image("hearth/example-http", "http", 3)).minWarm());
+        assertEquals(3, validator.validate(image("hearth/example-http", "http", 3)).settings().minWarm());
         assertTrue(refused(() -> validator.validate(image("hearth/example-rev", "exec", 1))).getMessage().contains("exec"));
         assertTrue(refused(() -> validator.validate(image("hearth/example-http", "http", 11))).getMessage().contains("minWarm"));
     }

@@ -3,6 +3,7 @@ package dev.hearth.poolmanager.code;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -18,8 +19,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Packs a folder that tenant code wrote (a build's output) into a zip: entries sorted, times
- * zeroed, so the same files give the same bytes. Nothing in the folder is trusted: links are
+ * Deterministic zips, so the same code always has the same digest: a folder that tenant code
+ * wrote (a build's output), or one uploaded source file. Entries are sorted and their times
+ * zeroed. Nothing in a folder is trusted: links are
  * never followed (a symbolic link is left out, not its target read), and devices, fifos and
  * sockets are left out unopened, so the zip holds only regular files that are inside the folder.
  * Call it only once every process that could change the folder has ended (the builder container
@@ -37,6 +39,26 @@ public final class Zips {
     }
 
     private record Entry(String name, Path file, long size) {}
+
+    /** A zip holding one file: a function given as one source file. */
+    public static byte[] single(String name, byte[] content) {
+        var bytes = new ByteArrayOutputStream();
+        try (var zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(entry(name));
+            zip.write(content);
+            zip.closeEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** An entry whose bytes do not depend on when, or in which time zone, it was written. */
+    private static ZipEntry entry(String name) {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setTime(0);
+        return entry;
+    }
 
     /** Refuses, as an {@link ArchiveException} marked too large, a folder holding more than the limits allow. */
     public static Packed zipTree(Path root, ZipLimits limits) throws IOException, ArchiveException {
@@ -74,9 +96,7 @@ public final class Zips {
         var bytes = new ByteArrayOutputStream();
         try (var zip = new ZipOutputStream(bytes)) {
             for (Entry file : files) {
-                ZipEntry entry = new ZipEntry(file.name());
-                entry.setTime(0);
-                zip.putNextEntry(entry);
+                zip.putNextEntry(entry(file.name()));
                 // O_NOFOLLOW: even a link that replaced the file since the walk is not followed.
                 try (InputStream in = Files.newInputStream(file.file(), LinkOption.NOFOLLOW_LINKS)) {
                     long copied = in.transferTo(zip);

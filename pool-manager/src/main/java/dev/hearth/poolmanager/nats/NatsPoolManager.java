@@ -60,7 +60,7 @@ public final class NatsPoolManager implements PoolManager {
         this.ticker = ticker;
         this.placement = new Placement(deadAfter, ticker);
         this.reconciler = new ProvisionReconciler(placement,
-                (node, function) -> nats.publish(Wire.prepareSubject(node), Wire.write(Wire.Spec.of(function))));
+                (node, function) -> nats.publish(Wire.prepareSubject(node), Wire.write(function)));
         this.dispatcher = nats.createDispatcher(this::onAnnouncement);
     }
 
@@ -100,7 +100,7 @@ public final class NatsPoolManager implements PoolManager {
             throw PoolException.unavailable("the event (" + request.event().length + " bytes) is larger than the dispatch link carries ("
                     + nats.getMaxPayload() + " bytes); raise the NATS server's max_payload");
         }
-        var headers = Wire.meta(new Wire.InvokeMeta(Wire.Spec.of(function), request.invocationId()));
+        var headers = Wire.meta(new Wire.InvokeMeta(function, request.invocationId()));
         Set<String> tried = new HashSet<>();
         PoolException refused = null;
         while (true) {
@@ -211,7 +211,7 @@ public final class NatsPoolManager implements PoolManager {
         } else {
             reconciler.drop(function.id());
             // Code prefetch, best effort, on one node.
-            nats.publish(Wire.PREPARE, Wire.write(Wire.Spec.of(function)));
+            nats.publish(Wire.PREPARE, Wire.write(function));
         }
     }
 

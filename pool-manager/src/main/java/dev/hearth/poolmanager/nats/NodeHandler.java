@@ -68,7 +68,7 @@ final class NodeHandler {
         byte[] body = new byte[0];
         try {
             Wire.InvokeMeta request = Wire.meta(message, Wire.InvokeMeta.class);
-            FunctionSpec function = request.function().toSpec();
+            FunctionSpec function = request.function();
             Invocation invocation = pool.invoke(new InvokeRequest(function, request.invocationId(), message.getData()));
             body = Wire.body(invocation.outcome());
             // A result too large for the link would never arrive: say so instead.
@@ -119,7 +119,7 @@ final class NodeHandler {
 
     void onPrepare(Message message) {
         try {
-            FunctionSpec function = Wire.read(message.getData(), Wire.Spec.class).toSpec();
+            FunctionSpec function = Wire.read(message.getData(), FunctionSpec.class);
             pool.prepare(function);
             announce(false);
         } catch (RuntimeException e) {

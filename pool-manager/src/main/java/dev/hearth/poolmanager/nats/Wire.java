@@ -1,12 +1,13 @@
 package dev.hearth.poolmanager.nats;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Invocation;
-import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.Outcome;
 import dev.hearth.poolmanager.PoolStats;
 import dev.hearth.poolmanager.StartKind;
@@ -53,38 +54,24 @@ final class Wire {
         return PREPARE + "." + node;
     }
 
+    /**
+     * A function version crosses the wire as its {@link FunctionSpec}, the workload's kind named
+     * beside its fields; the model itself knows nothing of JSON.
+     */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+    @JsonSubTypes({@JsonSubTypes.Type(value = Workload.Source.class, name = "source"),
+            @JsonSubTypes.Type(value = Workload.Image.class, name = "image")})
+    private interface WorkloadKinds {}
+
     static final ObjectMapper JSON = new ObjectMapper()
+            .addMixIn(Workload.class, WorkloadKinds.class)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private Wire() {}
 
-    /** A function version as it crosses the wire; exactly one of language or image is set. */
-    record Spec(String id, String owner, String name, long version, String language, String handler, String codeDigest, String image,
-                String contract, int memoryMb, int timeoutMs, Map<String, String> env, boolean egress, int minWarm) {
-
-        static Spec of(FunctionSpec f) {
-            if (f.workload() instanceof Workload.Source source) {
-                return new Spec(f.id(), f.owner(), f.name(), f.version(), source.language().id(), source.handler(), source.codeDigest(),
-                        null, null, f.memoryMb(), f.timeoutMs(), f.env(), f.egress(), f.minWarm());
-            }
-            var image = (Workload.Image) f.workload();
-            return new Spec(f.id(), f.owner(), f.name(), f.version(), null, null, null, image.reference(), image.contract().id(),
-                    f.memoryMb(), f.timeoutMs(), f.env(), f.egress(), f.minWarm());
-        }
-
-        FunctionSpec toSpec() {
-            Workload workload = language != null
-                    ? new Workload.Source(Language.byId(language).orElseThrow(() -> new IllegalArgumentException("unknown language " + language)),
-                            handler, codeDigest)
-                    : new Workload.Image(image, Workload.Contract.byId(contract)
-                            .orElseThrow(() -> new IllegalArgumentException("unknown contract " + contract)));
-            return new FunctionSpec(id, owner, name, version, workload, memoryMb, timeoutMs, env, egress, minWarm);
-        }
-    }
-
     /** Metadata of an invoke request; the body is the event. */
-    record InvokeMeta(Spec function, String invocationId) {}
+    record InvokeMeta(FunctionSpec function, String invocationId) {}
 
     /**
      * Metadata of an invoke reply; the body is the outcome's JSON (result or error), if any.

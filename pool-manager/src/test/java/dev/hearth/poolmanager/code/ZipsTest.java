@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hearth.poolmanager.support.Digests;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,5 +61,23 @@ class ZipsTest {
         }
         assertTrue(assertThrows(ArchiveException.class, () -> Zips.zipTree(out, new ZipLimits(2, 1_000))).tooLarge());
         assertTrue(assertThrows(ArchiveException.class, () -> Zips.zipTree(out, new ZipLimits(10, 250))).tooLarge());
+    }
+
+    @Test
+    void single_givesTheBytesUploadsAlwaysHad_andUnpacksToItsFile() throws Exception {
+        byte[] source = "def handler(e, c): pass\n".getBytes(StandardCharsets.UTF_8);
+        byte[] zip = Zips.single("main.py", source);
+        // The digest of a source function's code before the zip writers became one: the same upload keeps its digest.
+        assertEquals("3036ea6083f02a52253fdb9ce707b43a4357c2f4a2496f38c9e519387557ed6f", Digests.sha256Hex(zip));
+        var zone = TimeZone.getDefault();
+        try {
+            TimeZone.setDefault(TimeZone.getTimeZone("Pacific/Kiritimati"));
+            assertArrayEquals(zip, Zips.single("main.py", source), "the bytes do not depend on the time zone");
+        } finally {
+            TimeZone.setDefault(zone);
+        }
+        Path unpacked = Files.createDirectories(dir.resolve("unpacked"));
+        assertEquals(Set.of("main.py"), SafeZip.extract(new ByteArrayInputStream(zip), unpacked, ZipLimits.DEFAULT));
+        assertArrayEquals(source, Files.readAllBytes(unpacked.resolve("main.py")));
     }
 }

@@ -145,7 +145,7 @@ class NodeServerTest {
 
     static Message invoke(String replyTo, String event) {
         return NatsMessage.builder().subject(Wire.INVOKE_ANY).replyTo(replyTo)
-                .headers(Wire.meta(new Wire.InvokeMeta(Wire.Spec.of(F1), "inv-1")))
+                .headers(Wire.meta(new Wire.InvokeMeta(F1, "inv-1")))
                 .data(event.getBytes(StandardCharsets.UTF_8)).build();
     }
 
@@ -272,7 +272,7 @@ class NodeServerTest {
 
     @Test
     void aPreparation_runsOnThePool_andIsAnnouncedAtOnce() throws Exception {
-        handler.onPrepare(message(Wire.PREPARE, Wire.write(Wire.Spec.of(F1))));
+        handler.onPrepare(message(Wire.PREPARE, Wire.write(F1)));
 
         assertEquals(List.of("prepare f"), pool.asked);
         assertEquals(Wire.ANNOUNCE, sent.remove().subject());

@@ -3,6 +3,7 @@ package dev.hearth.poolmanager.nats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Invocation;
@@ -23,9 +24,33 @@ class WireTest {
         var image = new FunctionSpec("id2", "ada", "rev", 1, new Workload.Image("hearth/example-rev", Workload.Contract.EXEC),
                 128, 3_000, Map.of(), false, 0);
         for (FunctionSpec spec : new FunctionSpec[] {source, image}) {
-            byte[] bytes = Wire.write(Wire.Spec.of(spec));
-            assertEquals(spec, Wire.read(bytes, Wire.Spec.class).toSpec());
+            byte[] bytes = Wire.write(spec);
+            assertEquals(spec, Wire.read(bytes, FunctionSpec.class));
+            var meta = Wire.read(Wire.write(new Wire.InvokeMeta(spec, "inv")), Wire.InvokeMeta.class);
+            assertEquals(spec, meta.function());
         }
+    }
+
+    @Test
+    void functionSpecs_nameTheirWorkloadsKind_andNothingElseOfTheModel() throws Exception {
+        var spec = new FunctionSpec("id1", "ada", "echo", 3, new Workload.Source(Language.NODE, "index.handler", "cd".repeat(32)),
+                256, 5_000, Map.of(), false, 0);
+        var json = Wire.JSON.readTree(Wire.write(spec));
+        assertEquals("source", json.get("workload").get("kind").asText());
+        var fields = new java.util.HashSet<String>();
+        json.fieldNames().forEachRemaining(fields::add);
+        assertEquals(java.util.Set.of("id", "owner", "name", "version", "workload", "memoryMb", "timeoutMs", "env", "egress", "minWarm"),
+                fields);
+        String image = "{\"id\":\"i\",\"owner\":\"o\",\"name\":\"n\",\"version\":1,\"workload\":{\"kind\":\"image\","
+                + "\"reference\":\"hearth/example-http\",\"contract\":\"HTTP\"},\"memoryMb\":128,\"timeoutMs\":100,\"egress\":false,\"minWarm\":1}";
+        assertEquals(new Workload.Image("hearth/example-http", Workload.Contract.HTTP),
+                Wire.read(image.getBytes(StandardCharsets.UTF_8), FunctionSpec.class).workload());
+    }
+
+    @Test
+    void functionSpecs_thatBreakTheModelsRules_areRefused() {
+        String noWorkload = "{\"id\":\"i\",\"owner\":\"o\",\"name\":\"n\",\"version\":1,\"memoryMb\":128,\"timeoutMs\":100}";
+        assertThrows(java.io.UncheckedIOException.class, () -> Wire.read(noWorkload.getBytes(StandardCharsets.UTF_8), FunctionSpec.class));
     }
 
     @Test
