@@ -1,5 +1,6 @@
 package dev.hearth.controlplane.function;
 
+import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -99,8 +100,7 @@ public record FunctionRecord(
     }
 
     public FunctionSpec spec() {
-        return new FunctionSpec(id, owner, name, version, workload.workload(), settings.memoryMb(), settings.timeoutMs(),
-                settings.env(), settings.egress(), settings.minWarm());
+        return new FunctionSpec(id, owner, name, version, workload.workload(), settings);
     }
 
     /** What the owner sees over the API. */

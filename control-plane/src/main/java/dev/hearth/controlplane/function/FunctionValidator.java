@@ -1,5 +1,6 @@
 package dev.hearth.controlplane.function;
 
+import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.Workload;

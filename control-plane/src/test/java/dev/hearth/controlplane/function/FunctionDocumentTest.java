@@ -1,5 +1,6 @@
 package dev.hearth.controlplane.function;
 
+import dev.hearth.poolmanager.FunctionSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.Workload;
@@ -45,7 +46,7 @@ class FunctionRecordTest {
     void spec_givesThePoolManagerTheWorkloadAndSettings() {
         var built = building().built(FunctionRecord.Status.READY, "out", 40, null);
         assertEquals(new FunctionSpec("id", "ada", "f", 2, new Workload.Source(Language.NODE, "index.handler", "out"),
-                256, 5000, Map.of("K", "v"), true, 2), built.spec());
+                SETTINGS), built.spec());
         var image = new Workload.Image("hearth/example-http", Workload.Contract.HTTP);
         var imageFunction = FunctionRecord.defined("id2", "ada", "g", 1, new StoredWorkload.Image(image), SETTINGS, null, CREATED);
         assertEquals(image, imageFunction.spec().workload());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Invocation;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.Test;
 class NodeServerTest {
 
     static final FunctionSpec F1 = new FunctionSpec("f", "owner", "fn", 1,
-            new Workload.Source(Language.PYTHON, "main.handler", "a".repeat(64)), 128, 1_000, Map.of(), false, 0);
+            new Workload.Source(Language.PYTHON, "main.handler", "a".repeat(64)), new FunctionSettings(128, 1_000, 0, Map.of(), false, 0));
 
     /** Runs nothing until the test says so; refuses everything once shut. */
     static final class HandRunExecutor implements Executor {

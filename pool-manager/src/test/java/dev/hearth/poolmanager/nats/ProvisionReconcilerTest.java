@@ -2,6 +2,7 @@ package dev.hearth.poolmanager.nats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Language;
@@ -31,7 +32,7 @@ class ProvisionReconcilerTest {
 
     static FunctionSpec kept(String id, long version) {
         return new FunctionSpec(id, "owner", id, version, new Workload.Source(Language.PYTHON, "main.handler", "a".repeat(64)),
-                128, 1_000, Map.of(), false, 2);
+                new FunctionSettings(128, 1_000, 0, Map.of(), false, 2));
     }
 
     static Wire.Announcement node(String id, List<Wire.Idle> kept) {

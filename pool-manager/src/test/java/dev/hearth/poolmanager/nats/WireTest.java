@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.Language;
@@ -20,9 +21,9 @@ class WireTest {
     @Test
     void functionSpecs_crossTheWireUnchanged() {
         var source = new FunctionSpec("id1", "ada", "echo", 3, new Workload.Source(Language.PYTHON, "main.handler", "ab".repeat(32)),
-                256, 5_000, Map.of("K", "v"), true, 2);
+                new FunctionSettings(256, 5_000, 0, Map.of("K", "v"), true, 2));
         var image = new FunctionSpec("id2", "ada", "rev", 1, new Workload.Image("hearth/example-rev", Workload.Contract.EXEC),
-                128, 3_000, Map.of(), false, 0);
+                new FunctionSettings(128, 3_000, 0, Map.of(), false, 0));
         for (FunctionSpec spec : new FunctionSpec[] {source, image}) {
             byte[] bytes = Wire.write(spec);
             assertEquals(spec, Wire.read(bytes, FunctionSpec.class));
@@ -34,22 +35,26 @@ class WireTest {
     @Test
     void functionSpecs_nameTheirWorkloadsKind_andNothingElseOfTheModel() throws Exception {
         var spec = new FunctionSpec("id1", "ada", "echo", 3, new Workload.Source(Language.NODE, "index.handler", "cd".repeat(32)),
-                256, 5_000, Map.of(), false, 0);
+                new FunctionSettings(256, 5_000, 0, Map.of(), false, 0));
         var json = Wire.JSON.readTree(Wire.write(spec));
         assertEquals("source", json.get("workload").get("kind").asText());
         var fields = new java.util.HashSet<String>();
         json.fieldNames().forEachRemaining(fields::add);
-        assertEquals(java.util.Set.of("id", "owner", "name", "version", "workload", "memoryMb", "timeoutMs", "env", "egress", "minWarm"),
-                fields);
+        assertEquals(java.util.Set.of("id", "owner", "name", "version", "workload", "settings"), fields);
+        var settings = new java.util.HashSet<String>();
+        json.get("settings").fieldNames().forEachRemaining(settings::add);
+        assertEquals(java.util.Set.of("memoryMb", "timeoutMs", "concurrency", "env", "egress", "minWarm"), settings);
         String image = "{\"id\":\"i\",\"owner\":\"o\",\"name\":\"n\",\"version\":1,\"workload\":{\"kind\":\"image\","
-                + "\"reference\":\"hearth/example-http\",\"contract\":\"HTTP\"},\"memoryMb\":128,\"timeoutMs\":100,\"egress\":false,\"minWarm\":1}";
+                + "\"reference\":\"hearth/example-http\",\"contract\":\"HTTP\"},\"settings\":{\"memoryMb\":128,\"timeoutMs\":100,"
+                + "\"concurrency\":0,\"egress\":false,\"minWarm\":1}}";
         assertEquals(new Workload.Image("hearth/example-http", Workload.Contract.HTTP),
                 Wire.read(image.getBytes(StandardCharsets.UTF_8), FunctionSpec.class).workload());
     }
 
     @Test
     void functionSpecs_thatBreakTheModelsRules_areRefused() {
-        String noWorkload = "{\"id\":\"i\",\"owner\":\"o\",\"name\":\"n\",\"version\":1,\"memoryMb\":128,\"timeoutMs\":100}";
+        String noWorkload = "{\"id\":\"i\",\"owner\":\"o\",\"name\":\"n\",\"version\":1,"
+                + "\"settings\":{\"memoryMb\":128,\"timeoutMs\":100}}";
         assertThrows(java.io.UncheckedIOException.class, () -> Wire.read(noWorkload.getBytes(StandardCharsets.UTF_8), FunctionSpec.class));
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Outcome;
 import dev.hearth.poolmanager.PoolException;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.Test;
 class AcquirerTest {
 
     static final FunctionSpec FUNCTION = new FunctionSpec("id", "u", "f", 1,
-            new Workload.Image("img", Workload.Contract.HTTP), 128, 1000, null, false, 0);
+            new Workload.Image("img", Workload.Contract.HTTP), new FunctionSettings(128, 1000, 0, null, false, 0));
     static final Duration QUEUE_WAIT = Duration.ofMillis(200);
     static final Duration ROUND = Duration.ofMillis(10);
     static final Duration START_LIMIT = Duration.ofSeconds(5);

@@ -1,6 +1,7 @@
 package dev.hearth.poolmanager.pool;
 
 import com.sun.security.auth.module.UnixSystem;
+import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
@@ -120,7 +121,7 @@ final class FakeNode implements AutoCloseable {
 
     static FunctionSpec source(String owner, Language language, int memoryMb, boolean egress) {
         return new FunctionSpec("fn-" + owner, owner, "hello", 3, new Workload.Source(language, "main.handler", DIGEST),
-                memoryMb, 1000, Map.of("GREETING", "hi"), egress, 0);
+                new FunctionSettings(memoryMb, 1000, 0, Map.of("GREETING", "hi"), egress, 0));
     }
 
     /** The code of every source function here: one file. */
@@ -135,7 +136,7 @@ final class FakeNode implements AutoCloseable {
 
     static FunctionSpec httpImage(String owner) {
         return new FunctionSpec("img-" + owner, owner, "server", 1, new Workload.Image("example/http", Workload.Contract.HTTP),
-                256, 1000, Map.of("MODE", "test"), false, 0);
+                new FunctionSettings(256, 1000, 0, Map.of("MODE", "test"), false, 0));
     }
 
     @Override

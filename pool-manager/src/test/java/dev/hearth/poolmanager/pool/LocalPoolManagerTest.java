@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.InvokeRequest;
@@ -69,8 +70,7 @@ class LocalPoolManagerTest {
 
     @Test
     void execImage_runsAContainerPerCall_andKeepsNone() {
-        var exec = new FunctionSpec("job", "u", "job", 1, new Workload.Image("img", Workload.Contract.EXEC), 128, 1000,
-                null, false, 0);
+        var exec = new FunctionSpec("job", "u", "job", 1, new Workload.Image("img", Workload.Contract.EXEC), new FunctionSettings(128, 1000, 0, null, false, 0));
         fakes.engine.attached = (spec, stdin, streams) -> {
             streams.stdout(stdin);
             return new ContainerEngine.AttachedResult(0, false, false, 0);

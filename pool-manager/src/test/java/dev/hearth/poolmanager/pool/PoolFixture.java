@@ -1,5 +1,6 @@
 package dev.hearth.poolmanager.pool;
 
+import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
@@ -72,8 +73,7 @@ final class PoolFixture {
 
     /** An {@code http} image function of {@code owner}. */
     static FunctionSpec function(String id, String owner, long version, int minWarm) {
-        return new FunctionSpec(id, owner, "f-" + id, version, new Workload.Image("img", Workload.Contract.HTTP), 128, 1000,
-                null, false, minWarm);
+        return new FunctionSpec(id, owner, "f-" + id, version, new Workload.Image("img", Workload.Contract.HTTP), new FunctionSettings(128, 1000, 0, null, false, minWarm));
     }
 
     /** Starts a container for {@code function} through the fleet, as a call would. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.Workload;
@@ -66,7 +67,7 @@ class SpecializerTest {
 
     FunctionSpec function() {
         return new FunctionSpec("fn", "alice", "hello", 7, new Workload.Source(Language.PYTHON, "main.handler", digest),
-                256, 3000, Map.of("GREETING", "hi"), false, 0);
+                new FunctionSettings(256, 3000, 0, Map.of("GREETING", "hi"), false, 0));
     }
 
     Workload.Source source(FunctionSpec function) {

@@ -55,7 +55,7 @@ class WarmSetTest {
     void claimMissing_countsIdleAndStarting_soTopUpsNeverOverlap() {
         set.prepared(new dev.hearth.poolmanager.FunctionSpec("id", "u", "f", 1,
                 new dev.hearth.poolmanager.Workload.Image("img", dev.hearth.poolmanager.Workload.Contract.HTTP),
-                128, 1000, null, false, 3));
+                new dev.hearth.poolmanager.FunctionSettings(128, 1000, 0, null, false, 3)));
         assertEquals(0, set.claimMissing(), "nothing kept until the node's provisioned share is divided");
         set.keep(5);
         assertEquals(3, set.kept(), "never more than minWarm");
