@@ -43,10 +43,6 @@ final class ContainerFactory {
     private final LongSupplier nanos;
     private final SecureRandom random = new SecureRandom();
 
-    ContainerFactory(PoolConfig config, ContainerEngine engine, AgentClient agent, CpuShares cpu) {
-        this(config, engine, agent, cpu, System::nanoTime);
-    }
-
     /** @param nanos the time in nanoseconds ({@code System::nanoTime}), which the ready timeout is measured in */
     ContainerFactory(PoolConfig config, ContainerEngine engine, AgentClient agent, CpuShares cpu, LongSupplier nanos) {
         this.config = config;

@@ -84,7 +84,7 @@ public final class LocalPoolManager implements PoolManager {
         this.code = code;
         this.nanos = nanos;
         this.cpu = CpuShares.start(config.cpu(), engine);
-        this.factory = new ContainerFactory(config, engine, agent, cpu);
+        this.factory = new ContainerFactory(config, engine, agent, cpu, nanos);
         ObjectMapper json = new ObjectMapper();
         this.specializer = new Specializer(code, agent, json);
         PoolPolicy policy = new PoolPolicy(config.idleTimeout(), config.maxContainers());

@@ -65,7 +65,7 @@ final class PoolFixture {
     /** A fleet over the fake engine, removing containers on the caller's thread. */
     Fleet fleet(RoomMaker room) throws Exception {
         makeFolders();
-        var factory = new ContainerFactory(config, engine, agent, CpuShares.start(config.cpu(), engine));
+        var factory = new ContainerFactory(config, engine, agent, CpuShares.start(config.cpu(), engine), ticker);
         var shares = new FairShare(config.maxContainers(), config.maxMemoryMb(), config.shares().provisionedShare());
         return new Fleet(factory, engine, new Capacity(config.maxContainers(), config.maxMemoryMb(), shares), Runnable::run,
                 room, ticker);
