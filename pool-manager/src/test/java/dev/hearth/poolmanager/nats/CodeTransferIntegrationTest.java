@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Code archives over a real nats-server: several chunks, a missing digest, nobody serving. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CodeTransferTest {
+class CodeTransferIntegrationTest {
 
     @TempDir
     static Path dir;
