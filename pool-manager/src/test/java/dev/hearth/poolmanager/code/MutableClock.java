@@ -5,23 +5,36 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock a test moves by hand. */
-final class MutableClock extends Clock {
+/** A clock a test moves by hand. Shared with control-plane's tests through this module's test-jar. */
+public final class MutableClock extends Clock {
 
-    private volatile Instant now;
+    private final Clock base;
+    private final AtomicReference<Duration> ahead = new AtomicReference<>(Duration.ZERO);
 
-    MutableClock(Instant start) {
-        this.now = start;
+    /** Stands at {@code start} until moved. */
+    public MutableClock(Instant start) {
+        this(Clock.fixed(start, ZoneOffset.UTC));
     }
 
-    void advance(Duration by) {
-        now = now.plus(by);
+    private MutableClock(Clock base) {
+        this.base = base;
+    }
+
+    /** Runs with system time, plus what the test moves it by: for a whole Hearth, whose pools keep time too. */
+    public static MutableClock followingSystem() {
+        return new MutableClock(Clock.systemUTC());
+    }
+
+    /** Moves the clock by {@code by}; negative moves it back. */
+    public void advance(Duration by) {
+        ahead.accumulateAndGet(by, Duration::plus);
     }
 
     @Override
     public Instant instant() {
-        return now;
+        return base.instant().plus(ahead.get());
     }
 
     @Override
