@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.controlplane.Api;
-import dev.hearth.controlplane.Hearth;
-import dev.hearth.controlplane.TestHearth;
+import dev.hearth.controlplane.HearthExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,11 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,32 +36,25 @@ class FuzzIntegrationTest {
     private static final String PASSWORD = "correct horse battery";
     private static final Pattern STACK_TRACE = Pattern.compile("\\tat |\\bat [a-z]+\\.[a-z]+\\.|Exception:|Traceback \\(most recent|\\.java:\\d+\\)");
 
-    @TempDir
-    static Path data;
-    Hearth hearth;
+    // The transport cases that send too little or too slowly meet the body deadline in a second.
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm().with("HEARTH_HTTP_BODY_TIMEOUT_SECONDS", "1");
     FuzzCases.Targets targets;
     int perParserRefusal;
 
+    /** Hearth's data folder: no answer may show it. */
+    Path data;
+
     @BeforeAll
-    void start() throws Exception {
-        Map<String, String> settings = new java.util.HashMap<>(TestHearth.settings(data));
-        // The transport cases that send too little or too slowly meet the body deadline in a second.
-        settings.put("HEARTH_HTTP_BODY_TIMEOUT_SECONDS", "1");
-        hearth = TestHearth.startWarm(settings);
-        Api api = new Api(hearth.port());
+    void start() {
+        data = hearth.data();
+        Api api = hearth.api();
         String token = api.userWithToken("fuzzer");
         String other = api.userWithToken("bystander");
         assertEquals(201, api.post("/v1/functions", token, Api.pythonSource("echo", Bodies.CODE)).status());
         assertEquals(201, api.post("/v1/functions", token, Api.pythonSource("target", Bodies.CODE)).status());
         assertEquals(200, api.invoke(token, "echo", "{\"warm\":true}").status());
         targets = new FuzzCases.Targets("fuzzer", PASSWORD, token, other, "echo", "target");
-    }
-
-    @AfterAll
-    void stop() {
-        if (hearth != null) {
-            hearth.close();
-        }
     }
 
     @Test
