@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.controlplane.Api;
 import dev.hearth.controlplane.HearthExtension;
+import dev.hearth.controlplane.http.RawHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,20 +64,19 @@ class FuzzIntegrationTest {
         long seed = Long.getLong("hearth.fuzz.seed", System.nanoTime());
         List<FuzzCases.Case> cases = new FuzzCases(seed, targets).generate();
         log.info("fuzz: seed {}, {} cases", seed, cases.size());
-        RawHttp http = new RawHttp(hearth.port(), 60_000);
         Api api = new Api(hearth.port());
         Map<String, Integer> perGroup = new TreeMap<>();
         Map<Integer, Integer> perStatus = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         long started = System.nanoTime();
         for (FuzzCases.Case c : cases) {
-            RawHttp.Answer answer = http.send(c.request().pieces(), c.request().pauseMillis());
+            RawHttp.Answer answer = RawHttp.sendUntilClosed(hearth.port(), Duration.ofSeconds(60), c.request().pieces(), c.request().pauseMillis());
             perGroup.merge(c.group(), 1, Integer::sum);
             perStatus.merge(answer.status(), 1, Integer::sum);
             String problem = problem(c, answer);
             if (problem != null && failures.size() < 200) {
                 failures.add(problem + " <- " + c.group() + ": " + c.request().describe() + " -> " + answer.status() + " "
-                        + abbreviate(answer.bodyText()));
+                        + abbreviate(answer.text()));
             }
             cleanUp(api, c, answer);
         }
@@ -103,7 +104,7 @@ class FuzzIntegrationTest {
         if (answer.status() == 202 && c.group().contains("/v1/functions")) {
             return "a build started (the fuzzer must not make builder containers)";
         }
-        String text = answer.bodyText();
+        String text = answer.text();
         for (String internal : List.of(data.toString(), "/tmp/", "/var/", "dev.hearth", "java.", "com.fasterxml", "io.undertow",
                 "org.eclipse", "jetty")) {
             if (text.contains(internal)) {
