@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Async work is shared by users, in embedded mode (issue 13, item 5): one user's sleeping calls
@@ -24,24 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 class AsyncFairnessIntegrationTest {
 
     static final int USER_MAX_QUEUED = 45;
-    @TempDir
-    static Path data;
-    Hearth hearth;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm()
+            .with("HEARTH_POOL_PYTHON", "3")
+            .with("HEARTH_ASYNC_USER_MAX_QUEUED", Integer.toString(USER_MAX_QUEUED))
+            .with("HEARTH_ASYNC_PRIVATE_CALLBACKS", "true"); // the hanging callback listens on loopback
     Api api;
 
     @BeforeAll
-    void start() throws Exception {
-        Map<String, String> env = TestHearth.settings(data);
-        env.put("HEARTH_POOL_PYTHON", "3");
-        env.put("HEARTH_ASYNC_USER_MAX_QUEUED", Integer.toString(USER_MAX_QUEUED));
-        env.put("HEARTH_ASYNC_PRIVATE_CALLBACKS", "true"); // the hanging callback listens on loopback
-        hearth = TestHearth.startWarm(env);
-        api = new Api(hearth.port());
-    }
-
-    @AfterAll
-    void stop() {
-        hearth.close();
+    void start() {
+        api = hearth.api();
     }
 
     static Api.Reply invokeAsync(Api api, String token, String name, String callback) {

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import java.time.Clock;
+import dev.hearth.poolmanager.fakes.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +18,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Logins and tokens over real HTTP against a real Hearth (no pools: nothing here runs code).
@@ -38,45 +33,14 @@ class AuthIntegrationTest {
 
     private static final String PASSWORD = "correct horse battery";
 
-    /** System time plus an offset the test moves forward. */
-    static final class MovableClock extends Clock {
-        final AtomicLong offsetMillis = new AtomicLong();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plusMillis(offsetMillis.get());
-        }
-    }
-
-    @TempDir
-    static Path dir;
-    Hearth hearth;
+    static final MutableClock clock = MutableClock.followingSystem();
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.started().with("HEARTH_POOL_PYTHON", "0").clock(clock);
     Api api;
-    final MovableClock clock = new MovableClock();
 
     @BeforeAll
-    void start() throws Exception {
-        Map<String, String> env = TestHearth.settings(dir.resolve("data"));
-        env.put("HEARTH_POOL_PYTHON", "0");
-        hearth = TestHearth.start(env, clock);
-        api = new Api(hearth.port());
-    }
-
-    @AfterAll
-    void stop() {
-        if (hearth != null) {
-            hearth.close();
-        }
+    void start() {
+        api = hearth.api();
     }
 
     private Api.Reply logIn(String username, String password) {
@@ -195,8 +159,9 @@ class AuthIntegrationTest {
     void anExpiredToken_isRefused_andNoLongerListed() {
         String token = api.userWithToken("expiring");
         assertEquals(200, api.get("/v1/functions", token).status());
+        Duration pastExpiry = Duration.ofHours(720).plusMinutes(1);
         try {
-            clock.offsetMillis.set(Duration.ofHours(720).plusMinutes(1).toMillis());
+            clock.advance(pastExpiry);
             Api.Reply refused = api.get("/v1/functions", token);
             assertEquals(401, refused.status(), refused::toString);
             assertTrue(refused.json().get("error").get("message").asText().contains("expired"));
@@ -205,7 +170,7 @@ class AuthIntegrationTest {
             Api.Reply listed = api.get("/v1/tokens", fresh);
             assertEquals(1, listed.json().get("tokens").size(), "the expired one is not listed: " + listed);
         } finally {
-            clock.offsetMillis.set(0);
+            clock.advance(pastExpiry.negated());
         }
     }
 }

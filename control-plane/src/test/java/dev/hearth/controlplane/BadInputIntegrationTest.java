@@ -9,11 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,22 +20,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputIntegrationTest {
 
-    @TempDir
-    static Path data;
-    Hearth hearth;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.started();
     Api api;
     String token;
+    /** Hearth's data folder: no answer may show it. */
+    Path data;
 
     @BeforeAll
-    void start() throws Exception {
-        hearth = TestHearth.start(TestHearth.settings(data));
-        api = new Api(hearth.port());
+    void start() {
+        data = hearth.data();
+        api = hearth.api();
         token = api.userWithToken("carol");
-    }
-
-    @AfterAll
-    void stop() {
-        hearth.close();
     }
 
     private void assertError(int status, String type, Api.Reply reply) {

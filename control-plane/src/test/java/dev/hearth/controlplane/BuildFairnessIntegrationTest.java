@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Build slots shared between users, against the real engine with the default settings (two
@@ -25,24 +23,17 @@ class BuildFairnessIntegrationTest {
 
     /** How long each of the busy user's builds sleeps in its npm {@code preinstall} script. */
     static final int SLEEP_MS = 30_000;
-    @TempDir
-    static Path data;
-    Hearth hearth;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm();
     Api api;
     String busy;
     String other;
 
     @BeforeAll
-    void start() throws Exception {
-        hearth = TestHearth.startWarm(TestHearth.settings(data));
-        api = new Api(hearth.port());
+    void start() {
+        api = hearth.api();
         busy = api.userWithToken("busy");
         other = api.userWithToken("other");
-    }
-
-    @AfterAll
-    void stop() {
-        hearth.close();
     }
 
     /** A Node function whose build runs {@code script} (tenant code, in the builder) before npm installs it. */

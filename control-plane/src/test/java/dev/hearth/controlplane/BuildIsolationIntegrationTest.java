@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,27 +31,19 @@ class BuildIsolationIntegrationTest {
 
     /** Small, so the test fills it quickly; room enough for these tests' Maven builds. */
     static final int BUILD_DISK_MB = 192;
-    @TempDir
-    static Path data;
-    Hearth hearth;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm()
+            .with("HEARTH_POOL_NODE", "1")
+            .with("HEARTH_BUILD_DISK_MB", Integer.toString(BUILD_DISK_MB));
     Api api;
     String mallory;
     String victim;
 
     @BeforeAll
-    void start() throws Exception {
-        var env = TestHearth.settings(data);
-        env.put("HEARTH_POOL_NODE", "1");
-        env.put("HEARTH_BUILD_DISK_MB", Integer.toString(BUILD_DISK_MB));
-        hearth = TestHearth.startWarm(env);
-        api = new Api(hearth.port());
+    void start() {
+        api = hearth.api();
         mallory = api.userWithToken("mallory");
         victim = api.userWithToken("victim");
-    }
-
-    @AfterAll
-    void stop() {
-        hearth.close();
     }
 
     private JsonNode build(String token, ObjectNode body) throws InterruptedException {

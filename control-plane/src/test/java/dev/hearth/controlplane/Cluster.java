@@ -2,10 +2,10 @@ package dev.hearth.controlplane;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import dev.hearth.poolmanager.nats.NatsServer;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ final class Cluster implements AutoCloseable {
 
     private final Path dir;
     private final Map<String, String> env;
-    private final Process nats;
+    private final NatsServer nats;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new HashMap<>();
     private final List<String> nodes = new ArrayList<>();
@@ -37,7 +37,7 @@ final class Cluster implements AutoCloseable {
     private MongoServer mongo;
     private H2Backend mongoBackend;
 
-    private Cluster(Path dir, Map<String, String> env, Process nats) {
+    private Cluster(Path dir, Map<String, String> env, NatsServer nats) {
         this.dir = dir;
         this.env = env;
         this.nats = nats;
@@ -61,17 +61,10 @@ final class Cluster implements AutoCloseable {
     static Cluster start(Path dir, int controlPlaneCount, int nodeCount, Map<String, String> settings) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 6);
         Files.createDirectories(dir.resolve("logs"));
-        int natsPort = freePort();
-        Path config = dir.resolve("nats.conf");
-        Files.writeString(config, "listen: 127.0.0.1:" + natsPort + "\n"
-                + "max_payload: 8MB\n"
-                + "jetstream { store_dir: \"" + dir.resolve("jetstream") + "\" }\n");
-        Process nats = new ProcessBuilder(natsServer(), "-c", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/nats.log").toFile()).start();
-        awaitPort(natsPort, nats, dir.resolve("logs/nats.log"));
+        NatsServer nats = NatsServer.startJetStream(dir.resolve("nats"));
 
         Map<String, String> env = TestHearth.settings(dir.resolve("data"));
-        env.put("HEARTH_NATS_URL", "nats://127.0.0.1:" + natsPort);
+        env.put("HEARTH_NATS_URL", nats.url());
         env.put("HEARTH_POOL_PYTHON", "2");
         env.putAll(settings);
         var cluster = new Cluster(dir, env, nats);
@@ -199,8 +192,7 @@ final class Cluster implements AutoCloseable {
                 process.destroyForcibly();
             }
         }
-        nats.destroy();
-        nats.waitFor(10, TimeUnit.SECONDS);
+        nats.close();
         if (mongo != null) {
             mongo.shutdown();
             mongoBackend.close();
@@ -219,20 +211,10 @@ final class Cluster implements AutoCloseable {
             for (Path log : (Iterable<Path>) logs::iterator) {
                 Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
+            Files.copy(nats.log(), kept.resolve("nats.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             System.err.println("cannot keep the cluster's logs: " + e.getMessage());
         }
-    }
-
-    /** The nats-server binary: on PATH, or where Debian's package puts it. {@code ./hearth test} installs it. */
-    private static String natsServer() {
-        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/bin").split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "nats-server");
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        throw new AssertionError("nats-server is not installed; './hearth test' installs it (apt-get install nats-server)");
     }
 
     private static String classpath() {
@@ -244,20 +226,5 @@ final class Cluster implements AutoCloseable {
         try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static void awaitPort(int port, Process process, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("nats-server exited: " + Files.readString(log));
-            }
-            try (var socket = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("nats-server did not listen on " + port + ": " + Files.readString(log));
     }
 }

@@ -13,11 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Code does not pile up: with a 2 s grace period, a deleted function's unpacked code on the node
@@ -32,32 +31,20 @@ class CodeLifecycleIntegrationTest {
     /** Grace, a sweep interval (half the grace) and room for a slow machine. */
     static final Duration GONE_WITHIN = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path data;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm().ownStore()
+            .with("HEARTH_CODE_GRACE_SECONDS", Long.toString(GRACE.toSeconds()));
     OwnStore store;
-    Hearth hearth;
     Api api;
     String token;
     Path codeDir;
 
     @BeforeAll
-    void start() throws Exception {
-        store = OwnStore.start();
-        var env = TestHearth.settings(data);
-        env.put("HEARTH_MONGO_URI", store.uri());
-        env.put("HEARTH_CODE_GRACE_SECONDS", Long.toString(GRACE.toSeconds()));
-        hearth = TestHearth.startWarm(env);
-        api = new Api(hearth.port());
+    void start() {
+        store = hearth.store();
+        api = hearth.api();
         token = api.userWithToken("cora");
-        codeDir = data.resolve("run").resolve(env.get("HEARTH_NODE_ID")).resolve("code");
-    }
-
-    @AfterAll
-    void stop() {
-        if (hearth != null) {
-            hearth.close();
-        }
-        store.close();
+        codeDir = hearth.data().resolve("run").resolve(hearth.nodeId()).resolve("code");
     }
 
     static String handler(String answer) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,20 +32,19 @@ import org.junit.jupiter.api.io.TempDir;
 class ContainerBoundaryIntegrationTest {
 
     @TempDir
-    static Path data;
-    @TempDir
     static Path outside;
-    Hearth hearth;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm().with("HEARTH_POOL_PYTHON", "2");
     Api api;
     String token;
     Decoy decoy;
+    /** Hearth's data folder: no answer may show it. */
+    Path data;
 
     @BeforeAll
     void start() throws Exception {
-        var env = TestHearth.settings(data);
-        env.put("HEARTH_POOL_PYTHON", "2");
-        hearth = TestHearth.startWarm(env);
-        api = new Api(hearth.port());
+        data = hearth.data();
+        api = hearth.api();
         token = api.userWithToken("mallory");
         decoy = new Decoy(outside.resolve("decoy.sock"));
     }
@@ -52,7 +52,6 @@ class ContainerBoundaryIntegrationTest {
     @AfterAll
     void stop() throws IOException {
         decoy.close();
-        hearth.close();
     }
 
     private String python(String code) {

@@ -16,11 +16,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * CPU is divided by user, read where the kernel reads it: the cgroup of each container's process on
@@ -52,26 +51,15 @@ class CpuSharesIntegrationTest {
                 return tried
             """;
 
-    @TempDir
-    static Path data;
-    Hearth hearth;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm().with("HEARTH_POOL_PYTHON", "2");
     Api api;
     String nodeId;
 
     @BeforeAll
-    void start() throws Exception {
-        var env = TestHearth.settings(data);
-        env.put("HEARTH_POOL_PYTHON", "2");
-        nodeId = env.get("HEARTH_NODE_ID");
-        hearth = TestHearth.startWarm(env);
-        api = new Api(hearth.port());
-    }
-
-    @AfterAll
-    void stop() {
-        if (hearth != null) {
-            hearth.close();
-        }
+    void start() {
+        nodeId = hearth.nodeId();
+        api = hearth.api();
     }
 
     @Test

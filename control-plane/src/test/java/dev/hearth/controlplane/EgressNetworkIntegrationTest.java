@@ -12,18 +12,16 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Builders and egress functions sit on the network Hearth makes: one tenant's egress container
@@ -73,28 +71,19 @@ class EgressNetworkIntegrationTest {
                 return {"ip": socket.gethostbyname(socket.gethostname()), "port": state["srv"].getsockname()[1]}
             """;
 
-    @TempDir
-    static Path data;
-    Hearth hearth;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm().with("HEARTH_POOL_PYTHON", "1");
     Api api;
     String node;
     String alice;
     String bob;
 
     @BeforeAll
-    void start() throws Exception {
-        var env = TestHearth.settings(data);
-        env.put("HEARTH_POOL_PYTHON", "1");
-        node = env.get("HEARTH_NODE_ID");
-        hearth = TestHearth.startWarm(env);
-        api = new Api(hearth.port());
+    void start() {
+        node = hearth.nodeId();
+        api = hearth.api();
         alice = api.userWithToken("alice");
         bob = api.userWithToken("bob");
-    }
-
-    @AfterAll
-    void stop() {
-        hearth.close();
     }
 
     private void createEgressProbe(String token, String name) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.poolmanager.PoolStats;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,23 +50,15 @@ class FairShareIntegrationTest {
     static final int READY_TIMEOUT_SECONDS = 20;
     static final long ANSWER_WITHIN_MS = 1_000 + READY_TIMEOUT_SECONDS * 1_000L;
 
-    @TempDir
-    static Path data;
-    Hearth hearth;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm()
+            .with("HEARTH_MAX_CONTAINERS", Integer.toString(NODE))
+            .with("HEARTH_READY_TIMEOUT_SECONDS", Integer.toString(READY_TIMEOUT_SECONDS));
     Api api;
 
     @BeforeAll
-    void start() throws Exception {
-        var env = TestHearth.settings(data);
-        env.put("HEARTH_MAX_CONTAINERS", Integer.toString(NODE));
-        env.put("HEARTH_READY_TIMEOUT_SECONDS", Integer.toString(READY_TIMEOUT_SECONDS));
-        hearth = TestHearth.startWarm(env);
-        api = new Api(hearth.port());
-    }
-
-    @AfterAll
-    void stop() {
-        hearth.close();
+    void start() {
+        api = hearth.api();
     }
 
     /** Clients calling one function back to back until closed (or 90 s), counting the answers by status. */

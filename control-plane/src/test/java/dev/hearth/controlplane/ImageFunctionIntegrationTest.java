@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.Container;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Image functions against real containers: the example images {@code ./hearth} builds
@@ -23,26 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImageFunctionIntegrationTest {
 
-    @TempDir
-    static Path data;
-    Hearth hearth;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm().with("HEARTH_POOL_PYTHON", "0");
     Api api;
     String token;
     String nodeId;
 
     @BeforeAll
-    void start() throws Exception {
-        var env = TestHearth.settings(data);
-        env.put("HEARTH_POOL_PYTHON", "0");
-        nodeId = env.get("HEARTH_NODE_ID");
-        hearth = TestHearth.startWarm(env);
-        api = new Api(hearth.port());
+    void start() {
+        nodeId = hearth.nodeId();
+        api = hearth.api();
         token = api.userWithToken("iris");
-    }
-
-    @AfterAll
-    void stop() {
-        hearth.close();
     }
 
     private List<Container> containersOfKind(String kind) {

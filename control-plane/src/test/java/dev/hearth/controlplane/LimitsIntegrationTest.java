@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Concurrency limits per function (changeable with PATCH) and per user, proven by the handlers' own clocks. */
@@ -31,25 +32,23 @@ class LimitsIntegrationTest {
 
     @TempDir
     static Path data;
-    Hearth hearth;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm()
+            .with("HEARTH_POOL_PYTHON", "3")
+            .with("HEARTH_USER_CONCURRENCY", "4");
     Api api;
     String token;
     ExecutorService clients = Executors.newFixedThreadPool(8);
 
     @BeforeAll
-    void start() throws Exception {
-        var env = TestHearth.settings(data);
-        env.put("HEARTH_POOL_PYTHON", "3");
-        env.put("HEARTH_USER_CONCURRENCY", "4");
-        hearth = TestHearth.startWarm(env);
-        api = new Api(hearth.port());
+    void start() {
+        api = hearth.api();
         token = api.userWithToken("lena");
     }
 
     @AfterAll
     void stop() {
         clients.shutdownNow();
-        hearth.close();
     }
 
     private List<Api.Reply> together(int n, String function, String event) throws Exception {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,11 +14,10 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Python functions end to end over REST, against real containers from the warm pool. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -27,26 +25,17 @@ class PythonFunctionIntegrationTest {
 
     static final String ECHO = "def handler(event, context):\n    return {\"echo\": event}\n";
 
-    @TempDir
-    static Path data;
-    Hearth hearth;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm().with("HEARTH_POOL_PYTHON", "2");
     Api api;
     String alice;
     String bob;
 
     @BeforeAll
-    void start() throws Exception {
-        var env = TestHearth.settings(data);
-        env.put("HEARTH_POOL_PYTHON", "2");
-        hearth = TestHearth.startWarm(env);
-        api = new Api(hearth.port());
+    void start() {
+        api = hearth.api();
         alice = api.userWithToken("alice");
         bob = api.userWithToken("bob");
-    }
-
-    @AfterAll
-    void stop() {
-        hearth.close();
     }
 
     private void create(String token, Object body) {

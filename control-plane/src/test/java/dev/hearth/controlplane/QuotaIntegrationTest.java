@@ -11,18 +11,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Per-user quotas through REST: a create past the function count, and a create or PUT whose
@@ -36,29 +34,17 @@ class QuotaIntegrationTest {
     static final int MAX_FUNCTIONS = 3;
     static final long QUOTA = 1024 * 1024;
 
-    @TempDir
-    static Path data;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm().ownStore()
+            .with("HEARTH_USER_MAX_FUNCTIONS", Integer.toString(MAX_FUNCTIONS))
+            .with("HEARTH_USER_MAX_CODE_MB", "1");
     OwnStore store;
-    Hearth hearth;
     Api api;
 
     @BeforeAll
-    void start() throws Exception {
-        store = OwnStore.start();
-        var env = TestHearth.settings(data);
-        env.put("HEARTH_MONGO_URI", store.uri());
-        env.put("HEARTH_USER_MAX_FUNCTIONS", Integer.toString(MAX_FUNCTIONS));
-        env.put("HEARTH_USER_MAX_CODE_MB", "1");
-        hearth = TestHearth.startWarm(env);
-        api = new Api(hearth.port());
-    }
-
-    @AfterAll
-    void stop() {
-        if (hearth != null) {
-            hearth.close();
-        }
-        store.close();
+    void start() {
+        store = hearth.store();
+        api = hearth.api();
     }
 
     /** A zip with the given text files and {@code randomBytes} of incompressible data in {@code blob.bin}. */

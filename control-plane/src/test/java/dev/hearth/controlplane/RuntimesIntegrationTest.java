@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Node and Java functions with Lambda's handler conventions, and server-side builds (npm, Maven,
@@ -19,26 +17,18 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RuntimesIntegrationTest {
 
-    @TempDir
-    static Path data;
-    Hearth hearth;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm()
+            .with("HEARTH_POOL_PYTHON", "1")
+            .with("HEARTH_POOL_NODE", "2")
+            .with("HEARTH_POOL_JAVA", "2");
     Api api;
     String token;
 
     @BeforeAll
-    void start() throws Exception {
-        var env = TestHearth.settings(data);
-        env.put("HEARTH_POOL_PYTHON", "1");
-        env.put("HEARTH_POOL_NODE", "2");
-        env.put("HEARTH_POOL_JAVA", "2");
-        hearth = TestHearth.startWarm(env);
-        api = new Api(hearth.port());
+    void start() {
+        api = hearth.api();
         token = api.userWithToken("rita");
-    }
-
-    @AfterAll
-    void stop() {
-        hearth.close();
     }
 
     private JsonNode createAndAwait(Object body, String name) throws InterruptedException {

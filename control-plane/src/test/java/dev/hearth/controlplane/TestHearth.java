@@ -2,6 +2,7 @@ package dev.hearth.controlplane;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -34,20 +35,24 @@ public final class TestHearth {
     }
 
     /** With a clock the test moves (token expiry). */
-    public static Hearth start(Map<String, String> env, java.time.Clock clock) throws IOException {
+    public static Hearth start(Map<String, String> env, Clock clock) throws IOException {
         return Hearth.start(HearthConfig.fromEnv(env), clock);
     }
 
     /** Waits until every pool has been filled once, as {@code GET /healthz} reports. */
     public static Hearth startWarm(Map<String, String> env) throws IOException, InterruptedException {
-        Hearth hearth = start(env);
+        return awaitWarm(start(env));
+    }
+
+    /** Waits until every pool of a started Hearth has been filled once; closes it if that takes too long. */
+    public static Hearth awaitWarm(Hearth hearth) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!hearth.pool().warmedUp()) {
             if (System.nanoTime() > deadline) {
                 hearth.close();
                 throw new IllegalStateException("pool did not warm up within 60 s");
             }
-            Thread.sleep(20);
+            Thread.sleep(20); // a bounded poll: the pool tells no one when it is first full
         }
         return hearth;
     }

@@ -1,5 +1,6 @@
 package dev.hearth.controlplane.async;
 
+import dev.hearth.poolmanager.fakes.MutableClock;
 import static com.mongodb.client.model.Filters.eq;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +26,7 @@ class StoreQueueTest {
 
     private final InMemoryStore store = new InMemoryStore();
     private final MongoCollection<Document> async = store.async();
-    private final FakeClock clock = new FakeClock();
+    private final MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
     private final AsyncRecords records = new AsyncRecords(async, 3, Duration.ofSeconds(1), clock);
 
     @AfterEach

@@ -14,15 +14,13 @@ import com.mongodb.client.gridfs.GridFSBuckets;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import dev.hearth.poolmanager.Language;
+import dev.hearth.poolmanager.fakes.MutableClock;
 import dev.hearth.poolmanager.support.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -48,39 +46,11 @@ class ArchiveSweepTest {
 
     static final Duration GRACE = Duration.ofMinutes(10);
 
-    /** A clock the test moves by hand. */
-    static final class MovingClock extends Clock {
-        volatile Instant now;
-
-        MovingClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     MongoServer server;
     MongoClient client;
     MongoDatabase database;
     // Starts at the real time: GridFS stamps uploadDate with it, and old archives are judged by it.
-    final MovingClock clock = new MovingClock(Instant.now());
+    final MutableClock clock = new MutableClock(Instant.now());
     CodeStore code;
     FunctionStore functions;
     List<String> forgotten = new ArrayList<>();

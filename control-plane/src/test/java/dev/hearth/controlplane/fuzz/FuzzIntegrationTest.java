@@ -6,21 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.controlplane.Api;
-import dev.hearth.controlplane.Hearth;
-import dev.hearth.controlplane.TestHearth;
+import dev.hearth.controlplane.HearthExtension;
+import dev.hearth.controlplane.http.RawHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,19 +38,19 @@ class FuzzIntegrationTest {
     private static final String PASSWORD = "correct horse battery";
     private static final Pattern STACK_TRACE = Pattern.compile("\\tat |\\bat [a-z]+\\.[a-z]+\\.|Exception:|Traceback \\(most recent|\\.java:\\d+\\)");
 
-    @TempDir
-    static Path data;
-    Hearth hearth;
+    // The transport cases that send too little or too slowly meet the body deadline in a second.
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm().with("HEARTH_HTTP_BODY_TIMEOUT_SECONDS", "1");
     FuzzCases.Targets targets;
     int perParserRefusal;
 
+    /** Hearth's data folder: no answer may show it. */
+    Path data;
+
     @BeforeAll
-    void start() throws Exception {
-        Map<String, String> settings = new java.util.HashMap<>(TestHearth.settings(data));
-        // The transport cases that send too little or too slowly meet the body deadline in a second.
-        settings.put("HEARTH_HTTP_BODY_TIMEOUT_SECONDS", "1");
-        hearth = TestHearth.startWarm(settings);
-        Api api = new Api(hearth.port());
+    void start() {
+        data = hearth.data();
+        Api api = hearth.api();
         String token = api.userWithToken("fuzzer");
         String other = api.userWithToken("bystander");
         assertEquals(201, api.post("/v1/functions", token, Api.pythonSource("echo", Bodies.CODE)).status());
@@ -59,32 +59,24 @@ class FuzzIntegrationTest {
         targets = new FuzzCases.Targets("fuzzer", PASSWORD, token, other, "echo", "target");
     }
 
-    @AfterAll
-    void stop() {
-        if (hearth != null) {
-            hearth.close();
-        }
-    }
-
     @Test
     void everyEndpoint_answersHonestly_toThousandsOfHostileRequests() throws Exception {
         long seed = Long.getLong("hearth.fuzz.seed", System.nanoTime());
         List<FuzzCases.Case> cases = new FuzzCases(seed, targets).generate();
         log.info("fuzz: seed {}, {} cases", seed, cases.size());
-        RawHttp http = new RawHttp(hearth.port(), 60_000);
         Api api = new Api(hearth.port());
         Map<String, Integer> perGroup = new TreeMap<>();
         Map<Integer, Integer> perStatus = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         long started = System.nanoTime();
         for (FuzzCases.Case c : cases) {
-            RawHttp.Answer answer = http.send(c.request().pieces(), c.request().pauseMillis());
+            RawHttp.Answer answer = RawHttp.sendUntilClosed(hearth.port(), Duration.ofSeconds(60), c.request().pieces(), c.request().pauseMillis());
             perGroup.merge(c.group(), 1, Integer::sum);
             perStatus.merge(answer.status(), 1, Integer::sum);
             String problem = problem(c, answer);
             if (problem != null && failures.size() < 200) {
                 failures.add(problem + " <- " + c.group() + ": " + c.request().describe() + " -> " + answer.status() + " "
-                        + abbreviate(answer.bodyText()));
+                        + abbreviate(answer.text()));
             }
             cleanUp(api, c, answer);
         }
@@ -112,7 +104,7 @@ class FuzzIntegrationTest {
         if (answer.status() == 202 && c.group().contains("/v1/functions")) {
             return "a build started (the fuzzer must not make builder containers)";
         }
-        String text = answer.bodyText();
+        String text = answer.text();
         for (String internal : List.of(data.toString(), "/tmp/", "/var/", "dev.hearth", "java.", "com.fasterxml", "io.undertow",
                 "org.eclipse", "jetty")) {
             if (text.contains(internal)) {

@@ -4,20 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.controlplane.Api;
-import dev.hearth.controlplane.Hearth;
-import dev.hearth.controlplane.TestHearth;
+import dev.hearth.controlplane.HearthExtension;
 import dev.hearth.controlplane.function.FunctionRoutes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,31 +29,22 @@ class BodyLimitsIntegrationTest {
     private static final int MAX_CODE_MB = 2;
     private static final int EVENT_LIMIT = 6 * 1024 * 1024;
 
-    @TempDir
-    static Path data;
-    Hearth hearth;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm().with("HEARTH_MAX_CODE_MB", String.valueOf(MAX_CODE_MB));
     Api api;
     String token;
     int port;
 
     @BeforeAll
-    void start() throws Exception {
-        var env = TestHearth.settings(data);
-        env.put("HEARTH_MAX_CODE_MB", String.valueOf(MAX_CODE_MB));
-        hearth = TestHearth.startWarm(env);
+    void start() {
         port = hearth.port();
-        api = new Api(port);
+        api = hearth.api();
         token = api.userWithToken("limits");
         var function = Api.pythonSource("size", "def handler(event, context):\n    return len(event) if isinstance(event, str) else -1\n");
         // Six MiB through the agent on two busy cores may take longer than the default 3 s.
         function.put("timeoutMs", 60_000);
         var created = api.post("/v1/functions", token, function);
         assertEquals(201, created.status(), created::toString);
-    }
-
-    @AfterAll
-    void stop() {
-        hearth.close();
     }
 
     /** {@code json} followed by spaces up to exactly {@code size} bytes: still the same JSON. */

@@ -4,24 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.controlplane.Api;
-import dev.hearth.controlplane.Hearth;
-import dev.hearth.controlplane.TestHearth;
+import dev.hearth.controlplane.HearthExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Slow clients hold connections, never worker threads, and not for long: with 200 connections
@@ -37,29 +34,21 @@ class SlowClientsIntegrationTest {
     private static final int PARSE_TIMEOUT_SECONDS = 3;
     private static final int IDLE_TIMEOUT_SECONDS = 3;
 
-    @TempDir
-    static Path data;
-    Hearth hearth;
+    @RegisterExtension
+    static HearthExtension hearth = HearthExtension.warm()
+            .with("HEARTH_WORKER_THREADS", "16")
+            .with("HEARTH_HTTP_BODY_TIMEOUT_SECONDS", String.valueOf(BODY_TIMEOUT_SECONDS))
+            .with("HEARTH_HTTP_PARSE_TIMEOUT_SECONDS", String.valueOf(PARSE_TIMEOUT_SECONDS))
+            .with("HEARTH_HTTP_IDLE_TIMEOUT_SECONDS", String.valueOf(IDLE_TIMEOUT_SECONDS));
     Api api;
     String token;
     int port;
 
     @BeforeAll
-    void start() throws Exception {
-        var env = TestHearth.settings(data);
-        env.put("HEARTH_WORKER_THREADS", "16");
-        env.put("HEARTH_HTTP_BODY_TIMEOUT_SECONDS", String.valueOf(BODY_TIMEOUT_SECONDS));
-        env.put("HEARTH_HTTP_PARSE_TIMEOUT_SECONDS", String.valueOf(PARSE_TIMEOUT_SECONDS));
-        env.put("HEARTH_HTTP_IDLE_TIMEOUT_SECONDS", String.valueOf(IDLE_TIMEOUT_SECONDS));
-        hearth = TestHearth.startWarm(env);
+    void start() {
         port = hearth.port();
-        api = new Api(port);
+        api = hearth.api();
         token = api.userWithToken("patient");
-    }
-
-    @AfterAll
-    void stop() {
-        hearth.close();
     }
 
     /** One call on a fresh client that gives up after {@code timeout}; its status. */

@@ -1,5 +1,6 @@
 package dev.hearth.poolmanager.code;
 
+import dev.hearth.poolmanager.fakes.MutableClock;
 import dev.hearth.poolmanager.support.Digests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -10,14 +10,10 @@ import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,38 +26,22 @@ class CodeTransferIntegrationTest {
 
     @TempDir
     static Path dir;
-    Process server;
+    NatsServer server;
     Connection controlPlane;
     Connection node;
 
     @BeforeAll
     void start() throws Exception {
-        int port;
-        try (var socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String binary = Files.isExecutable(Path.of("/usr/sbin/nats-server")) ? "/usr/sbin/nats-server" : "nats-server";
-        server = new ProcessBuilder(binary, "-a", "127.0.0.1", "-p", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("nats.log").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try (var probe = new Socket("127.0.0.1", port)) {
-                break;
-            } catch (IOException e) {
-                assertTrue(server.isAlive() && System.nanoTime() < deadline, "nats-server did not start: " + Files.readString(dir.resolve("nats.log")));
-                Thread.sleep(100);
-            }
-        }
-        controlPlane = NatsLink.connect("nats://127.0.0.1:" + port, "test-control-plane", Duration.ofSeconds(5));
-        node = NatsLink.connect("nats://127.0.0.1:" + port, "test-node", Duration.ofSeconds(5));
+        server = NatsServer.start(dir);
+        controlPlane = NatsLink.connect(server.url(), "test-control-plane", Duration.ofSeconds(5));
+        node = NatsLink.connect(server.url(), "test-node", Duration.ofSeconds(5));
     }
 
     @AfterAll
     void stop() throws Exception {
         node.close();
         controlPlane.close();
-        server.destroy();
-        server.waitFor(10, TimeUnit.SECONDS);
+        server.close();
     }
 
     @Test
