@@ -36,6 +36,11 @@ class FairSchedulerTest {
             for (String task : List.of("a1", "a2", "a3")) {
                 assertTrue(scheduler.submit("a", holding(task, started, release, allDone)));
             }
+            // a1 holds its worker before b arrives, so the order seen below is the scheduler's, not a race of two threads.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!started.contains("a1") && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
             scheduler.submit("b", () -> {
                 started.add("b1");
                 bRan.countDown();
