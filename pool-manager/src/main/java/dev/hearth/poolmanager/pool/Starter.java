@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * container given to the function's owner, resized to the function's memory where the runtime
  * follows a resize, and specialized ({@code pool}); or one started for it ({@code cold}); or an
  * {@code http} image function's own server. Room comes from {@link Fleet}, which refuses a full
- * node. What happens to the container afterwards is {@link LocalPoolManager}'s business.
+ * node. What happens to the container afterwards is {@link CallRunner}'s: it runs the call and
+ * gives the container back to its {@link WarmSet} or removes it.
  */
 final class Starter {
 
