@@ -65,7 +65,7 @@ public final class AsyncInvocations implements AutoCloseable {
         this.queue = queue;
         this.userMaxQueued = settings.userMaxQueued();
         this.callbacks = new CallbackClient(settings.privateCallbacks(), settings.callbacks());
-        this.worker = new AsyncWorker(records, functions, pool, limiter, callbacks, clock);
+        this.worker = new AsyncWorker(records, functions::get, pool, limiter, callbacks, clock);
         queue.start(worker::run);
     }
 

@@ -32,14 +32,19 @@ final class AsyncWorker {
     static final Duration MAX_EVENT_AGE = Duration.ofHours(6);
 
     private final AsyncRecords records;
-    private final Functions functions;
+    private final FunctionLookup functions;
     private final PoolManager pool;
     private final ConcurrencyLimiter limiter;
     private final CallbackClient callbacks;
     private final Clock clock;
     private volatile boolean stopped;
 
-    AsyncWorker(AsyncRecords records, Functions functions, PoolManager pool, ConcurrencyLimiter limiter,
+    /** Finds a function by owner and name, as {@link Functions#get} does (an {@link ApiException} when it is not found). */
+    interface FunctionLookup {
+        FunctionRecord get(String owner, String name);
+    }
+
+    AsyncWorker(AsyncRecords records, FunctionLookup functions, PoolManager pool, ConcurrencyLimiter limiter,
                 CallbackClient callbacks, Clock clock) {
         this.records = records;
         this.functions = functions;
@@ -109,9 +114,19 @@ final class AsyncWorker {
         ended(job, move);
         if (move.to() == AsyncStatus.FAILED) {
             delivery.retryAfter(move.retryAfter());
-        } else {
+        } else if (move.made() || isFinal(id)) {
             delivery.done();
+        } else {
+            // Another holder of the job (a redelivery once the ack wait passed) queued it again meanwhile, so this
+            // attempt's end was refused: acknowledged now, the record would stay queued with no job left to run it.
+            requeue(delivery);
         }
+    }
+
+    /** The record has ended (or is gone): nothing is left to deliver. */
+    private boolean isFinal(String id) {
+        return records.get(id).map(r -> AsyncStatus.fromId(r.getString("status")).map(AsyncStatus::isFinal).orElse(false))
+                .orElse(true);
     }
 
     /**

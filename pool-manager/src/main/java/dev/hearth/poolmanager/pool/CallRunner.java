@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * container goes after: back to its version's set when it can be trusted with another call,
  * else removed.
  *
- * <p>Failure policy: a container whose handler answered (a result, a function error, a result
- * too large) is reused; one that timed out (its handler may still run), crashed or refused the
- * call is removed. An image's answers are checked, since only Hearth's own agents are trusted to
+ * <p>Failure policy: a container whose handler answered (a result, a function error) is reused;
+ * one that timed out (its handler may still run), crashed, refused the call or sent a reply too
+ * large (cut off unread) is removed. An image's answers are checked, since only Hearth's own agents are trusted to
  * answer JSON. The engine is asked why a container crashed only once it has, never on the good path.
  */
 final class CallRunner {
@@ -97,7 +97,7 @@ final class CallRunner {
         } catch (AgentClient.ReplyTooLargeException e) {
             return new Ran(Outcome.FunctionError.of("Runtime.ResponseTooLarge",
                     "the handler's result is larger than the " + AgentClient.MAX_REPLY_BYTES / (1024 * 1024) + " MiB limit"),
-                    null, true);
+                    null, false);
         } catch (IOException e) {
             return new Ran(new Outcome.Crashed(crashReason(container, function)), null, false);
         } catch (InterruptedException e) {

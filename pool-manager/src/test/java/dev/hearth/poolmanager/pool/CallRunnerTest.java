@@ -10,6 +10,7 @@ import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.InvokeRequest;
 import dev.hearth.poolmanager.Outcome;
 import dev.hearth.poolmanager.StartKind;
+import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.agent.AgentReply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +77,17 @@ class CallRunnerTest {
         Invocation invocation = call("{}");
         assertEquals(new Outcome.Timeout(1000), invocation.outcome());
         assertEquals(0, set.idleCount(), "its handler may still run: never reused");
+        assertTrue(pool.engine.removed.contains(container.id()));
+    }
+
+    @Test
+    void replyTooLarge_isAFunctionError_andTheContainerGoes() throws Exception {
+        pool.agent.run = (socket, id, event) -> {
+            throw new AgentClient.ReplyTooLargeException(AgentClient.MAX_REPLY_BYTES);
+        };
+        var error = assertInstanceOf(Outcome.FunctionError.class, call("{}").outcome());
+        assertEquals("Runtime.ResponseTooLarge", json(error));
+        assertEquals(0, set.idleCount(), "its reply was cut off unread: never reused");
         assertTrue(pool.engine.removed.contains(container.id()));
     }
 
