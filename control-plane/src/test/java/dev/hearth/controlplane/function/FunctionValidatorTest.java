@@ -1,6 +1,5 @@
 package dev.hearth.controlplane.function;
 
-import dev.hearth.poolmanager.FunctionSettings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.controlplane.http.ApiException;
+import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.code.TestZips;
 import java.util.Base64;
 import java.util.Map;
