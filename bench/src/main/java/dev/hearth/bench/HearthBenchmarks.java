@@ -38,7 +38,7 @@ public class HearthBenchmarks {
 
         @Setup(Level.Trial)
         public void open() {
-            engine = new DockerEngine(System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"), RawContainer.CONTAINER_UID);
+            engine = new DockerEngine(System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"), RawContainer.CONTAINER_UID, System::nanoTime);
             agent = new UnixSocketAgentClient();
         }
 

@@ -68,7 +68,7 @@ public final class Hearth implements AutoCloseable {
             started.push(store);
             Connection nats = null;
             if (config.distributed()) {
-                nats = NatsLink.connect(config.natsUrl(), "hearth-control-plane-" + config.pool().nodeId(), NatsLink.WAIT_AT_START);
+                nats = NatsLink.connect(config.natsUrl(), "hearth-control-plane-" + config.pool().nodeId(), NatsLink.WAIT_AT_START, System::nanoTime);
                 started.push(nats);
             }
             var code = new CodeStore(store.database(), clock);
@@ -82,7 +82,7 @@ public final class Hearth implements AutoCloseable {
             started.push(accounts);
             var auth = accounts.authenticator();
             HostAccounts.requireUnused(config.pool().containerUid(), config.pool().hostEtc());
-            DockerEngine buildEngine = new DockerEngine(config.pool().dockerHost(), config.pool().containerUid());
+            DockerEngine buildEngine = new DockerEngine(config.pool().dockerHost(), config.pool().containerUid(), System::nanoTime);
             started.push(buildEngine);
             if (!buildEngine.imageExists(config.builds().image())) {
                 throw new IllegalStateException("builder image " + config.builds().image() + " is missing; './hearth up' builds it");
@@ -109,7 +109,7 @@ public final class Hearth implements AutoCloseable {
             var health = new HealthRoutes(pool);
             var functionRoutes = new FunctionRoutes(functions, auth, config.limits().maxCodeBytes());
             var invokeRoutes = new InvokeRoutes(functions, auth, pool, invocations, config.limits().maxEventBytes(),
-                    limiter, async, clock);
+                    limiter, async, clock, System::nanoTime);
             var invocationRoutes = new InvocationRoutes(invocations, async, functions, auth);
             HttpServer server = HttpServer.start(config.bind(), config.port(), config.http(), List.of(
                     health::register, accounts::register, functionRoutes::register, invokeRoutes::register,

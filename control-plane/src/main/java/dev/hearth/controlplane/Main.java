@@ -66,7 +66,7 @@ public final class Main {
 
     /** Run in the host's network namespace with NET_ADMIN, as deploy/compose.yaml's egress-firewall service is. */
     private static void installEgressFirewall(HearthConfig config) {
-        try (var engine = new DockerEngine(config.pool().dockerHost(), config.pool().containerUid())) {
+        try (var engine = new DockerEngine(config.pool().dockerHost(), config.pool().containerUid(), System::nanoTime)) {
             engine.ping();
             EgressNetwork.ensure(engine, config.pool().egress().withFirewall(EgressSettings.Firewall.HOST));
         }

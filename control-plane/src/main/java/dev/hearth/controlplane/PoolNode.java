@@ -40,7 +40,7 @@ public final class PoolNode implements AutoCloseable {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             DataFolder.ownerOnlyFolder(config.dataDir());
-            Connection nats = NatsLink.connect(config.natsUrl(), "hearth-pool-manager-" + node, NatsLink.WAIT_AT_START);
+            Connection nats = NatsLink.connect(config.natsUrl(), "hearth-pool-manager-" + node, NatsLink.WAIT_AT_START, System::nanoTime);
             started.push(nats);
             LocalPoolManager pool = LocalPoolManager.start(config.pool(), CodeTransfer.fetcher(nats), Clock.systemUTC());
             started.push(pool);

@@ -3,7 +3,7 @@ package dev.hearth.controlplane;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
+import dev.hearth.poolmanager.code.TestZips;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /** A small REST client for integration tests: real HTTP against a running Hearth. */
 public final class Api {
@@ -152,7 +150,7 @@ public final class Api {
     /** A function of any runtime from a zip holding the given files. */
     public static ObjectNode archive(String name, String runtime, String handler, Map<String, String> files) {
         ObjectNode body = JSON.createObjectNode().put("name", name).put("runtime", runtime).put("handler", handler);
-        body.put("archive", Base64.getEncoder().encodeToString(zip(files)));
+        body.put("archive", Base64.getEncoder().encodeToString(TestZips.ofText(files)));
         return body;
     }
 
@@ -164,20 +162,6 @@ public final class Api {
     /** A Python function from a zip holding the given files. */
     public static ObjectNode pythonArchive(String name, Map<String, String> files) {
         return archive(name, "python", "main.handler", files);
-    }
-
-    public static byte[] zip(Map<String, String> files) {
-        var out = new ByteArrayOutputStream();
-        try (var zip = new ZipOutputStream(out)) {
-            for (var file : files.entrySet()) {
-                zip.putNextEntry(new ZipEntry(file.getKey()));
-                zip.write(file.getValue().getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     private static byte[] bytes(Object json) {

@@ -61,7 +61,7 @@ class EgressNetworkSetupIntegrationTest {
             for (int i = 0; i < 4; i++) {
                 runs.add(starters.submit(() -> {
                     // An engine client each, as separate Hearth processes have.
-                    try (var engine = new DockerEngine(DOCKER, HearthConfig.DEFAULT_CONTAINER_UID)) {
+                    try (var engine = new DockerEngine(DOCKER, HearthConfig.DEFAULT_CONTAINER_UID, System::nanoTime)) {
                         go.await();
                         EgressNetwork.ensure(engine, settings);
                     }
@@ -102,7 +102,7 @@ class EgressNetworkSetupIntegrationTest {
     void ensure_refusesANetworkOfThatNameThatHearthDidNotMake() throws Exception {
         String name = "hx-" + UUID.randomUUID().toString().substring(0, 8);
         Docker.CLIENT.createNetworkCmd().withName(name).withDriver("bridge").exec();
-        try (var engine = new DockerEngine(DOCKER, HearthConfig.DEFAULT_CONTAINER_UID)) {
+        try (var engine = new DockerEngine(DOCKER, HearthConfig.DEFAULT_CONTAINER_UID, System::nanoTime)) {
             var settings = new EgressSettings(name, name, EgressSettings.Firewall.HOST);
             var e = assertThrows(IllegalStateException.class, () -> EgressNetwork.ensure(engine, settings));
             assertTrue(e.getMessage().contains("inter-container traffic is not off"), e::getMessage);

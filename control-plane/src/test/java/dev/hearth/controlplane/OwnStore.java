@@ -10,11 +10,12 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import org.bson.Document;
 
 /**
- * A store of the test's own: mongo-java-server in memory on a loopback port. Hearth reaches it
- * through {@code HEARTH_MONGO_URI}, and the test reads it with a real driver client of its own,
- * never through Hearth.
+ * A store of the test's own: mongo-java-server (the engine Hearth embeds) in memory on a loopback
+ * port, read with a real driver client of the test's own. A whole Hearth reaches it through
+ * {@code HEARTH_MONGO_URI}, never the test through Hearth; a unit test hands the store's classes
+ * its {@link #database()}.
  */
-final class OwnStore implements AutoCloseable {
+public final class OwnStore implements AutoCloseable {
 
     private final MongoServer server;
     private final MongoClient client;
@@ -26,7 +27,7 @@ final class OwnStore implements AutoCloseable {
         this.client = MongoClients.create(uri);
     }
 
-    static OwnStore start() {
+    public static OwnStore start() {
         var server = new MongoServer(H2Backend.inMemory());
         server.bind("127.0.0.1", 0);
         return new OwnStore(server);
@@ -36,7 +37,7 @@ final class OwnStore implements AutoCloseable {
         return uri;
     }
 
-    MongoDatabase database() {
+    public MongoDatabase database() {
         return client.getDatabase("hearth");
     }
 

@@ -6,17 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.poolmanager.code.TestZips;
 import dev.hearth.poolmanager.support.Digests;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -49,24 +45,14 @@ class QuotaIntegrationTest {
 
     /** A zip with the given text files and {@code randomBytes} of incompressible data in {@code blob.bin}. */
     static byte[] zip(Map<String, String> files, int randomBytes, long seed) {
-        var out = new ByteArrayOutputStream();
-        try (var zip = new ZipOutputStream(out)) {
-            for (var file : files.entrySet()) {
-                zip.putNextEntry(new ZipEntry(file.getKey()));
-                zip.write(file.getValue().getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
-            }
-            if (randomBytes > 0) {
-                byte[] blob = new byte[randomBytes];
-                new Random(seed).nextBytes(blob);
-                zip.putNextEntry(new ZipEntry("blob.bin"));
-                zip.write(blob);
-                zip.closeEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        files.forEach((name, text) -> entries.put(name, text.getBytes(StandardCharsets.UTF_8)));
+        if (randomBytes > 0) {
+            byte[] blob = new byte[randomBytes];
+            new Random(seed).nextBytes(blob);
+            entries.put("blob.bin", blob);
         }
-        return out.toByteArray();
+        return TestZips.of(entries);
     }
 
     static byte[] python(String answer, int randomBytes, long seed) {

@@ -1,8 +1,10 @@
 package dev.hearth.controlplane.fair;
 
 import dev.hearth.poolmanager.support.Threads;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,17 +20,28 @@ import org.slf4j.LoggerFactory;
 public final class FairScheduler<K> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FairScheduler.class);
+    /** How long {@link #close} waits for running tasks to end. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final FairQueue<K, Runnable> queue;
     private final List<Thread> threads = new ArrayList<>();
+    /** Counted down by each worker as it ends, so close waits once for all of them, not a deadline per thread. */
+    private final CountDownLatch ended;
+    private final Duration closeWait;
     private boolean closed;
 
     /** Starts {@code workers} daemon threads named {@code name-1…}. */
     public FairScheduler(String name, int workers, FairQueue.Limits limits) {
+        this(name, workers, limits, CLOSE_WAIT);
+    }
+
+    FairScheduler(String name, int workers, FairQueue.Limits limits, Duration closeWait) {
         if (workers < 1) {
             throw new IllegalArgumentException("a scheduler needs at least one worker");
         }
         this.queue = new FairQueue<>(limits);
+        this.ended = new CountDownLatch(workers);
+        this.closeWait = closeWait;
         var factory = Threads.daemon(name);
         for (int i = 1; i <= workers; i++) {
             Thread t = factory.newThread(this::work);
@@ -60,6 +73,14 @@ public final class FairScheduler<K> implements AutoCloseable {
     }
 
     private void work() {
+        try {
+            takeAndRun();
+        } finally {
+            ended.countDown();
+        }
+    }
+
+    private void takeAndRun() {
         while (true) {
             FairQueue.Taken<K, Runnable> taken = null;
             synchronized (this) {
@@ -87,7 +108,7 @@ public final class FairScheduler<K> implements AutoCloseable {
         }
     }
 
-    /** Stops taking work, interrupts running tasks and waits up to 10 s for them to end; waiting tasks are dropped. */
+    /** Stops taking work, interrupts running tasks and waits up to {@link #CLOSE_WAIT} for them to end; waiting tasks are dropped. */
     @Override
     public void close() {
         synchronized (this) {
@@ -96,14 +117,11 @@ public final class FairScheduler<K> implements AutoCloseable {
             notifyAll();
         }
         threads.forEach(Thread::interrupt);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (Thread t : threads) {
-            try {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        try {
+            // A task that ignores its interrupt is left running on its daemon thread.
+            ended.await(closeWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

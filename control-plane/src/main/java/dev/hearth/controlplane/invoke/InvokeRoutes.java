@@ -25,6 +25,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * {@code POST /v1/functions/{name}/invoke}: runs the caller's function synchronously, answers
@@ -46,11 +47,13 @@ public final class InvokeRoutes {
     private final InvocationLog invocations;
     private final int maxEventBytes;
     private final Clock clock;
+    private final LongSupplier nanos;
     private final ConcurrencyLimiter limiter;
     private final AsyncInvocations async;
 
+    /** @param nanos a monotonic clock in nanoseconds ({@code System::nanoTime}) a call's whole time is measured on */
     public InvokeRoutes(Functions functions, Authenticator auth, PoolManager pool, InvocationLog invocations,
-                        int maxEventBytes, ConcurrencyLimiter limiter, AsyncInvocations async, Clock clock) {
+                        int maxEventBytes, ConcurrencyLimiter limiter, AsyncInvocations async, Clock clock, LongSupplier nanos) {
         this.limiter = limiter;
         this.async = async;
         this.functions = functions;
@@ -59,6 +62,7 @@ public final class InvokeRoutes {
         this.invocations = invocations;
         this.maxEventBytes = maxEventBytes;
         this.clock = clock;
+        this.nanos = nanos;
     }
 
     public void register(RoutingHandler routes) {
@@ -95,7 +99,7 @@ public final class InvokeRoutes {
     }
 
     private void invoke(HttpServerExchange exchange) throws Exception {
-        long started = System.nanoTime();
+        long started = nanos.getAsLong();
         String owner = auth.require(exchange);
         FunctionRecord function = functions.get(owner, Exchanges.pathParam(exchange, "name"));
         if (function.status() != FunctionRecord.Status.READY) {
@@ -119,7 +123,7 @@ public final class InvokeRoutes {
         Answer answer = Answer.of(invocation.outcome());
         invocations.record(new InvocationRecord(invocationId, owner, function.id(), function.name(), function.version(),
                 invocation.start().header(), invocation.node(), invocation.initMicros(), invocation.runMicros(),
-                (System.nanoTime() - started) / 1_000, answer.recordStatus(), answer.errorType(), answer.errorMessage(),
+                (nanos.getAsLong() - started) / 1_000, answer.recordStatus(), answer.errorType(), answer.errorMessage(),
                 new String(invocation.logs(), StandardCharsets.UTF_8), clock.instant()));
         exchange.getResponseHeaders().put(START, invocation.start().header());
         exchange.getResponseHeaders().put(NODE, invocation.node());

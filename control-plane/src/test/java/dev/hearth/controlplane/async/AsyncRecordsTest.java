@@ -1,6 +1,5 @@
 package dev.hearth.controlplane.async;
 
-import dev.hearth.poolmanager.fakes.MutableClock;
 import static com.mongodb.client.model.Filters.eq;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.client.model.Updates;
+import dev.hearth.controlplane.OwnStore;
 import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.Outcome;
 import dev.hearth.poolmanager.StartKind;
+import dev.hearth.poolmanager.fakes.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
@@ -23,9 +24,9 @@ import org.junit.jupiter.api.Test;
 /** Every move of a record's status, on the embedded store's engine in memory, with a clock moved by hand. */
 class AsyncRecordsTest {
 
-    private final InMemoryStore store = new InMemoryStore();
+    private final OwnStore store = OwnStore.start();
     private final MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
-    private final AsyncRecords records = new AsyncRecords(store.async(), 3, Duration.ofSeconds(1), clock);
+    private final AsyncRecords records = new AsyncRecords(store.database().getCollection("async"), 3, Duration.ofSeconds(1), clock);
 
     @AfterEach
     void close() {
@@ -136,7 +137,7 @@ class AsyncRecordsTest {
         records.start(record("run"));
         records.start(record("done"));
         records.afterAttempt(record("done"), invocation(new Outcome.Success("1".getBytes())));
-        store.async().updateOne(eq("_id", "wait"), Updates.set("nextAttemptAt", Date.from(clock.instant().plusSeconds(60))));
+        store.database().getCollection("async").updateOne(eq("_id", "wait"), Updates.set("nextAttemptAt", Date.from(clock.instant().plusSeconds(60))));
         clock.advance(Duration.ofSeconds(10));
 
         records.resumeInterrupted();

@@ -1,5 +1,6 @@
 package dev.hearth.controlplane.async;
 
+import dev.hearth.controlplane.OwnStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,9 +32,9 @@ import org.junit.jupiter.api.Test;
 /** One delivery of a job, over the store's engine in memory and a pool that answers at once: how the delivery ends. */
 class AsyncWorkerTest {
 
-    private final InMemoryStore store = new InMemoryStore();
+    private final OwnStore store = OwnStore.start();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final AsyncRecords records = new AsyncRecords(store.async(), 3, Duration.ofSeconds(1), clock);
+    private final AsyncRecords records = new AsyncRecords(store.database().getCollection("async"), 3, Duration.ofSeconds(1), clock);
     private final CallbackClient callbacks = new CallbackClient(false, new AsyncSettings.Callbacks(1, 1, 1));
     private final FunctionRecord function = new FunctionRecord("f1", "ann", "greet", 1,
             new StoredWorkload.Source(Language.PYTHON, "main.handler", "d", 1, "d", 1),

@@ -1,6 +1,5 @@
 package dev.hearth.controlplane.async;
 
-import dev.hearth.poolmanager.fakes.MutableClock;
 import static com.mongodb.client.model.Filters.eq;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Updates;
+import dev.hearth.controlplane.OwnStore;
+import dev.hearth.poolmanager.fakes.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.Test;
 /** The embedded queue moves work and writes nothing but its claim marks; waits are on latches, never sleeps. */
 class StoreQueueTest {
 
-    private final InMemoryStore store = new InMemoryStore();
-    private final MongoCollection<Document> async = store.async();
+    private final OwnStore store = OwnStore.start();
+    private final MongoCollection<Document> async = store.database().getCollection("async");
     private final MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
     private final AsyncRecords records = new AsyncRecords(async, 3, Duration.ofSeconds(1), clock);
 

@@ -1,8 +1,10 @@
 package dev.hearth.controlplane.fair;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -86,5 +88,54 @@ class FairSchedulerTest {
             assertTrue(done.await(10, TimeUnit.SECONDS), "the failed task's worker came free");
             assertEquals(List.of("v2"), ran);
         }
+    }
+
+    @Test
+    void close_interruptsRunningTasks_dropsWaitingOnes_andReturnsOnceTheyEnded() throws Exception {
+        var started = new CountDownLatch(1);
+        var interrupted = new CountDownLatch(1);
+        var waitingRan = new CopyOnWriteArrayList<String>();
+        var scheduler = new FairScheduler<String>("test", 1, ONE_EACH);
+        scheduler.submit("a", () -> {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+            }
+        });
+        scheduler.submit("a", () -> waitingRan.add("a2"));
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+
+        scheduler.close();
+
+        assertEquals(0, interrupted.getCount(), "the running task was interrupted, and close waited for it to end");
+        assertEquals(0, scheduler.waiting());
+        assertEquals(List.of(), waitingRan);
+        assertFalse(scheduler.submit("a", () -> {}), "a closed scheduler takes no work");
+    }
+
+    @Test
+    void close_givesUpAfterItsWait_onATaskThatIgnoresItsInterrupt() throws Exception {
+        var started = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        var scheduler = new FairScheduler<String>("test", 1, ONE_EACH, Duration.ofMillis(1));
+        scheduler.submit("a", () -> {
+            started.countDown();
+            while (true) {
+                try {
+                    release.await();
+                    return;
+                } catch (InterruptedException ignored) {
+                    // stubborn: keeps waiting for its release
+                }
+            }
+        });
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+
+        scheduler.close();
+
+        assertEquals(1, release.getCount(), "close returned while the task still ran");
+        release.countDown();
     }
 }

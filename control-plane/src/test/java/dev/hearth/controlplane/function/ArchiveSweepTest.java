@@ -1,18 +1,15 @@
 package dev.hearth.controlplane.function;
 
-import dev.hearth.poolmanager.FunctionSettings;
 import static com.mongodb.client.model.Filters.eq;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.gridfs.GridFSBuckets;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import dev.hearth.controlplane.OwnStore;
+import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.fakes.MutableClock;
 import dev.hearth.poolmanager.support.Digests;
@@ -46,8 +43,7 @@ class ArchiveSweepTest {
 
     static final Duration GRACE = Duration.ofMinutes(10);
 
-    MongoServer server;
-    MongoClient client;
+    OwnStore store;
     MongoDatabase database;
     // Starts at the real time: GridFS stamps uploadDate with it, and old archives are judged by it.
     final MutableClock clock = new MutableClock(Instant.now());
@@ -58,10 +54,8 @@ class ArchiveSweepTest {
 
     @BeforeEach
     void start() {
-        server = new MongoServer(H2Backend.inMemory());
-        server.bind("127.0.0.1", 0);
-        client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
-        database = client.getDatabase("hearth");
+        store = OwnStore.start();
+        database = store.database();
         code = new CodeStore(database, clock);
         functions = new FunctionStore(database);
         sweep = new ArchiveSweep(functions, code, forgotten::add, GRACE, clock);
@@ -69,8 +63,7 @@ class ArchiveSweepTest {
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        store.close();
     }
 
     static byte[] archive(String text) {

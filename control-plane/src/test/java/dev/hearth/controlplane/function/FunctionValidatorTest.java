@@ -1,6 +1,5 @@
 package dev.hearth.controlplane.function;
 
-import dev.hearth.poolmanager.FunctionSettings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.controlplane.http.ApiException;
+import dev.hearth.poolmanager.FunctionSettings;
+import dev.hearth.poolmanager.code.TestZips;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class FunctionValidatorTest {
 
     @Test
     void archive_handlerMayLiveInAPackage() {
-        String zip = Base64.getEncoder().encodeToString(dev.hearth.controlplane.Api.zip(Map.of(
+        String zip = Base64.getEncoder().encodeToString(TestZips.ofText(Map.of(
                 "svc/__init__.py", "", "svc/api.py", "def handler(e, c): pass\n")));
         assertEquals("svc.api.handler", upload(validator.validate(archive("svc.api.handler", zip))).handler());
         assertEquals("svc.handler", upload(validator.validate(archive("svc.handler", zip))).handler());

@@ -6,23 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import dev.hearth.controlplane.OwnStore;
 import dev.hearth.controlplane.http.ApiException;
-import java.time.Clock;
+import dev.hearth.poolmanager.fakes.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Date;
-import java.util.concurrent.atomic.AtomicReference;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The token cache against the store engine Hearth embeds, with time moved by hand. */
@@ -31,42 +25,16 @@ class AuthenticatorTest {
     private static final Duration TTL = Duration.ofHours(720);
     private static final Duration CHECK = Duration.ofMillis(250);
 
-    private MongoServer server;
-    private MongoClient client;
-    private MongoDatabase database;
-    private Tokens tokens;
+    private final OwnStore store = OwnStore.start();
+    private final MongoDatabase database = store.database();
     private final FakeTicker ticker = new FakeTicker();
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T10:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
 
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
-
-    @BeforeEach
-    void start() {
-        server = new MongoServer(H2Backend.inMemory());
-        server.bind("127.0.0.1", 0);
-        client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
-        database = client.getDatabase("hearth");
-        tokens = new Tokens(database);
-    }
+    private final Tokens tokens = new Tokens(database);
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        store.close();
     }
 
     private Authenticator controlPlane(boolean shared) {
@@ -80,13 +48,13 @@ class AuthenticatorTest {
     @Test
     void aTokenPastItsExpiry_isRefused_evenWhenCached() {
         Authenticator auth = controlPlane(false);
-        Tokens.Issued issued = tokens.issue("alice", now.get(), TTL);
-        assertEquals(now.get().plus(TTL), issued.expiresAt());
+        Tokens.Issued issued = tokens.issue("alice", clock.instant(), TTL);
+        assertEquals(clock.instant().plus(TTL), issued.expiresAt());
         String hash = Tokens.hash(issued.token());
         assertEquals("alice", auth.owner(hash));
-        now.set(now.get().plus(TTL).minusSeconds(1));
+        clock.advance(TTL.minusSeconds(1));
         assertEquals("alice", auth.owner(hash));
-        now.set(now.get().plusSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         ApiException refused = assertThrows(ApiException.class, () -> auth.owner(hash));
         assertEquals(401, refused.status());
         assertTrue(refused.getMessage().contains("expired"));
@@ -96,13 +64,13 @@ class AuthenticatorTest {
     void aRevocationOnAnotherControlPlane_isRefusedHereOnceItsPropagationTimeHasPassed() {
         Authenticator here = controlPlane(true);
         Authenticator there = controlPlane(true);
-        Tokens.Issued issued = tokens.issue("alice", now.get(), TTL);
-        Tokens.Issued kept = tokens.issue("alice", now.get(), TTL);
+        Tokens.Issued issued = tokens.issue("alice", clock.instant(), TTL);
+        Tokens.Issued kept = tokens.issue("alice", clock.instant(), TTL);
         String hash = Tokens.hash(issued.token());
         assertEquals("alice", here.owner(hash));
         assertEquals("alice", here.owner(Tokens.hash(kept.token())));
 
-        Tokens.Revoked revoked = tokens.revoke("alice", issued.id(), now.get()).orElseThrow();
+        Tokens.Revoked revoked = tokens.revoke("alice", issued.id(), clock.instant()).orElseThrow();
         there.revokedHere(revoked.hash(), revoked.version());
         assertEquals(401, status(() -> there.owner(hash)), "refused at once where it was revoked");
 
@@ -114,7 +82,7 @@ class AuthenticatorTest {
     @Test
     void aCachedToken_costsNoStoreReadUntilTheCounterIsDue() {
         Authenticator auth = controlPlane(true);
-        Tokens.Issued issued = tokens.issue("alice", now.get(), TTL);
+        Tokens.Issued issued = tokens.issue("alice", clock.instant(), TTL);
         String hash = Tokens.hash(issued.token());
         assertEquals("alice", auth.owner(hash));
         // Removed behind the counter's back: the cached entry still answers, proving the call read nothing.
@@ -126,7 +94,7 @@ class AuthenticatorTest {
     @Test
     void aCountWhoseLogEntryIsNotVisible_dropsTheWholeCache() {
         Authenticator auth = controlPlane(true);
-        Tokens.Issued issued = tokens.issue("alice", now.get(), TTL);
+        Tokens.Issued issued = tokens.issue("alice", clock.instant(), TTL);
         String hash = Tokens.hash(issued.token());
         assertEquals("alice", auth.owner(hash));
         database.getCollection("tokens").deleteOne(Filters.eq("_id", hash));
@@ -138,44 +106,44 @@ class AuthenticatorTest {
 
     @Test
     void revoke_isOnlyForTheOwner() {
-        Tokens.Issued issued = tokens.issue("alice", now.get(), TTL);
-        assertTrue(tokens.revoke("mallory", issued.id(), now.get()).isEmpty());
-        assertTrue(tokens.revoke("alice", issued.id(), now.get()).isPresent());
-        assertTrue(tokens.revoke("alice", issued.id(), now.get()).isEmpty(), "a second revocation finds nothing");
+        Tokens.Issued issued = tokens.issue("alice", clock.instant(), TTL);
+        assertTrue(tokens.revoke("mallory", issued.id(), clock.instant()).isEmpty());
+        assertTrue(tokens.revoke("alice", issued.id(), clock.instant()).isPresent());
+        assertTrue(tokens.revoke("alice", issued.id(), clock.instant()).isEmpty(), "a second revocation finds nothing");
     }
 
     @Test
     void lastUse_isWrittenInBatches_andListed() {
         Authenticator auth = controlPlane(false);
-        Tokens.Issued issued = tokens.issue("alice", now.get(), TTL);
-        assertNull(tokens.list("alice", now.get()).get(0).lastUsed());
-        now.set(now.get().plusSeconds(5));
+        Tokens.Issued issued = tokens.issue("alice", clock.instant(), TTL);
+        assertNull(tokens.list("alice", clock.instant()).get(0).lastUsed());
+        clock.advance(Duration.ofSeconds(5));
         auth.owner(Tokens.hash(issued.token()));
-        assertNull(tokens.list("alice", now.get()).get(0).lastUsed(), "not written on the call itself");
+        assertNull(tokens.list("alice", clock.instant()).get(0).lastUsed(), "not written on the call itself");
         tokens.touch(auth.drainLastUsed());
-        assertEquals(now.get(), tokens.list("alice", now.get()).get(0).lastUsed());
+        assertEquals(clock.instant(), tokens.list("alice", clock.instant()).get(0).lastUsed());
         assertTrue(auth.drainLastUsed().isEmpty());
     }
 
     @Test
     void purge_deletesExpiredTokensOnly() {
-        Tokens.Issued old = tokens.issue("alice", now.get(), TTL);
-        now.set(now.get().plus(Duration.ofHours(700)));
-        Tokens.Issued fresh = tokens.issue("alice", now.get(), TTL);
-        now.set(now.get().plus(Duration.ofHours(21)));
-        assertEquals(1, tokens.purge(now.get()));
+        Tokens.Issued old = tokens.issue("alice", clock.instant(), TTL);
+        clock.advance(Duration.ofHours(700));
+        Tokens.Issued fresh = tokens.issue("alice", clock.instant(), TTL);
+        clock.advance(Duration.ofHours(21));
+        assertEquals(1, tokens.purge(clock.instant()));
         assertTrue(tokens.find(Tokens.hash(old.token())).isEmpty());
         assertTrue(tokens.find(Tokens.hash(fresh.token())).isPresent());
-        assertEquals(1, tokens.list("alice", now.get()).size());
+        assertEquals(1, tokens.list("alice", clock.instant()).size());
     }
 
     @Test
     void tokensFromBeforeExpiry_getAnIdAndExpireATtlAfterTheirCreation() {
-        Instant created = now.get().minus(Duration.ofHours(100));
+        Instant created = clock.instant().minus(Duration.ofHours(100));
         database.getCollection("tokens").insertOne(new Document("_id", Tokens.hash("hth_old"))
                 .append("username", "alice").append("createdAt", Date.from(created)));
-        tokens.upgradeOld(TTL, now.get());
-        tokens.upgradeOld(TTL, now.get()); // a second control plane doing the same changes nothing
+        tokens.upgradeOld(TTL, clock.instant());
+        tokens.upgradeOld(TTL, clock.instant()); // a second control plane doing the same changes nothing
         Tokens.Token upgraded = tokens.find(Tokens.hash("hth_old")).orElseThrow();
         assertNotNull(upgraded.id());
         assertTrue(upgraded.id().matches("tok_[0-9a-f]{20}"));

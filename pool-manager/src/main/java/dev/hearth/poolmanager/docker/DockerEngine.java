@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +34,9 @@ public final class DockerEngine implements ContainerEngine {
 
     /**
      * @param containerUid the uid, and gid, of every container this engine creates (never root)
+     * @param nanos        a monotonic clock in nanoseconds ({@code System::nanoTime}) for the timings of one-off runs
      */
-    public DockerEngine(String dockerHost, int containerUid) {
+    public DockerEngine(String dockerHost, int containerUid, LongSupplier nanos) {
         this.hardening = new Hardening(containerUid);
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
         var http = new ApacheDockerHttpClient.Builder()
@@ -44,7 +46,7 @@ public final class DockerEngine implements ContainerEngine {
                 .responseTimeout(Duration.ofSeconds(60))
                 .build();
         this.docker = DockerClientImpl.getInstance(config, http);
-        this.oneOff = new OneOffRuns(docker, config.getDockerHost(), hardening, this::remove);
+        this.oneOff = new OneOffRuns(docker, config.getDockerHost(), hardening, this::remove, nanos);
     }
 
     /** For {@link EgressNetwork}, which owns the network calls. */

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,23 +31,28 @@ final class OneOffRuns implements AutoCloseable {
     private final URI dockerHost;
     private final Hardening hardening;
     private final Consumer<String> remove;
+    private final LongSupplier nanos;
     /** Feeds attached containers' stdin, so a full pipe never stalls the reading of their output. */
     private final ExecutorService stdinWriters = Executors.newCachedThreadPool(Threads.daemon("docker-stdin"));
     /** Kills attached containers that outlive their timeout. */
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(Threads.daemon("docker-deadline"));
 
-    /** @param remove kills and removes a container, one already gone included */
-    OneOffRuns(DockerClient docker, URI dockerHost, Hardening hardening, Consumer<String> remove) {
+    /**
+     * @param remove kills and removes a container, one already gone included
+     * @param nanos  a monotonic clock in nanoseconds ({@code System::nanoTime}) an attached run's start is timed on
+     */
+    OneOffRuns(DockerClient docker, URI dockerHost, Hardening hardening, Consumer<String> remove, LongSupplier nanos) {
         this.docker = docker;
         this.dockerHost = dockerHost;
         this.hardening = hardening;
         this.remove = remove;
+        this.nanos = nanos;
     }
 
     /** See {@link ContainerEngine#runAttached}. */
     ContainerEngine.AttachedResult runAttached(ContainerSpec spec, byte[] stdin, Duration timeout, ContainerEngine.Streams streams)
             throws IOException, InterruptedException {
-        long begun = System.nanoTime();
+        long begun = nanos.getAsLong();
         String id = hardening.container(docker.createContainerCmd(spec.image()), spec)
                 .withTty(false)
                 .withAttachStdin(true)
@@ -59,7 +65,7 @@ final class OneOffRuns implements AutoCloseable {
         AtomicBoolean timedOut = new AtomicBoolean();
         try (HijackedAttach attach = HijackedAttach.open(dockerHost, id)) {
             docker.startContainerCmd(id).exec();
-            long startMicros = (System.nanoTime() - begun) / 1_000;
+            long startMicros = (nanos.getAsLong() - begun) / 1_000;
             ScheduledFuture<?> deadline = deadlines.schedule(() -> {
                 timedOut.set(true);
                 kill(id);

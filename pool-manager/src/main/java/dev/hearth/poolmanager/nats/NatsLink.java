@@ -8,6 +8,7 @@ import io.nats.client.Options;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,22 @@ public final class NatsLink {
     /** How long a process waits for the NATS server at start. */
     public static final Duration WAIT_AT_START = Duration.ofSeconds(30);
 
+    /** How long a process waits between tries to reach the server at start. */
+    static final Duration RETRY_AT_START = Duration.ofSeconds(1);
+
     private NatsLink() {}
+
+    /** One try to connect. */
+    @FunctionalInterface
+    interface Attempt {
+        Connection connect() throws IOException, InterruptedException;
+    }
+
+    /** Waits between tries: {@code Thread.sleep} in a process, a move of the ticker in a test. */
+    @FunctionalInterface
+    interface Pause {
+        void pause(Duration length) throws InterruptedException;
+    }
 
     /** Logs through SLF4J, once per outage rather than once per reconnect attempt. */
     private static final class Listener implements ConnectionListener, ErrorListener {
@@ -64,8 +80,9 @@ public final class NatsLink {
      * @param url         one or more server URLs, comma-separated (credentials may be in them)
      * @param name        how the connection shows in the server's monitoring
      * @param waitAtStart how long to keep trying when the server is not up yet
+     * @param nanos       a monotonic clock in nanoseconds ({@code System::nanoTime}) that wait is measured in
      */
-    public static Connection connect(String url, String name, Duration waitAtStart) throws IOException {
+    public static Connection connect(String url, String name, Duration waitAtStart, LongSupplier nanos) throws IOException {
         Options options = Options.builder()
                 .servers(url.split(","))
                 .connectionName(name)
@@ -77,17 +94,22 @@ public final class NatsLink {
                 .connectionListener(new Listener(name))
                 .errorListener(new Listener(name))
                 .build();
-        long deadline = System.nanoTime() + waitAtStart.toNanos();
+        return untilUp(url, () -> Nats.connect(options), waitAtStart, nanos, length -> Thread.sleep(length.toMillis()));
+    }
+
+    /** Tries {@code attempt} until it connects, pausing {@link #RETRY_AT_START} between tries, and fails once {@code waitAtStart} has passed. */
+    static Connection untilUp(String url, Attempt attempt, Duration waitAtStart, LongSupplier nanos, Pause pause) throws IOException {
+        long deadline = nanos.getAsLong() + waitAtStart.toNanos();
         while (true) {
             try {
-                return Nats.connect(options);
+                return attempt.connect();
             } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
+                if (nanos.getAsLong() - deadline > 0) {
                     throw new IOException("cannot reach NATS at " + url + ": " + e.getMessage(), e);
                 }
                 log.info("waiting for NATS at {} ({})", url, e.getMessage());
                 try {
-                    Thread.sleep(1_000);
+                    pause.pause(RETRY_AT_START);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while waiting for NATS", interrupted);

@@ -125,7 +125,8 @@ public final class LocalPoolManager implements PoolManager {
      */
     public static LocalPoolManager start(PoolConfig config, CodeSource source, Clock clock) throws IOException {
         HostAccounts.requireUnused(config.containerUid(), config.hostEtc());
-        var engine = new DockerEngine(config.dockerHost(), config.containerUid());
+        LongSupplier nanos = System::nanoTime;
+        var engine = new DockerEngine(config.dockerHost(), config.containerUid(), nanos);
         try {
             engine.ping();
             config.runtimes().forEach((language, runtime) -> {
@@ -146,7 +147,7 @@ public final class LocalPoolManager implements PoolManager {
             engine.close();
             throw e;
         }
-        var pool = new LocalPoolManager(config, engine, new UnixSocketAgentClient(), code, clock, System::nanoTime);
+        var pool = new LocalPoolManager(config, engine, new UnixSocketAgentClient(), code, clock, nanos);
         pool.begin();
         return pool;
     }

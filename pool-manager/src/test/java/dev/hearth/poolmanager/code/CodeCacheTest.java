@@ -36,7 +36,7 @@ class CodeCacheTest {
 
     @Test
     void materialize_fetchesOnce_thenServesFromDisk() throws Exception {
-        byte[] archive = SafeZipTest.zip(Map.of("main.py", SafeZipTest.text("x = 1")));
+        byte[] archive = TestZips.of(Map.of("main.py", SafeZipTest.text("x = 1")));
         AtomicInteger fetches = new AtomicInteger();
         var cache = new CodeCache(dir.resolve("code"), d -> {
             fetches.incrementAndGet();
@@ -52,7 +52,7 @@ class CodeCacheTest {
 
     @Test
     void materialize_refusesAnArchiveThatDoesNotMatchItsDigest() throws Exception {
-        byte[] archive = SafeZipTest.zip(Map.of("main.py", SafeZipTest.text("x = 1")));
+        byte[] archive = TestZips.of(Map.of("main.py", SafeZipTest.text("x = 1")));
         String wrong = digest(SafeZipTest.text("something else"));
         var cache = new CodeCache(dir.resolve("code"), d -> new ByteArrayInputStream(archive), ZipLimits.DEFAULT, CodeCacheSettings.DEFAULT, java.time.Clock.systemUTC());
 
@@ -70,7 +70,7 @@ class CodeCacheTest {
 
     /** An archive of one file of {@code size} bytes, served by the test's code source; returns its digest. */
     String archive(String name, int size) throws IOException {
-        byte[] zip = SafeZipTest.zip(Map.of(name, new byte[size]));
+        byte[] zip = TestZips.of(Map.of(name, new byte[size]));
         archives.put(digest(zip), zip);
         return digest(zip);
     }

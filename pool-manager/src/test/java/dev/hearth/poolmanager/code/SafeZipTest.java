@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,18 +25,6 @@ class SafeZipTest {
     @TempDir
     Path dir;
 
-    static byte[] zip(Map<String, byte[]> entries) throws IOException {
-        var out = new ByteArrayOutputStream();
-        try (var zip = new ZipOutputStream(out)) {
-            for (var e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
-        return out.toByteArray();
-    }
-
     static byte[] text(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -49,7 +36,7 @@ class SafeZipTest {
         entries.put("pkg/", new byte[0]);
         entries.put("pkg/__init__.py", text(""));
         entries.put("pkg/deep/mod.py", text("y = 2"));
-        Set<String> files = SafeZip.extract(new ByteArrayInputStream(zip(entries)), dir, ZipLimits.DEFAULT);
+        Set<String> files = SafeZip.extract(new ByteArrayInputStream(TestZips.of(entries)), dir, ZipLimits.DEFAULT);
 
         assertEquals(Set.of("main.py", "pkg/__init__.py", "pkg/deep/mod.py"), files);
         assertEquals("y = 2", Files.readString(dir.resolve("pkg/deep/mod.py")));
@@ -58,7 +45,7 @@ class SafeZipTest {
     @ParameterizedTest
     @ValueSource(strings = {"../evil.py", "a/../../evil.py", "/etc/passwd", "a\\..\\evil.py", "a//b.py", "./main.py"})
     void unsafeNames_areRefused_andNothingIsWritten(String name) throws Exception {
-        byte[] archive = zip(Map.of(name, text("bad")));
+        byte[] archive = TestZips.of(Map.of(name, text("bad")));
         ArchiveException e = assertThrows(ArchiveException.class, () -> SafeZip.inspect(archive, ZipLimits.DEFAULT));
         assertFalse(e.tooLarge());
         assertThrows(ArchiveException.class, () -> SafeZip.extract(new ByteArrayInputStream(archive), dir, ZipLimits.DEFAULT));
@@ -69,7 +56,7 @@ class SafeZipTest {
 
     @Test
     void bomb_isStoppedAtTheUnpackedLimit_countingRealBytes() throws Exception {
-        byte[] archive = zip(Map.of("zeros", new byte[2 * 1024 * 1024]));
+        byte[] archive = TestZips.of(Map.of("zeros", new byte[2 * 1024 * 1024]));
         assertTrue(archive.length < 16 * 1024, "the test archive really is compressed");
         ArchiveException e = assertThrows(ArchiveException.class,
                 () -> SafeZip.inspect(archive, new ZipLimits(10, 1024 * 1024)));
@@ -82,14 +69,14 @@ class SafeZipTest {
         for (int i = 0; i < 6; i++) {
             entries.put("f" + i, text("x"));
         }
-        ArchiveException e = assertThrows(ArchiveException.class, () -> SafeZip.inspect(zip(entries), new ZipLimits(5, 1 << 20)));
+        ArchiveException e = assertThrows(ArchiveException.class, () -> SafeZip.inspect(TestZips.of(entries), new ZipLimits(5, 1 << 20)));
         assertTrue(e.tooLarge());
     }
 
     @Test
     void notAZip_orEmpty_isRefused() throws Exception {
         assertThrows(ArchiveException.class, () -> SafeZip.inspect(text("plain text"), ZipLimits.DEFAULT));
-        assertThrows(ArchiveException.class, () -> SafeZip.inspect(zip(Map.of()), ZipLimits.DEFAULT));
+        assertThrows(ArchiveException.class, () -> SafeZip.inspect(TestZips.of(Map.of()), ZipLimits.DEFAULT));
     }
 
     @Test
@@ -129,7 +116,7 @@ class SafeZipTest {
             case "control-character" -> entries.put("pkg/new\nline.py", text("1"));
             default -> throw new IllegalArgumentException(kind);
         }
-        byte[] zip = zip(entries);
+        byte[] zip = TestZips.of(entries);
         ArchiveException refused = assertThrows(ArchiveException.class, () -> SafeZip.inspect(zip, ZipLimits.DEFAULT));
         assertFalse(refused.tooLarge());
         assertTrue(refused.getMessage().length() < 300, refused::getMessage);
@@ -145,7 +132,7 @@ class SafeZipTest {
         entries.put("a/".repeat(ZipLimits.MAX_DEPTH - 1) + "b.py", text("3"));
         entries.put("pkg/", new byte[0]);
         entries.put("pkg/mod.py", text("4"));
-        Set<String> files = SafeZip.extract(new ByteArrayInputStream(zip(entries)), dir, ZipLimits.DEFAULT);
+        Set<String> files = SafeZip.extract(new ByteArrayInputStream(TestZips.of(entries)), dir, ZipLimits.DEFAULT);
         assertEquals(4, files.size());
     }
 }

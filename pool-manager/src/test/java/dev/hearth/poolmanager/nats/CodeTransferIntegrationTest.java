@@ -33,8 +33,8 @@ class CodeTransferIntegrationTest {
     @BeforeAll
     void start() throws Exception {
         server = NatsServer.start(dir);
-        controlPlane = NatsLink.connect(server.url(), "test-control-plane", Duration.ofSeconds(5));
-        node = NatsLink.connect(server.url(), "test-node", Duration.ofSeconds(5));
+        controlPlane = NatsLink.connect(server.url(), "test-control-plane", Duration.ofSeconds(5), System::nanoTime);
+        node = NatsLink.connect(server.url(), "test-node", Duration.ofSeconds(5), System::nanoTime);
     }
 
     @AfterAll

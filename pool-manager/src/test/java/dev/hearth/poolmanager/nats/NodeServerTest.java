@@ -1,293 +1,219 @@
 package dev.hearth.poolmanager.nats;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.hearth.poolmanager.nats.NodeMessages.F1;
+import static dev.hearth.poolmanager.nats.NodeMessages.invoke;
+import static dev.hearth.poolmanager.nats.NodeMessages.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearth.poolmanager.FunctionSettings;
-import dev.hearth.poolmanager.FunctionSpec;
-import dev.hearth.poolmanager.FunctionSpec.VersionKey;
-import dev.hearth.poolmanager.Invocation;
-import dev.hearth.poolmanager.InvokeRequest;
-import dev.hearth.poolmanager.Language;
-import dev.hearth.poolmanager.Outcome;
-import dev.hearth.poolmanager.PoolManager;
-import dev.hearth.poolmanager.PoolStats;
-import dev.hearth.poolmanager.StartKind;
-import dev.hearth.poolmanager.Workload;
-import io.nats.client.Message;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.MessageHandler;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node's handling of its messages ({@link NodeHandler}, what {@link NodeServer} subscribes),
- * with a fake pool, a recording outbox and a call executor the test runs by hand: no nats-server.
+ * What {@link NodeServer} subscribes, which thread each message is handled on, and the order it
+ * shuts down in, over a jnats {@link Connection} and {@link Dispatcher} made of proxies that
+ * record their calls: no nats-server. Waits are on queues and latches, never sleeps.
  */
 class NodeServerTest {
 
-    static final FunctionSpec F1 = new FunctionSpec("f", "owner", "fn", 1,
-            new Workload.Source(Language.PYTHON, "main.handler", "a".repeat(64)), new FunctionSettings(128, 1_000, 0, Map.of(), false, 0));
+    static final String NODE = "n1";
+    /** Long enough that only the first beat, at start, falls in a test. */
+    static final Duration HEARTBEAT = Duration.ofHours(1);
 
-    /** Runs nothing until the test says so; refuses everything once shut. */
-    static final class HandRunExecutor implements Executor {
-        final Queue<Runnable> queued = new ArrayDeque<>();
-        boolean shut;
+    record Subscription(String subject, String queue) {}
 
-        @Override
-        public void execute(Runnable task) {
-            if (shut) {
-                throw new RejectedExecutionException("shut");
-            }
-            queued.add(task);
+    record Published(String subject, Headers headers, byte[] body, String thread) {
+        boolean leaving() {
+            return Wire.read(body, Wire.Announcement.class).leaving();
         }
 
-        void runAll() {
-            for (Runnable task; (task = queued.poll()) != null; ) {
-                task.run();
-            }
-        }
-    }
-
-    record Sent(String subject, Headers headers, byte[] body) {
         Wire.ReplyMeta replyMeta() throws Exception {
             return Wire.JSON.readValue(headers.getFirst(Wire.META), Wire.ReplyMeta.class);
         }
     }
 
-    /** A pool that records what it is asked, on which thread, and answers invocations with {@code result}. */
-    static final class FakePool implements PoolManager {
-        final List<String> asked = new CopyOnWriteArrayList<>();
-        volatile byte[] result = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
-        volatile CountDownLatch retireBlocks = new CountDownLatch(0);
-        volatile boolean retireDone;
-
-        @Override
-        public Invocation invoke(InvokeRequest request) {
-            asked.add("invoke " + request.function().id() + " " + new String(request.event(), StandardCharsets.UTF_8));
-            return new Invocation(request.invocationId(), StartKind.WARM, new Outcome.Success(result), 0, 5, new byte[0], "n1");
-        }
-
-        @Override
-        public void prepare(FunctionSpec function) {
-            asked.add("prepare " + function.id());
-        }
-
-        @Override
-        public void retire(String functionId) {
-            asked.add("retire " + functionId);
-            try {
-                retireBlocks.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            retireDone = true;
-        }
-
-        @Override
-        public void retireOlderThan(VersionKey current) {
-            asked.add("retireOlderThan " + current.functionId() + " " + current.version());
-        }
-
-        @Override
-        public void requireImage(String image) {
-            asked.add("requireImage " + image);
-        }
-
-        @Override
-        public boolean warmedUp() {
-            return true;
-        }
-
-        @Override
-        public PoolStats stats() {
-            return new PoolStats(Map.of("python", 2), 1, Map.of(new VersionKey("f", 1), 3), Set.of(new VersionKey("g", 4)), 10);
-        }
-
-        @Override
-        public void close() {}
-    }
-
     final FakePool pool = new FakePool();
-    final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
-    long maxPayload = 1 << 20;
-    final NodeHandler.Outbox outbox = new NodeHandler.Outbox() {
-        @Override
-        public void publish(String subject, Headers headers, byte[] body) {
-            sent.add(new Sent(subject, headers, body));
+    final Map<Subscription, MessageHandler> subscriptions = new ConcurrentHashMap<>();
+    /** Drains, publishes and flushes, in the order they were asked for. */
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    final BlockingQueue<Published> published = new LinkedBlockingQueue<>();
+    final Dispatcher dispatcher = fake(Dispatcher.class, (method, args) -> switch (method.getName()) {
+        case "subscribe" -> {
+            subscriptions.put(new Subscription((String) args[0], args.length == 3 ? (String) args[1] : null),
+                    (MessageHandler) args[args.length - 1]);
+            yield null;
         }
-
-        @Override
-        public long maxPayload() {
-            return maxPayload;
+        case "drain" -> {
+            calls.add("drain");
+            yield CompletableFuture.completedFuture(true);
         }
-    };
-    final HandRunExecutor calls = new HandRunExecutor();
-    final NodeHandler handler = new NodeHandler(pool, "n1", outbox, calls);
-
-    static Message invoke(String replyTo, String event) {
-        return NatsMessage.builder().subject(Wire.INVOKE_ANY).replyTo(replyTo)
-                .headers(Wire.meta(new Wire.InvokeMeta(F1, "inv-1")))
-                .data(event.getBytes(StandardCharsets.UTF_8)).build();
-    }
-
-    static Message message(String subject, byte[] data) {
-        return NatsMessage.builder().subject(subject).data(data).build();
-    }
-
-    @Test
-    void anInvoke_runsAndIsAnsweredOnTheCallExecutor_notOnTheDispatcher() throws Exception {
-        handler.onInvoke(invoke("_INBOX.1", "{\"n\":1}"));
-
-        assertEquals(List.of(), pool.asked, "nothing ran on the dispatcher thread");
-        assertTrue(sent.isEmpty());
-
-        calls.runAll();
-        assertEquals(List.of("invoke f {\"n\":1}"), pool.asked);
-        Sent reply = sent.remove();
-        assertEquals("_INBOX.1", reply.subject());
-        Wire.ReplyMeta meta = reply.replyMeta();
-        assertNull(meta.error());
-        assertEquals(1, meta.served());
-        Invocation invocation = meta.toInvocation("inv-1", reply.body());
-        assertEquals(StartKind.WARM, invocation.start());
-        assertArrayEquals(pool.result, ((Outcome.Success) invocation.outcome()).json());
-    }
-
-    @Test
-    void anInvokeWithNowhereToReply_isDropped() {
-        handler.onInvoke(message(Wire.INVOKE_ANY, new byte[0]));
-        assertTrue(calls.queued.isEmpty());
-    }
-
-    @Test
-    void aResultLargerThanTheLink_isAnsweredAsAnError() throws Exception {
-        maxPayload = 5_000;
-        pool.result = ("\"" + "x".repeat(6_000) + "\"").getBytes(StandardCharsets.UTF_8);
-        handler.onInvoke(invoke("_INBOX.1", "{}"));
-        calls.runAll();
-
-        Sent reply = sent.remove();
-        Outcome outcome = reply.replyMeta().toInvocation("inv-1", reply.body()).outcome();
-        assertInstanceOf(Outcome.FunctionError.class, outcome);
-        assertTrue(new String(reply.body(), StandardCharsets.UTF_8).contains("Runtime.ResponseTooLarge"));
-    }
-
-    @Test
-    void aRetire_runsOnTheCallExecutor_notOnTheDispatcherThread() {
-        handler.onRetire(message(Wire.RETIRE, Wire.write(new Wire.Retire("f", Long.MAX_VALUE))));
-        handler.onRetire(message(Wire.RETIRE, Wire.write(new Wire.Retire("f", 2))));
-        assertEquals(List.of(), pool.asked, "the dispatcher thread only decoded them");
-
-        calls.runAll();
-        assertEquals(List.of("retire f", "retireOlderThan f 2"), pool.asked);
-    }
-
-    @Test
-    void aSlowRetirement_doesNotHoldUpAnInvokeThatComesAfterIt() throws Exception {
-        ExecutorService threads = Executors.newCachedThreadPool();
-        try {
-            var realCalls = new NodeHandler(pool, "n1", outbox, threads);
-            pool.retireBlocks = new CountDownLatch(1); // the engine's docker rm hangs
-
-            realCalls.onRetire(message(Wire.RETIRE, Wire.write(new Wire.Retire("f", Long.MAX_VALUE))));
-            realCalls.onInvoke(invoke("_INBOX.2", "{}"));
-
-            Sent reply = sent.poll(30, TimeUnit.SECONDS);
-            assertNotNull(reply, "the invoke was held up behind the retirement");
-            assertEquals("_INBOX.2", reply.subject());
-            assertFalse(pool.retireDone, "the invoke was answered while the retirement still ran");
-        } finally {
-            pool.retireBlocks.countDown();
-            threads.shutdownNow();
+        default -> null;
+    });
+    final Connection nats = fake(Connection.class, (method, args) -> switch (method.getName()) {
+        case "createDispatcher" -> dispatcher;
+        case "publish" -> {
+            calls.add("publish " + args[0]);
+            published.add(new Published((String) args[0], args.length == 3 ? (Headers) args[1] : null, (byte[]) args[args.length - 1],
+                    Thread.currentThread().getName()));
+            yield null;
         }
+        case "flush" -> {
+            calls.add("flush");
+            yield null;
+        }
+        case "getMaxPayload" -> 1L << 20;
+        case "getConnectedUrl" -> "nats://fake:4222";
+        default -> null;
+    });
+    NodeServer server;
+
+    interface Answer {
+        Object answer(Method method, Object[] args) throws Exception;
     }
 
-    @Test
-    void malformedMessages_areRefused_andTheNodeGoesOn() throws Exception {
-        handler.onInvoke(NatsMessage.builder().subject(Wire.INVOKE_ANY).replyTo("_INBOX.bad").data("{}").build()); // no meta header
-        handler.onRetire(message(Wire.RETIRE, "not json".getBytes(StandardCharsets.UTF_8)));
-        handler.onPrepare(message(Wire.PREPARE, "{\"id\":".getBytes(StandardCharsets.UTF_8)));
-        calls.runAll();
-
-        Sent refusal = sent.remove();
-        assertEquals("_INBOX.bad", refusal.subject());
-        Wire.ReplyMeta meta = refusal.replyMeta();
-        assertEquals("node n1 failed in the platform; its log has details", meta.error());
-        assertFalse(meta.capacity());
-        assertTrue(sent.isEmpty(), "the bad prepare announced nothing");
-        assertEquals(List.of(), pool.asked);
-
-        handler.onInvoke(invoke("_INBOX.good", "{}"));
-        calls.runAll();
-        assertNull(sent.remove().replyMeta().error());
+    /** A proxy of {@code type} that answers with {@code answer}, and with a zero of the return type where that gives null. */
+    @SuppressWarnings("unchecked")
+    static <T> T fake(Class<T> type, Answer answer) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            Object[] given = args == null ? new Object[0] : args;
+            if (method.getDeclaringClass() == Object.class) {
+                return method.getName().equals("equals") ? proxy == given[0] : method.getName().equals("hashCode")
+                        ? System.identityHashCode(proxy) : type.getSimpleName() + " fake";
+            }
+            Object value = answer.answer(method, given);
+            Class<?> returns = method.getReturnType();
+            if (value != null || !returns.isPrimitive() || returns == void.class) {
+                return value;
+            }
+            return returns == boolean.class ? false : returns == long.class ? 0L : returns == double.class ? 0.0 : 0;
+        });
     }
 
-    @Test
-    void onceTheCallExecutorIsShut_anInvokeIsAnsweredThatTheNodeIsShuttingDown() throws Exception {
-        calls.shut = true;
-        handler.onInvoke(invoke("_INBOX.1", "{}"));
-        assertEquals("node n1 is shutting down", sent.remove().replyMeta().error());
-    }
-
-    @Test
-    void theHeartbeat_announcesIdleAndKeptCounts() throws Exception {
-        handler.onInvoke(invoke("_INBOX.1", "{}"));
-        calls.runAll();
-        sent.clear();
-
-        handler.announce(false);
-
-        Sent beat = sent.remove();
+    @BeforeEach
+    void start() throws Exception {
+        server = NodeServer.start(nats, pool, NODE, HEARTBEAT);
+        Published beat = next();
         assertEquals(Wire.ANNOUNCE, beat.subject());
-        Wire.Announcement announcement = Wire.read(beat.body(), Wire.Announcement.class);
-        assertEquals("n1", announcement.node());
-        assertEquals(1, announcement.served());
-        assertTrue(announcement.ready());
-        assertFalse(announcement.leaving());
-        assertEquals(Map.of(new VersionKey("f", 1), 3), announcement.idleByVersion());
-        assertEquals(Set.of(new VersionKey("g", 4)), announcement.keptVersions());
-        assertEquals(1, announcement.busy());
-        assertEquals(10, announcement.maxContainers());
-        assertEquals(Map.of("python", 2), announcement.prewarmed());
+        assertTrue(beat.thread().startsWith("node-heartbeat-"), "the heartbeat beats at start, on its own thread: " + beat.thread());
+        assertFalse(beat.leaving());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    Published next() throws InterruptedException {
+        Published next = published.poll(10, TimeUnit.SECONDS);
+        assertNotNull(next, "nothing was published");
+        return next;
+    }
+
+    MessageHandler handler(String subject, String queue) {
+        MessageHandler handler = subscriptions.get(new Subscription(subject, queue));
+        assertNotNull(handler, subject + " in queue " + queue + " is not subscribed");
+        return handler;
     }
 
     @Test
-    void aPreparation_runsOnThePool_andIsAnnouncedAtOnce() throws Exception {
-        handler.onPrepare(message(Wire.PREPARE, Wire.write(F1)));
-
-        assertEquals(List.of("prepare f"), pool.asked);
-        assertEquals(Wire.ANNOUNCE, sent.remove().subject());
+    void start_subscribesTheNodesOwnSubjects_theQueueGroupsWork_andTheBroadcasts() {
+        assertEquals(Set.of(
+                new Subscription(Wire.invokeSubject(NODE), null),
+                new Subscription(Wire.prepareSubject(NODE), null),
+                new Subscription(Wire.INVOKE_ANY, Wire.NODES),
+                new Subscription(Wire.IMAGE, Wire.NODES),
+                new Subscription(Wire.PREPARE, Wire.NODES),
+                new Subscription(Wire.RETIRE, null),
+                new Subscription(Wire.HELLO, null)), subscriptions.keySet());
     }
 
     @Test
-    void anImageCheck_runsOnTheCallExecutor_andIsAnswered() throws Exception {
-        handler.onImage(NatsMessage.builder().subject(Wire.IMAGE).replyTo("_INBOX.img").data("alpine:3").build());
-        assertEquals(List.of(), pool.asked);
+    void invokes_imageChecks_andRetirements_runOnTheCallThreads_notOnTheDispatchersThread() throws Exception {
+        handler(Wire.invokeSubject(NODE), null).onMessage(invoke("_INBOX.own", "{}"));
+        Published reply = next();
+        assertEquals("_INBOX.own", reply.subject());
+        handler(Wire.INVOKE_ANY, Wire.NODES).onMessage(invoke("_INBOX.any", "{}"));
+        assertEquals("_INBOX.any", next().subject());
+        handler(Wire.IMAGE, Wire.NODES).onMessage(NatsMessage.builder().subject(Wire.IMAGE).replyTo("_INBOX.img").data("alpine:3").build());
+        assertEquals("_INBOX.img", next().subject());
+        handler(Wire.RETIRE, null).onMessage(message(Wire.RETIRE, Wire.write(new Wire.Retire("f", 2))));
+        server.close(); // waits for the retirement, which runs on a call thread
 
-        calls.runAll();
-        assertEquals(List.of("requireImage alpine:3"), pool.asked);
-        Sent answer = sent.remove();
-        assertEquals("_INBOX.img", answer.subject());
-        assertNull(Wire.read(answer.body(), Wire.ImageReply.class).error());
+        assertEquals(List.of("invoke f {}", "invoke f {}", "requireImage alpine:3", "retireOlderThan f 2"), pool.asked);
+        assertTrue(pool.askedOn.stream().allMatch(thread -> thread.startsWith("node-call-")), pool.askedOn.toString());
+        assertTrue(reply.thread().startsWith("node-call-"), "answered from the call's thread too");
+    }
+
+    @Test
+    void preparations_andHellos_areHandledOnTheDispatchersThread_andAnnouncedAtOnce() throws Exception {
+        String dispatcherThread = Thread.currentThread().getName();
+
+        handler(Wire.PREPARE, Wire.NODES).onMessage(message(Wire.PREPARE, Wire.write(F1)));
+        handler(Wire.prepareSubject(NODE), null).onMessage(message(Wire.prepareSubject(NODE), Wire.write(F1)));
+        handler(Wire.HELLO, null).onMessage(message(Wire.HELLO, new byte[0]));
+
+        assertEquals(List.of("prepare f", "prepare f"), pool.asked);
+        assertEquals(List.of(dispatcherThread, dispatcherThread), pool.askedOn);
+        for (int i = 0; i < 3; i++) {
+            Published announced = published.remove();
+            assertEquals(Wire.ANNOUNCE, announced.subject());
+            assertEquals(dispatcherThread, announced.thread());
+        }
+    }
+
+    @Test
+    void close_drainsTheSubscriptions_saysGoodbye_letsCallsInFlightFinish_thenFlushes() throws Exception {
+        CountDownLatch inCall = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        pool.duringInvoke = () -> {
+            inCall.countDown();
+            FakePool.await(release);
+        };
+        handler(Wire.INVOKE_ANY, Wire.NODES).onMessage(invoke("_INBOX.1", "{}"));
+        assertTrue(inCall.await(10, TimeUnit.SECONDS));
+        calls.clear();
+
+        Thread closing = new Thread(server::close, "closing");
+        closing.start();
+        Published goodbye = next();
+        assertEquals(Wire.ANNOUNCE, goodbye.subject());
+        assertTrue(goodbye.leaving());
+        assertEquals(List.of("drain", "publish " + Wire.ANNOUNCE), calls, "drained before the goodbye; no flush while a call runs");
+
+        release.countDown();
+        closing.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(closing.isAlive());
+        assertEquals("_INBOX.1", next().subject());
+        assertEquals(List.of("drain", "publish " + Wire.ANNOUNCE, "publish _INBOX.1", "flush"), calls);
+
+        server.close();
+        assertEquals(4, calls.size(), "a second close does nothing");
+        handler(Wire.INVOKE_ANY, Wire.NODES).onMessage(invoke("_INBOX.late", "{}"));
+        Published late = next();
+        assertEquals("_INBOX.late", late.subject());
+        assertEquals("node n1 is shutting down", late.replyMeta().error(), "the call threads are shut");
+        assertNull(published.poll());
     }
 }

@@ -6,18 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
+import dev.hearth.poolmanager.fakes.FakeTicker;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class PlacementTest {
 
-    final AtomicLong nanos = new AtomicLong();
-    final Placement placement = new Placement(Duration.ofSeconds(3), nanos::get);
+    final FakeTicker nanos = new FakeTicker();
+    final Placement placement = new Placement(Duration.ofSeconds(3), nanos::getAsLong);
     final VersionKey f1 = new VersionKey("f1", 1);
 
     static Wire.Announcement node(String id, long served, int busy, List<Wire.Idle> idle) {
@@ -75,9 +75,9 @@ class PlacementTest {
     void aSilentNodeIsTakenForDead_andALeavingOneIsForgottenAtOnce() {
         placement.announced(node("a", 0, 0, List.of()));
         placement.announced(node("b", 0, 0, List.of()));
-        nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+        nanos.advance(Duration.ofSeconds(2));
         placement.announced(node("b", 0, 0, List.of()));
-        nanos.addAndGet(Duration.ofMillis(1500).toNanos());
+        nanos.advance(Duration.ofMillis(1500));
         assertFalse(placement.alive("a"));
         assertTrue(placement.alive("b"));
         placement.announced(new Wire.Announcement("b", 0, true, 10, 0, 0, Map.of(), List.of(), List.of(), true));

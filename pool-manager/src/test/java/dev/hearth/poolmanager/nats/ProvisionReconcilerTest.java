@@ -7,20 +7,20 @@ import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.Workload;
+import dev.hearth.poolmanager.fakes.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The reconciler with a real {@link Placement} on a fake ticker; preparations are recorded, not sent. Rounds are run by hand. */
 class ProvisionReconcilerTest {
 
-    final AtomicLong nanos = new AtomicLong();
-    final Placement placement = new Placement(Duration.ofSeconds(3), nanos::get);
+    final FakeTicker nanos = new FakeTicker();
+    final Placement placement = new Placement(Duration.ofSeconds(3), nanos::getAsLong);
     final List<String> prepared = new ArrayList<>();
     final ProvisionReconciler reconciler = new ProvisionReconciler(placement,
             (node, function) -> prepared.add(node + ":" + function.id() + "@" + function.version()));
@@ -68,9 +68,9 @@ class ProvisionReconcilerTest {
         reconciler.keep(kept("f", 1));
         placement.announced(node("a", List.of(new Wire.Idle("f", 1, 0))));
 
-        nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+        nanos.advance(Duration.ofSeconds(2));
         placement.announced(node("b", List.of()));
-        nanos.addAndGet(Duration.ofSeconds(2).toNanos()); // a is silent past deadAfter; b is not
+        nanos.advance(Duration.ofSeconds(2)); // a is silent past deadAfter; b is not
         reconciler.reconcile();
 
         assertEquals(List.of("a:f@1", "b:f@1"), prepared);

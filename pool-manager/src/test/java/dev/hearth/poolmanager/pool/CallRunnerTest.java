@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Invocation;
+import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.InvokeRequest;
 import dev.hearth.poolmanager.Outcome;
 import dev.hearth.poolmanager.StartKind;
@@ -16,7 +17,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,11 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** One call in a container of a fake engine, answered by a scripted agent: where the container goes, and what the call says. */
 class CallRunnerTest {
 
-    static final FunctionSpec FUNCTION = PoolFixture.function("fn", "u", 1, 0);
+    static final FunctionSpec FUNCTION = FakeNode.image("fn", "u", 1, 0);
 
     @TempDir
     Path runDir;
-    PoolFixture pool;
+    FakeNode pool;
     Fleet fleet;
     CallRunner runner;
     WarmSet set;
@@ -36,11 +39,16 @@ class CallRunnerTest {
 
     @BeforeEach
     void start() throws Exception {
-        pool = new PoolFixture(runDir, 4, 1024);
+        pool = new FakeNode(runDir, 4, 1024, Map.of(Language.PYTHON, 0));
         fleet = pool.fleet((owner, memoryMb) -> false);
         runner = new CallRunner(pool.agent, pool.engine, fleet, pool.clock, pool.ticker, "node-a");
         set = new WarmSet("u");
-        container = PoolFixture.start(fleet, FUNCTION);
+        container = FakeNode.start(fleet, FUNCTION);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        pool.close();
     }
 
     Invocation call(String event) {

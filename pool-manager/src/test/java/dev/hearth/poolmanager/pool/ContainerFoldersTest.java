@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.security.auth.module.UnixSystem;
+import dev.hearth.poolmanager.fakes.FakeTicker;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,8 +71,7 @@ class ContainerFoldersTest {
     @Test
     void awaitSocket_timesOut_whenNothingAppearsByTheDeadline() throws Exception {
         // Each look at the clock is a second later: the wait is over at its first check.
-        AtomicLong now = new AtomicLong();
-        var folders = new ContainerFolders(root, SELF, 0, () -> now.addAndGet(Duration.ofSeconds(1).toNanos()));
+        var folders = new ContainerFolders(root, SELF, 0, FakeTicker.advancingBy(Duration.ofSeconds(1)));
         Path dir = folders.create("e", false);
         TimeoutException late = assertThrows(TimeoutException.class, () -> folders.awaitSocket(dir, Duration.ofMillis(500)));
         assertTrue(late.getMessage().contains("/run/hearth/agent.sock"), late.getMessage());

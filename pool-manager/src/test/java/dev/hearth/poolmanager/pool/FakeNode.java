@@ -10,11 +10,13 @@ import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.code.CodeCacheSettings;
 import dev.hearth.poolmanager.code.ZipLimits;
+import dev.hearth.poolmanager.code.Zips;
 import dev.hearth.poolmanager.docker.CpuSettings;
 import dev.hearth.poolmanager.docker.CpuShares;
 import dev.hearth.poolmanager.docker.EgressSettings;
 import dev.hearth.poolmanager.fakes.FakeAgent;
 import dev.hearth.poolmanager.fakes.FakeEngine;
+import dev.hearth.poolmanager.fakes.FakeTicker;
 import dev.hearth.poolmanager.host.Ownership;
 import dev.hearth.poolmanager.image.Registries;
 import dev.hearth.poolmanager.support.Digests;
@@ -24,21 +26,24 @@ import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One node of the pool made of fakes, for the unit tests of its container classes: a
+ * One node of the pool made of fakes, the one fixture of the pool's unit tests: a
  * {@link FakeEngine} whose containers "start" by binding the agent's socket in their host folder
- * (as the runtime's agent does), a {@link FakeAgent}, and a {@link ContainerFactory} on a ticker
- * the test moves. No Docker, no network; the folders and sockets are real, under the test's folder.
+ * as the container uid (as the runtime's agent does), a {@link FakeAgent}, a fixed clock and
+ * {@link FakeTicker}s the test moves. No Docker, no network; the folders and sockets are real,
+ * under the test's folder.
  */
 final class FakeNode implements AutoCloseable {
 
@@ -47,16 +52,19 @@ final class FakeNode implements AutoCloseable {
     static final int UID = SELF == 0 ? 4_242_424 : SELF;
     static final String NODE_ID = "test-node";
     static final int POOL_MB = 128;
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     final FakeEngine engine = new FakeEngine();
     final FakeAgent agent = new FakeAgent();
-    /** Nanoseconds on the factory's ticker. */
-    final AtomicLong nanos = new AtomicLong();
-    /** How far the ticker moves at each reading: a wait for a socket that never comes ends at once. */
-    volatile long stepNanos = Duration.ofSeconds(1).toNanos();
+    final Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+    /** The node's ticker, moved by hand: the fleet's, a call's, the whole pool's. */
+    final FakeTicker ticker = new FakeTicker();
+    /** The container factory's ticker, a second later at each look: a wait for a socket that never comes ends at once. */
+    final FakeTicker startTicker = FakeTicker.advancingBy(Duration.ofSeconds(1));
     final PoolConfig config;
     final CpuShares cpu;
     final ContainerFactory factory;
+    final Capacity capacity;
     private final List<ServerSocketChannel> sockets = new CopyOnWriteArrayList<>();
 
     FakeNode(Path runDir) {
@@ -73,7 +81,8 @@ final class FakeNode implements AutoCloseable {
                 new EgressSettings("hearth-egress", "hearth-egress0", EgressSettings.Firewall.EXTERNAL),
                 CodeCacheSettings.DEFAULT, runDir.resolve("etc"), Shares.DEFAULT, CpuSettings.DEFAULT);
         this.cpu = CpuShares.start(config.cpu(), engine);
-        this.factory = new ContainerFactory(config, engine, agent, cpu, () -> nanos.addAndGet(stepNanos));
+        this.factory = new ContainerFactory(config, engine, agent, cpu, startTicker);
+        this.capacity = new Capacity(config.maxContainers(), config.maxMemoryMb(), fairShare());
         agentsListen();
         try {
             Files.createDirectories(config.nodeDir().resolve("slots"));
@@ -105,14 +114,13 @@ final class FakeNode implements AutoCloseable {
         Ownership.toContainerUser(socket, UID);
     }
 
-    /** A fleet over this node's factory, removing containers on the calling thread. */
-    Fleet fleet(Capacity capacity, RoomMaker roomMaker, AtomicLong fleetNanos) {
-        return new Fleet(factory, engine, capacity, Runnable::run, roomMaker, fleetNanos::get);
+    /** A fleet over this node's factory and {@link #capacity}, on its ticker, removing containers on the calling thread. */
+    Fleet fleet(RoomMaker roomMaker) {
+        return new Fleet(factory, engine, capacity, Runnable::run, roomMaker, ticker);
     }
 
-    Capacity capacity() {
-        return new Capacity(config.maxContainers(), config.maxMemoryMb(),
-                new FairShare(config.maxContainers(), config.maxMemoryMb(), config.shares().provisionedShare()));
+    FairShare fairShare() {
+        return new FairShare(config.maxContainers(), config.maxMemoryMb(), config.shares().provisionedShare());
     }
 
     static FunctionSpec python(String owner, int memoryMb) {
@@ -125,18 +133,29 @@ final class FakeNode implements AutoCloseable {
     }
 
     /** The code of every source function here: one file. */
-    static final byte[] ARCHIVE = SpecializerTest.zip(Map.of("main.py", "def handler(event, context):\n    return event\n"));
+    static final byte[] ARCHIVE = Zips.single("main.py", "def handler(event, context):\n    return event\n".getBytes(StandardCharsets.UTF_8));
     static final String DIGEST = Digests.sha256Hex(ARCHIVE);
 
     /** A code cache in {@code dir} that serves {@link #ARCHIVE}. */
-    static CodeCache code(Path dir) throws IOException {
-        return new CodeCache(dir, digest -> new ByteArrayInputStream(ARCHIVE), ZipLimits.DEFAULT, CodeCacheSettings.DEFAULT,
-                Clock.systemUTC());
+    CodeCache code(Path dir) throws IOException {
+        return new CodeCache(dir, digest -> new ByteArrayInputStream(ARCHIVE), ZipLimits.DEFAULT, CodeCacheSettings.DEFAULT, clock);
     }
 
     static FunctionSpec httpImage(String owner) {
         return new FunctionSpec("img-" + owner, owner, "server", 1, new Workload.Image("example/http", Workload.Contract.HTTP),
                 new FunctionSettings(256, 1000, 0, Map.of("MODE", "test"), false, 0));
+    }
+
+    /** An {@code http} image function of {@code owner}'s, with no environment. */
+    static FunctionSpec image(String id, String owner, long version, int minWarm) {
+        return new FunctionSpec(id, owner, "f-" + id, version, new Workload.Image("img", Workload.Contract.HTTP),
+                new FunctionSettings(128, 1000, 0, null, false, minWarm));
+    }
+
+    /** Starts a container for an image {@code function} through the fleet, as a call would. */
+    static ContainerHandle start(Fleet fleet, FunctionSpec function) throws Exception {
+        var template = new ContainerFactory.Template("img", ContainerFactory.IMAGE_KIND, Map.of(), function.owner());
+        return fleet.startFor(template, function.memoryMb(), false, Demand.background(function.owner()));
     }
 
     @Override

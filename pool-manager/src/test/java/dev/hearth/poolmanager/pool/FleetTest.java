@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,6 @@ class FleetTest {
 
     FakeNode node;
     Capacity capacity;
-    final AtomicLong now = new AtomicLong();
     final List<String> roomAsked = new ArrayList<>();
     /** What the pool does when asked for room; by default it finds none. */
     RoomMaker roomMaker = (owner, memoryMb) -> false;
@@ -37,11 +35,11 @@ class FleetTest {
     @BeforeEach
     void setUp() {
         node = new FakeNode(runDir, 2, 1024, Map.of(Language.PYTHON, 0));
-        capacity = node.capacity();
-        fleet = node.fleet(capacity, (owner, memoryMb) -> {
+        capacity = node.capacity;
+        fleet = node.fleet((owner, memoryMb) -> {
             roomAsked.add(owner + ":" + memoryMb);
             return roomMaker.makeRoom(owner, memoryMb);
-        }, now);
+        });
     }
 
     @AfterEach

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Invocation;
+import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.InvokeRequest;
 import dev.hearth.poolmanager.Outcome;
 import dev.hearth.poolmanager.PoolException;
@@ -18,6 +19,7 @@ import dev.hearth.poolmanager.code.CodeCacheSettings;
 import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.docker.ContainerEngine;
 import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,16 +32,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** The whole node's pool over a fake engine and agent: how calls are dispatched, and what retire and close leave. */
 class LocalPoolManagerTest {
 
-    static final FunctionSpec HTTP = PoolFixture.function("web", "u", 1, 0);
+    static final FunctionSpec HTTP = FakeNode.image("web", "u", 1, 0);
 
     @TempDir
     Path runDir;
-    PoolFixture fakes;
+    FakeNode fakes;
     LocalPoolManager pool;
 
     @BeforeEach
     void start() throws Exception {
-        fakes = new PoolFixture(runDir, 4, 1024);
+        fakes = new FakeNode(runDir, 4, 1024, Map.of(Language.PYTHON, 0));
         var code = new CodeCache(fakes.config.nodeDir().resolve("code"), digest -> {
             throw new FileNotFoundException(digest);
         }, ZipLimits.DEFAULT, CodeCacheSettings.DEFAULT, fakes.clock);
@@ -48,8 +50,9 @@ class LocalPoolManagerTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
         pool.close();
+        fakes.close();
     }
 
     Invocation invoke(FunctionSpec function, String event) {

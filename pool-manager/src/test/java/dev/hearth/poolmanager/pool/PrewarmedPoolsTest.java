@@ -9,13 +9,9 @@ import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.fakes.ManualScheduler;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,9 +29,9 @@ class PrewarmedPoolsTest {
 
     PrewarmedPools pools(int maxContainers, Map<Language, Integer> poolSizes) {
         node = new FakeNode(runDir, maxContainers, 4096, poolSizes);
-        fleet = node.fleet(node.capacity(), (owner, memoryMb) -> false, new AtomicLong());
+        fleet = node.fleet((owner, memoryMb) -> false);
         pools = new PrewarmedPools(node.config, new PoolPolicy(node.config.idleTimeout(), maxContainers), fleet, scheduler, scheduler,
-                Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+                node.clock);
         return pools;
     }
 

@@ -14,13 +14,12 @@ import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.agent.AgentReply;
 import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.code.CodeCacheSettings;
+import dev.hearth.poolmanager.code.TestZips;
 import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.fakes.FakeAgent;
 import dev.hearth.poolmanager.support.Digests;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +27,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +49,7 @@ class SpecializerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        archive = zip(Map.of("main.py", "def handler(event, context):\n    return event\n", "lib/util.py", "X = 1\n"));
+        archive = TestZips.ofText(Map.of("main.py", "def handler(event, context):\n    return event\n", "lib/util.py", "X = 1\n"));
         digest = Digests.sha256Hex(archive);
         code = new CodeCache(dir.resolve("code"), d -> {
             fetches.incrementAndGet();
@@ -141,17 +138,4 @@ class SpecializerTest {
         assertEquals(0, agent.inits.size(), "no container is involved");
     }
 
-    static byte[] zip(Map<String, String> files) {
-        var bytes = new ByteArrayOutputStream();
-        try (var zip = new ZipOutputStream(bytes)) {
-            for (var file : files.entrySet()) {
-                zip.putNextEntry(new ZipEntry(file.getKey()));
-                zip.write(file.getValue().getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
 }

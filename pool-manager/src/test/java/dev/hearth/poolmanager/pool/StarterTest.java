@@ -21,10 +21,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,12 +43,12 @@ class StarterTest {
     /** A node whose pools are filled before the test starts. */
     Starter starter(int maxContainers, Map<Language, Integer> poolSizes) throws IOException {
         node = new FakeNode(runDir.resolve("run"), maxContainers, 4096, poolSizes);
-        fleet = node.fleet(node.capacity(), (owner, memoryMb) -> false, new AtomicLong());
+        fleet = node.fleet((owner, memoryMb) -> false);
         prewarmed = new PrewarmedPools(node.config, new PoolPolicy(node.config.idleTimeout(), maxContainers), fleet, scheduler, scheduler,
-                Clock.systemUTC());
+                node.clock);
         prewarmed.refillAll();
         scheduler.runDue();
-        var specializer = new Specializer(FakeNode.code(Files.createDirectories(runDir.resolve("code"))), node.agent, new ObjectMapper());
+        var specializer = new Specializer(node.code(Files.createDirectories(runDir.resolve("code"))), node.agent, new ObjectMapper());
         starter = new Starter(node.config, prewarmed, fleet, specializer);
         return starter;
     }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.FunctionSpec.VersionKey;
+import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.pool.Resting.Warm;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,47 +28,47 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WarmRegistryTest {
 
-    static final Instant T0 = PoolFixture.T0;
+    static final Instant T0 = FakeNode.T0;
     static final Duration IDLE = Duration.ofMinutes(5);
 
     @TempDir
     Path runDir;
-    PoolFixture pool;
+    FakeNode pool;
     Fleet fleet;
     WarmRegistry registry;
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
     @BeforeEach
     void build() throws Exception {
-        pool = new PoolFixture(runDir, 4, 1024);
+        pool = new FakeNode(runDir, 4, 1024, Map.of(Language.PYTHON, 0));
         fleet = pool.fleet((owner, memoryMb) -> false);
         var policy = new PoolPolicy(IDLE, pool.config.maxContainers());
-        var shares = new FairShare(pool.config.maxContainers(), pool.config.maxMemoryMb(), pool.config.shares().provisionedShare());
         var prewarmed = new PrewarmedPools(pool.config, policy, fleet, scheduler, null, pool.clock);
         var starter = new Starter(pool.config, prewarmed, fleet, new Specializer(null, pool.agent, new ObjectMapper()));
-        registry = new WarmRegistry(policy, shares, IDLE.multipliedBy(2), fleet, starter, prewarmed, scheduler, Runnable::run,
+        registry = new WarmRegistry(policy, pool.fairShare(), IDLE.multipliedBy(2), fleet, starter, prewarmed, scheduler, Runnable::run,
                 pool.clock);
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
         registry.close();
         scheduler.shutdownNow();
+        pool.close();
     }
 
     /** A container of the function's, idle since {@code lastUsed}. */
     Warm idle(FunctionSpec function, Instant lastUsed) throws Exception {
-        Warm warm = new Warm(PoolFixture.start(fleet, function), function.key(), lastUsed);
+        Warm warm = new Warm(FakeNode.start(fleet, function), function.key(), lastUsed);
         assertTrue(registry.setFor(function).giveBack(warm));
         return warm;
     }
 
     @Test
     void sweep_evictsExpiredIdleContainers_butKeepsWhatAVersionKeeps() throws Exception {
-        FunctionSpec plain = PoolFixture.function("plain", "u", 1, 0);
+        FunctionSpec plain = FakeNode.image("plain", "u", 1, 0);
         Warm old = idle(plain, T0);
         Warm recent = idle(plain, T0.plusSeconds(70));
-        FunctionSpec provisioned = PoolFixture.function("kept", "u", 1, 1);
+        FunctionSpec provisioned = FakeNode.image("kept", "u", 1, 1);
         registry.prepare(provisioned);
         assertEquals(1, registry.setFor(provisioned).idleCount(), "minWarm started at once");
 
@@ -82,7 +84,7 @@ class WarmRegistryTest {
 
     @Test
     void sweep_startsAgainWhatAVersionKeeps_onceItWasTaken() throws Exception {
-        FunctionSpec provisioned = PoolFixture.function("kept", "u", 1, 2);
+        FunctionSpec provisioned = FakeNode.image("kept", "u", 1, 2);
         registry.prepare(provisioned);
         WarmSet set = registry.setFor(provisioned);
         assertEquals(2, set.idleCount());
@@ -94,7 +96,7 @@ class WarmRegistryTest {
 
     @Test
     void makeRoom_evictsFromTheUserFurthestAboveTheirShare_leastRecentlyUsedFirst() throws Exception {
-        FunctionSpec big = PoolFixture.function("big", "big", 1, 0);
+        FunctionSpec big = FakeNode.image("big", "big", 1, 0);
         Warm oldest = idle(big, T0);
         idle(big, T0.plusSeconds(1));
         idle(big, T0.plusSeconds(2));
@@ -106,8 +108,8 @@ class WarmRegistryTest {
 
     @Test
     void makeRoom_neverTakesFromAUserWithinTheirShare_butTheRequesterMayLoseItsOwn() throws Exception {
-        Warm a = idle(PoolFixture.function("a", "a", 1, 0), T0);
-        idle(PoolFixture.function("b", "b", 1, 0), T0);
+        Warm a = idle(FakeNode.image("a", "a", 1, 0), T0);
+        idle(FakeNode.image("b", "b", 1, 0), T0);
 
         assertFalse(registry.makeRoom("c", 128), "a and b hold a quarter each, under a third");
         assertTrue(pool.engine.removed.isEmpty());
@@ -118,11 +120,11 @@ class WarmRegistryTest {
 
     @Test
     void retire_removesIdleContainersOfOlderVersionsOnly() throws Exception {
-        FunctionSpec v1 = PoolFixture.function("fn", "u", 1, 0);
-        FunctionSpec v2 = PoolFixture.function("fn", "u", 2, 0);
+        FunctionSpec v1 = FakeNode.image("fn", "u", 1, 0);
+        FunctionSpec v2 = FakeNode.image("fn", "u", 2, 0);
         Warm first = idle(v1, T0);
         Warm second = idle(v2, T0);
-        idle(PoolFixture.function("other", "u", 1, 0), T0);
+        idle(FakeNode.image("other", "u", 1, 0), T0);
 
         registry.retireVersions("fn", 2);
         assertEquals(java.util.List.of(first.container().id()), pool.engine.removed);
