@@ -71,10 +71,6 @@ public record FunctionRecord(
         throw new IllegalStateException("image function " + name + " has no source code");
     }
 
-    boolean isImage() {
-        return workload instanceof StoredWorkload.Image;
-    }
-
     /**
      * The code this function keeps in the store against its owner's quota: the upload, and the
      * build's output when there is one, with a pending version's added.
