@@ -1,5 +1,7 @@
 package dev.hearth.poolmanager;
 
+import java.util.Set;
+
 /**
  * Runs invocations in containers: keeps generic containers warm per language, specializes
  * them for a function on its first call, reuses them for later calls and evicts them when idle.
@@ -23,14 +25,18 @@ public interface PoolManager extends AutoCloseable {
      */
     void prepare(FunctionSpec function);
 
-    /** Removes every container of the function, in any version; later calls start afresh. */
+    /**
+     * Removes every container of the function, in any version (the function was deleted); later
+     * calls start afresh, and a call still in flight cannot make the node keep its code again.
+     */
     void retire(String functionId);
 
     /**
-     * Drains the versions of a function older than {@code current}: idle containers are removed,
-     * calls in flight finish and their containers are removed after them.
+     * Drains exactly these versions of the function: their idle containers are removed at once,
+     * busy ones after their call ends, their {@code minWarm} is released and their code on the
+     * node starts its grace period. The function's other versions are untouched.
      */
-    void retireOlderThan(FunctionSpec.VersionKey current);
+    void retireVersions(String functionId, Set<Long> versions);
 
     /**
      * Makes sure an image function's image is on this node, pulling it when a registry can be

@@ -100,7 +100,7 @@ public final class Functions implements AutoCloseable {
     /** A version has become the one that serves: get it ready and drain the older ones. */
     private void serve(FunctionRecord function) {
         pool.prepare(function.spec());
-        pool.retireOlderThan(function.spec().key());
+        pool.retireVersions(function.id(), function.version() > 1 ? java.util.Set.of(function.version() - 1) : java.util.Set.of());
     }
 
     FunctionRecord create(String owner, NewFunction request) {

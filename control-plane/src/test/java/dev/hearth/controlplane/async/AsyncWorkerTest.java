@@ -130,7 +130,7 @@ class AsyncWorkerTest {
         public void retire(String functionId) {}
 
         @Override
-        public void retireOlderThan(FunctionSpec.VersionKey current) {}
+        public void retireVersions(String functionId, Set<Long> versions) {}
 
         @Override
         public void requireImage(String image) {}

@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -155,9 +157,17 @@ public final class CodeCache implements AutoCloseable {
         ledger.use(new CodeLedger.User(functionId, version), digest, clock.millis());
     }
 
-    /** Versions of the function below {@code belowVersion} are retired ({@code Long.MAX_VALUE}: all of them). */
-    public void retire(String functionId, long belowVersion) {
-        ledger.retire(functionId, belowVersion, clock.instant());
+    /** The function was deleted: the code of all its versions starts its grace period, even if a late call uses it. */
+    public void retire(String functionId) {
+        ledger.retire(Objects.requireNonNull(functionId, "functionId"), clock.instant());
+    }
+
+    /**
+     * Exactly these versions of the function are retired: code no other version uses starts its
+     * grace period, and a late call of one of them does not make the node keep it again.
+     */
+    public void retireVersions(String functionId, Set<Long> versions) {
+        ledger.retireVersions(Objects.requireNonNull(functionId, "functionId"), Set.copyOf(versions), clock.instant());
     }
 
     /** True when the digest is unpacked on this node now. */

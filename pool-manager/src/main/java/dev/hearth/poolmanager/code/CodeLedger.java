@@ -2,11 +2,13 @@ package dev.hearth.poolmanager.code;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -58,12 +60,20 @@ final class CodeLedger {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Map<User, String> versions = new ConcurrentHashMap<>();
     private final Map<String, Integer> users = new HashMap<>();
-    private final Map<String, Long> retiredBelow = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > RETIREMENTS_KEPT;
-        }
-    };
+    /** Deleted functions: none of their versions registers again. */
+    private final Set<String> retiredFunctions = bounded();
+    /** Retired versions of functions that live on: only these versions register no more. */
+    private final Set<User> retiredVersions = bounded();
+
+    /** A set forgetting its oldest members beyond {@link #RETIREMENTS_KEPT}; guarded by this monitor. */
+    private static <T> Set<T> bounded() {
+        return Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<T, Boolean> eldest) {
+                return size() > RETIREMENTS_KEPT;
+            }
+        });
+    }
 
     synchronized Claim claim(String digest, long nowMillis) {
         Entry e = entries.get(digest);
@@ -130,8 +140,7 @@ final class CodeLedger {
     }
 
     private synchronized void register(User version, String digest) {
-        Long below = retiredBelow.get(version.functionId());
-        if (below != null && version.version() < below) {
+        if (retiredFunctions.contains(version.functionId()) || retiredVersions.contains(version)) {
             return;
         }
         String before = versions.put(version, digest);
@@ -148,14 +157,26 @@ final class CodeLedger {
         }
     }
 
-    /** The function's versions below {@code belowVersion} are retired; their code starts its grace period. */
-    synchronized void retire(String functionId, long belowVersion, Instant now) {
-        retiredBelow.merge(functionId, belowVersion, Math::max);
+    /** The function was deleted: every version's code starts its grace period, and no version registers again. */
+    synchronized void retire(String functionId, Instant now) {
+        retiredFunctions.add(functionId);
         for (var it = versions.entrySet().iterator(); it.hasNext(); ) {
             var v = it.next();
-            if (v.getKey().functionId().equals(functionId) && v.getKey().version() < belowVersion) {
+            if (v.getKey().functionId().equals(functionId)) {
                 it.remove();
                 release(v.getValue(), now);
+            }
+        }
+    }
+
+    /** Exactly these versions are retired: their code starts its grace period, and they register no more. */
+    synchronized void retireVersions(String functionId, Set<Long> retired, Instant now) {
+        for (long version : retired) {
+            User user = new User(functionId, version);
+            retiredVersions.add(user);
+            String digest = versions.remove(user);
+            if (digest != null) {
+                release(digest, now);
             }
         }
     }

@@ -209,7 +209,7 @@ public final class NatsPoolManager implements PoolManager {
         if (function.minWarm() > 0) {
             reconciler.keep(function);
         } else {
-            reconciler.drop(function.id());
+            reconciler.drop(function.key());
             // Code prefetch, best effort, on one node.
             nats.publish(Wire.PREPARE, Wire.write(function));
         }
@@ -217,14 +217,15 @@ public final class NatsPoolManager implements PoolManager {
 
     @Override
     public void retire(String functionId) {
-        reconciler.drop(functionId);
-        nats.publish(Wire.RETIRE, Wire.write(new Wire.Retire(functionId, Long.MAX_VALUE)));
+        reconciler.dropFunction(functionId);
+        nats.publish(Wire.RETIRE, Wire.write(Wire.Retire.all(functionId)));
     }
 
     @Override
-    public void retireOlderThan(VersionKey current) {
-        reconciler.dropOlderThan(current);
-        nats.publish(Wire.RETIRE, Wire.write(new Wire.Retire(current.functionId(), current.version())));
+    public void retireVersions(String functionId, Set<Long> versions) {
+        Wire.Retire retire = Wire.Retire.of(functionId, versions);
+        retire.versions().forEach(version -> reconciler.drop(new VersionKey(functionId, version)));
+        nats.publish(Wire.RETIRE, Wire.write(retire));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.hearth.poolmanager.nats;
 
 import dev.hearth.poolmanager.FunctionSpec;
-import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.InvokeRequest;
 import dev.hearth.poolmanager.Outcome;
@@ -11,6 +10,7 @@ import dev.hearth.poolmanager.UnknownImageException;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -137,10 +137,10 @@ final class NodeHandler {
         }
         offload("retirement", () -> {
             try {
-                if (retire.below() == Long.MAX_VALUE) {
+                if (retire.all()) {
                     pool.retire(retire.functionId());
                 } else {
-                    pool.retireOlderThan(new VersionKey(retire.functionId(), retire.below()));
+                    pool.retireVersions(retire.functionId(), Set.copyOf(retire.versions()));
                 }
             } catch (RuntimeException e) {
                 log.warn("retiring {} on node {} failed: {}", retire.functionId(), node, e.getMessage());

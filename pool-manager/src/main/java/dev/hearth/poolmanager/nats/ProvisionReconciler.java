@@ -31,8 +31,8 @@ final class ProvisionReconciler implements AutoCloseable {
     private final Placement placement;
     private final Preparer preparer;
     private final ScheduledExecutorService rounds = Executors.newSingleThreadScheduledExecutor(Threads.daemon("placement-reconciler"));
-    /** Functions that keep containers ready, by function id, as last prepared. */
-    private final Map<String, FunctionSpec> kept = new ConcurrentHashMap<>();
+    /** Versions that keep containers ready, each as last prepared; several versions of one function may be kept at once. */
+    private final Map<VersionKey, FunctionSpec> kept = new ConcurrentHashMap<>();
 
     ProvisionReconciler(Placement placement, Preparer preparer) {
         this.placement = placement;
@@ -44,20 +44,20 @@ final class ProvisionReconciler implements AutoCloseable {
         rounds.scheduleWithFixedDelay(this::reconcile, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The function keeps {@code minWarm} containers from now on, in this version. */
+    /** The version keeps {@code minWarm} containers from now on, with these settings; other versions are untouched. */
     void keep(FunctionSpec function) {
-        kept.put(function.id(), function);
+        kept.put(function.key(), function);
         reconcileOne(function);
     }
 
-    /** The function keeps none any more (it was deleted, or its {@code minWarm} is 0). */
-    void drop(String functionId) {
-        kept.remove(functionId);
+    /** The version keeps none any more (it was retired, or its {@code minWarm} is 0). */
+    void drop(VersionKey version) {
+        kept.remove(version);
     }
 
-    /** The function's versions below {@code current} are retired. */
-    void dropOlderThan(VersionKey current) {
-        kept.computeIfPresent(current.functionId(), (id, spec) -> spec.version() < current.version() ? null : spec);
+    /** No version of the function keeps any (it was deleted). */
+    void dropFunction(String functionId) {
+        kept.keySet().removeIf(key -> key.functionId().equals(functionId));
     }
 
     /** One round: makes sure some live node keeps each version that should be kept. */

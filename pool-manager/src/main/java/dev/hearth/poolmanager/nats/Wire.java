@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -169,8 +170,26 @@ final class Wire {
         }
     }
 
-    /** Retires a function's versions below {@code below} (all of them with {@link Long#MAX_VALUE}). */
-    record Retire(String functionId, long below) {}
+    /**
+     * Retires versions of a function on every node: all of them when {@code all} (the function was
+     * deleted), else exactly {@code versions} (none when empty), the other versions untouched.
+     */
+    record Retire(String functionId, List<Long> versions, boolean all) {
+        Retire {
+            Objects.requireNonNull(functionId, "functionId");
+            versions = versions == null ? List.of() : List.copyOf(versions);
+        }
+
+        /** Every version of the deleted function. */
+        static Retire all(String functionId) {
+            return new Retire(functionId, List.of(), true);
+        }
+
+        /** Exactly these versions. */
+        static Retire of(String functionId, Set<Long> versions) {
+            return new Retire(functionId, versions.stream().sorted().toList(), false);
+        }
+    }
 
     /** The answer to an image check: null error when the image is there. */
     record ImageReply(String error, boolean unknown) {}

@@ -3,7 +3,6 @@ package dev.hearth.poolmanager.pool;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.poolmanager.code.CodeSource;
 import dev.hearth.poolmanager.FunctionSpec;
-import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.InvokeRequest;
 import dev.hearth.poolmanager.PoolConfig;
@@ -28,6 +27,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -222,18 +223,17 @@ public final class LocalPoolManager implements PoolManager {
 
     @Override
     public void retire(String functionId) {
-        retireVersions(functionId, Long.MAX_VALUE);
+        Objects.requireNonNull(functionId, "functionId");
+        specializer.retire(functionId);
+        registry.retire(functionId);
     }
 
     @Override
-    public void retireOlderThan(VersionKey current) {
-        retireVersions(current.functionId(), current.version());
-    }
-
-    /** Idle containers of the matching versions are removed; busy ones finish their call and are removed then. */
-    private void retireVersions(String functionId, long belowVersion) {
-        specializer.retire(functionId, belowVersion);
-        registry.retireVersions(functionId, belowVersion);
+    public void retireVersions(String functionId, Set<Long> versions) {
+        Objects.requireNonNull(functionId, "functionId");
+        Set<Long> retired = Set.copyOf(versions);
+        specializer.retireVersions(functionId, retired);
+        registry.retireVersions(functionId, retired);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -56,8 +57,14 @@ final class Specializer {
         code.use(function.id(), function.version(), source.codeDigest());
     }
 
-    void retire(String functionId, long belowVersion) {
-        code.retire(functionId, belowVersion);
+    /** The function was deleted: its code goes after its grace period. */
+    void retire(String functionId) {
+        code.retire(functionId);
+    }
+
+    /** These versions were retired: code no other version uses goes after its grace period. */
+    void retireVersions(String functionId, Set<Long> versions) {
+        code.retireVersions(functionId, versions);
     }
 
     void specialize(ContainerHandle container, FunctionSpec function, Workload.Source source)

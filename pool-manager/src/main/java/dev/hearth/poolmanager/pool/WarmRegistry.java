@@ -20,6 +20,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -217,10 +218,22 @@ final class WarmRegistry implements RoomMaker {
         }
     }
 
-    /** Idle containers of the function's versions below {@code belowVersion} are removed; busy ones after their call. */
-    void retireVersions(String functionId, long belowVersion) {
+    /** Every version of the function is drained: idle containers are removed, busy ones after their call. */
+    void retire(String functionId) {
+        retireWhere(key -> key.functionId().equals(functionId));
+    }
+
+    /**
+     * Exactly these versions of the function are drained, as {@link #retire}, and what they kept
+     * ready goes back to the other versions' share; the function's other versions are untouched.
+     */
+    void retireVersions(String functionId, Set<Long> versions) {
+        retireWhere(key -> key.functionId().equals(functionId) && versions.contains(key.version()));
+    }
+
+    private void retireWhere(Predicate<VersionKey> retired) {
         for (VersionKey key : List.copyOf(sets.asMap().keySet())) {
-            if (key.functionId().equals(functionId) && key.version() < belowVersion) {
+            if (retired.test(key)) {
                 WarmSet set = sets.asMap().remove(key);
                 if (set != null) {
                     set.retire().forEach(w -> fleet.remove(w.container()));

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -101,7 +102,7 @@ class CodeCacheTest {
         cache.sweep();
         assertTrue(Files.isDirectory(entry(code)), "a version still given keeps its code however old");
 
-        cache.retire("f", Long.MAX_VALUE);
+        cache.retire("f");
         clock.advance(GRACE.minusMillis(1));
         cache.sweep();
         assertTrue(Files.isDirectory(entry(code)), "kept within the grace period");
@@ -125,11 +126,58 @@ class CodeCacheTest {
         cache.use("f", 2, v2);
         cache.materialize(v2);
 
-        cache.retire("f", 2);
+        cache.retireVersions("f", Set.of(1L));
         clock.advance(GRACE);
         cache.sweep();
         assertFalse(Files.exists(entry(v1)));
         assertTrue(Files.isDirectory(entry(v2)));
+    }
+
+    @Test
+    void retireVersions_theirCodeGetsItsGrace_whileTheOtherVersionsKeepTheirs() throws Exception {
+        var cache = cache(1L << 40);
+        String v1 = archive("v1.py", 10);
+        String v2 = archive("v2.py", 10);
+        String v3 = archive("v3.py", 10);
+        String shared = archive("shared.py", 10);
+        cache.use("f", 1, v1);
+        cache.use("f", 2, v2);
+        cache.use("f", 3, v3);
+        cache.use("f", 4, shared);
+        cache.use("f", 5, shared);
+        for (String d : List.of(v1, v2, v3, shared)) {
+            cache.materialize(d);
+        }
+
+        cache.retireVersions("f", Set.of(1L, 3L, 5L));
+        clock.advance(GRACE.minusMillis(1));
+        cache.sweep();
+        assertTrue(Files.isDirectory(entry(v1)) && Files.isDirectory(entry(v3)), "within their grace period");
+        clock.advance(Duration.ofMillis(1));
+        cache.sweep();
+        assertFalse(Files.exists(entry(v1)));
+        assertFalse(Files.exists(entry(v3)));
+        assertTrue(Files.isDirectory(entry(v2)), "version 2 is not retired");
+        assertTrue(Files.isDirectory(entry(shared)), "version 4 still runs what retired version 5 ran");
+    }
+
+    @Test
+    void use_ofARetiredVersion_byALateCall_doesNotKeepItsCode_butTheFunctionsOtherVersionsRegister() throws Exception {
+        var cache = cache(1L << 40);
+        String v1 = archive("v1.py", 10);
+        String v2 = archive("v2.py", 10);
+        cache.use("f", 1, v1);
+        cache.materialize(v1);
+        cache.retireVersions("f", Set.of(1L));
+        // A call of version 1 that was in flight arrives late; version 2 is first used afterwards.
+        cache.use("f", 1, v1);
+        cache.use("f", 2, v2);
+        cache.materialize(v2);
+
+        clock.advance(GRACE.plusHours(1));
+        cache.sweep();
+        assertFalse(Files.exists(entry(v1)), "the retired version stays retired");
+        assertTrue(Files.isDirectory(entry(v2)), "a version not retired keeps its code however old");
     }
 
     @Test
@@ -140,7 +188,7 @@ class CodeCacheTest {
         cache.use("g", 1, code);
         cache.materialize(code);
 
-        cache.retire("f", Long.MAX_VALUE);
+        cache.retire("f");
         clock.advance(GRACE.plusHours(1));
         cache.sweep();
         assertTrue(Files.isDirectory(entry(code)), "g still uses it");
@@ -152,7 +200,7 @@ class CodeCacheTest {
         String code = archive("main.py", 10);
         cache.use("f", 1, code);
         cache.materialize(code);
-        cache.retire("f", Long.MAX_VALUE);
+        cache.retire("f");
         // A call that raced the deletion arrives late.
         cache.use("f", 1, code);
         cache.materialize(code);
@@ -168,7 +216,7 @@ class CodeCacheTest {
         String code = archive("main.py", 10);
         cache.use("f", 1, code);
         try (CodeCache.Lease lease = cache.lease(code)) {
-            cache.retire("f", Long.MAX_VALUE);
+            cache.retire("f");
             clock.advance(GRACE.plusHours(1));
             cache.sweep();
             assertTrue(Files.isRegularFile(lease.dir().resolve("main.py")), "being linked: kept");

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -60,8 +61,8 @@ final class FakePool implements PoolManager {
     }
 
     @Override
-    public void retireOlderThan(VersionKey current) {
-        ask("retireOlderThan " + current.functionId() + " " + current.version());
+    public void retireVersions(String functionId, Set<Long> versions) {
+        ask("retireVersions " + functionId + " " + new TreeSet<>(versions));
     }
 
     @Override

@@ -122,12 +122,12 @@ class NodeHandlerTest {
 
     @Test
     void aRetire_runsOnTheCallExecutor_notOnTheDispatcherThread() {
-        handler.onRetire(message(Wire.RETIRE, Wire.write(new Wire.Retire("f", Long.MAX_VALUE))));
-        handler.onRetire(message(Wire.RETIRE, Wire.write(new Wire.Retire("f", 2))));
+        handler.onRetire(message(Wire.RETIRE, Wire.write(Wire.Retire.all("f"))));
+        handler.onRetire(message(Wire.RETIRE, Wire.write(Wire.Retire.of("f", Set.of(3L, 1L)))));
         assertEquals(List.of(), pool.asked, "the dispatcher thread only decoded them");
 
         calls.runAll();
-        assertEquals(List.of("retire f", "retireOlderThan f 2"), pool.asked);
+        assertEquals(List.of("retire f", "retireVersions f [1, 3]"), pool.asked);
     }
 
     @Test
@@ -137,7 +137,7 @@ class NodeHandlerTest {
             var realCalls = new NodeHandler(pool, "n1", outbox, threads);
             pool.retireBlocks = new CountDownLatch(1); // the engine's docker rm hangs
 
-            realCalls.onRetire(message(Wire.RETIRE, Wire.write(new Wire.Retire("f", Long.MAX_VALUE))));
+            realCalls.onRetire(message(Wire.RETIRE, Wire.write(Wire.Retire.all("f"))));
             realCalls.onInvoke(invoke("_INBOX.2", "{}"));
 
             Sent reply = sent.poll(30, TimeUnit.SECONDS);
@@ -154,6 +154,8 @@ class NodeHandlerTest {
     void malformedMessages_areRefused_andTheNodeGoesOn() throws Exception {
         handler.onInvoke(NatsMessage.builder().subject(Wire.INVOKE_ANY).replyTo("_INBOX.bad").data("{}").build()); // no meta header
         handler.onRetire(message(Wire.RETIRE, "not json".getBytes(StandardCharsets.UTF_8)));
+        handler.onRetire(message(Wire.RETIRE, "{\"versions\":[1],\"all\":false}".getBytes(StandardCharsets.UTF_8))); // no function
+        handler.onRetire(message(Wire.RETIRE, "{\"functionId\":\"f\",\"versions\":[null]}".getBytes(StandardCharsets.UTF_8)));
         handler.onPrepare(message(Wire.PREPARE, "{\"id\":".getBytes(StandardCharsets.UTF_8)));
         calls.runAll();
 

@@ -158,10 +158,10 @@ class NodeServerTest {
         assertEquals("_INBOX.any", next().subject());
         handler(Wire.IMAGE, Wire.NODES).onMessage(NatsMessage.builder().subject(Wire.IMAGE).replyTo("_INBOX.img").data("alpine:3").build());
         assertEquals("_INBOX.img", next().subject());
-        handler(Wire.RETIRE, null).onMessage(message(Wire.RETIRE, Wire.write(new Wire.Retire("f", 2))));
+        handler(Wire.RETIRE, null).onMessage(message(Wire.RETIRE, Wire.write(Wire.Retire.of("f", Set.of(2L)))));
         server.close(); // waits for the retirement, which runs on a call thread
 
-        assertEquals(List.of("invoke f {}", "invoke f {}", "requireImage alpine:3", "retireOlderThan f 2"), pool.asked);
+        assertEquals(List.of("invoke f {}", "invoke f {}", "requireImage alpine:3", "retireVersions f [2]"), pool.asked);
         assertTrue(pool.askedOn.stream().allMatch(thread -> thread.startsWith("node-call-")), pool.askedOn.toString());
         assertTrue(reply.thread().startsWith("node-call-"), "answered from the call's thread too");
     }

@@ -90,15 +90,34 @@ class ProvisionReconcilerTest {
     @Test
     void droppedFunctionsAndRetiredVersions_areNoLongerKept() {
         reconciler.keep(kept("gone", 1));
-        reconciler.drop("gone");
-        reconciler.keep(kept("old", 1));
-        reconciler.dropOlderThan(new VersionKey("old", 2));
-        reconciler.keep(kept("current", 2));
-        reconciler.dropOlderThan(new VersionKey("current", 2));
+        reconciler.keep(kept("gone", 2));
+        reconciler.dropFunction("gone");
+        reconciler.keep(kept("f", 1));
+        reconciler.keep(kept("f", 2));
+        reconciler.keep(kept("f", 3));
+        reconciler.drop(new VersionKey("f", 1));
+        reconciler.drop(new VersionKey("f", 3));
 
         placement.announced(node("a", List.of()));
         reconciler.reconcile();
 
-        assertEquals(List.of("a:current@2"), prepared);
+        assertEquals(List.of("a:f@2"), prepared);
+    }
+
+    @Test
+    void twoVersionsOfOneFunction_areKeptIndependently() {
+        placement.announced(node("a", List.of()));
+        reconciler.keep(kept("f", 1));
+        reconciler.keep(kept("f", 2));
+        assertEquals(List.of("a:f@1", "a:f@2"), prepared, "keeping version 2 does not replace version 1");
+        assertEquals(Set.of(new VersionKey("f", 1), new VersionKey("f", 2)), placement.totals().kept());
+
+        // Node a is lost; b announces. Both versions come back on b, then only the one still kept.
+        nanos.advance(Duration.ofSeconds(2));
+        placement.announced(node("b", List.of()));
+        nanos.advance(Duration.ofSeconds(2));
+        reconciler.drop(new VersionKey("f", 1));
+        reconciler.reconcile();
+        assertEquals(List.of("a:f@1", "a:f@2", "b:f@2"), prepared);
     }
 }

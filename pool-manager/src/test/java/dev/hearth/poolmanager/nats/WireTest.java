@@ -13,7 +13,9 @@ import dev.hearth.poolmanager.Outcome;
 import dev.hearth.poolmanager.StartKind;
 import dev.hearth.poolmanager.Workload;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class WireTest {
@@ -75,5 +77,17 @@ class WireTest {
         var timeout = new Invocation("inv", StartKind.COLD, new Outcome.Timeout(3000), 5, 6, null, "pm2");
         Outcome outcome = Wire.read(Wire.write(Wire.ReplyMeta.of(timeout, 1)), Wire.ReplyMeta.class).toInvocation("inv", new byte[0]).outcome();
         assertEquals(3000, assertInstanceOf(Outcome.Timeout.class, outcome).timeoutMs());
+    }
+
+    @Test
+    void retirements_crossTheWire_asAllVersionsOrExactlyTheNamedOnes() {
+        Wire.Retire some = Wire.read(Wire.write(Wire.Retire.of("f", Set.of(3L, 1L))), Wire.Retire.class);
+        assertEquals(new Wire.Retire("f", List.of(1L, 3L), false), some);
+        Wire.Retire all = Wire.read(Wire.write(Wire.Retire.all("f")), Wire.Retire.class);
+        assertEquals(new Wire.Retire("f", List.of(), true), all);
+        assertEquals(new Wire.Retire("f", List.of(), false), Wire.read("{\"functionId\":\"f\"}".getBytes(StandardCharsets.UTF_8),
+                Wire.Retire.class), "with neither, nothing is retired");
+        assertThrows(java.io.UncheckedIOException.class,
+                () -> Wire.read("{\"versions\":[1]}".getBytes(StandardCharsets.UTF_8), Wire.Retire.class), "no function");
     }
 }

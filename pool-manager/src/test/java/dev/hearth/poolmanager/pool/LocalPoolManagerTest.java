@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
+import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.InvokeRequest;
@@ -22,8 +23,11 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +96,24 @@ class LocalPoolManagerTest {
         assertEquals(List.of(id), fakes.engine.removed);
         assertTrue(pool.stats().idle().isEmpty());
         assertEquals(StartKind.COLD, invoke(HTTP, "{}").start(), "a later call starts afresh");
+    }
+
+    @Test
+    void retireVersions_removesExactlyThoseVersionsIdleContainers() {
+        Map<Long, String> containers = new HashMap<>();
+        for (long version = 1; version <= 3; version++) {
+            Set<String> before = Set.copyOf(fakes.engine.running.keySet());
+            invoke(FakeNode.image("web", "u", version, 0), "{}");
+            Set<String> started = new HashSet<>(fakes.engine.running.keySet());
+            started.removeAll(before);
+            containers.put(version, started.iterator().next());
+        }
+
+        pool.retireVersions("web", Set.of(1L, 3L));
+
+        assertEquals(Set.of(containers.get(1L), containers.get(3L)), Set.copyOf(fakes.engine.removed));
+        assertEquals(Map.of(new VersionKey("web", 2), 1), pool.stats().idle());
+        assertEquals(StartKind.WARM, invoke(FakeNode.image("web", "u", 2, 0), "{}").start(), "version 2 still served warm");
     }
 
     @Test
