@@ -2,6 +2,7 @@ package dev.hearth.controlplane;
 
 import dev.hearth.controlplane.function.CodeStore;
 import dev.hearth.controlplane.function.FunctionRoutes;
+import dev.hearth.controlplane.function.VersionRoutes;
 import dev.hearth.controlplane.function.Functions;
 import dev.hearth.controlplane.function.FunctionChanges;
 import dev.hearth.controlplane.http.HttpServer;
@@ -111,9 +112,10 @@ public final class Hearth implements AutoCloseable {
             var invokeRoutes = new InvokeRoutes(functions, auth, pool, invocations, config.limits().maxEventBytes(),
                     limiter, async, clock, System::nanoTime);
             var invocationRoutes = new InvocationRoutes(invocations, async, functions, auth);
+            var versionRoutes = new VersionRoutes(functions, auth);
             HttpServer server = HttpServer.start(config.bind(), config.port(), config.http(), List.of(
                     health::register, accounts::register, functionRoutes::register, invokeRoutes::register,
-                    invocationRoutes::register));
+                    invocationRoutes::register, versionRoutes::register));
             started.push(server);
             log.info("Hearth {} listening on http://{}:{} (data {})", nats == null ? "(embedded)" : "control plane "
                     + config.pool().nodeId() + " on NATS", config.bind(), server.port(), config.dataDir());

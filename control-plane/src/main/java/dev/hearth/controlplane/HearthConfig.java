@@ -129,7 +129,7 @@ public record HearthConfig(
                 Duration.ofHours(vars.integer("HEARTH_INVOCATION_RETENTION_HOURS", 168)),
                 limits,
                 new StorageSettings(codeGrace, vars.integer("HEARTH_USER_MAX_FUNCTIONS", 100),
-                        vars.integer("HEARTH_USER_MAX_CODE_MB", 1024) * MIB),
+                        vars.integer("HEARTH_USER_MAX_CODE_MB", 1024) * MIB, vars.integer("HEARTH_MAX_VERSIONS", 20)),
                 new BuildSettings(
                         vars.text("HEARTH_BUILDER_IMAGE", "hearth/builder:latest"),
                         caBundle(vars.text("HEARTH_CA_BUNDLE", "/etc/ssl/certs")),

@@ -96,7 +96,7 @@ class CodeLifecycleIntegrationTest {
     }
 
     @Test
-    void aReplacedVersionsCode_goesAfterTheGrace_theNewOneStays() throws Exception {
+    void aReplacedVersion_leavesTheNodeAfterTheGrace_keepsItsArchiveWhileKept_andLosesItOnceDeleted() throws Exception {
         String v1 = createAndCall("versioned", "one");
         Api.Reply updated = api.put("/v1/functions/versioned", token, Api.pythonArchive("versioned",
                 Map.of("main.py", handler("two"))));
@@ -104,7 +104,15 @@ class CodeLifecycleIntegrationTest {
         String v2 = updated.json().get("codeSha256").asText();
         assertEquals("two", api.invoke(token, "versioned", "{}").json().get("answer").asText());
 
-        assertTrue(Docker.eventually(GONE_WITHIN, () -> gone(v1)), "version 1's code outlived its replacement");
+        assertTrue(Docker.eventually(GONE_WITHIN, () -> !Files.exists(codeDir.resolve(v1))),
+                "version 1, which nothing routes to, kept its unpacked code on the node past the grace");
+        Thread.sleep(GRACE.multipliedBy(2).toMillis());
+        assertNotNull(store.archive(v1), "version 1 is still kept, so its archive stays");
+        Api.Reply again = api.send("POST", "/v1/functions/versioned/invoke?qualifier=1", token, "{}".getBytes());
+        assertEquals("one", again.json().get("answer").asText(), "and it still runs: " + again);
+
+        assertEquals(204, api.delete("/v1/functions/versioned/versions/1", token).status());
+        assertTrue(Docker.eventually(GONE_WITHIN, () -> gone(v1)), "version 1's code outlived its deletion");
         assertKept(v2, "version 2");
     }
 

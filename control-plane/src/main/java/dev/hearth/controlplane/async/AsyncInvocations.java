@@ -65,7 +65,7 @@ public final class AsyncInvocations implements AutoCloseable {
         this.queue = queue;
         this.userMaxQueued = settings.userMaxQueued();
         this.callbacks = new CallbackClient(settings.privateCallbacks(), settings.callbacks());
-        this.worker = new AsyncWorker(records, functions::get, pool, limiter, callbacks, clock);
+        this.worker = new AsyncWorker(records, functions::resolve, pool, limiter, callbacks, clock);
         queue.start(worker::run);
     }
 
@@ -73,9 +73,10 @@ public final class AsyncInvocations implements AutoCloseable {
      * Stores the invocation and queues it; the 202 follows only once both are stored. Past the
      * owner's cap of unfinished invocations it is refused with 429: counted after the insert, so
      * submissions racing each other can be refused together but never pass the cap together.
+     * A {@code qualifier} (version or alias) is resolved again at each attempt; null runs the serving version.
      */
-    public void submit(String id, String owner, FunctionRecord function, byte[] event, String callbackUrl) {
-        records.create(id, owner, function.id(), function.name(), event, callbackUrl);
+    public void submit(String id, String owner, FunctionRecord function, String qualifier, byte[] event, String callbackUrl) {
+        records.create(id, owner, function.id(), function.name(), qualifier, event, callbackUrl);
         if (records.unfinished(owner) > userMaxQueued) {
             records.delete(id);
             throw ApiException.throttled("you have " + userMaxQueued

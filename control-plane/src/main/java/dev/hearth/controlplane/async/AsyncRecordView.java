@@ -18,6 +18,15 @@ final class AsyncRecordView {
         view.put("function", d.getString("functionName"));
         view.put("invocationType", "async");
         view.put("status", d.getString("status"));
+        if (d.getString("qualifier") != null) {
+            view.put("qualifier", d.getString("qualifier"));
+        }
+        if (d.get("version") instanceof Number version) {
+            view.put("version", version.longValue());
+        }
+        if (d.getString("alias") != null) {
+            view.put("alias", d.getString("alias"));
+        }
         view.put("attempts", d.getInteger("attempts", 0));
         if (d.getString("result") != null) {
             view.put("result", Json.embeddable(d.getString("result")));
@@ -32,6 +41,9 @@ final class AsyncRecordView {
             s.put("at", step.getDate("at").toInstant().toString());
             s.put("status", step.getString("status"));
             s.put("start", step.getString("start"));
+            if (step.get("version") instanceof Number version) {
+                s.put("version", version.longValue());
+            }
             if (step.getString("node") != null) {
                 s.put("node", step.getString("node"));
             }

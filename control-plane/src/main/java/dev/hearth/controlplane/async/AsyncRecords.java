@@ -64,12 +64,14 @@ final class AsyncRecords {
     }
 
     /** A new record, {@code queued} and due now, holding its event (until it ends) so the queues carry only ids. */
-    void create(String id, String owner, String functionId, String functionName, byte[] event, String callbackUrl) {
+    /** @param qualifier the version or alias the call named, resolved at each attempt; null for the serving version */
+    void create(String id, String owner, String functionId, String functionName, String qualifier, byte[] event, String callbackUrl) {
         Instant now = clock.instant();
         Document record = new Document("_id", id)
                 .append("owner", owner)
                 .append("functionId", functionId)
                 .append("functionName", functionName)
+                .append("qualifier", qualifier)
                 .append("status", AsyncStatus.QUEUED.id())
                 .append("attempts", 0)
                 .append("history", List.of())
@@ -111,28 +113,32 @@ final class AsyncRecords {
         }
     }
 
-    /** The attempt ended: {@code succeeded}, {@code failed} with its retry due, or {@code dead-lettered} after the last. */
-    Move afterAttempt(Document job, Invocation invocation) {
+    /**
+     * The attempt ended: {@code succeeded}, {@code failed} with its retry due, or {@code dead-lettered} after the last.
+     * The record keeps the version that ran (and the alias that chose it, or null) for each attempt and the last.
+     */
+    Move afterAttempt(Document job, Invocation invocation, long version, String alias) {
         Answer answer = Answer.of(invocation.outcome());
         int attempts = job.getInteger("attempts", 0) + 1;
         Document step = new Document("at", Date.from(clock.instant())).append("status", answer.recordStatus())
-                .append("start", invocation.start().header()).append("node", invocation.node());
+                .append("start", invocation.start().header()).append("node", invocation.node()).append("version", version);
         if (answer.errorType() != null) {
             step.append("errorType", answer.errorType());
         }
         List<Document> history = new ArrayList<>(history(job));
         history.add(step);
         String logs = new String(invocation.logs(), StandardCharsets.UTF_8);
+        Bson ran = Updates.combine(Updates.set("version", version), Updates.set("alias", alias));
         if (invocation.outcome() instanceof Outcome.Success success) {
             return end(job, AsyncStatus.SUCCEEDED, attempts, history, logs,
-                    List.of(Updates.set("result", new String(success.json(), StandardCharsets.UTF_8)), Updates.unset("error")));
+                    List.of(Updates.set("result", new String(success.json(), StandardCharsets.UTF_8)), Updates.unset("error"), ran));
         }
         if (attempts >= maxAttempts) {
             return end(job, AsyncStatus.DEAD_LETTERED, attempts, history, logs,
-                    List.of(Updates.set("error", error(answer.errorType(), answer.errorMessage()))));
+                    List.of(Updates.set("error", error(answer.errorType(), answer.errorMessage())), ran));
         }
         Duration backoff = retryBase.multipliedBy(1L << Math.min(attempts - 1, 20));
-        boolean made = move(job.getString("_id"), AsyncStatus.FAILED, List.of(
+        boolean made = move(job.getString("_id"), AsyncStatus.FAILED, List.of(ran,
                 Updates.set("attempts", attempts), Updates.set("history", history),
                 Updates.set("error", error(answer.errorType(), answer.errorMessage())), Updates.set("logs", logs),
                 Updates.set("nextAttemptAt", Date.from(clock.instant().plus(backoff)))));

@@ -3,6 +3,7 @@ package dev.hearth.controlplane.async;
 import dev.hearth.controlplane.call.ConcurrencyLimiter;
 import dev.hearth.controlplane.function.FunctionRecord;
 import dev.hearth.controlplane.function.Functions;
+import dev.hearth.controlplane.function.Resolver;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.controlplane.http.Json;
 import dev.hearth.poolmanager.Invocation;
@@ -39,9 +40,9 @@ final class AsyncWorker {
     private final Clock clock;
     private volatile boolean stopped;
 
-    /** Finds a function by owner and name, as {@link Functions#get} does (an {@link ApiException} when it is not found). */
+    /** Finds the version a call runs, as {@link Functions#resolve} does (an {@link ApiException} when there is none). */
     interface FunctionLookup {
-        FunctionRecord get(String owner, String name);
+        Resolver.Target resolve(String owner, String name, String qualifier);
     }
 
     AsyncWorker(AsyncRecords records, FunctionLookup functions, PoolManager pool, ConcurrencyLimiter limiter,
@@ -80,15 +81,17 @@ final class AsyncWorker {
     private void attempt(Document job, AsyncQueue.Delivery delivery) {
         String id = job.getString("_id");
         records.start(job);
-        FunctionRecord function;
+        Resolver.Target target;
         try {
-            function = functions.get(job.getString("owner"), job.getString("functionName"));
+            target = functions.resolve(job.getString("owner"), job.getString("functionName"), job.getString("qualifier"));
         } catch (ApiException e) {
-            function = null;
+            target = null;
         }
+        FunctionRecord function = target == null ? null : target.version();
         if (function == null || !function.id().equals(job.getString("functionId"))
                 || function.status() != FunctionRecord.Status.READY) {
-            ended(job, records.deadLetter(job, "FunctionGone", "the function was deleted, redefined or is not ready"));
+            ended(job, records.deadLetter(job, "FunctionGone",
+                    "the function, or the version or alias the call named, was deleted, redefined or is not ready"));
             delivery.done();
             return;
         }
@@ -110,7 +113,7 @@ final class AsyncWorker {
             // Stopped mid-call: the job was not acknowledged and runs again.
             return;
         }
-        AsyncRecords.Move move = records.afterAttempt(job, invocation);
+        AsyncRecords.Move move = records.afterAttempt(job, invocation, function.version(), target.alias());
         ended(job, move);
         if (move.to() == AsyncStatus.FAILED) {
             delivery.retryAfter(move.retryAfter());

@@ -3,7 +3,10 @@ package dev.hearth.controlplane.function;
 import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.Workload;
+import com.mongodb.client.model.Updates;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +47,50 @@ final class FunctionDocument {
                 .append("status", f.status().id())
                 .append("build", f.build() == null ? null : f.build().toDocument())
                 .append("createdAt", Date.from(f.createdAt()))
+                .append("versionCreatedAt", Date.from(f.versionCreatedAt()))
+                .append("description", f.description())
                 .append("pending", f.pending() == null ? null : of(f.pending()));
+    }
+
+    /** The function's document with its aliases, as it is first inserted. */
+    static Document withAliases(FunctionRecord f) {
+        Document aliases = new Document();
+        f.aliases().forEach((name, alias) -> aliases.append(name, alias.toDocument()));
+        return of(f).append("aliases", aliases);
+    }
+
+    /**
+     * An update that writes every field of {@code f} but the aliases, which change on their own
+     * ({@code PUT .../aliases/{alias}}) and must survive a new version or a build.
+     */
+    static org.bson.conversions.Bson replacing(FunctionRecord f) {
+        List<org.bson.conversions.Bson> sets = new ArrayList<>();
+        of(f).forEach((field, value) -> {
+            if (!field.equals("_id")) {
+                sets.add(Updates.set(field, value));
+            }
+        });
+        return Updates.combine(sets);
+    }
+
+    /** One version as the {@code function_versions} collection keeps it: {@code _id} is {@link #versionId}. */
+    static Document ofVersion(FunctionRecord f) {
+        Document d = of(f);
+        d.remove("pending");
+        d.put("_id", versionId(f.id(), f.version()));
+        d.put("functionId", f.id());
+        return d;
+    }
+
+    static String versionId(String functionId, long version) {
+        return functionId + ":" + version;
+    }
+
+    static FunctionRecord readVersion(Document d) {
+        Document copy = new Document(d);
+        copy.put("_id", d.getString("functionId"));
+        copy.remove("pending");
+        return read(copy);
     }
 
     static FunctionRecord read(Document d) {
@@ -58,7 +104,19 @@ final class FunctionDocument {
                 FunctionRecord.Status.valueOf(d.getString("status").toUpperCase(Locale.ROOT)),
                 BuildInfo.fromDocument(d.get("build", Document.class)),
                 d.getDate("createdAt").toInstant(),
-                d.get("pending") instanceof Document next ? read(next) : null);
+                d.get("pending") instanceof Document next ? read(next) : null,
+                d.getDate("versionCreatedAt") == null ? null : d.getDate("versionCreatedAt").toInstant(),
+                d.getString("description"),
+                aliases(d.get("aliases", Document.class)));
+    }
+
+    private static Map<String, Alias> aliases(Document d) {
+        if (d == null) {
+            return Map.of();
+        }
+        Map<String, Alias> aliases = new LinkedHashMap<>();
+        d.forEach((name, value) -> aliases.put(name, Alias.fromDocument(name, (Document) value)));
+        return aliases;
     }
 
     private static StoredWorkload workload(Document d) {

@@ -15,6 +15,11 @@ import java.util.Objects;
  * @param workload what it runs: source code (the upload and what its build made) or an image
  * @param build    the build of the code, or null when it needed none
  * @param pending  a newer version still building (or whose build failed) while this one serves; usually null
+ * @param createdAt when the function was created (the same for all its versions)
+ * @param versionCreatedAt when this version was made
+ * @param description the owner's words for this version, or null
+ * @param aliases  the function's aliases by name, kept on the serving record (the function's own document);
+ *                 empty on other versions
  */
 public record FunctionRecord(
         String id,
@@ -26,7 +31,10 @@ public record FunctionRecord(
         Status status,
         BuildInfo build,
         Instant createdAt,
-        FunctionRecord pending) {
+        FunctionRecord pending,
+        Instant versionCreatedAt,
+        String description,
+        Map<String, Alias> aliases) {
 
     public enum Status {
         BUILDING, READY, FAILED;
@@ -43,24 +51,63 @@ public record FunctionRecord(
         Objects.requireNonNull(workload, "workload");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(status, "status");
+        aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
+        versionCreatedAt = versionCreatedAt == null ? createdAt : versionCreatedAt;
     }
 
     /** A new definition: it waits on its build when it has one, else it is ready at once. */
     static FunctionRecord defined(String id, String owner, String name, long version, StoredWorkload workload,
-                                  FunctionSettings settings, BuildInfo build, Instant createdAt) {
+                                  FunctionSettings settings, BuildInfo build, Instant createdAt, Instant now, String description) {
         Status status = build == null ? Status.READY : Status.BUILDING;
-        return new FunctionRecord(id, owner, name, version, workload, settings, status, build, createdAt, null);
+        return new FunctionRecord(id, owner, name, version, workload, settings, status, build, createdAt, null, now, description,
+                Map.of());
     }
 
     /** The same function once its build has ended. */
     FunctionRecord built(Status newStatus, String newCodeSha256, long newCodeSize, BuildInfo newBuild) {
         return new FunctionRecord(id, owner, name, version, source().built(newCodeSha256, newCodeSize), settings, newStatus,
-                newBuild, createdAt, null);
+                newBuild, createdAt, null, versionCreatedAt, description, aliases);
     }
 
     /** This version, with a newer one waiting on its build. */
     FunctionRecord withPending(FunctionRecord next) {
-        return new FunctionRecord(id, owner, name, version, workload, settings, status, build, createdAt, next);
+        return new FunctionRecord(id, owner, name, version, workload, settings, status, build, createdAt, next, versionCreatedAt,
+                description, aliases);
+    }
+
+    /** This version as it serves under {@code head}: the function's {@code concurrency} and {@code minWarm} apply to every version. */
+    FunctionRecord under(FunctionRecord head) {
+        FunctionSettings own = settings;
+        FunctionSettings function = head.settings;
+        var merged = new FunctionSettings(own.memoryMb(), own.timeoutMs(), function.concurrency(), own.env(), own.egress(),
+                function.minWarm());
+        return new FunctionRecord(id, owner, name, version, workload, merged, status, build, createdAt, null, versionCreatedAt, description,
+                Map.of());
+    }
+
+    /** This version asking no containers kept warm: its kept ones become ordinary warm ones. */
+    FunctionRecord unkept() {
+        FunctionSettings s = settings;
+        return new FunctionRecord(id, owner, name, version, workload,
+                new FunctionSettings(s.memoryMb(), s.timeoutMs(), s.concurrency(), s.env(), s.egress(), 0),
+                status, build, createdAt, null, versionCreatedAt, description, Map.of());
+    }
+
+    /** The same function with its aliases as given. */
+    FunctionRecord withAliases(Map<String, Alias> newAliases) {
+        return new FunctionRecord(id, owner, name, version, workload, settings, status, build, createdAt, pending, versionCreatedAt,
+                description, newAliases);
+    }
+
+    /**
+     * The versions the function keeps warm for: the serving one and every version an alias
+     * routes to ({@code minWarm} applies to each of them).
+     */
+    java.util.SortedSet<Long> targets() {
+        java.util.SortedSet<Long> targets = new java.util.TreeSet<>();
+        targets.add(version);
+        aliases.values().forEach(alias -> targets.addAll(alias.versions()));
+        return targets;
     }
 
     /** The code of a source function, the only kind that is built. */
@@ -71,23 +118,13 @@ public record FunctionRecord(
         throw new IllegalStateException("image function " + name + " has no source code");
     }
 
-    /**
-     * The code this function keeps in the store against its owner's quota: the upload, and the
-     * build's output when there is one, with a pending version's added.
-     */
-    long storedBytes() {
-        long mine = 0;
-        if (workload instanceof StoredWorkload.Source source) {
-            boolean built = build != null;
-            long upload = source.sourceSize() > 0 ? source.sourceSize() : built ? 0 : source.codeSize();
-            mine = upload + (built ? source.codeSize() : 0);
-        }
-        return mine + (pending == null ? 0 : pending.storedBytes());
-    }
 
-    /** The containers this function asks to keep warm: the serving version's or a pending one's, whichever is more. */
+    /**
+     * The containers this function asks to keep warm: its {@code minWarm} (the serving version's or a
+     * pending one's, whichever is more) for each version it keeps warm for ({@link #targets}).
+     */
     int minWarmAsked() {
-        return Math.max(settings.minWarm(), pending == null ? 0 : pending.settings.minWarm());
+        return Math.max(settings.minWarm(), pending == null ? 0 : pending.settings.minWarm()) * targets().size();
     }
 
     /** The version the newest definition has: the pending one's, else this one's. */
@@ -132,6 +169,10 @@ public record FunctionRecord(
             }
         }
         view.put("createdAt", createdAt.toString());
+        view.put("versionCreatedAt", versionCreatedAt.toString());
+        if (description != null) {
+            view.put("description", description);
+        }
         if (pending != null) {
             view.put("update", Map.of("version", pending.version, "status", pending.status.id()));
         }

@@ -21,20 +21,44 @@ import java.util.List;
 import java.util.Optional;
 import org.bson.Document;
 
-/** The {@code functions} collection; (owner, name) is unique, enforced by the store itself. */
+/**
+ * The {@code functions} collection, one document per function: the version that serves (with a
+ * newer one still building as {@code pending}) and the function's aliases; (owner, name) is
+ * unique, enforced by the store itself. Every version written here is also kept in
+ * {@link VersionStore}, which holds them all.
+ */
 final class FunctionStore {
 
     private final MongoCollection<Document> functions;
+    private final VersionStore versions;
 
     FunctionStore(MongoDatabase database) {
         this.functions = database.getCollection("functions");
+        this.versions = new VersionStore(database);
         functions.createIndex(Indexes.ascending("owner", "name"), new IndexOptions().unique(true).name("owner_name"));
+        keepVersionsOfEarlierStores();
+    }
+
+    /** A store written before versions were kept has the serving and pending versions only: they become the first kept. */
+    private void keepVersionsOfEarlierStores() {
+        functions.find(eq("versionsKept", null)).map(FunctionDocument::read).forEach(f -> {
+            versions.keepIfMissing(f.withPending(null));
+            if (f.pending() != null) {
+                versions.keepIfMissing(f.pending());
+            }
+            functions.updateOne(eq("_id", f.id()), Updates.set("versionsKept", true));
+        });
+    }
+
+    VersionStore versions() {
+        return versions;
     }
 
     /** Stores a new function; false when the owner already has one of that name. */
     boolean insert(FunctionRecord function) {
         try {
-            functions.insertOne(FunctionDocument.of(function));
+            functions.insertOne(FunctionDocument.withAliases(function).append("versionsKept", true));
+            versions.put(function);
             return true;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
@@ -47,6 +71,12 @@ final class FunctionStore {
     Optional<FunctionRecord> find(String owner, String name) {
         return Optional.ofNullable(functions.find(and(eq("owner", owner), eq("name", name))).first())
                 .map(FunctionDocument::read);
+    }
+
+    /** The owner's function of that name as stored now, or 404. */
+    FunctionRecord require(String owner, String name) {
+        FunctionValidator.checkName(name);
+        return find(owner, name).orElseThrow(() -> Functions.notFound(name));
     }
 
     List<FunctionRecord> list(String owner) {
@@ -65,13 +95,33 @@ final class FunctionStore {
      * dropped with it); false when the function changed or went meanwhile.
      */
     boolean replace(long expectedVersion, FunctionRecord next) {
-        return functions.replaceOne(and(eq("_id", next.id()), eq("version", expectedVersion)), FunctionDocument.of(next))
-                .getMatchedCount() == 1;
+        if (functions.updateOne(and(eq("_id", next.id()), eq("version", expectedVersion)), FunctionDocument.replacing(next))
+                .getMatchedCount() != 1) {
+            return false;
+        }
+        versions.put(next);
+        return true;
     }
 
     /** Keeps a newer version that must be built first beside the serving one; false when the function is gone. */
     boolean stagePending(FunctionRecord next) {
-        return functions.updateOne(eq("_id", next.id()), Updates.set("pending", FunctionDocument.of(next))).getMatchedCount() == 1;
+        if (functions.updateOne(eq("_id", next.id()), Updates.set("pending", FunctionDocument.of(next))).getMatchedCount() != 1) {
+            return false;
+        }
+        versions.put(next);
+        return true;
+    }
+
+    /** Sets (or replaces) one alias of the function; false when the function is gone. */
+    boolean setAlias(String functionId, Alias alias) {
+        return functions.updateOne(eq("_id", functionId), Updates.set("aliases." + alias.name(), alias.toDocument()))
+                .getMatchedCount() == 1;
+    }
+
+    /** Removes one alias; false when the function or the alias is gone. */
+    boolean removeAlias(String functionId, String alias) {
+        return functions.updateOne(and(eq("_id", functionId), com.mongodb.client.model.Filters.exists("aliases." + alias)),
+                Updates.unset("aliases." + alias)).getModifiedCount() == 1;
     }
 
     /**
@@ -80,13 +130,15 @@ final class FunctionStore {
      * False when the function was deleted or redefined meanwhile, so the build no longer matters.
      */
     boolean finishBuild(FunctionRecord built) {
+        // The version keeps its build's outcome even when a newer definition replaced it meanwhile.
+        versions.recordBuild(built);
         var first = and(eq("_id", built.id()), eq("version", built.version()), eq("status", FunctionRecord.Status.BUILDING.id()));
-        if (functions.replaceOne(first, FunctionDocument.of(built)).getMatchedCount() == 1) {
+        if (functions.updateOne(first, FunctionDocument.replacing(built)).getMatchedCount() == 1) {
             return true;
         }
         var update = and(eq("_id", built.id()), eq("pending.version", built.version()));
         if (built.status() == FunctionRecord.Status.READY) {
-            return functions.replaceOne(update, FunctionDocument.of(built)).getMatchedCount() == 1;
+            return functions.updateOne(update, FunctionDocument.replacing(built)).getMatchedCount() == 1;
         }
         return functions.updateOne(update, Updates.set("pending", FunctionDocument.of(built))).getMatchedCount() == 1;
     }
@@ -99,11 +151,13 @@ final class FunctionStore {
     boolean startBuild(String id, long version, BuildInfo started) {
         String building = FunctionRecord.Status.BUILDING.id();
         var first = and(eq("_id", id), eq("version", version), eq("status", building));
-        if (functions.updateOne(first, Updates.set("build", started.toDocument())).getMatchedCount() == 1) {
+        var pending = and(eq("_id", id), eq("pending.version", version), eq("pending.status", building));
+        if (functions.updateOne(first, Updates.set("build", started.toDocument())).getMatchedCount() == 1
+                || functions.updateOne(pending, Updates.set("pending.build", started.toDocument())).getMatchedCount() == 1) {
+            versions.startBuild(id, version, started);
             return true;
         }
-        var pending = and(eq("_id", id), eq("pending.version", version), eq("pending.status", building));
-        return functions.updateOne(pending, Updates.set("pending.build", started.toDocument())).getMatchedCount() == 1;
+        return false;
     }
 
     /** Every build that was under way: first versions still building, and newer versions pending. */
@@ -129,9 +183,9 @@ final class FunctionStore {
         return functions.countDocuments(eq("owner", owner));
     }
 
-    /** The code the owner keeps in the store, all functions and versions together (see {@link FunctionRecord#storedBytes}). */
+    /** The code the owner keeps in the store, all functions and versions together (see {@link VersionStore#storedBytes}). */
     long storedBytes(String owner) {
-        return list(owner).stream().mapToLong(FunctionRecord::storedBytes).sum();
+        return versions.storedBytes(owner);
     }
 
     /** The {@code minWarm} the owner asks for over all their functions (see {@link FunctionRecord#minWarmAsked}). */
@@ -139,9 +193,10 @@ final class FunctionStore {
         return list(owner).stream().mapToInt(FunctionRecord::minWarmAsked).sum();
     }
 
-    /** Every archive digest some function refers to: uploads and outputs, pending versions' included. */
+    /** Every archive digest some function version refers to: uploads and outputs, kept and pending versions' included. */
     Set<String> referencedDigests() {
         Set<String> digests = new HashSet<>();
+        versions.collectDigests(digests);
         functions.find().projection(Projections.include(REFERENCES)).forEach(d -> {
             collect(d, digests);
             if (d.get("pending") instanceof Document pending) {
@@ -162,11 +217,15 @@ final class FunctionStore {
     }
 
     boolean deleteById(String id) {
+        versions.deleteAll(id);
         return functions.deleteOne(eq("_id", id)).getDeletedCount() == 1;
     }
 
+    /** Deletes the function with every version it kept. */
     Optional<FunctionRecord> delete(String owner, String name) {
-        return Optional.ofNullable(functions.findOneAndDelete(and(eq("owner", owner), eq("name", name))))
+        Optional<FunctionRecord> deleted = Optional.ofNullable(functions.findOneAndDelete(and(eq("owner", owner), eq("name", name))))
                 .map(FunctionDocument::read);
+        deleted.ifPresent(f -> versions.deleteAll(f.id()));
+        return deleted;
     }
 }

@@ -54,7 +54,16 @@ final class FunctionValidator {
                 ? image(request, minWarm)
                 : upload(request);
         var settings = new FunctionSettings(memory, timeout, concurrency, env(request.env()), egress(request.network()), minWarm);
-        return new ValidFunction(request.name(), code, settings);
+        return new ValidFunction(request.name(), code, settings, description(request.description()));
+    }
+
+    /** A version's description: at most {@link Aliases#MAX_DESCRIPTION} characters, as Lambda's. */
+    static String description(String description) {
+        if (description != null && description.length() > Aliases.MAX_DESCRIPTION) {
+            throw ApiException.badRequest("description must be at most " + Aliases.MAX_DESCRIPTION + " characters, got "
+                    + description.length());
+        }
+        return description == null || description.isEmpty() ? null : description;
     }
 
     private ValidFunction.Upload upload(NewFunction request) {

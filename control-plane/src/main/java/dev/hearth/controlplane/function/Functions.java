@@ -1,7 +1,5 @@
 package dev.hearth.controlplane.function;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.mongodb.client.MongoDatabase;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.poolmanager.PoolManager;
@@ -9,22 +7,24 @@ import dev.hearth.poolmanager.UnknownImageException;
 import dev.hearth.poolmanager.build.Builder;
 import dev.hearth.poolmanager.code.PeriodicSweep;
 import java.time.Clock;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The functions of all users: creating, finding (through a route cache, so an invocation
- * costs no store query), redefining, patching and deleting, which also retires the function's containers.
- * Every lookup is by (owner, name): another user's function is simply not found. Creates and
- * new versions are held to the owner's {@link Quotas}; archives no function refers to any more
- * are swept from the store ({@link ArchiveSweep}).
+ * The functions of all users: creating, finding (through the {@link Resolver}'s cache, so an
+ * invocation costs no store query), redefining as a new version, patching and deleting, which
+ * also retires the function's containers. Every change of what runs makes a new immutable
+ * version ({@link Versions}); the unqualified name serves the newest ready one, aliases
+ * ({@link Aliases}) others. Every lookup is by (owner, name): another user's function is simply
+ * not found. Creates and new versions are held to the owner's {@link Quotas}; archives no version
+ * refers to any more are swept from the store ({@link ArchiveSweep}).
  */
 public final class Functions implements AutoCloseable {
-
-    /** Bounds how long another control plane may serve a function deleted elsewhere. */
-    private static final Duration ROUTE_TTL = Duration.ofSeconds(5);
 
     private final FunctionStore store;
     private final CodeStore code;
@@ -36,12 +36,10 @@ public final class Functions implements AutoCloseable {
     private final SettingRanges ranges;
     private final Clock clock;
     private final String builderNode;
-    private final Cache<RouteKey, FunctionRecord> routes = Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(ROUTE_TTL)
-            .build();
-
-    private record RouteKey(String owner, String name) {}
+    private final Resolver resolver;
+    private final Versions versions;
+    private final Aliases aliases;
+    private final Targets targets;
 
     /** Tells the other control planes sharing the store that a function changed (a no-op when alone). */
     @FunctionalInterface
@@ -58,7 +56,7 @@ public final class Functions implements AutoCloseable {
 
     /** Another control plane changed the function: the next call reads it from the store. */
     public void forget(String owner, String name) {
-        routes.invalidate(new RouteKey(owner, name));
+        resolver.forget(owner, name);
     }
 
     private void changed(String owner, String name) {
@@ -79,10 +77,14 @@ public final class Functions implements AutoCloseable {
         this.pool = pool;
         this.clock = clock;
         this.builderNode = builder.nodeId();
+        this.resolver = new Resolver(store, () -> ThreadLocalRandom.current().nextDouble());
+        this.versions = new Versions(store, quotas, pool, storage.maxVersions(), this::changed);
+        this.targets = new Targets(store, pool, versions);
+        this.aliases = new Aliases(store, quotas, targets, clock, this::changed);
         this.builds = new FunctionBuilds(database, store, code, quotas, builder, builderImageId,
                 buildSettings.slots(), buildSettings.userSlots(), clock, this::buildFinished);
         builds.resumeInterrupted();
-        store.keptWarm().forEach(function -> pool.prepare(function.spec()));
+        store.keptWarm().forEach(targets::prepare);
         var sweep = new ArchiveSweep(store, code, builds::outputGone, storage.codeGrace(), clock);
         this.sweeping = PeriodicSweep.start("code-store-sweep", sweep.every(), sweep.every(), () -> {
             sweep.run();
@@ -93,14 +95,18 @@ public final class Functions implements AutoCloseable {
     private void buildFinished(FunctionRecord function) {
         changed(function.owner(), function.name());
         if (function.status() == FunctionRecord.Status.READY) {
-            serve(function);
+            targets.serve(function.id());
         }
     }
 
-    /** A version has become the one that serves: get it ready and drain the older ones. */
-    private void serve(FunctionRecord function) {
-        pool.prepare(function.spec());
-        pool.retireVersions(function.id(), function.version() > 1 ? java.util.Set.of(function.version() - 1) : java.util.Set.of());
+    /** The function's versions: list, read, delete. */
+    Versions versions() {
+        return versions;
+    }
+
+    /** The function's aliases: list, read, point, delete. */
+    Aliases aliases() {
+        return aliases;
     }
 
     FunctionRecord create(String owner, NewFunction request) {
@@ -112,7 +118,8 @@ public final class Functions implements AutoCloseable {
         // Nothing is stored until the quota allows it.
         var function = quotas.locked(owner, () -> {
             quotas.checkCreate(owner, valid.uploadBytes(), valid.settings().minWarm());
-            var defined = define(owner, UUID.randomUUID().toString(), 1, valid, clock.instant());
+            var now = clock.instant();
+            var defined = define(owner, UUID.randomUUID().toString(), 1, valid, now, now);
             if (!store.insert(defined)) {
                 throw conflict(valid.name());
             }
@@ -124,7 +131,7 @@ public final class Functions implements AutoCloseable {
         } else {
             pool.prepare(function.spec());
             // Its first call usually follows at once: spare it a store query.
-            routes.put(new RouteKey(owner, function.name()), function);
+            resolver.cache(function);
         }
         return function;
     }
@@ -133,7 +140,8 @@ public final class Functions implements AutoCloseable {
      * Redefines a function as a new version ({@code PUT}): the whole definition is replaced, and
      * settings left out take their defaults. Without a build the new version serves at once;
      * with one, the current version keeps serving until the build succeeds. Either way, calls
-     * in flight finish on the version they started on, and older containers are drained.
+     * in flight finish on the version they started on, and the versions nothing routes to any
+     * more are drained.
      */
     FunctionRecord update(String owner, String name, NewFunction request) {
         FunctionValidator.checkName(name);
@@ -144,18 +152,35 @@ public final class Functions implements AutoCloseable {
         ValidFunction valid = validator.validate(request.named(name));
         store.find(owner, name).orElseThrow(() -> notFound(name));
         requireImage(valid);
+        return newVersion(owner, name, current -> valid, valid.uploadBytes());
+    }
+
+    /** What the next version is made of, given the current one. */
+    private interface Definition {
+        ValidFunction of(FunctionRecord current);
+    }
+
+    /**
+     * Makes version N+1 from {@code definition} under the owner's lock and puts it to work: it
+     * serves at once, or builds beside the serving version (a version still waiting for its build
+     * is replaced, and kept as {@code failed}).
+     */
+    private FunctionRecord newVersion(String owner, String name, Definition definition, long uploadBytes) {
         record Staged(FunctionRecord current, FunctionRecord next, boolean beside) {}
         Staged staged = quotas.locked(owner, () -> {
             FunctionRecord current = store.find(owner, name).orElseThrow(() -> notFound(name));
+            ValidFunction valid = definition.of(current);
             boolean beside = valid.needsBuild() && current.status() == FunctionRecord.Status.READY;
-            quotas.checkUpdate(current, valid.uploadBytes(), beside);
-            // Beside the serving version, both ask until the build ends; otherwise the new one replaces it.
-            int minWarm = valid.settings().minWarm();
-            quotas.checkMinWarm(current, beside ? Math.max(current.settings().minWarm(), minWarm) : minWarm, minWarm);
-            var next = define(owner, current.id(), current.latestVersion() + 1, valid, current.createdAt());
+            quotas.checkUpdate(owner, uploadBytes);
+            long number = current.latestVersion() + 1;
+            quotas.checkNewVersion(current, number, valid.settings().minWarm(), beside);
+            var next = define(owner, current.id(), number, valid, current.createdAt(), clock.instant());
             if (beside ? !store.stagePending(next) : !store.replace(current.version(), next)) {
                 throw beside ? notFound(name)
                         : ApiException.conflict("'" + name + "' changed while it was being updated; send the update again");
+            }
+            if (current.pending() != null) {
+                store.versions().superseded(current.pending(), number, clock.instant());
             }
             return new Staged(current, next, beside);
         });
@@ -169,20 +194,32 @@ public final class Functions implements AutoCloseable {
         if (next.status() == FunctionRecord.Status.BUILDING) {
             builds.submit(next);
         } else {
-            serve(next);
+            targets.serve(next.id());
         }
-        return next;
+        return next.withAliases(staged.current().aliases());
     }
 
-    /** A new function record for a validated definition: its code stored, its build started if it needs one. */
-    private FunctionRecord define(String owner, String id, long version, ValidFunction valid, java.time.Instant createdAt) {
+    /** A new function version for a validated definition: its code stored, its build queued if it needs one. */
+    private FunctionRecord define(String owner, String id, long version, ValidFunction valid, Instant createdAt, Instant now) {
         if (valid.code() instanceof ValidFunction.Upload upload) {
             var source = upload.stored(code.put(upload.zip()));
-            var build = upload.needsBuild() ? BuildInfo.queued(clock.instant(), builderNode) : null;
-            return FunctionRecord.defined(id, owner, valid.name(), version, source, valid.settings(), build, createdAt);
+            var build = upload.needsBuild() ? BuildInfo.queued(now, builderNode) : null;
+            return FunctionRecord.defined(id, owner, valid.name(), version, source, valid.settings(), build, createdAt, now,
+                    valid.description());
         }
-        var image = new StoredWorkload.Image(((ValidFunction.Image) valid.code()).workload());
-        return FunctionRecord.defined(id, owner, valid.name(), version, image, valid.settings(), null, createdAt);
+        StoredWorkload workload = valid.code() instanceof ValidFunction.Same same ? same.workload()
+                : new StoredWorkload.Image(((ValidFunction.Image) valid.code()).workload());
+        return FunctionRecord.defined(id, owner, valid.name(), version, workload, valid.settings(), null, createdAt, now,
+                valid.description());
+    }
+
+    /** The serving version's definition with another timeout: what a {@code PATCH} of {@code timeoutMs} runs. */
+    private static ValidFunction retimed(FunctionRecord current, int timeoutMs, FunctionPatch patch) {
+        var s = current.settings();
+        var settings = new dev.hearth.poolmanager.FunctionSettings(s.memoryMb(), timeoutMs,
+                patch.concurrency() == null ? s.concurrency() : patch.concurrency(), s.env(), s.egress(),
+                patch.minWarm() == null ? s.minWarm() : patch.minWarm());
+        return new ValidFunction(current.name(), new ValidFunction.Same(current.workload()), settings, current.description());
     }
 
     /** Asked before the owner's lock is taken: a pull may take minutes. */
@@ -199,28 +236,37 @@ public final class Functions implements AutoCloseable {
         }
     }
 
-    /** The caller's function of that name, or 404. */
+    /** The caller's function of that name (its serving version), or 404. */
     public FunctionRecord get(String owner, String name) {
-        FunctionValidator.checkName(name);
-        var key = new RouteKey(owner, name);
-        FunctionRecord cached = routes.getIfPresent(key);
-        if (cached != null) {
-            return cached;
-        }
-        FunctionRecord found = store.find(owner, name).orElseThrow(() -> notFound(name));
-        routes.put(key, found);
-        return found;
+        return resolver.get(owner, name);
     }
 
+    /** The version a call on {@code qualifier} (null, {@code $LATEST}, a number or an alias) runs, or 404. */
+    public Resolver.Target resolve(String owner, String name, String qualifier) {
+        return resolver.resolve(owner, name, qualifier);
+    }
+
+    /**
+     * {@code PATCH}: {@code concurrency} and {@code minWarm} belong to the function and change in
+     * place; a new {@code timeoutMs} changes what runs, so it makes a new version.
+     */
     FunctionRecord patch(String owner, String name, FunctionPatch patch) {
         FunctionValidator.checkName(name);
         patch.validate(ranges);
+        if (patch.timeoutMs() != null) {
+            FunctionRecord current = store.find(owner, name).orElseThrow(() -> notFound(name));
+            if (current.status() != FunctionRecord.Status.READY
+                    || (current.pending() != null && current.pending().status() == FunctionRecord.Status.BUILDING)) {
+                throw ApiException.conflict("'" + name + "' has a version still building; wait for it, or PUT the whole definition");
+            }
+            if (current.workload() instanceof StoredWorkload.Image image && patch.minWarm() != null) {
+                FunctionValidator.checkMinWarm(image.workload().contract(), patch.minWarm());
+            }
+            return newVersion(owner, name, c -> retimed(c, patch.timeoutMs(), patch), 0);
+        }
         List<org.bson.conversions.Bson> changes = new java.util.ArrayList<>();
         if (patch.concurrency() != null) {
             changes.add(com.mongodb.client.model.Updates.set("concurrency", patch.concurrency()));
-        }
-        if (patch.timeoutMs() != null) {
-            changes.add(com.mongodb.client.model.Updates.set("timeoutMs", patch.timeoutMs()));
         }
         if (patch.minWarm() != null) {
             changes.add(com.mongodb.client.model.Updates.set("minWarm", patch.minWarm()));
@@ -233,7 +279,7 @@ public final class Functions implements AutoCloseable {
                     FunctionValidator.checkMinWarm(image.workload().contract(), patch.minWarm());
                 }
                 int pending = current.pending() == null ? 0 : current.pending().settings().minWarm();
-                quotas.checkMinWarm(current, Math.max(patch.minWarm(), pending), patch.minWarm());
+                quotas.checkMinWarm(current, Math.max(patch.minWarm(), pending) * current.targets().size(), patch.minWarm());
             }
             return store.update(owner, name, com.mongodb.client.model.Updates.combine(changes));
         });
@@ -243,7 +289,7 @@ public final class Functions implements AutoCloseable {
         changed(owner, name);
         FunctionRecord patched = get(owner, name);
         if (patch.minWarm() != null && patched.status() == FunctionRecord.Status.READY) {
-            pool.prepare(patched.spec());
+            targets.prepare(patched);
         }
         return patched;
     }
@@ -277,7 +323,7 @@ public final class Functions implements AutoCloseable {
         builds.close();
     }
 
-    private static ApiException notFound(String name) {
+    static ApiException notFound(String name) {
         return ApiException.notFound("no function named '" + name + "'");
     }
 

@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * The body of {@code POST /v1/functions} and {@code PUT /v1/functions/{name}}: a source function
  * ({@code runtime}, {@code handler} and code as one source file or a base64 zip archive) or an
- * image function ({@code image} and {@code contract}), with optional settings.
+ * image function ({@code image} and {@code contract}), with optional settings and a description of the version.
  */
 public record NewFunction(
         String name,
@@ -20,12 +20,13 @@ public record NewFunction(
         Integer concurrency,
         Map<String, String> env,
         String network,
-        Integer minWarm) {
+        Integer minWarm,
+        String description) {
 
     /** The same request under another name (a {@code PUT} names its function in the path). */
     NewFunction named(String newName) {
         return new NewFunction(newName, runtime, handler, source, archive, image, contract, memoryMb, timeoutMs, concurrency,
-                env, network, minWarm);
+                env, network, minWarm, description);
     }
 
     /** One source file, given inline. */

@@ -66,6 +66,21 @@ final class Quotas {
     }
 
     /**
+     * Before version {@code number} with {@code minWarm}: beside the serving version, both ask
+     * until its build ends; otherwise it replaces the serving version among the targets.
+     */
+    void checkNewVersion(FunctionRecord current, long number, int minWarm, boolean beside) {
+        java.util.Set<Long> routed = new java.util.TreeSet<>(current.targets());
+        if (!beside) {
+            routed.clear();
+            current.aliases().values().forEach(alias -> routed.addAll(alias.versions()));
+            routed.add(number);
+        }
+        int perTarget = beside ? Math.max(current.settings().minWarm(), minWarm) : minWarm;
+        checkMinWarm(current, perTarget * routed.size(), minWarm);
+    }
+
+    /**
      * Before a change of a function's {@code minWarm} ({@code PUT} or {@code PATCH}): the user's
      * total, with the function asking {@code askedAfter} instead of what it asks now, stays within
      * the cap, or does not grow.
@@ -86,26 +101,17 @@ final class Quotas {
                 + maxMinWarm + " per user (minWarm over all your functions; " + before + " now); lower another function's minWarm first");
     }
 
-    /**
-     * Before a {@code PUT}: the new upload replaces the current definition, or waits beside the
-     * serving version (and replaces its pending one) when it must be built first.
-     */
-    void checkUpdate(FunctionRecord current, long uploadBytes, boolean besideServing) {
-        long before = store.storedBytes(current.owner());
-        long kept = besideServing ? current.withPending(null).storedBytes() : 0;
-        checkBytes(before, before - current.storedBytes() + kept + uploadBytes, uploadBytes);
+    /** Before a new version: its upload is kept beside every version already kept. */
+    void checkUpdate(String owner, long uploadBytes) {
+        long before = store.storedBytes(owner);
+        checkBytes(before, before + uploadBytes, uploadBytes);
     }
 
     /** Why a successful build may not be kept: its output would take the owner past the quota; empty when it fits. */
     Optional<String> refusesBuild(FunctionRecord built) {
-        FunctionRecord stored = store.findById(built.id()).orElse(null);
-        if (stored == null) {
-            return Optional.empty(); // deleted meanwhile: the build is dropped anyway
-        }
         long before = store.storedBytes(built.owner());
-        // Built, the version replaces the whole record: a first version its building self, a pending one the serving version.
-        long after = before - stored.storedBytes() + built.storedBytes();
-        if (after <= maxCodeBytes || after <= before) {
+        long after = before + built.source().codeSize();
+        if (after <= maxCodeBytes) {
             return Optional.empty();
         }
         return Optional.of("the build's output (" + mib(built.source().codeSize()) + ") would take the code you store to "
@@ -125,7 +131,7 @@ final class Quotas {
 
     private ApiException bytesExceeded(long before, long uploadBytes) {
         return ApiException.quotaExceeded("this code (" + mib(uploadBytes) + ") would take the code you store past the quota of "
-                + mib(maxCodeBytes) + " per user (uploads and build outputs of every function and pending version; "
+                + mib(maxCodeBytes) + " per user (uploads and build outputs of every version of every function, which DELETE .../versions/{n} frees; "
                 + mib(before) + " stored now)");
     }
 

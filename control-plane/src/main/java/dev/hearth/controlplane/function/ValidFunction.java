@@ -9,7 +9,7 @@ import java.util.Objects;
  * A function definition that passed every check of {@link FunctionValidator}: a source function's
  * upload, not stored yet, or an image function, with its settings.
  */
-record ValidFunction(String name, Code code, FunctionSettings settings) {
+record ValidFunction(String name, Code code, FunctionSettings settings, String description) {
 
     ValidFunction {
         Objects.requireNonNull(name, "name");
@@ -17,7 +17,7 @@ record ValidFunction(String name, Code code, FunctionSettings settings) {
         Objects.requireNonNull(settings, "settings");
     }
 
-    sealed interface Code permits Upload, Image {}
+    sealed interface Code permits Upload, Image, Same {}
 
     /**
      * @param zip        the code, one form whatever was sent (a source file is packed into a zip)
@@ -34,6 +34,9 @@ record ValidFunction(String name, Code code, FunctionSettings settings) {
     }
 
     record Image(Workload.Image workload) implements Code {}
+
+    /** The code a version already has, stored and built: a new version that changes only settings. */
+    record Same(StoredWorkload workload) implements Code {}
 
     boolean needsBuild() {
         return code instanceof Upload upload && upload.needsBuild();

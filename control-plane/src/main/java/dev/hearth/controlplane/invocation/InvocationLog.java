@@ -78,12 +78,32 @@ public final class InvocationLog implements AutoCloseable {
         return Optional.ofNullable(record).filter(r -> r.owner().equals(owner));
     }
 
-    /** The newest invocations of one function, newest first. */
-    public List<InvocationRecord> recent(String functionId, int limit) {
-        List<InvocationRecord> found = invocations.find(eq("functionId", functionId))
+    /** Which of a function's invocations to list: those of one version, of one alias, or (nulls) all. */
+    public record Filter(Long version, String alias) {
+        public static final Filter ALL = new Filter(null, null);
+
+        boolean matches(InvocationRecord r) {
+            return (version == null || version == r.version()) && (alias == null || alias.equals(r.alias()));
+        }
+
+        org.bson.conversions.Bson query(String functionId) {
+            List<org.bson.conversions.Bson> terms = new ArrayList<>(List.of(eq("functionId", functionId)));
+            if (version != null) {
+                terms.add(eq("version", version));
+            }
+            if (alias != null) {
+                terms.add(eq("alias", alias));
+            }
+            return com.mongodb.client.model.Filters.and(terms);
+        }
+    }
+
+    /** The newest invocations of one function that {@code filter} matches, newest first. */
+    public List<InvocationRecord> recent(String functionId, Filter filter, int limit) {
+        List<InvocationRecord> found = invocations.find(filter.query(functionId))
                 .sort(Sorts.descending("createdAt")).limit(limit)
                 .map(InvocationRecord::fromDocument).into(new ArrayList<>());
-        pending.values().stream().filter(r -> functionId.equals(r.functionId()))
+        pending.values().stream().filter(r -> functionId.equals(r.functionId())).filter(filter::matches)
                 .filter(r -> found.stream().noneMatch(f -> f.id().equals(r.id())))
                 .forEach(found::add);
         found.sort(Comparator.comparing(InvocationRecord::createdAt).reversed());

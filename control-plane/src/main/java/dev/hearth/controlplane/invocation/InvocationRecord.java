@@ -13,6 +13,7 @@ import org.bson.Document;
  * What is kept of one invocation: who, which function version, how it started, how long each
  * phase took, how it ended, and the function's tagged log lines.
  *
+ * @param alias  the alias that chose the version, or null when the call named none
  * @param start  {@code cold}, {@code pool} or {@code warm}
  * @param node   the pool-manager node that ran it
  * @param status {@code succeeded}, {@code failed} (the function's error), {@code timeout} or {@code crashed}
@@ -23,6 +24,7 @@ public record InvocationRecord(
         String functionId,
         String functionName,
         long version,
+        String alias,
         String start,
         String node,
         long initMicros,
@@ -48,6 +50,7 @@ public record InvocationRecord(
                 .append("functionId", functionId)
                 .append("functionName", functionName)
                 .append("version", version)
+                .append("alias", alias)
                 .append("start", start)
                 .append("node", node)
                 .append("initMicros", initMicros)
@@ -63,7 +66,7 @@ public record InvocationRecord(
     static InvocationRecord fromDocument(Document d) {
         return new InvocationRecord(
                 d.getString("_id"), d.getString("owner"), d.getString("functionId"), d.getString("functionName"),
-                d.get("version", Number.class).longValue(), d.getString("start"), d.getString("node"),
+                d.get("version", Number.class).longValue(), d.getString("alias"), d.getString("start"), d.getString("node"),
                 d.get("initMicros", Number.class).longValue(), d.get("runMicros", Number.class).longValue(),
                 d.get("totalMicros", Number.class).longValue(), d.getString("status"),
                 d.getString("errorType"), d.getString("errorMessage"), d.getString("logs"),
@@ -76,6 +79,9 @@ public record InvocationRecord(
         view.put("id", id);
         view.put("function", functionName);
         view.put("version", version);
+        if (alias != null) {
+            view.put("alias", alias);
+        }
         view.put("start", start);
         if (node != null) {
             view.put("node", node);

@@ -66,8 +66,27 @@ public final class InvocationRoutes {
     private void list(HttpServerExchange exchange) {
         String owner = auth.require(exchange);
         var function = functions.get(owner, Exchanges.pathParam(exchange, "name"));
-        var views = invocations.recent(function.id(), limit(exchange)).stream().map(InvocationRecord::view).toList();
+        var views = invocations.recent(function.id(), filter(exchange), limit(exchange)).stream().map(InvocationRecord::view).toList();
         Exchanges.sendJson(exchange, 200, Map.of("invocations", views));
+    }
+
+    /** {@code ?version=N} and/or {@code ?alias=NAME}: only the invocations that ran that version, or came through that alias. */
+    static InvocationLog.Filter filter(HttpServerExchange exchange) {
+        Deque<String> versions = exchange.getQueryParameters().get("version");
+        Deque<String> aliases = exchange.getQueryParameters().get("alias");
+        Long version = null;
+        if (versions != null && !versions.isEmpty()) {
+            try {
+                version = Long.parseLong(versions.getFirst());
+            } catch (NumberFormatException e) {
+                version = 0L;
+            }
+            if (version < 1) {
+                throw ApiException.badRequest("version must be a version number (1 or more)");
+            }
+        }
+        String alias = aliases == null || aliases.isEmpty() ? null : aliases.getFirst();
+        return new InvocationLog.Filter(version, alias);
     }
 
     static int limit(HttpServerExchange exchange) {

@@ -6,6 +6,7 @@ import dev.hearth.controlplane.call.Answer;
 import dev.hearth.controlplane.call.ConcurrencyLimiter;
 import dev.hearth.controlplane.function.FunctionRecord;
 import dev.hearth.controlplane.function.Functions;
+import dev.hearth.controlplane.function.Resolver;
 import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.controlplane.http.Exchanges;
 import dev.hearth.controlplane.http.HttpServer;
@@ -28,7 +29,8 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * {@code POST /v1/functions/{name}/invoke}: runs the caller's function synchronously, answers
+ * {@code POST /v1/functions/{name}/invoke[?qualifier=alias|version]}: runs the caller's function
+ * (the version the qualifier resolves to, {@code X-Hearth-Version} and {@code X-Hearth-Alias} on the answer) synchronously, answers
  * with its result ({@link Answer}) and records the invocation; with
  * {@code X-Hearth-Invocation-Type: async} it hands the event to {@link AsyncInvocations} and
  * answers 202 once it is stored.
@@ -40,6 +42,8 @@ public final class InvokeRoutes {
     static final HttpString INVOCATION_ID = HttpString.tryFromString("X-Hearth-Invocation-Id");
     static final HttpString INVOCATION_TYPE = HttpString.tryFromString("X-Hearth-Invocation-Type");
     static final HttpString CALLBACK_URL = HttpString.tryFromString("X-Hearth-Callback-Url");
+    static final HttpString VERSION = HttpString.tryFromString("X-Hearth-Version");
+    static final HttpString ALIAS = HttpString.tryFromString("X-Hearth-Alias");
 
     private final Functions functions;
     private final Authenticator auth;
@@ -98,18 +102,35 @@ public final class InvokeRoutes {
         }
     }
 
+    /** {@code ?qualifier=}: a version number, {@code $LATEST} or an alias; null when absent. */
+    private static String qualifier(HttpServerExchange exchange) {
+        var values = exchange.getQueryParameters().get("qualifier");
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw ApiException.badRequest("give one qualifier, got " + values.size());
+        }
+        String qualifier = values.getFirst();
+        return qualifier.isEmpty() ? null : qualifier;
+    }
+
     private void invoke(HttpServerExchange exchange) throws Exception {
         long started = nanos.getAsLong();
         String owner = auth.require(exchange);
-        FunctionRecord function = functions.get(owner, Exchanges.pathParam(exchange, "name"));
+        String qualifier = qualifier(exchange);
+        Resolver.Target target = functions.resolve(owner, Exchanges.pathParam(exchange, "name"), qualifier);
+        FunctionRecord function = target.version();
         if (function.status() != FunctionRecord.Status.READY) {
-            throw ApiException.conflict("function '" + function.name() + "' is " + function.status().id()
+            String which = qualifier == null ? "function '" + function.name() + "'"
+                    : "version " + function.version() + " of '" + function.name() + "'";
+            throw ApiException.conflict(which + " is " + function.status().id()
                     + " and cannot be invoked" + (function.status() == FunctionRecord.Status.BUILDING ? " yet" : ""));
         }
         byte[] event = Events.fromBody(Exchanges.body(exchange, maxEventBytes));
         String invocationId = InvocationIds.next(clock.millis());
         if (isAsync(exchange)) {
-            async.submit(invocationId, owner, function, event, callbackUrl(exchange));
+            async.submit(invocationId, owner, function, qualifier, event, callbackUrl(exchange));
             exchange.getResponseHeaders().put(INVOCATION_ID, invocationId);
             Exchanges.sendJson(exchange, 202, Map.of("invocationId", invocationId, "status", AsyncStatus.QUEUED.id()));
             return;
@@ -122,12 +143,16 @@ public final class InvokeRoutes {
         }
         Answer answer = Answer.of(invocation.outcome());
         invocations.record(new InvocationRecord(invocationId, owner, function.id(), function.name(), function.version(),
-                invocation.start().header(), invocation.node(), invocation.initMicros(), invocation.runMicros(),
+                target.alias(), invocation.start().header(), invocation.node(), invocation.initMicros(), invocation.runMicros(),
                 (nanos.getAsLong() - started) / 1_000, answer.recordStatus(), answer.errorType(), answer.errorMessage(),
                 new String(invocation.logs(), StandardCharsets.UTF_8), clock.instant()));
         exchange.getResponseHeaders().put(START, invocation.start().header());
         exchange.getResponseHeaders().put(NODE, invocation.node());
         exchange.getResponseHeaders().put(INVOCATION_ID, invocationId);
+        exchange.getResponseHeaders().put(VERSION, function.version());
+        if (target.alias() != null) {
+            exchange.getResponseHeaders().put(ALIAS, target.alias());
+        }
         Exchanges.sendRaw(exchange, answer.status(), answer.body());
     }
 }

@@ -35,7 +35,7 @@ class AsyncRecordsTest {
 
     @Test
     void create_storesAQueuedRecordDueNow_withItsEvent() {
-        records.create("a", "ann", "f1", "greet", "{}".getBytes(StandardCharsets.UTF_8), null);
+        records.create("a", "ann", "f1", "greet", null, "{}".getBytes(StandardCharsets.UTF_8), null);
         Document a = record("a");
         assertEquals("queued", a.getString("status"));
         assertEquals(0, a.getInteger("attempts"));
@@ -46,12 +46,12 @@ class AsyncRecordsTest {
 
     @Test
     void queuedRunningSucceeded_endsWithTheResult_andCountsNoLongerAsUnfinished() {
-        records.create("a", "ann", "f1", "greet", new byte[0], null);
+        records.create("a", "ann", "f1", "greet", null, new byte[0], null);
         records.start(record("a"));
         assertEquals("running", record("a").getString("status"));
         assertEquals(Date.from(clock.instant()), record("a").getDate("startedAt"));
 
-        AsyncRecords.Move move = records.afterAttempt(record("a"), invocation(new Outcome.Success("42".getBytes())));
+        AsyncRecords.Move move = records.afterAttempt(record("a"), invocation(new Outcome.Success("42".getBytes())), 1, null);
         assertEquals(new AsyncRecords.Move(AsyncStatus.SUCCEEDED, true, null), move);
         Document a = record("a");
         assertEquals("succeeded", a.getString("status"));
@@ -63,11 +63,11 @@ class AsyncRecordsTest {
 
     @Test
     void functionErrors_areRetriedWithBackoff_untilTheLastAttemptDeadLetters() {
-        records.create("a", "ann", "f1", "broken", new byte[0], null);
+        records.create("a", "ann", "f1", "broken", null, new byte[0], null);
         Invocation failing = invocation(Outcome.FunctionError.of("ValueError", "bad"));
 
         records.start(record("a"));
-        AsyncRecords.Move first = records.afterAttempt(record("a"), failing);
+        AsyncRecords.Move first = records.afterAttempt(record("a"), failing, 1, null);
         assertEquals(new AsyncRecords.Move(AsyncStatus.FAILED, true, Duration.ofSeconds(1)), first);
         assertEquals("failed", record("a").getString("status"));
         assertEquals(Date.from(clock.instant().plusSeconds(1)), record("a").getDate("nextAttemptAt"));
@@ -75,11 +75,11 @@ class AsyncRecordsTest {
         clock.advance(Duration.ofSeconds(1));
         records.start(record("a"));
         assertEquals("running", record("a").getString("status"), "failed → running when the retry is due");
-        assertEquals(Duration.ofSeconds(2), records.afterAttempt(record("a"), failing).retryAfter(), "doubled");
+        assertEquals(Duration.ofSeconds(2), records.afterAttempt(record("a"), failing, 1, null).retryAfter(), "doubled");
 
         clock.advance(Duration.ofSeconds(2));
         records.start(record("a"));
-        assertEquals(new AsyncRecords.Move(AsyncStatus.DEAD_LETTERED, true, null), records.afterAttempt(record("a"), failing));
+        assertEquals(new AsyncRecords.Move(AsyncStatus.DEAD_LETTERED, true, null), records.afterAttempt(record("a"), failing, 1, null));
         Document a = record("a");
         assertEquals("dead-lettered", a.getString("status"));
         assertEquals(3, a.getInteger("attempts"));
@@ -90,7 +90,7 @@ class AsyncRecordsTest {
 
     @Test
     void aPlatformRefusal_queuesARunningRecordAgain_withoutCountingAnAttempt() {
-        records.create("a", "ann", "f1", "greet", new byte[0], null);
+        records.create("a", "ann", "f1", "greet", null, new byte[0], null);
         records.start(record("a"));
         records.requeue("a", Duration.ofSeconds(5));
         Document a = record("a");
@@ -101,7 +101,7 @@ class AsyncRecordsTest {
 
     @Test
     void deadLetter_endsAWaitingRecord_keepingWhatEarlierAttemptsLeft() {
-        records.create("a", "ann", "f1", "greet", new byte[0], null);
+        records.create("a", "ann", "f1", "greet", null, new byte[0], null);
         AsyncRecords.Move move = records.deadLetter(record("a"), "FunctionGone", "deleted");
         assertEquals(new AsyncRecords.Move(AsyncStatus.DEAD_LETTERED, true, null), move);
         assertEquals("dead-lettered", record("a").getString("status"));
@@ -110,8 +110,8 @@ class AsyncRecordsTest {
 
     @Test
     void illegalMoves_areRefused_andLeaveTheRecordAsItWas() {
-        records.create("q", "ann", "f1", "greet", new byte[0], null);
-        AsyncRecords.Move unstarted = records.afterAttempt(record("q"), invocation(new Outcome.Success("1".getBytes())));
+        records.create("q", "ann", "f1", "greet", null, new byte[0], null);
+        AsyncRecords.Move unstarted = records.afterAttempt(record("q"), invocation(new Outcome.Success("1".getBytes())), 1, null);
         assertFalse(unstarted.made(), "queued → succeeded skips running");
         assertEquals("queued", record("q").getString("status"));
         assertNull(record("q").getString("result"));
@@ -120,23 +120,23 @@ class AsyncRecordsTest {
         assertEquals(Date.from(clock.instant()), record("q").getDate("nextAttemptAt"), "only a running record is queued again");
 
         records.start(record("q"));
-        records.afterAttempt(record("q"), invocation(new Outcome.Success("1".getBytes())));
+        records.afterAttempt(record("q"), invocation(new Outcome.Success("1".getBytes())), 1, null);
         assertFalse(records.deadLetter(record("q"), "EventTooOld", "late").made(), "a final status is final");
         records.start(record("q"));
         assertEquals("succeeded", record("q").getString("status"));
-        assertFalse(records.afterAttempt(record("q"), invocation(new Outcome.Success("2".getBytes()))).made(),
+        assertFalse(records.afterAttempt(record("q"), invocation(new Outcome.Success("2".getBytes())), 1, null).made(),
                 "a second worker finishing the same job does not end it twice");
         assertEquals("1", record("q").getString("result"));
     }
 
     @Test
     void resumeInterrupted_queuesOnlyWhatWasRunning_dueNow() {
-        records.create("run", "ann", "f1", "greet", new byte[0], null);
-        records.create("wait", "ann", "f1", "greet", new byte[0], null);
-        records.create("done", "ann", "f1", "greet", new byte[0], null);
+        records.create("run", "ann", "f1", "greet", null, new byte[0], null);
+        records.create("wait", "ann", "f1", "greet", null, new byte[0], null);
+        records.create("done", "ann", "f1", "greet", null, new byte[0], null);
         records.start(record("run"));
         records.start(record("done"));
-        records.afterAttempt(record("done"), invocation(new Outcome.Success("1".getBytes())));
+        records.afterAttempt(record("done"), invocation(new Outcome.Success("1".getBytes())), 1, null);
         store.database().getCollection("async").updateOne(eq("_id", "wait"), Updates.set("nextAttemptAt", Date.from(clock.instant().plusSeconds(60))));
         clock.advance(Duration.ofSeconds(10));
 
@@ -151,10 +151,10 @@ class AsyncRecordsTest {
 
     @Test
     void newest_listsAFunctionsRecords_newestFirst_optionallyInOneStatus() {
-        records.create("old", "ann", "f1", "greet", new byte[0], null);
+        records.create("old", "ann", "f1", "greet", null, new byte[0], null);
         clock.advance(Duration.ofSeconds(1));
-        records.create("new", "ann", "f1", "greet", new byte[0], null);
-        records.create("other", "ann", "f2", "other", new byte[0], null);
+        records.create("new", "ann", "f1", "greet", null, new byte[0], null);
+        records.create("other", "ann", "f2", "other", null, new byte[0], null);
         records.start(record("new"));
         assertEquals(List.of("new", "old"), ids(records.newest("f1", null, 10)));
         assertEquals(List.of("old"), ids(records.newest("f1", AsyncStatus.QUEUED, 10)));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.controlplane.call.ConcurrencyLimiter;
 import dev.hearth.controlplane.function.FunctionRecord;
+import dev.hearth.controlplane.function.Resolver;
 import dev.hearth.controlplane.function.StoredWorkload;
 import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
@@ -38,7 +39,7 @@ class AsyncWorkerTest {
     private final CallbackClient callbacks = new CallbackClient(false, new AsyncSettings.Callbacks(1, 1, 1));
     private final FunctionRecord function = new FunctionRecord("f1", "ann", "greet", 1,
             new StoredWorkload.Source(Language.PYTHON, "main.handler", "d", 1, "d", 1),
-            new FunctionSettings(128, 1000, 0, Map.of(), false, 0), FunctionRecord.Status.READY, null, clock.instant(), null);
+            new FunctionSettings(128, 1000, 0, Map.of(), false, 0), FunctionRecord.Status.READY, null, clock.instant(), null, null, null, null);
 
     @AfterEach
     void close() {
@@ -48,7 +49,7 @@ class AsyncWorkerTest {
 
     @Test
     void success_endsTheRecord_andAcknowledgesTheJob() {
-        records.create("a", "ann", "f1", "greet", "{}".getBytes(StandardCharsets.UTF_8), null);
+        records.create("a", "ann", "f1", "greet", null, "{}".getBytes(StandardCharsets.UTF_8), null);
         Job job = new Job("a");
 
         worker(request -> answer(request, new Outcome.Success("1".getBytes()))).run(job);
@@ -59,7 +60,7 @@ class AsyncWorkerTest {
 
     @Test
     void anEndRefusedBecauseAnotherHolderQueuedTheJobAgain_deliversItAgain_neverLeavingItQueuedWithNoJob() {
-        records.create("a", "ann", "f1", "greet", "{}".getBytes(StandardCharsets.UTF_8), null);
+        records.create("a", "ann", "f1", "greet", null, "{}".getBytes(StandardCharsets.UTF_8), null);
         Job job = new Job("a");
 
         // While this delivery runs, a second one of the same job (its ack wait passed) was refused by a full node.
@@ -74,7 +75,7 @@ class AsyncWorkerTest {
     }
 
     private AsyncWorker worker(Function<InvokeRequest, Invocation> invoke) {
-        return new AsyncWorker(records, (owner, name) -> function, new AnsweringPool(invoke), new ConcurrencyLimiter(10),
+        return new AsyncWorker(records, (owner, name, qualifier) -> new Resolver.Target(function, null), new AnsweringPool(invoke), new ConcurrencyLimiter(10),
                 callbacks, clock);
     }
 

@@ -78,7 +78,7 @@ class StoreQueueTest {
                 records.start(records.get(delivery.id()).orElseThrow());
                 records.afterAttempt(records.get(delivery.id()).orElseThrow(), new dev.hearth.poolmanager.Invocation(
                         delivery.id(), dev.hearth.poolmanager.StartKind.WARM, new dev.hearth.poolmanager.Outcome.Success(
-                        "1".getBytes(StandardCharsets.UTF_8)), 0, 0, null, "local"));
+                        "1".getBytes(StandardCharsets.UTF_8)), 0, 0, null, "local"), 1, null);
                 both.countDown();
             });
             queue.enqueue("first", "ann");
@@ -114,7 +114,7 @@ class StoreQueueTest {
     }
 
     private void create(String id, String owner) {
-        records.create(id, owner, "f1", "greet", "{\"n\":1}".getBytes(StandardCharsets.UTF_8), null);
+        records.create(id, owner, "f1", "greet", null, "{\"n\":1}".getBytes(StandardCharsets.UTF_8), null);
     }
 
     private Document record(String id) {

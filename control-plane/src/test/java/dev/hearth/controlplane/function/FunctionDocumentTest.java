@@ -2,6 +2,7 @@ package dev.hearth.controlplane.function;
 
 import dev.hearth.poolmanager.FunctionSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hearth.poolmanager.Language;
@@ -26,24 +27,46 @@ class FunctionDocumentTest {
         var pending = new FunctionRecord("id-1", "ada", "echo", 3,
                 new StoredWorkload.Source(Language.PYTHON, "main.handler", "src2", 20, null, 0),
                 new FunctionSettings(256, 5000, 4, Map.of("A", "1"), true, 2),
-                FunctionRecord.Status.BUILDING, build, Instant.parse("2026-01-01T00:00:00Z"), null);
+                FunctionRecord.Status.BUILDING, build, Instant.parse("2026-01-01T00:00:00Z"), null, null, null, null);
         return new FunctionRecord("id-1", "ada", "echo", 2,
                 new StoredWorkload.Source(Language.PYTHON, "main.handler", "src1", 10, "out1", 30),
                 new FunctionSettings(128, 3000, 0, Map.of(), false, 0),
-                FunctionRecord.Status.READY, null, Instant.parse("2026-01-01T00:00:00Z"), pending);
+                FunctionRecord.Status.READY, null, Instant.parse("2026-01-01T00:00:00Z"), pending, null, null, null);
     }
 
     static FunctionRecord image() {
         return new FunctionRecord("id-2", "bob", "rev", 1,
                 new StoredWorkload.Image(new Workload.Image("hearth/example-http", Workload.Contract.HTTP)),
                 new FunctionSettings(512, 10000, 7, Map.of("K", "v"), true, 3),
-                FunctionRecord.Status.READY, null, Instant.parse("2026-02-01T00:00:00Z"), null);
+                FunctionRecord.Status.READY, null, Instant.parse("2026-02-01T00:00:00Z"), null, null, null, null);
     }
 
     @Test
-    void of_writesTheDocumentEarlierVersionsWrote_fieldForFieldAndTypeForType() {
-        assertEquals(SOURCE_BEFORE, FunctionDocument.of(source()).toJson(TYPED));
-        assertEquals(IMAGE_BEFORE, FunctionDocument.of(image()).toJson(TYPED));
+    void of_writesEveryFieldEarlierVersionsWrote_fieldForFieldAndTypeForType_andTheVersionsOwn() {
+        for (var pair : java.util.List.of(java.util.Map.entry(SOURCE_BEFORE, source()), java.util.Map.entry(IMAGE_BEFORE, image()))) {
+            Document before = Document.parse(pair.getKey());
+            Document written = Document.parse(FunctionDocument.of(pair.getValue()).toJson(TYPED));
+            Document pending = written.get("pending", Document.class);
+            if (pending != null) {
+                pending.remove("versionCreatedAt");
+                pending.remove("description");
+            }
+            assertEquals(pair.getValue().createdAt(), written.getDate("versionCreatedAt").toInstant());
+            assertTrue(written.containsKey("description"));
+            written.remove("versionCreatedAt");
+            written.remove("description");
+            assertEquals(before.toJson(TYPED), written.toJson(TYPED));
+        }
+    }
+
+    @Test
+    void aVersionAndItsAliases_roundTrip() {
+        var alias = new Alias("prod", 2, 3, 0.25, "canary", Instant.parse("2026-03-01T00:00:00Z"));
+        FunctionRecord function = image().withAliases(java.util.Map.of("prod", alias));
+        assertEquals(function, FunctionDocument.read(FunctionDocument.withAliases(function)));
+        Document version = FunctionDocument.ofVersion(source());
+        assertEquals("id-1:2", version.getString("_id"));
+        assertEquals(source().withPending(null), FunctionDocument.readVersion(version));
     }
 
     @Test

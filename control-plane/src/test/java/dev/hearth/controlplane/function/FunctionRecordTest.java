@@ -19,7 +19,7 @@ class FunctionRecordTest {
 
     static FunctionRecord building() {
         var upload = new ValidFunction.Upload(Language.NODE, "index.handler", new byte[100], true).stored("src");
-        return FunctionRecord.defined("id", "ada", "f", 2, upload, SETTINGS, BuildInfo.queued(CREATED, "cp1"), CREATED);
+        return FunctionRecord.defined("id", "ada", "f", 2, upload, SETTINGS, BuildInfo.queued(CREATED, "cp1"), CREATED, CREATED, null);
     }
 
     @Test
@@ -39,7 +39,6 @@ class FunctionRecordTest {
         assertEquals(FunctionRecord.Status.READY, built.status());
         assertEquals(info, built.build());
         assertNull(built.pending());
-        assertEquals(140, built.storedBytes(), "the upload and the build's output");
     }
 
     @Test
@@ -48,9 +47,35 @@ class FunctionRecordTest {
         assertEquals(new FunctionSpec("id", "ada", "f", 2, new Workload.Source(Language.NODE, "index.handler", "out"),
                 SETTINGS), built.spec());
         var image = new Workload.Image("hearth/example-http", Workload.Contract.HTTP);
-        var imageFunction = FunctionRecord.defined("id2", "ada", "g", 1, new StoredWorkload.Image(image), SETTINGS, null, CREATED);
+        var imageFunction = FunctionRecord.defined("id2", "ada", "g", 1, new StoredWorkload.Image(image), SETTINGS, null, CREATED, CREATED, null);
         assertEquals(image, imageFunction.spec().workload());
-        assertEquals(0, imageFunction.storedBytes());
         assertThrows(IllegalStateException.class, imageFunction::source);
+    }
+
+    @Test
+    void targets_areTheServingVersionAndEveryAliasVersion_eachAskingTheFunctionsMinWarm() {
+        var now = CREATED;
+        var warm = new FunctionSettings(128, 3000, 2, Map.of(), false, 3);
+        var function = FunctionRecord.defined("id", "ada", "f", 5, new StoredWorkload.Image(
+                new Workload.Image("hearth/example-http", Workload.Contract.HTTP)), warm, null, now, now, null);
+        assertEquals(java.util.Set.of(5L), function.targets());
+        var aliased = function.withAliases(Map.of(
+                "prod", new Alias("prod", 2, 4, 0.1, null, now),
+                "beta", new Alias("beta", 5, 0, 0, null, now)));
+        assertEquals(java.util.List.of(2L, 4L, 5L), java.util.List.copyOf(aliased.targets()));
+        assertEquals(9, aliased.minWarmAsked(), "minWarm 3 for each of three versions");
+    }
+
+    @Test
+    void under_takesTheFunctionsConcurrencyAndMinWarm_andKeepsItsOwnSettings() {
+        var own = new FunctionSettings(256, 9000, 1, Map.of("A", "1"), true, 0);
+        var head = new FunctionSettings(128, 3000, 7, Map.of(), false, 2);
+        var image = new StoredWorkload.Image(new Workload.Image("hearth/example-http", Workload.Contract.HTTP));
+        var old = FunctionRecord.defined("id", "ada", "f", 1, image, own, null, CREATED, CREATED, "first");
+        var serving = FunctionRecord.defined("id", "ada", "f", 2, image, head, null, CREATED, CREATED, null);
+        var merged = old.under(serving).settings();
+        assertEquals(new FunctionSettings(256, 9000, 7, Map.of("A", "1"), true, 2), merged);
+        assertEquals(0, old.under(serving).unkept().settings().minWarm());
+        assertEquals("first", old.under(serving).description());
     }
 }

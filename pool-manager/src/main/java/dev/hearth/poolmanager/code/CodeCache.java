@@ -170,6 +170,14 @@ public final class CodeCache implements AutoCloseable {
         ledger.retireVersions(Objects.requireNonNull(functionId, "functionId"), Set.copyOf(versions), clock.instant());
     }
 
+    /**
+     * A retired version is prepared again (the control plane routes to it once more): its code is
+     * kept while it is used, as any live version's. A deleted function stays retired.
+     */
+    public void revive(String functionId, long version) {
+        ledger.revive(Objects.requireNonNull(functionId, "functionId"), version);
+    }
+
     /** True when the digest is unpacked on this node now. */
     public boolean holds(String digest) {
         return ledger.holds(digest);

@@ -167,6 +167,8 @@ public final class LocalPoolManager implements PoolManager {
         }
         FunctionSpec function = request.function();
         if (function.workload() instanceof Workload.Source source) {
+            // A version retired earlier and routed to again (a rollback) keeps its code while it is used.
+            specializer.revive(function);
             specializer.use(function, source);
         }
         try {
@@ -197,6 +199,8 @@ public final class LocalPoolManager implements PoolManager {
             return;
         }
         if (function.workload() instanceof Workload.Source source) {
+            // A version retired earlier and routed to again (a rollback) keeps its code while it is used.
+            specializer.revive(function);
             specializer.use(function, source);
             background(() -> {
                 try {

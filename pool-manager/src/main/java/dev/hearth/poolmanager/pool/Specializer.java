@@ -62,6 +62,11 @@ final class Specializer {
         code.retire(functionId);
     }
 
+    /** The version is prepared again after a retirement: its code is kept while used. */
+    void revive(FunctionSpec function) {
+        code.revive(function.id(), function.version());
+    }
+
     /** These versions were retired: code no other version uses goes after its grace period. */
     void retireVersions(String functionId, Set<Long> versions) {
         code.retireVersions(functionId, versions);

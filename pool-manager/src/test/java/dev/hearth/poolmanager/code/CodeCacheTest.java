@@ -181,6 +181,28 @@ class CodeCacheTest {
     }
 
     @Test
+    void revive_aRetiredVersionRoutedToAgain_keepsItsCodeWhileUsed_butADeletedFunctionStaysRetired() throws Exception {
+        var cache = cache(1L << 40);
+        String v1 = archive("main.py", 10);
+        cache.use("f", 1, v1);
+        cache.materialize(v1);
+        cache.retireVersions("f", Set.of(1L));
+        // An alias is rolled back to version 1: the control plane prepares it again.
+        cache.revive("f", 1);
+        cache.use("f", 1, v1);
+        clock.advance(GRACE.plusHours(1));
+        cache.sweep();
+        assertTrue(Files.isDirectory(entry(v1)), "a version routed to again keeps its code");
+
+        cache.retire("f");
+        cache.revive("f", 1);
+        cache.use("f", 1, v1);
+        clock.advance(GRACE.plusHours(1));
+        cache.sweep();
+        assertFalse(Files.exists(entry(v1)), "a deleted function's version is never revived");
+    }
+
+    @Test
     void sweep_codeSharedByTwoFunctions_staysWhileEitherUsesIt() throws Exception {
         var cache = cache(1L << 40);
         String code = archive("main.py", 10);
