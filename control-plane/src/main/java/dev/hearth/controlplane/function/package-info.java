@@ -1,7 +1,10 @@
 /**
- * Functions: validating a definition ({@code FunctionValidator}, {@code SettingRanges}), storing
- * its versions ({@code FunctionStore}) and code ({@code CodeStore}, GridFS by digest), building
- * what needs it ({@code FunctionBuilds}), quotas, the route cache ({@code Functions}), sweeping
- * archives no function uses ({@code ArchiveSweep}) and the {@code /v1/functions} routes.
+ * Functions: validating a definition ({@code FunctionValidator}, {@code SettingRanges}), making its
+ * immutable versions ({@code Definitions}) and storing them ({@code FunctionStore},
+ * {@code VersionStore}) with their code ({@code CodeStore}, GridFS by digest), aliases
+ * ({@code Aliases}), resolving a call's qualifier ({@code Resolver}), keeping the pool in step
+ * with what is routed to ({@code Targets}), building what needs it ({@code FunctionBuilds}),
+ * quotas, sweeping archives no version uses ({@code ArchiveSweep}) and the {@code /v1/functions}
+ * routes ({@code FunctionRoutes}, {@code VersionRoutes}).
  */
 package dev.hearth.controlplane.function;
