@@ -25,6 +25,7 @@ public final class Functions implements AutoCloseable {
     private final FunctionBuilds builds;
     private final Quotas quotas;
     private final PeriodicSweep sweeping;
+    private final PoolManager pool;
     private final SettingRanges ranges;
     private final Resolver resolver;
     private final Versions versions;
@@ -61,6 +62,7 @@ public final class Functions implements AutoCloseable {
     public Functions(MongoDatabase database, CodeStore code, Limits limits, StorageSettings storage,
                      BuildSettings buildSettings, int userMaxMinWarm, PoolManager pool, Builder builder, String builderImageId, Clock clock) {
         this.store = new FunctionStore(database);
+        this.pool = pool;
         this.quotas = new Quotas(store, storage, userMaxMinWarm);
         this.ranges = SettingRanges.of(limits);
         this.resolver = new Resolver(store, () -> ThreadLocalRandom.current().nextDouble());

@@ -40,6 +40,12 @@ final class Bodies {
         return JSON.createObjectNode().put("timeoutMs", 2000).put("concurrency", 0);
     }
 
+    static ObjectNode alias() {
+        ObjectNode alias = JSON.createObjectNode().put("version", 1).put("description", "fuzzed");
+        alias.putObject("weights").put("1", 0.5);
+        return alias;
+    }
+
     static ObjectNode credentials(String username, String password) {
         return JSON.createObjectNode().put("username", username).put("password", password);
     }

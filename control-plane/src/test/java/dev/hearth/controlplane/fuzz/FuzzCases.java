@@ -35,6 +35,10 @@ final class FuzzCases {
             "env.BAD=KEY", "network", "minWarm");
     static final List<String> PATCH_FIELDS = List.of("concurrency", "timeoutMs", "minWarm", "memoryMb");
     static final List<String> CREDENTIAL_FIELDS = List.of("username", "password");
+    static final List<String> ALIAS_FIELDS = List.of("version", "weights", "weights.1", "weights.2", "description");
+    /** Alias names and qualifiers: Lambda's rule's edges, and what must never reach the store as a field name. */
+    static final List<String> QUALIFIERS = List.of("prod", "1", "0", "-1", "01", "$LATEST", "%24LATEST", "$where", "a.b",
+            "a%2Eb", "%24set", "x".repeat(128), "x".repeat(129), "99999999999999999999", "1e3", "%E2%80%AE", "_", "-", "NaN");
 
     private final Random random;
     private final Bodies bodies;
@@ -69,6 +73,12 @@ final class FuzzCases {
         }
         for (int i = 0; i < 100; i++) {
             invoke(true);
+        }
+        for (int i = 0; i < 300; i++) {
+            alias();
+        }
+        for (int i = 0; i < 150; i++) {
+            qualifiedInvoke();
         }
         for (int i = 0; i < 1_500; i++) {
             pathsAndHeaders();
@@ -140,6 +150,26 @@ final class FuzzCases {
         add(async ? "POST invoke (async)" : "POST invoke (sync)", request);
     }
 
+    private void alias() {
+        ObjectNode template = Bodies.alias();
+        byte[] body = random.nextInt(3) == 0 ? bodies.broken(template.toString().getBytes(StandardCharsets.UTF_8))
+                : bodies.mutated(template, ALIAS_FIELDS);
+        String alias = random.nextInt(3) == 0 ? Values.pick(random, Values.SEGMENTS) : Values.pick(random, QUALIFIERS);
+        String method = Values.pick(random, List.of("PUT", "PUT", "PUT", "GET", "DELETE"));
+        add(method + " /v1/functions/{name}/aliases/{alias}", new Request(method,
+                "/v1/functions/" + targets.target() + "/aliases/" + alias).bearer(targets.token()).body(body));
+    }
+
+    private void qualifiedInvoke() {
+        String qualifier = Values.pick(random, QUALIFIERS);
+        Request request = new Request("POST", "/v1/functions/" + targets.echo() + "/invoke?qualifier=" + qualifier
+                + (random.nextInt(5) == 0 ? "&qualifier=1" : "")).bearer(targets.token()).body("{}".getBytes(StandardCharsets.UTF_8));
+        if (random.nextInt(4) == 0) {
+            request.header("X-Hearth-Invocation-Type", "async");
+        }
+        add("POST invoke?qualifier", request);
+    }
+
     /** A route that reads a body, with the limit it was registered with (README, "Request bodies"). */
     private record BodyRoute(String method, String path, long limit) {}
 
@@ -148,6 +178,7 @@ final class FuzzCases {
     private List<BodyRoute> bodyRoutes() {
         return List.of(new BodyRoute("POST", "/v1/users", 4096), new BodyRoute("POST", "/v1/tokens", 4096),
                 new BodyRoute("PATCH", "/v1/functions/" + targets.target(), 4096),
+                new BodyRoute("PUT", "/v1/functions/" + targets.target() + "/aliases/live", 4096),
                 new BodyRoute("POST", "/v1/functions/" + targets.echo() + "/invoke", INVOKE_LIMIT),
                 new BodyRoute("POST", "/v1/functions", FunctionRoutes.maxBody(50L * 1024 * 1024)),
                 new BodyRoute("DELETE", "/v1/functions/fz-gone", HttpServer.DEFAULT_BODY_LIMIT),
@@ -229,7 +260,9 @@ final class FuzzCases {
     private static final List<String> ROUTES = List.of("/v1/functions/{n}", "/v1/functions/{n}/invoke", "/v1/functions/{n}/build",
             "/v1/functions/{n}/invocations", "/v1/functions/{n}/async", "/v1/invocations/{n}", "/v1/functions", "/v1/users",
             "/v1/tokens", "/healthz", "/v1/", "/", "/v2/{n}", "/console/{n}", "/metrics", "/2015-03-31/functions/{n}/invocations",
-            "/v1/functions/{n}/{n}", "/v1//functions", "/v1/functions/", "/V1/FUNCTIONS", "/v1/functions/{n}/invoke/{n}");
+            "/v1/functions/{n}/{n}", "/v1//functions", "/v1/functions/", "/V1/FUNCTIONS", "/v1/functions/{n}/invoke/{n}",
+            "/v1/functions/{n}/versions", "/v1/functions/{n}/versions/{n}", "/v1/functions/{n}/aliases",
+            "/v1/functions/{n}/aliases/{n}", "/v1/functions/{n}/invocations?version={n}&alias={n}");
     private static final List<String> METHODS = List.of("GET", "GET", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS",
             "TRACE", "FOO", "get", "PROPFIND", "M-SEARCH");
 
