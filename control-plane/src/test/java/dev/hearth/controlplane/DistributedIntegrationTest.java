@@ -1,14 +1,17 @@
 package dev.hearth.controlplane;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Distributed mode with every part a real process: nats-server (JetStream), one control plane and
- * two pool-manager nodes. Calls spread over the nodes and stay warm where their instance is; async
- * invocations survive a node killed with SIGKILL; a failing one is dead-lettered after its retries.
- * Another user's async call starts at once beside one user's backlog. The node kill comes last, so
- * the earlier tests see both nodes.
+ * two pool-manager nodes. Calls spread over the nodes and stay warm where their instance is; an
+ * alias shifted by weights runs each version as weighted, each staying warm where its instance is;
+ * async invocations survive a node killed with SIGKILL; a failing one is dead-lettered after its
+ * retries. Another user's async call starts at once beside one user's backlog. The node kill comes
+ * last, so the earlier tests see both nodes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -100,6 +104,85 @@ class DistributedIntegrationTest {
         // The invocation record names the node too.
         JsonNode recent = api.get("/v1/functions/spread0/invocations?limit=1", token).json();
         assertTrue(cluster.nodes().contains(recent.get("invocations").get(0).get("node").asText()), recent::toString);
+    }
+
+    /** Answers its version, the version its context names, and its container's hostname (Docker's container id). */
+    private static ObjectNode canary(int n) {
+        return Api.pythonSource("canary", """
+                import socket
+                def handler(event, context):
+                    return {"v": %d, "fv": context.function_version, "host": socket.gethostname()}
+                """.formatted(n));
+    }
+
+    private Api.Reply callCanary(String qualifier) {
+        return api.send("POST", "/v1/functions/canary/invoke?qualifier=" + qualifier, token, "{}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Issue 15 over NATS: calls on an alias shifted by weights run each version as often as
+     * weighted, and each version stays on the node and container that hold its warm instance.
+     * Calls go one at a time, so each version needs one container: after a version's first call
+     * every call of it finds that container idle and must be warm there.
+     */
+    @Test
+    @Order(2)
+    void aShiftedAlias_spreadsCallsAsWeighted_andEachVersionStaysWarmOnItsNode() {
+        assertEquals(201, api.post("/v1/functions", token, canary(1)).status());
+        for (int n = 2; n <= 3; n++) {
+            Api.Reply put = api.put("/v1/functions/canary", token, canary(n));
+            assertEquals(200, put.status(), put::toString);
+            assertEquals(n, put.json().get("version").asInt(), put::toString);
+        }
+        Api.Reply shifted = api.put("/v1/functions/canary/aliases/live", token, Map.of("version", 1, "weights", Map.of("2", 0.3)));
+        assertEquals(200, shifted.status(), shifted::toString);
+
+        int calls = 300;
+        Map<Integer, Integer> ran = new HashMap<>();
+        Map<Integer, String> nodeOf = new HashMap<>();
+        Map<Integer, String> hostOf = new HashMap<>();
+        for (int i = 0; i < calls; i++) {
+            Api.Reply reply = callCanary("live");
+            assertEquals(200, reply.status(), reply::toString);
+            int v = reply.json().get("v").asInt();
+            assertTrue(v == 1 || v == 2, "the alias runs version 1 or 2: " + reply);
+            assertEquals(Integer.toString(v), reply.header("X-Hearth-Version"), "the header names the version that ran");
+            assertEquals(v, reply.json().get("fv").asInt(), "the handler sees the version it runs as");
+            assertEquals("live", reply.header("X-Hearth-Alias"));
+            String node = reply.header("X-Hearth-Node");
+            String host = reply.json().get("host").asText();
+            assertTrue(cluster.nodes().contains(node), "served by a known node: " + node);
+            if (ran.merge(v, 1, Integer::sum) == 1) {
+                nodeOf.put(v, node);
+                hostOf.put(v, host);
+                continue;
+            }
+            String where = "call " + i + " of version " + v;
+            assertEquals("warm", reply.header("X-Hearth-Start"), where + " after its first is warm");
+            assertEquals(nodeOf.get(v), node, where + " stays on the node holding its warm instance");
+            assertEquals(hostOf.get(v), host, where + " runs in the container its first call started");
+        }
+        double share = ran.getOrDefault(2, 0) / (double) calls;
+        assertTrue(Math.abs(share - 0.3) <= 0.08, "version 2 ran " + ran + " of " + calls + " calls");
+
+        assertEquals(200, api.put("/v1/functions/canary/aliases/live", token, Map.of("version", 2)).status());
+        Api.Reply repointed = callCanary("live");
+        assertEquals(200, repointed.status(), repointed::toString);
+        assertEquals(2, repointed.json().get("v").asInt());
+        assertEquals("2", repointed.header("X-Hearth-Version"));
+        assertEquals("warm", repointed.header("X-Hearth-Start"), "the first call after the repoint finds version 2 warm");
+        assertEquals(nodeOf.get(2), repointed.header("X-Hearth-Node"), "on the node that already had version 2");
+        assertEquals(hostOf.get(2), repointed.json().get("host").asText());
+
+        Api.Reply third = callCanary("3");
+        assertEquals(200, third.status(), third::toString);
+        assertEquals(3, third.json().get("v").asInt());
+        assertEquals("3", third.header("X-Hearth-Version"));
+        assertNull(third.header("X-Hearth-Alias"), "a numbered call names no alias");
+        assertTrue(cluster.nodes().contains(third.header("X-Hearth-Node")), third::toString);
+        Api.Reply unknown = callCanary("9");
+        assertEquals(404, unknown.status(), unknown::toString);
+        assertEquals("not_found", unknown.errorType());
     }
 
     /** The control plane only forwards the check over NATS: the node that would pull holds the rule. */
