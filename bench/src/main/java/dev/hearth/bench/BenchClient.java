@@ -46,9 +46,7 @@ final class BenchClient {
 
     /** Creates the no-op function of {@code runtime} under this name; it needs no build. */
     void create(String name, String runtime) throws IOException, InterruptedException {
-        Map<String, Object> body = Map.of("name", name, "runtime", runtime, "handler", BenchCode.handler(runtime),
-                "archive", Base64.getEncoder().encodeToString(BenchCode.zip(BenchCode.files(runtime))));
-        send("POST", "/v1/functions", token, body, 201);
+        send("POST", "/v1/functions", token, function(name, runtime), 201);
     }
 
     /**
@@ -59,7 +57,23 @@ final class BenchClient {
      * the body for the server's delayed ACK, adding over a millisecond that is the client's, not Hearth's.
      */
     String invoke(String name) throws IOException {
-        var connection = (HttpURLConnection) URI.create(base + "/v1/functions/" + name + "/invoke").toURL().openConnection();
+        return call(name, "").getHeaderField("X-Hearth-Start");
+    }
+
+    /** How a call on a qualifier started ({@code X-Hearth-Start}) and the version that ran ({@code X-Hearth-Version}). */
+    record Answer(String start, String version) {}
+
+    /**
+     * Invokes a function on a qualifier (a version or an alias name, URL-safe as the bench's are;
+     * null for none) as {@link #invoke(String)} does.
+     */
+    Answer invoke(String name, String qualifier) throws IOException {
+        HttpURLConnection connection = call(name, qualifier == null ? "" : "?qualifier=" + qualifier);
+        return new Answer(connection.getHeaderField("X-Hearth-Start"), connection.getHeaderField("X-Hearth-Version"));
+    }
+
+    private HttpURLConnection call(String name, String query) throws IOException {
+        var connection = (HttpURLConnection) URI.create(base + "/v1/functions/" + name + "/invoke" + query).toURL().openConnection();
         connection.setRequestMethod("POST");
         connection.setDoOutput(true);
         connection.setRequestProperty("Authorization", "Bearer " + token);
@@ -74,7 +88,18 @@ final class BenchClient {
                 throw new IllegalStateException("invoke " + name + " answered " + status + ": " + new String(answer));
             }
         }
-        return connection.getHeaderField("X-Hearth-Start");
+        return connection;
+    }
+
+    /** The no-op function's body for {@code POST /v1/functions}, and {@code PUT /v1/functions/{name}} to make a new version. */
+    static Map<String, Object> function(String name, String runtime) throws IOException {
+        return Map.of("name", name, "runtime", runtime, "handler", BenchCode.handler(runtime),
+                "archive", Base64.getEncoder().encodeToString(BenchCode.zip(BenchCode.files(runtime))));
+    }
+
+    /** Puts a JSON body as this user; fails unless the answer has the expected status. */
+    JsonNode put(String path, Object body, int expected) throws IOException, InterruptedException {
+        return JSON.readTree(send("PUT", path, token, body, expected).body());
     }
 
     /** Posts a JSON body as this user; fails unless the answer has the expected status. */

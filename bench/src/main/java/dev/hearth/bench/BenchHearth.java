@@ -87,6 +87,11 @@ final class BenchHearth implements AutoCloseable {
         return hearth;
     }
 
+    /** The REST client of the bench user, who owns the functions {@link #create} makes. */
+    BenchClient client() {
+        return client;
+    }
+
     /** Creates the no-op function under this name; it needs no build. */
     void create(String name) throws IOException, InterruptedException {
         client.create(name, runtime);

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * in-process against over NATS, {@code HEARTH_BENCH_ONLY=start} only the container per invocation
  * against the pool start, {@code HEARTH_BENCH_ONLY=build} only the Maven build durations
  * (first, then with the owner's dependency cache), which the full run measures once, not per runtime,
- * and {@code HEARTH_BENCH_ONLY=neighbour} only a victim's warm calls alone and beside a neighbour
- * spinning on every core ({@link NeighbourFigures}), with CPU divided by user and per container.
+ * {@code HEARTH_BENCH_ONLY=neighbour} only a victim's warm calls alone and beside a neighbour
+ * spinning on every core ({@link NeighbourFigures}), with CPU divided by user and per container,
+ * and {@code HEARTH_BENCH_ONLY=alias} only what resolving a weighted alias adds to a warm call
+ * ({@link AliasFigures}).
  */
 public final class BenchMain {
 
@@ -41,9 +43,9 @@ public final class BenchMain {
     static final int[] CONCURRENCIES = {1, 8, 32};
 
     /** Iteration counts and lengths; the quick plan takes a few minutes. */
-    record Plan(int singleShots, int timedIterations, int seconds, int loadWarmupSeconds, int loadSeconds) {
+    record Plan(boolean quick, int singleShots, int timedIterations, int seconds, int loadWarmupSeconds, int loadSeconds) {
         static Plan of(boolean quick) {
-            return quick ? new Plan(6, 2, 2, 10, 5) : new Plan(20, 4, 5, 20, 15);
+            return quick ? new Plan(true, 6, 2, 2, 10, 5) : new Plan(false, 20, 4, 5, 20, 15);
         }
     }
 
@@ -93,6 +95,9 @@ public final class BenchMain {
             return Map.of("containerPerInvocationMs", round(perInvocation), "poolStartMs", round(poolStart),
                     "poolStartSpeedup", round(perInvocation / poolStart));
         }
+        if ("alias".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
+            return AliasFigures.measure(runtime, AliasFigures.Plan.of(plan.quick()));
+        }
         if ("load".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
             Map<String, Object> figures = new LinkedHashMap<>();
             underLoad(runtime, plan, figures);
@@ -123,6 +128,7 @@ public final class BenchMain {
         PoolFigures.Figures pool = PoolFigures.measure(runtime);
         figures.put("refillPerSec", round(pool.refillPerSec()));
         figures.put("idleMemoryMiB", round(pool.idleMemoryMiB()));
+        figures.putAll(AliasFigures.measure(runtime, AliasFigures.Plan.of(plan.quick())));
         figures.put("poolStartSpeedup", round(perInvocation / poolStart));
         figures.put("warmOverDirect", round((Double) figures.get("warmP50Ms") / (Double) figures.get("directAgentP50Ms")));
         log.info("{}: {}", runtime, figures);
