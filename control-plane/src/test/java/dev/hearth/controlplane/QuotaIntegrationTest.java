@@ -120,8 +120,11 @@ class QuotaIntegrationTest {
 
         byte[] smaller = python("smaller", 300_000, 4);
         assertEquals(200, api.put("/v1/functions/a", token, python("a", smaller)).status(),
-                "a new version replaces the old one's bytes: 300 KB in all");
-        assertEquals(201, api.post("/v1/functions", token, python("b", second)).status(), "900 KB in all fits");
+                "a new version is kept beside the old one: 900 KB in all");
+        assertQuotaExceeded(api.post("/v1/functions", token, python("b", second)), "1.0 MiB");
+        assertEquals(204, api.delete("/v1/functions/a/versions/1", token).status());
+        assertEquals(201, api.post("/v1/functions", token, python("b", second)).status(),
+                "deleting version 1 freed its 600 KB: 900 KB in all fits");
         assertEquals("second", api.invoke(token, "b", "{}").json().asText());
     }
 
