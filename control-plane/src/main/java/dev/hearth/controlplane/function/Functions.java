@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Functions implements AutoCloseable {
 
     private final FunctionStore store;
+    private final PoolManager pool;
     private final FunctionBuilds builds;
     private final Quotas quotas;
     private final PeriodicSweep sweeping;
@@ -61,6 +62,7 @@ public final class Functions implements AutoCloseable {
     public Functions(MongoDatabase database, CodeStore code, Limits limits, StorageSettings storage,
                      BuildSettings buildSettings, int userMaxMinWarm, PoolManager pool, Builder builder, String builderImageId, Clock clock) {
         this.store = new FunctionStore(database);
+        this.pool = pool;
         this.quotas = new Quotas(store, storage, userMaxMinWarm);
         this.ranges = SettingRanges.of(limits);
         this.resolver = new Resolver(store, () -> ThreadLocalRandom.current().nextDouble());
