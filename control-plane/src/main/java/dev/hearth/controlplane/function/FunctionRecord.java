@@ -104,10 +104,7 @@ public record FunctionRecord(
      * routes to ({@code minWarm} applies to each of them).
      */
     java.util.SortedSet<Long> targets() {
-        java.util.SortedSet<Long> targets = new java.util.TreeSet<>();
-        targets.add(version);
-        aliases.values().forEach(alias -> targets.addAll(alias.versions()));
-        return targets;
+        return targetsOnceServing(version);
     }
 
     /** The code of a source function, the only kind that is built. */
@@ -121,10 +118,23 @@ public record FunctionRecord(
 
     /**
      * The containers this function asks to keep warm: its {@code minWarm} (the serving version's or a
-     * pending one's, whichever is more) for each version it keeps warm for ({@link #targets}).
+     * pending one's, whichever is more) for each version it keeps warm for ({@link #targets}); with
+     * a version still building, at least what it asks once that version serves beside the aliases' targets.
      */
     int minWarmAsked() {
-        return Math.max(settings.minWarm(), pending == null ? 0 : pending.settings.minWarm()) * targets().size();
+        int asked = Math.max(settings.minWarm(), pending == null ? 0 : pending.settings.minWarm()) * targets().size();
+        if (pending == null || pending.status != Status.BUILDING) {
+            return asked;
+        }
+        return Math.max(asked, pending.settings.minWarm() * targetsOnceServing(pending.version).size());
+    }
+
+    /** The versions kept warm for once {@code serving} serves: it and every version an alias routes to. */
+    java.util.SortedSet<Long> targetsOnceServing(long serving) {
+        java.util.SortedSet<Long> targets = new java.util.TreeSet<>();
+        targets.add(serving);
+        aliases.values().forEach(alias -> targets.addAll(alias.versions()));
+        return targets;
     }
 
     /** The version the newest definition has: the pending one's, else this one's. */

@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Functions implements AutoCloseable {
 
     private final FunctionStore store;
+    private final PoolManager pool;
     private final FunctionBuilds builds;
     private final Quotas quotas;
     private final PeriodicSweep sweeping;

@@ -66,18 +66,15 @@ final class Quotas {
     }
 
     /**
-     * Before version {@code number} with {@code minWarm}: beside the serving version, both ask
-     * until its build ends; otherwise it replaces the serving version among the targets.
+     * Before version {@code number} with {@code minWarm}: it replaces the serving version among the
+     * targets (at once, or once its build ends); beside the serving version, both ask until then.
      */
     void checkNewVersion(FunctionRecord current, long number, int minWarm, boolean beside) {
-        java.util.Set<Long> routed = new java.util.TreeSet<>(current.targets());
-        if (!beside) {
-            routed.clear();
-            current.aliases().values().forEach(alias -> routed.addAll(alias.versions()));
-            routed.add(number);
+        int asked = minWarm * current.targetsOnceServing(number).size();
+        if (beside) {
+            asked = Math.max(asked, Math.max(current.settings().minWarm(), minWarm) * current.targets().size());
         }
-        int perTarget = beside ? Math.max(current.settings().minWarm(), minWarm) : minWarm;
-        checkMinWarm(current, perTarget * routed.size(), minWarm);
+        checkMinWarm(current, asked, minWarm);
     }
 
     /**

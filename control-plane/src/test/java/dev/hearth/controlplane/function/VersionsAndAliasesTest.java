@@ -42,12 +42,13 @@ class VersionsAndAliasesTest {
     Versions versions;
     Aliases aliases;
     Targets targets;
+    Quotas quotas;
 
     @BeforeEach
     void start() {
         own = OwnStore.start();
         store = new FunctionStore(own.database());
-        var quotas = new Quotas(store, new StorageSettings(Duration.ofMinutes(10), 100, 1 << 30, 4), 10);
+        quotas = new Quotas(store, new StorageSettings(Duration.ofMinutes(10), 100, 1 << 30, 4), 10);
         resolver = new Resolver(store, () -> draw);
         versions = new Versions(store, quotas, pool, 4, (owner, name) -> changed.add(name));
         targets = new Targets(store, pool, versions);
@@ -205,6 +206,20 @@ class VersionsAndAliasesTest {
         var kept = store.versions().find("f-id", 2).orElseThrow();
         assertEquals(FunctionRecord.Status.FAILED, kept.status());
         assertTrue(kept.build().view().get("log").toString().contains("version 3"));
+    }
+
+    @Test
+    void aBuildBesideAnAliasedServingVersion_countsTheMinWarmItAsksOnceBuilt() {
+        // The cap is 10. Version 1 keeps 6 and prod points at it: once version 2 is built, 1 (prod) and 2 (the name) keep 6 each.
+        versions(1, 6);
+        aliases.put("ann", "f", "prod", to(1, null));
+        FunctionRecord current = store.find("ann", "f").orElseThrow();
+        assertStatus(403, () -> quotas.checkNewVersion(current, 2, 6, true));
+        assertStatus(403, () -> quotas.checkNewVersion(current, 2, 6, false));
+        quotas.checkNewVersion(current, 2, 5, true);
+
+        store.stagePending(version(2, FunctionRecord.Status.BUILDING, 5));
+        assertEquals(10, store.minWarm("ann"), "version 2 builds beside 1, and both keep 5 once it is built");
     }
 
     @Test

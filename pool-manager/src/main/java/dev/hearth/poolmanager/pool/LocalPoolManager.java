@@ -167,8 +167,7 @@ public final class LocalPoolManager implements PoolManager {
         }
         FunctionSpec function = request.function();
         if (function.workload() instanceof Workload.Source source) {
-            // A version retired earlier and routed to again (a rollback) keeps its code while it is used.
-            specializer.revive(function);
+            // Never a revival: a call that raced its version's retirement must not make the node keep its code.
             specializer.use(function, source);
         }
         try {

@@ -1,6 +1,7 @@
 package dev.hearth.poolmanager.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,10 +20,13 @@ import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.code.CodeCacheSettings;
 import dev.hearth.poolmanager.code.ZipLimits;
 import dev.hearth.poolmanager.docker.ContainerEngine;
+import dev.hearth.poolmanager.fakes.MutableClock;
+import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -114,6 +118,34 @@ class LocalPoolManagerTest {
         assertEquals(Set.of(containers.get(1L), containers.get(3L)), Set.copyOf(fakes.engine.removed));
         assertEquals(Map.of(new VersionKey("web", 2), 1), pool.stats().idle());
         assertEquals(StartKind.WARM, invoke(FakeNode.image("web", "u", 2, 0), "{}").start(), "version 2 still served warm");
+    }
+
+    @Test
+    void aLateCallOfARetiredVersion_doesNotMakeTheNodeKeepItsCode_butPreparingItAgainDoes() throws Exception {
+        pool.close();
+        var codeClock = new MutableClock(FakeNode.T0);
+        Duration grace = Duration.ofMinutes(10);
+        var code = new CodeCache(fakes.config.nodeDir().resolve("code"), digest -> new ByteArrayInputStream(FakeNode.ARCHIVE),
+                ZipLimits.DEFAULT, new CodeCacheSettings(grace, 1L << 40), codeClock);
+        pool = new LocalPoolManager(fakes.config, fakes.engine, fakes.agent, code, fakes.clock, fakes.ticker);
+        pool.begin();
+        FunctionSpec v1 = FakeNode.python("u", 128);
+        invoke(v1, "{}");
+        assertTrue(code.holds(FakeNode.DIGEST));
+
+        pool.retireVersions(v1.id(), Set.of(v1.version()));
+        // A call that resolved version 1 before its retirement reaches the node after it.
+        invoke(v1, "{}");
+        codeClock.advance(grace);
+        code.sweep();
+        assertFalse(code.holds(FakeNode.DIGEST), "a retired version's code goes after its grace, late calls or not");
+
+        // An alias rolled back to version 1: the control plane prepares it again, and its code stays while it is used.
+        pool.prepare(v1);
+        code.materialize(FakeNode.DIGEST);
+        codeClock.advance(grace.multipliedBy(2));
+        code.sweep();
+        assertTrue(code.holds(FakeNode.DIGEST), "a version prepared again keeps its code");
     }
 
     @Test
