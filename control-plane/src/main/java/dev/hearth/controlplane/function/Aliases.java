@@ -50,24 +50,29 @@ final class Aliases {
 
     /** Creates or repoints an alias; the versions it now routes to get ready, those it left keep their containers until idle. */
     Alias put(String owner, String name, String alias, Request request) {
-        FunctionRecord before = store.require(owner, name);
-        FunctionRecord after = put(owner, before, alias, request);
+        Change change = put(owner, store.require(owner, name), alias, request);
         changed.accept(owner, name);
-        targets.retarget(before, after);
-        return after.aliases().get(alias);
+        targets.retarget(change.before(), change.after());
+        return change.after().aliases().get(alias);
     }
+
+    /** The function just before and just after an alias change, both as read under the owner's lock. */
+    private record Change(FunctionRecord before, FunctionRecord after) {}
 
     /** Removes the alias (404 when there is none); its versions keep their containers until idle. */
     void delete(String owner, String name, String alias) {
-        FunctionRecord before = store.require(owner, name);
-        find(before, alias);
-        if (!store.removeAlias(before.id(), alias)) {
-            throw noSuchAlias(before, alias);
-        }
+        Change change = quotas.locked(owner, () -> {
+            FunctionRecord before = store.require(owner, name);
+            find(before, alias);
+            if (!store.removeAlias(before.id(), alias)) {
+                throw noSuchAlias(before, alias);
+            }
+            Map<String, Alias> left = new HashMap<>(before.aliases());
+            left.remove(alias);
+            return new Change(before, before.withAliases(left));
+        });
         changed.accept(owner, name);
-        Map<String, Alias> left = new HashMap<>(before.aliases());
-        left.remove(alias);
-        targets.retarget(before, before.withAliases(left));
+        targets.retarget(change.before(), change.after());
     }
 
     static void checkName(String name, String what, String expected) {
@@ -86,7 +91,7 @@ final class Aliases {
      * it; the function as it stands after. Every version named must exist (404) and be
      * {@code ready} (409).
      */
-    private FunctionRecord put(String owner, FunctionRecord function, String name, Request request) {
+    private Change put(String owner, FunctionRecord function, String name, Request request) {
         checkName(name, "an alias name", "a name");
         Alias alias = validate(function, name, request);
         return quotas.locked(owner, () -> {
@@ -106,7 +111,7 @@ final class Aliases {
             if (!store.setAlias(current.id(), alias)) {
                 throw Functions.notFound(current.name());
             }
-            return next;
+            return new Change(current, next);
         });
     }
 

@@ -114,8 +114,12 @@ final class Definitions {
                 throw beside ? Functions.notFound(name)
                         : ApiException.conflict("'" + name + "' changed while it was being updated; send the update again");
             }
+            // A version still waiting for its build that the new one replaces is never built.
             if (current.pending() != null) {
                 store.versions().superseded(current.pending(), number, clock.instant());
+            }
+            if (!beside && current.status() == FunctionRecord.Status.BUILDING) {
+                store.versions().superseded(current, number, clock.instant());
             }
             return new Staged(current, next, beside);
         });

@@ -26,7 +26,6 @@ public final class Functions implements AutoCloseable {
     private final FunctionBuilds builds;
     private final Quotas quotas;
     private final PeriodicSweep sweeping;
-    private final PoolManager pool;
     private final SettingRanges ranges;
     private final Resolver resolver;
     private final Versions versions;
@@ -68,7 +67,7 @@ public final class Functions implements AutoCloseable {
         this.ranges = SettingRanges.of(limits);
         this.resolver = new Resolver(store, () -> ThreadLocalRandom.current().nextDouble());
         this.versions = new Versions(store, quotas, pool, storage.maxVersions(), this::changed);
-        this.targets = new Targets(store, pool, versions);
+        this.targets = new Targets(store, quotas, pool, versions);
         this.aliases = new Aliases(store, quotas, targets, clock, this::changed);
         this.builds = new FunctionBuilds(database, store, code, quotas, builder, builderImageId,
                 buildSettings.slots(), buildSettings.userSlots(), clock, this::buildFinished);

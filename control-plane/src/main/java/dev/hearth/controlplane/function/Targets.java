@@ -13,11 +13,14 @@ import java.util.Set;
 final class Targets {
 
     private final FunctionStore store;
+    private final Quotas quotas;
     private final PoolManager pool;
     private final Versions versions;
 
-    Targets(FunctionStore store, PoolManager pool, Versions versions) {
+    /** @param quotas whose owner lock serializes this with alias changes and version deletes */
+    Targets(FunctionStore store, Quotas quotas, PoolManager pool, Versions versions) {
         this.store = store;
+        this.quotas = quotas;
         this.pool = pool;
         this.versions = versions;
     }
@@ -27,16 +30,23 @@ final class Targets {
      * versions nothing routes to any more, and prune the oldest past the count kept.
      */
     void serve(String functionId) {
-        FunctionRecord function = store.findById(functionId).orElse(null);
-        if (function == null) {
+        FunctionRecord found = store.findById(functionId).orElse(null);
+        if (found == null) {
             return;
         }
-        prepare(function);
-        Set<Long> unrouted = versions.unrouted(function);
-        if (!unrouted.isEmpty()) {
-            pool.retireVersions(functionId, unrouted);
-        }
-        versions.prune(function);
+        // Under the owner's lock and read afresh: an alias pointed meanwhile is seen, never pruned or drained.
+        quotas.locked(found.owner(), () -> {
+            FunctionRecord function = store.findById(functionId).orElse(null);
+            if (function != null) {
+                prepare(function);
+                Set<Long> unrouted = versions.unrouted(function);
+                if (!unrouted.isEmpty()) {
+                    pool.retireVersions(functionId, unrouted);
+                }
+                versions.prune(function);
+            }
+            return null;
+        });
     }
 
     /** Prepares every version the function routes to, each with the function's {@code minWarm}. */

@@ -53,7 +53,8 @@ final class VersionStore {
 
     /**
      * A version whose build never ran because a newer definition replaced it before its turn: it
-     * stays, {@code failed}, so its number is never reused and the owner can see why.
+     * stays, {@code failed}, so its number is never reused and the owner can see why. One whose
+     * build has started (as stored, whatever {@code version} says) is left to record its own outcome.
      */
     void superseded(FunctionRecord version, long by, java.time.Instant now) {
         if (version.status() != FunctionRecord.Status.BUILDING || version.build() == null) {
@@ -62,7 +63,7 @@ final class VersionStore {
         BuildInfo info = version.build().started(now).ended(false,
                 "[hearth] not built: version " + by + " replaced it before its build ran\n", now, false);
         versions.updateOne(and(eq("_id", FunctionDocument.versionId(version.id(), version.version())),
-                        eq("status", FunctionRecord.Status.BUILDING.id())),
+                        eq("status", FunctionRecord.Status.BUILDING.id()), eq("build.startedAt", null)),
                 Updates.combine(Updates.set("status", FunctionRecord.Status.FAILED.id()), Updates.set("build", info.toDocument())));
     }
 

@@ -51,7 +51,7 @@ class VersionsAndAliasesTest {
         quotas = new Quotas(store, new StorageSettings(Duration.ofMinutes(10), 100, 1 << 30, 4), 10);
         resolver = new Resolver(store, () -> draw);
         versions = new Versions(store, quotas, pool, 4, (owner, name) -> changed.add(name));
-        targets = new Targets(store, pool, versions);
+        targets = new Targets(store, quotas, pool, versions);
         aliases = new Aliases(store, quotas, targets, clock, (owner, name) -> changed.add(name));
     }
 
@@ -206,6 +206,21 @@ class VersionsAndAliasesTest {
         var kept = store.versions().find("f-id", 2).orElseThrow();
         assertEquals(FunctionRecord.Status.FAILED, kept.status());
         assertTrue(kept.build().view().get("log").toString().contains("version 3"));
+    }
+
+    @Test
+    void aVersionWhoseBuildHasStarted_isLeftToRecordItsOwnOutcome_whateverTheCallerRead() {
+        versions(1, 0);
+        var building = version(2, FunctionRecord.Status.BUILDING, 0);
+        var queued = new FunctionRecord(building.id(), building.owner(), building.name(), 2, new StoredWorkload.Source(
+                Language.PYTHON, "main.handler", "src2", 10, null, 0), building.settings(), FunctionRecord.Status.BUILDING,
+                BuildInfo.queued(T0, "cp1"), T0, null, T0, null, null);
+        store.stagePending(queued);
+        assertTrue(store.startBuild("f-id", 2, queued.build().started(T0.plusSeconds(1))));
+        // The caller read the version while it was still queued.
+        store.versions().superseded(queued, 3, T0.plusSeconds(5));
+        assertEquals(FunctionRecord.Status.BUILDING, store.versions().find("f-id", 2).orElseThrow().status(),
+                "a running build is not labelled as never run");
     }
 
     @Test

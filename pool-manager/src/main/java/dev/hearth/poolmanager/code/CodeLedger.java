@@ -169,12 +169,12 @@ final class CodeLedger {
         }
     }
 
-    /** Exactly these versions are retired: their code starts its grace period, and they register no more. */
     /** The version is routed to again (an alias rolled back to it): its calls register its code once more. */
     synchronized void revive(String functionId, long version) {
         retiredVersions.remove(new User(functionId, version));
     }
 
+    /** Exactly these versions are retired: their code starts its grace period, and they register no more. */
     synchronized void retireVersions(String functionId, Set<Long> retired, Instant now) {
         for (long version : retired) {
             User user = new User(functionId, version);
