@@ -11,6 +11,7 @@ import dev.hearth.controlplane.call.ConcurrencyLimiter;
 import dev.hearth.controlplane.invocation.InvocationLog;
 import dev.hearth.controlplane.invocation.InvocationRoutes;
 import dev.hearth.controlplane.invoke.InvokeRoutes;
+import dev.hearth.controlplane.invoke.SyncCalls;
 import dev.hearth.controlplane.store.DataFolder;
 import dev.hearth.controlplane.store.Store;
 import dev.hearth.controlplane.user.Accounts;
@@ -109,8 +110,9 @@ public final class Hearth implements AutoCloseable {
             started.push(async);
             var health = new HealthRoutes(pool);
             var functionRoutes = new FunctionRoutes(functions, auth, config.limits().maxCodeBytes());
-            var invokeRoutes = new InvokeRoutes(functions, auth, pool, invocations, config.limits().maxEventBytes(),
-                    limiter, async, clock, System::nanoTime);
+            var calls = new SyncCalls(pool, invocations, limiter, clock, System::nanoTime);
+            var invokeRoutes = new InvokeRoutes(functions, auth, calls, async, config.limits().maxEventBytes(), clock,
+                    System::nanoTime);
             var invocationRoutes = new InvocationRoutes(invocations, async, functions, auth);
             var versionRoutes = new VersionRoutes(functions, auth);
             HttpServer server = HttpServer.start(config.bind(), config.port(), config.http(), List.of(

@@ -3,7 +3,6 @@ package dev.hearth.controlplane.invoke;
 import dev.hearth.controlplane.async.AsyncInvocations;
 import dev.hearth.controlplane.async.AsyncStatus;
 import dev.hearth.controlplane.call.Answer;
-import dev.hearth.controlplane.call.ConcurrencyLimiter;
 import dev.hearth.controlplane.function.FunctionRecord;
 import dev.hearth.controlplane.function.Functions;
 import dev.hearth.controlplane.function.Resolver;
@@ -11,19 +10,13 @@ import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.controlplane.http.Exchanges;
 import dev.hearth.controlplane.http.HttpServer;
 import dev.hearth.controlplane.invocation.InvocationIds;
-import dev.hearth.controlplane.invocation.InvocationLog;
-import dev.hearth.controlplane.invocation.InvocationRecord;
 import dev.hearth.controlplane.user.Authenticator;
 import dev.hearth.poolmanager.Invocation;
-import dev.hearth.poolmanager.InvokeRequest;
-import dev.hearth.poolmanager.PoolException;
-import dev.hearth.poolmanager.PoolManager;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.HttpString;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -47,23 +40,19 @@ public final class InvokeRoutes {
 
     private final Functions functions;
     private final Authenticator auth;
-    private final PoolManager pool;
-    private final InvocationLog invocations;
+    private final SyncCalls calls;
+    private final AsyncInvocations async;
     private final int maxEventBytes;
     private final Clock clock;
     private final LongSupplier nanos;
-    private final ConcurrencyLimiter limiter;
-    private final AsyncInvocations async;
 
     /** @param nanos a monotonic clock in nanoseconds ({@code System::nanoTime}) a call's whole time is measured on */
-    public InvokeRoutes(Functions functions, Authenticator auth, PoolManager pool, InvocationLog invocations,
-                        int maxEventBytes, ConcurrencyLimiter limiter, AsyncInvocations async, Clock clock, LongSupplier nanos) {
-        this.limiter = limiter;
-        this.async = async;
+    public InvokeRoutes(Functions functions, Authenticator auth, SyncCalls calls, AsyncInvocations async, int maxEventBytes,
+                        Clock clock, LongSupplier nanos) {
         this.functions = functions;
         this.auth = auth;
-        this.pool = pool;
-        this.invocations = invocations;
+        this.calls = calls;
+        this.async = async;
         this.maxEventBytes = maxEventBytes;
         this.clock = clock;
         this.nanos = nanos;
@@ -120,13 +109,8 @@ public final class InvokeRoutes {
         String owner = auth.require(exchange);
         String qualifier = qualifier(exchange);
         Resolver.Target target = functions.resolve(owner, Exchanges.pathParam(exchange, "name"), qualifier);
+        SyncCalls.requireReady(target, qualifier);
         FunctionRecord function = target.version();
-        if (function.status() != FunctionRecord.Status.READY) {
-            String which = qualifier == null ? "function '" + function.name() + "'"
-                    : "version " + function.version() + " of '" + function.name() + "'";
-            throw ApiException.conflict(which + " is " + function.status().id()
-                    + " and cannot be invoked" + (function.status() == FunctionRecord.Status.BUILDING ? " yet" : ""));
-        }
         byte[] event = Events.fromBody(Exchanges.body(exchange, maxEventBytes));
         String invocationId = InvocationIds.next(clock.millis());
         if (isAsync(exchange)) {
@@ -135,17 +119,9 @@ public final class InvokeRoutes {
             Exchanges.sendJson(exchange, 202, Map.of("invocationId", invocationId, "status", AsyncStatus.QUEUED.id()));
             return;
         }
-        Invocation invocation;
-        try (var permit = limiter.acquire(function)) {
-            invocation = pool.invoke(new InvokeRequest(function.spec(), invocationId, event));
-        } catch (PoolException e) {
-            throw e.atCapacity() ? ApiException.throttled(e.getMessage()) : ApiException.unavailable(e.getMessage());
-        }
-        Answer answer = Answer.of(invocation.outcome());
-        invocations.record(new InvocationRecord(invocationId, owner, function.id(), function.name(), function.version(),
-                target.alias(), invocation.start().header(), invocation.node(), invocation.initMicros(), invocation.runMicros(),
-                (nanos.getAsLong() - started) / 1_000, answer.recordStatus(), answer.errorType(), answer.errorMessage(),
-                new String(invocation.logs(), StandardCharsets.UTF_8), clock.instant()));
+        SyncCalls.Done done = calls.run(owner, target, invocationId, event, started);
+        Invocation invocation = done.invocation();
+        Answer answer = done.answer();
         exchange.getResponseHeaders().put(START, invocation.start().header());
         exchange.getResponseHeaders().put(NODE, invocation.node());
         exchange.getResponseHeaders().put(INVOCATION_ID, invocationId);
