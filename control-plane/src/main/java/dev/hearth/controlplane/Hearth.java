@@ -3,6 +3,10 @@ package dev.hearth.controlplane;
 import dev.hearth.controlplane.function.CodeStore;
 import dev.hearth.controlplane.function.FunctionRoutes;
 import dev.hearth.controlplane.function.VersionRoutes;
+import dev.hearth.controlplane.route.PublicEndpoints;
+import dev.hearth.controlplane.route.RouteApi;
+import dev.hearth.controlplane.route.RouteChanges;
+import dev.hearth.controlplane.route.Routes;
 import dev.hearth.controlplane.function.Functions;
 import dev.hearth.controlplane.function.FunctionChanges;
 import dev.hearth.controlplane.http.HttpServer;
@@ -115,9 +119,16 @@ public final class Hearth implements AutoCloseable {
                     System::nanoTime);
             var invocationRoutes = new InvocationRoutes(invocations, async, functions, auth);
             var versionRoutes = new VersionRoutes(functions, auth);
+            var routes = new Routes(store.database(), functions, clock);
+            if (nats != null) {
+                started.push(RouteChanges.join(nats, routes));
+            }
+            var routeApi = new RouteApi(routes, auth);
+            var publicEndpoints = new PublicEndpoints(routes, functions, auth, calls, config.limits().maxEventBytes(), clock,
+                    System::nanoTime);
             HttpServer server = HttpServer.start(config.bind(), config.port(), config.http(), List.of(
                     health::register, accounts::register, functionRoutes::register, invokeRoutes::register,
-                    invocationRoutes::register, versionRoutes::register));
+                    invocationRoutes::register, versionRoutes::register, routeApi::register, publicEndpoints::register));
             started.push(server);
             log.info("Hearth {} listening on http://{}:{} (data {})", nats == null ? "(embedded)" : "control plane "
                     + config.pool().nodeId() + " on NATS", config.bind(), server.port(), config.dataDir());

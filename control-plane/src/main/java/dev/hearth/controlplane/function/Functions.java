@@ -40,6 +40,12 @@ public final class Functions implements AutoCloseable {
     }
 
     private volatile Changes changes = (owner, name) -> {};
+    private final List<java.util.function.Consumer<FunctionRecord>> deletions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** {@code listener} is told of every function deleted here (what hangs off a function goes with it). */
+    public void whenDeleted(java.util.function.Consumer<FunctionRecord> listener) {
+        deletions.add(listener);
+    }
 
     /** Where changes are announced; set once at start, before requests are served. */
     public void announceChangesTo(Changes changes) {
@@ -187,6 +193,7 @@ public final class Functions implements AutoCloseable {
         changed(owner, name);
         builds.cancel(deleted);
         pool.retire(deleted.id());
+        deletions.forEach(listener -> listener.accept(deleted));
     }
 
     @Override

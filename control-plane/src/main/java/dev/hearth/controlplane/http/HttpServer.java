@@ -41,9 +41,10 @@ public final class HttpServer implements AutoCloseable {
 
     public static HttpServer start(String bind, int port, HttpSettings http, List<Consumer<RoutingHandler>> resources) {
         RoutingHandler routes = Handlers.routing();
-        resources.forEach(r -> r.accept(routes));
+        // A resource may replace the fallback (public routes serve every path no API route takes).
         routes.setFallbackHandler(route(exchange ->
                 Exchanges.sendError(exchange, 404, "not_found", "no such endpoint: " + exchange.getRequestPath(), Map.of())));
+        resources.forEach(r -> r.accept(routes));
         routes.setInvalidMethodHandler(route(exchange ->
                 Exchanges.sendError(exchange, 405, "method_not_allowed",
                         exchange.getRequestMethod() + " is not allowed on " + exchange.getRequestPath(), Map.of())));
