@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * (first, then with the owner's dependency cache), which the full run measures once, not per runtime,
  * {@code HEARTH_BENCH_ONLY=neighbour} only a victim's warm calls alone and beside a neighbour
  * spinning on every core ({@link NeighbourFigures}), with CPU divided by user and per container,
- * and {@code HEARTH_BENCH_ONLY=alias} only what resolving a weighted alias adds to a warm call
- * ({@link AliasFigures}).
+ * {@code HEARTH_BENCH_ONLY=alias} only what resolving a weighted alias adds to a warm call
+ * ({@link AliasFigures}), and {@code HEARTH_BENCH_ONLY=routes} only route matching with 10 and
+ * 10,000 routes ({@link RouteMatchBenchmark}), which the full run measures once, not per runtime.
  */
 public final class BenchMain {
 
@@ -62,7 +63,7 @@ public final class BenchMain {
         if ("neighbour".equals(only)) {
             results.put("neighbour", NeighbourFigures.measure(NeighbourFigures.Plan.of(quick),
                     "perContainer".equals(System.getenv("HEARTH_BENCH_NEIGHBOUR_FIRST"))));
-        } else if (!"build".equals(only)) {
+        } else if (!"build".equals(only) && !"routes".equals(only)) {
             for (String runtime : runtimes) {
                 results.put(runtime, runtime(runtime.strip(), plan));
             }
@@ -70,6 +71,9 @@ public final class BenchMain {
         if (only == null || only.equals("build")) {
             BuildFigures.Figures build = BuildFigures.measure();
             results.put("build", Map.of("mavenFirstMs", round(build.firstMs()), "mavenCachedMs", round(build.cachedMs())));
+        }
+        if (only == null || only.equals("routes")) {
+            results.put("routes", RouteMatchBenchmark.measure(quick));
         }
         results.put("machine", machine());
         results.put("date", Instant.now().toString());
