@@ -46,6 +46,20 @@ final class Bodies {
         return alias;
     }
 
+    static ObjectNode route(String function) {
+        return JSON.createObjectNode().put("method", "GET").put("path", "/fz/{id}/x").put("function", function)
+                .put("auth", "none");
+    }
+
+    static ObjectNode url() {
+        ObjectNode url = JSON.createObjectNode().put("auth", "token");
+        ObjectNode cors = url.putObject("cors");
+        cors.putArray("allowOrigins").add("https://example.com");
+        cors.putArray("allowMethods").add("GET");
+        cors.put("maxAge", 60);
+        return url;
+    }
+
     static ObjectNode credentials(String username, String password) {
         return JSON.createObjectNode().put("username", username).put("password", password);
     }

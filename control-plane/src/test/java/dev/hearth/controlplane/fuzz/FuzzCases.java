@@ -35,6 +35,13 @@ final class FuzzCases {
             "env.BAD=KEY", "network", "minWarm");
     static final List<String> PATCH_FIELDS = List.of("concurrency", "timeoutMs", "minWarm", "memoryMb");
     static final List<String> CREDENTIAL_FIELDS = List.of("username", "password");
+    static final List<String> ROUTE_FIELDS = List.of("method", "path", "function", "qualifier", "auth", "host");
+    static final List<String> URL_FIELDS = List.of("auth", "qualifier", "cors", "cors.allowOrigins", "cors.allowMethods",
+            "cors.allowHeaders", "cors.exposeHeaders", "cors.maxAge", "cors.allowCredentials");
+    /** Route paths at the edges of the rules: reserved prefixes in disguise, bad parameters, odd characters. */
+    static final List<String> ROUTE_PATHS = List.of("/v1/x", "/V1/x", "/%76%31/x", "/fn/x", "/healthz", "/metrics/x",
+            "/2015-03-31/functions", "/a//b", "/{x}/{x}", "/{p+}/x", "/{}", "/{1x}", "/a b", "/a?b", "/a#b", "/%zz", "/%00",
+            "/..", "/./a", "x", "", "/" + "a/".repeat(70), "/" + "x".repeat(1100), "/fz/{id}/{rest+}", "/é", "/{id", "/id}");
     static final List<String> ALIAS_FIELDS = List.of("version", "weights", "weights.1", "weights.2", "description");
     /** Alias names and qualifiers: Lambda's rule's edges, and what must never reach the store as a field name. */
     static final List<String> QUALIFIERS = List.of("prod", "1", "0", "-1", "01", "$LATEST", "%24LATEST", "$where", "a.b",
@@ -79,6 +86,12 @@ final class FuzzCases {
         }
         for (int i = 0; i < 150; i++) {
             qualifiedInvoke();
+        }
+        for (int i = 0; i < 300; i++) {
+            route();
+        }
+        for (int i = 0; i < 150; i++) {
+            url();
         }
         for (int i = 0; i < 1_500; i++) {
             pathsAndHeaders();
@@ -158,6 +171,32 @@ final class FuzzCases {
         String method = Values.pick(random, List.of("PUT", "PUT", "PUT", "GET", "DELETE"));
         add(method + " /v1/functions/{name}/aliases/{alias}", new Request(method,
                 "/v1/functions/" + targets.target() + "/aliases/" + alias).bearer(targets.token()).body(body));
+    }
+
+    private void route() {
+        ObjectNode template = Bodies.route(random.nextInt(4) == 0 ? "nosuch" : targets.echo());
+        if (random.nextInt(3) == 0) {
+            template.put("path", Values.pick(random, ROUTE_PATHS));
+        }
+        byte[] body = random.nextInt(4) == 0 ? bodies.broken(template.toString().getBytes(StandardCharsets.UTF_8))
+                : bodies.mutated(template, ROUTE_FIELDS);
+        if (random.nextInt(6) == 0) {
+            add("DELETE /v1/routes/{id}", new Request("DELETE", "/v1/routes/" + Values.pick(random, Values.SEGMENTS))
+                    .bearer(targets.token()));
+            return;
+        }
+        add("POST /v1/routes", new Request("POST", "/v1/routes")
+                .bearer(random.nextInt(8) == 0 ? targets.otherToken() : targets.token()).body(body));
+    }
+
+    private void url() {
+        ObjectNode template = Bodies.url();
+        byte[] body = random.nextInt(4) == 0 ? bodies.broken(template.toString().getBytes(StandardCharsets.UTF_8))
+                : bodies.mutated(template, URL_FIELDS);
+        String method = Values.pick(random, List.of("PUT", "PUT", "GET", "DELETE"));
+        String name = random.nextInt(4) == 0 ? Values.pick(random, Values.SEGMENTS) : targets.target();
+        add(method + " /v1/functions/{name}/url", new Request(method, "/v1/functions/" + name + "/url")
+                .bearer(targets.token()).body(body));
     }
 
     private void qualifiedInvoke() {
@@ -262,7 +301,8 @@ final class FuzzCases {
             "/v1/tokens", "/healthz", "/v1/", "/", "/v2/{n}", "/console/{n}", "/metrics", "/2015-03-31/functions/{n}/invocations",
             "/v1/functions/{n}/{n}", "/v1//functions", "/v1/functions/", "/V1/FUNCTIONS", "/v1/functions/{n}/invoke/{n}",
             "/v1/functions/{n}/versions", "/v1/functions/{n}/versions/{n}", "/v1/functions/{n}/aliases",
-            "/v1/functions/{n}/aliases/{n}", "/v1/functions/{n}/invocations?version={n}&alias={n}");
+            "/v1/functions/{n}/aliases/{n}", "/v1/functions/{n}/invocations?version={n}&alias={n}", "/v1/routes",
+            "/v1/routes/{n}", "/v1/functions/{n}/url", "/fn/{n}/", "/fn/{n}/{n}", "/fn/", "/fz/{n}/x", "/{n}");
     private static final List<String> METHODS = List.of("GET", "GET", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS",
             "TRACE", "FOO", "get", "PROPFIND", "M-SEARCH");
 
