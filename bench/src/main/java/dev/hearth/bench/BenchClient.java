@@ -91,10 +91,41 @@ final class BenchClient {
         return connection;
     }
 
+    /** What a call answered: its status, how it started ({@code X-Hearth-Start}, /invoke only), its invocation id, its body. */
+    record Reply(int status, String start, String invocationId, byte[] body) {}
+
+    /**
+     * A request of this user (its bearer token) on one kept-alive connection, as
+     * {@link #invoke(String)} makes it; {@code body} null for none. Whatever the status, the
+     * answer is read whole, so the connection is reused.
+     */
+    Reply request(String method, String path, byte[] body) throws IOException {
+        var connection = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+        connection.setRequestMethod(method);
+        connection.setRequestProperty("Authorization", "Bearer " + token);
+        if (body != null) {
+            connection.setDoOutput(true);
+            connection.setRequestProperty("Content-Type", "application/json");
+            try (var out = connection.getOutputStream()) {
+                out.write(body);
+            }
+        }
+        int status = connection.getResponseCode();
+        try (var in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+            byte[] answer = in == null ? new byte[0] : in.readAllBytes();
+            return new Reply(status, connection.getHeaderField("X-Hearth-Start"), connection.getHeaderField("X-Hearth-Invocation-Id"), answer);
+        }
+    }
+
     /** The no-op function's body for {@code POST /v1/functions}, and {@code PUT /v1/functions/{name}} to make a new version. */
     static Map<String, Object> function(String name, String runtime) throws IOException {
-        return Map.of("name", name, "runtime", runtime, "handler", BenchCode.handler(runtime),
-                "archive", Base64.getEncoder().encodeToString(BenchCode.zip(BenchCode.files(runtime))));
+        return function(name, runtime, BenchCode.handler(runtime), BenchCode.files(runtime));
+    }
+
+    /** A function's body for {@code POST /v1/functions} with this handler and code. */
+    static Map<String, Object> function(String name, String runtime, String handler, Map<String, byte[]> files) {
+        return Map.of("name", name, "runtime", runtime, "handler", handler,
+                "archive", Base64.getEncoder().encodeToString(BenchCode.zip(files)));
     }
 
     /** Puts a JSON body as this user; fails unless the answer has the expected status. */

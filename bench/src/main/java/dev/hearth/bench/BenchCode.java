@@ -15,7 +15,8 @@ import java.util.zip.ZipOutputStream;
 import javax.tools.ToolProvider;
 
 /**
- * The same no-op handler in each runtime (it returns its event), as files ready to load: Python
+ * The same no-op handler in each runtime (it returns its event), and the same HTTP handler (it
+ * answers {@code {"statusCode": 200, "body": "ok"}} to any event), as files ready to load: Python
  * and Node as source, Java compiled here into a class, so no build is involved anywhere.
  */
 final class BenchCode {
@@ -33,18 +34,52 @@ final class BenchCode {
         };
     }
 
+    /** The HTTP handler's name in {@link #okFiles}. */
+    static String okHandler(String runtime) {
+        return runtime.equals("java") ? "bench.Ok::handle" : handler(runtime);
+    }
+
     private static final Map<String, Map<String, byte[]>> FILES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Map<String, byte[]>> OK_FILES = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The code's files by their path in the code folder; made once per runtime (Java's is compiled). */
     static Map<String, byte[]> files(String runtime) {
         return FILES.computeIfAbsent(runtime, BenchCode::make);
     }
 
+    /** The HTTP handler's files: every call answers {@code {"statusCode": 200, "body": "ok"}}. */
+    static Map<String, byte[]> okFiles(String runtime) {
+        return OK_FILES.computeIfAbsent(runtime, BenchCode::makeOk);
+    }
+
     private static Map<String, byte[]> make(String runtime) {
         return switch (runtime) {
             case "python" -> Map.of("main.py", utf8("def handler(event, context):\n    return event\n"));
             case "node" -> Map.of("index.js", utf8("exports.handler = async (event) => event;\n"));
-            case "java" -> javaClasses();
+            case "java" -> javaClasses("Echo", """
+                    package bench;
+                    public class Echo {
+                        public java.util.Map<String, Object> handle(java.util.Map<String, Object> event) {
+                            return event;
+                        }
+                    }
+                    """);
+            default -> throw new IllegalArgumentException(runtime);
+        };
+    }
+
+    private static Map<String, byte[]> makeOk(String runtime) {
+        return switch (runtime) {
+            case "python" -> Map.of("main.py", utf8("def handler(event, context):\n    return {\"statusCode\": 200, \"body\": \"ok\"}\n"));
+            case "node" -> Map.of("index.js", utf8("exports.handler = async () => ({ statusCode: 200, body: \"ok\" });\n"));
+            case "java" -> javaClasses("Ok", """
+                    package bench;
+                    public class Ok {
+                        public java.util.Map<String, Object> handle(java.util.Map<String, Object> event) {
+                            return java.util.Map.of("statusCode", 200, "body", "ok");
+                        }
+                    }
+                    """);
             default -> throw new IllegalArgumentException(runtime);
         };
     }
@@ -66,18 +101,12 @@ final class BenchCode {
         return out.toByteArray();
     }
 
-    private static Map<String, byte[]> javaClasses() {
+    /** The class {@code bench.<name>} compiled from {@code code}, as its class files. */
+    private static Map<String, byte[]> javaClasses(String name, String code) {
         try {
             Path dir = Files.createTempDirectory("hearth-bench-java");
-            Path source = Files.createDirectories(dir.resolve("src/bench")).resolve("Echo.java");
-            Files.writeString(source, """
-                    package bench;
-                    public class Echo {
-                        public java.util.Map<String, Object> handle(java.util.Map<String, Object> event) {
-                            return event;
-                        }
-                    }
-                    """);
+            Path source = Files.createDirectories(dir.resolve("src/bench")).resolve(name + ".java");
+            Files.writeString(source, code);
             Path classes = Files.createDirectories(dir.resolve("classes"));
             var compiler = ToolProvider.getSystemJavaCompiler();
             if (compiler == null) {

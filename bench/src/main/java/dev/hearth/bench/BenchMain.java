@@ -35,8 +35,11 @@ import org.slf4j.LoggerFactory;
  * {@code HEARTH_BENCH_ONLY=neighbour} only a victim's warm calls alone and beside a neighbour
  * spinning on every core ({@link NeighbourFigures}), with CPU divided by user and per container,
  * {@code HEARTH_BENCH_ONLY=alias} only what resolving a weighted alias adds to a warm call
- * ({@link AliasFigures}), and {@code HEARTH_BENCH_ONLY=routes} only route matching with 10 and
- * 10,000 routes ({@link RouteMatchBenchmark}), which the full run measures once, not per runtime.
+ * ({@link AliasFigures}), {@code HEARTH_BENCH_ONLY=http} only what a route or a function URL adds
+ * to a warm call against /invoke ({@link HttpFigures}), and the event and answer mapping alone
+ * ({@link HttpMappingBenchmark}, once), {@code HEARTH_BENCH_ONLY=routes} only
+ * route matching with 10 and 10,000 routes ({@link RouteMatchBenchmark}), which the full run
+ * measures once, not per runtime.
  */
 public final class BenchMain {
 
@@ -72,6 +75,9 @@ public final class BenchMain {
             BuildFigures.Figures build = BuildFigures.measure();
             results.put("build", Map.of("mavenFirstMs", round(build.firstMs()), "mavenCachedMs", round(build.cachedMs())));
         }
+        if (only == null || only.equals("http")) {
+            results.put("httpMapping", HttpMappingBenchmark.measure(quick));
+        }
         if (only == null || only.equals("routes")) {
             results.put("routes", RouteMatchBenchmark.measure(quick));
         }
@@ -101,6 +107,9 @@ public final class BenchMain {
         }
         if ("alias".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
             return AliasFigures.measure(runtime, AliasFigures.Plan.of(plan.quick()));
+        }
+        if ("http".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
+            return HttpFigures.measure(runtime, HttpFigures.Plan.of(plan.quick()));
         }
         if ("load".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
             Map<String, Object> figures = new LinkedHashMap<>();
@@ -133,6 +142,7 @@ public final class BenchMain {
         figures.put("refillPerSec", round(pool.refillPerSec()));
         figures.put("idleMemoryMiB", round(pool.idleMemoryMiB()));
         figures.putAll(AliasFigures.measure(runtime, AliasFigures.Plan.of(plan.quick())));
+        figures.putAll(HttpFigures.measure(runtime, HttpFigures.Plan.of(plan.quick())));
         figures.put("poolStartSpeedup", round(perInvocation / poolStart));
         figures.put("warmOverDirect", round((Double) figures.get("warmP50Ms") / (Double) figures.get("directAgentP50Ms")));
         log.info("{}: {}", runtime, figures);

@@ -23,4 +23,26 @@ class BenchCodeTest {
         assertEquals("bench.Echo::handle", BenchCode.handler("java"));
         assertEquals("main.handler", BenchCode.handler("python"));
     }
+
+    @Test
+    void okHandler_inJava_answersStatus200AndOk_toAnyEvent() throws Exception {
+        var files = BenchCode.okFiles("java");
+        assertEquals(Set.of("bench/Ok.class"), files.keySet());
+        assertEquals("bench.Ok::handle", BenchCode.okHandler("java"));
+        byte[] bytes = files.get("bench/Ok.class");
+        Class<?> ok = new ClassLoader() {
+            Class<?> define() {
+                return defineClass("bench.Ok", bytes, 0, bytes.length);
+            }
+        }.define();
+        Object answer = ok.getMethod("handle", java.util.Map.class).invoke(ok.getConstructor().newInstance(), java.util.Map.of("n", 1));
+        assertEquals(java.util.Map.of("statusCode", 200, "body", "ok"), answer);
+    }
+
+    @Test
+    void okHandler_inPythonAndNode_returnsTheSameAnswer() {
+        assertEquals("main.handler", BenchCode.okHandler("python"));
+        assertTrue(new String(BenchCode.okFiles("python").get("main.py")).contains("return {\"statusCode\": 200, \"body\": \"ok\"}"));
+        assertTrue(new String(BenchCode.okFiles("node").get("index.js")).contains("({ statusCode: 200, body: \"ok\" })"));
+    }
 }
