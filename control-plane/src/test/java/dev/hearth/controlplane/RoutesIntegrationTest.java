@@ -597,4 +597,19 @@ class RoutesIntegrationTest {
         assertEquals(404, curl(base + "/mine/1").status());
         assertEquals(404, api.delete("/v1/routes/" + id, token).status());
     }
+
+    @Test
+    void aThrottledCall_isA429_thatNamesNothingOfTheFunction() throws Exception {
+        create(Api.pythonSource("busy", "import time\ndef handler(event, context):\n    time.sleep(3)\n    return {\"statusCode\": 200, \"body\": \"done\"}\n")
+                .put("concurrency", 1));
+        route(token, "GET", "/busy", "busy");
+        var first = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base + "/busy")).build(), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(500);
+        Curl second = curl(base + "/busy");
+        assertEquals(429, second.status(), second::toString);
+        assertEquals("throttled", second.json().path("error").path("type").asText(), second::toString);
+        assertFalse(second.text().contains("busy"), "a public caller is not told the function's name: " + second);
+        assertFalse(second.text().contains("concurrent"), "nor its limits: " + second);
+        assertEquals("done", first.get(30, TimeUnit.SECONDS).body());
+    }
 }
