@@ -100,10 +100,13 @@ public final class InvocationLog implements AutoCloseable {
 
     /** The newest invocations of one function that {@code filter} matches, newest first. */
     public List<InvocationRecord> recent(String functionId, Filter filter, int limit) {
+        // Pending first: a record the writer stores meanwhile leaves pending only once it is in the store.
+        List<InvocationRecord> unwritten = pending.values().stream().filter(r -> functionId.equals(r.functionId()))
+                .filter(filter::matches).toList();
         List<InvocationRecord> found = invocations.find(filter.query(functionId))
                 .sort(Sorts.descending("createdAt")).limit(limit)
                 .map(InvocationRecord::fromDocument).into(new ArrayList<>());
-        pending.values().stream().filter(r -> functionId.equals(r.functionId())).filter(filter::matches)
+        unwritten.stream()
                 .filter(r -> found.stream().noneMatch(f -> f.id().equals(r.id())))
                 .forEach(found::add);
         found.sort(Comparator.comparing(InvocationRecord::createdAt).reversed());

@@ -84,7 +84,18 @@ public final class PublicEndpoints {
         SyncCalls.requireReady(target, endpoint.qualifier());
         String invocationId = InvocationIds.next(clock.millis());
         byte[] event = HttpEvent.of(request(exchange, endpoint, invocationId));
-        SyncCalls.Done done = calls.run(endpoint.owner(), target, invocationId, event, started);
+        SyncCalls.Done done;
+        try {
+            done = calls.run(endpoint.owner(), target, invocationId, event, started);
+        } catch (ApiException e) {
+            if (e.status() != 429) {
+                throw e;
+            }
+            // The limit's message names the function and its settings: the owner's business, not a public caller's.
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfterSeconds())));
+            send(exchange, HttpAnswer.throttled());
+            return;
+        }
         Outcome outcome = done.invocation().outcome();
         HttpAnswer.Response response = outcome instanceof Outcome.Success success ? HttpAnswer.fromResult(success.json())
                 : outcome instanceof Outcome.Timeout ? HttpAnswer.timeout() : HttpAnswer.functionError();
