@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -73,65 +71,10 @@ class RoutesIntegrationTest {
 
     // --- helpers --------------------------------------------------------------------------------
 
-    /** What {@code curl -i} printed: the status, the header lines (names lower-cased) and the body's bytes. */
-    record Curl(int status, List<Map.Entry<String, String>> headers, byte[] body) {
-        List<String> all(String name) {
-            return headers.stream().filter(h -> h.getKey().equals(name)).map(Map.Entry::getValue).toList();
-        }
-
-        String header(String name) {
-            List<String> values = all(name);
-            return values.isEmpty() ? null : values.get(0);
-        }
-
-        String text() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
-
-        JsonNode json() throws IOException {
-            return Api.JSON.readTree(body);
-        }
-
-        @Override
-        public String toString() {
-            return status + " " + headers + " " + text();
-        }
-    }
-
-    /** Runs {@code curl -sS -i <args>} as a process and parses what it printed. */
     static Curl curl(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("curl", "-sS", "-i", "--max-time", "60"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(70, TimeUnit.SECONDS), "curl did not end");
-        assertEquals(0, process.exitValue(), () -> "curl " + command + " failed");
-        int end = indexOf(out, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        assertTrue(end > 0, () -> "no header block in " + new String(out, StandardCharsets.ISO_8859_1));
-        String[] lines = new String(out, 0, end, StandardCharsets.ISO_8859_1).split("\r\n");
-        int status = Integer.parseInt(lines[0].split(" ")[1]);
-        List<Map.Entry<String, String>> headers = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            headers.add(Map.entry(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip()));
-        }
-        byte[] body = new byte[out.length - end - 4];
-        System.arraycopy(out, end + 4, body, 0, body.length);
-        return new Curl(status, headers, body);
+        return Curl.run(args);
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 
     static HttpResponse<byte[]> jdk(HttpRequest.Builder request) throws Exception {
         return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -448,6 +391,13 @@ class RoutesIntegrationTest {
         assertEquals("v2", curl(base + "/rel").text(), "the route follows the alias at once");
         assertEquals(200, api.put("/v1/functions/rel/aliases/live", token, Map.of("version", 1)).status());
         assertEquals("v1", get("/rel").body());
+
+        // The owner deletes the alias the route names: the public caller learns neither the alias nor the function.
+        assertEquals(204, api.delete("/v1/functions/rel/aliases/live", token).status());
+        Curl gone = curl(base + "/rel");
+        assertEquals(503, gone.status(), gone::toString);
+        assertEquals("unavailable", gone.json().path("error").path("type").asText());
+        assertFalse(gone.text().contains("live") || gone.text().contains("rel"), gone::toString);
     }
 
     @Test

@@ -32,6 +32,7 @@ import java.util.function.LongSupplier;
  */
 public final class PublicEndpoints {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PublicEndpoints.class);
     static final HttpString INVOCATION_ID = HttpString.tryFromString("X-Hearth-Invocation-Id");
 
     private final Routes routes;
@@ -80,8 +81,15 @@ public final class PublicEndpoints {
                 throw new ApiException(403, "forbidden", "this endpoint takes its owner's token");
             }
         }
-        Resolver.Target target = functions.resolve(endpoint.owner(), endpoint.function(), endpoint.qualifier());
-        SyncCalls.requireReady(target, endpoint.qualifier());
+        Resolver.Target target;
+        try {
+            target = functions.resolve(endpoint.owner(), endpoint.function(), endpoint.qualifier());
+            SyncCalls.requireReady(target, endpoint.qualifier());
+        } catch (ApiException e) {
+            // A version still building, an alias deleted since: the owner's to fix; the public gets no names.
+            log.debug("{} {} cannot be served: {}", method, endpoint.routeKey(), e.getMessage());
+            throw new ApiException(503, "unavailable", "this endpoint's function cannot be run now; try again later");
+        }
         String invocationId = InvocationIds.next(clock.millis());
         byte[] event = HttpEvent.of(request(exchange, endpoint, invocationId));
         SyncCalls.Done done;
@@ -89,7 +97,9 @@ public final class PublicEndpoints {
             done = calls.run(endpoint.owner(), target, invocationId, event, started);
         } catch (ApiException e) {
             if (e.status() != 429) {
-                throw e;
+                // The pool's words (a container that would not start) are the operator's, not a public caller's.
+                log.warn("{} {} could not run: {}", method, endpoint.routeKey(), e.getMessage());
+                throw new ApiException(503, "unavailable", "this endpoint's function cannot be run now; try again later");
             }
             // The limit's message names the function and its settings: the owner's business, not a public caller's.
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfterSeconds())));
