@@ -16,10 +16,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The code a route call runs that an /invoke call does not, alone ({@code HEARTH_BENCH_ONLY=http},
@@ -65,19 +62,10 @@ public class HttpMappingBenchmark {
 
     /** p50 and p99 of each, in ns. */
     static Map<String, Object> measure(boolean quick) throws RunnerException {
-        var options = new OptionsBuilder()
-                .include(HttpMappingBenchmark.class.getName() + "\\.(event|answer)$")
-                .forks(1).shouldFailOnError(true)
-                .warmupIterations(quick ? 1 : 2).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(quick ? 2 : 3).measurementTime(TimeValue.seconds(1))
-                .build();
         Map<String, Object> figures = new LinkedHashMap<>();
-        for (RunResult result : new Runner(options).run()) {
+        for (RunResult result : MicroRuns.run(HttpMappingBenchmark.class.getName() + "\\.(event|answer)$", quick)) {
             String name = result.getParams().getBenchmark();
-            String kind = name.substring(name.lastIndexOf('.') + 1);
-            var statistics = result.getPrimaryResult().getStatistics();
-            figures.put(kind + "P50Ns", BenchMain.round(statistics.getPercentile(50)));
-            figures.put(kind + "P99Ns", BenchMain.round(statistics.getPercentile(99)));
+            MicroRuns.putPercentiles(figures, name.substring(name.lastIndexOf('.') + 1), result);
         }
         return figures;
     }

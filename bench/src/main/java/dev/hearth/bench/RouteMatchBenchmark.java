@@ -21,10 +21,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Route matching ({@code HEARTH_BENCH_ONLY=routes}, also in the full run): {@link RouteTable#match}
@@ -106,18 +103,9 @@ public class RouteMatchBenchmark {
 
     /** p50 and p99 of a match with 10 and 10,000 routes, and the median build of 10,000 (patterns parsed). */
     static Map<String, Object> measure(boolean quick) throws RunnerException {
-        var options = new OptionsBuilder()
-                .include(RouteMatchBenchmark.class.getName() + "\\.match$")
-                .forks(1).shouldFailOnError(true)
-                .warmupIterations(quick ? 1 : 2).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(quick ? 2 : 3).measurementTime(TimeValue.seconds(1))
-                .build();
         Map<String, Object> figures = new LinkedHashMap<>();
-        for (RunResult result : new Runner(options).run()) {
-            String routes = result.getParams().getParam("routes");
-            var statistics = result.getPrimaryResult().getStatistics();
-            figures.put("match" + routes + "P50Ns", BenchMain.round(statistics.getPercentile(50)));
-            figures.put("match" + routes + "P99Ns", BenchMain.round(statistics.getPercentile(99)));
+        for (RunResult result : MicroRuns.run(RouteMatchBenchmark.class.getName() + "\\.match$", quick)) {
+            MicroRuns.putPercentiles(figures, "match" + result.getParams().getParam("routes"), result);
         }
         figures.put("build10000Ms", BenchMain.round(buildMillis(10_000)));
         return figures;
