@@ -208,7 +208,7 @@ public final class PublicEndpoints {
         }
     }
 
-    private static void send(HttpServerExchange exchange, HttpAnswer.Response response) {
+    static void send(HttpServerExchange exchange, HttpAnswer.Response response) {
         exchange.setStatusCode(response.status());
         var out = exchange.getResponseHeaders();
         for (Map.Entry<String, String> header : response.headers()) {
