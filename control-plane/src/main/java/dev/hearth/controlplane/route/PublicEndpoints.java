@@ -218,6 +218,10 @@ public final class PublicEndpoints {
             out.add(Headers.SET_COOKIE, cookie);
         }
         if (exchange.getRequestMethod().equals(io.undertow.util.Methods.HEAD)) {
+            // The headers a GET would get, Content-Length too (Undertow would say 0 for no body sent).
+            if (response.status() != 204 && response.status() != 304) {
+                exchange.setResponseContentLength(response.body().length);
+            }
             exchange.endExchange();
             return;
         }

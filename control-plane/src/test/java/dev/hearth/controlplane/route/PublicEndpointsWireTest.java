@@ -61,6 +61,18 @@ class PublicEndpointsWireTest {
     }
 
     @Test
+    void aHeadAnswer_givesTheLengthTheGetWould_withoutTheBody() throws IOException {
+        String result = "{\"statusCode\":200,\"headers\":{\"Content-Type\":\"text/plain\"},\"body\":\"twelve bytes\"}";
+        Raw get = request("GET", result);
+        assertEquals(List.of("12"), get.header("Content-Length"));
+        assertEquals("twelve bytes", get.rest());
+        Raw head = request("HEAD", result);
+        assertEquals("HTTP/1.1 200 OK", head.head().get(0));
+        assertEquals(List.of("12"), head.header("Content-Length"), head.head().toString());
+        assertEquals("", head.rest());
+    }
+
+    @Test
     void aOneHundredAnswer_doesNotLeaveTheConnectionWaitingForAnotherResponse() throws IOException {
         Raw r = request("GET", "{\"statusCode\":100,\"body\":\"x\"}");
         assertEquals("HTTP/1.1 502 Bad Gateway", r.head().get(0));
