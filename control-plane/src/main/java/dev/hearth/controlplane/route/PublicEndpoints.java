@@ -212,6 +212,9 @@ public final class PublicEndpoints {
         exchange.setStatusCode(response.status());
         var out = exchange.getResponseHeaders();
         for (Map.Entry<String, String> header : response.headers()) {
+            if (INVOCATION_ID.equalToString(header.getKey())) {
+                continue; // Hearth's, for the call the owner looks up: a function may not name another
+            }
             out.add(HttpString.tryFromString(header.getKey()), header.getValue());
         }
         for (String cookie : response.setCookies()) {

@@ -73,6 +73,12 @@ class PublicEndpointsWireTest {
     }
 
     @Test
+    void theInvocationIdHeader_isHearths_notTheFunctions() throws IOException {
+        Raw r = request("GET", "{\"statusCode\":200,\"headers\":{\"x-hearth-invocation-id\":\"inv-forged\"},\"body\":\"b\"}");
+        assertEquals(List.of("inv-real"), r.header("X-Hearth-Invocation-Id"), r.head().toString());
+    }
+
+    @Test
     void aOneHundredAnswer_doesNotLeaveTheConnectionWaitingForAnotherResponse() throws IOException {
         Raw r = request("GET", "{\"statusCode\":100,\"body\":\"x\"}");
         assertEquals("HTTP/1.1 502 Bad Gateway", r.head().get(0));
