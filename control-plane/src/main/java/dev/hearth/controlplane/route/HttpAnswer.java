@@ -122,6 +122,11 @@ public final class HttpAnswer {
         if (code == null || !code.isIntegralNumber() || !code.canConvertToInt() || code.intValue() < 100 || code.intValue() > 599) {
             throw new BadAnswer("statusCode must be an integer from 100 to 599");
         }
+        if (code.intValue() < 200) {
+            // Sent as the final response, a 1xx leaves the client waiting for another one (it takes
+            // the next response on the connection for this request's); a 101 breaks the connection.
+            throw new BadAnswer("statusCode " + code.intValue() + " is an interim status, not a response's: use 200 to 599");
+        }
         List<Map.Entry<String, String>> headers = headers(fields.get("headers"));
         List<String> cookies = cookies(fields.get("cookies"));
         byte[] body = body(fields.get("body"), fields.get("isBase64Encoded"));

@@ -208,16 +208,23 @@ public final class PublicEndpoints {
         }
     }
 
-    private static void send(HttpServerExchange exchange, HttpAnswer.Response response) {
+    static void send(HttpServerExchange exchange, HttpAnswer.Response response) {
         exchange.setStatusCode(response.status());
         var out = exchange.getResponseHeaders();
         for (Map.Entry<String, String> header : response.headers()) {
+            if (INVOCATION_ID.equalToString(header.getKey())) {
+                continue; // Hearth's, for the call the owner looks up: a function may not name another
+            }
             out.add(HttpString.tryFromString(header.getKey()), header.getValue());
         }
         for (String cookie : response.setCookies()) {
             out.add(Headers.SET_COOKIE, cookie);
         }
         if (exchange.getRequestMethod().equals(io.undertow.util.Methods.HEAD)) {
+            // The headers a GET would get, Content-Length too (Undertow would say 0 for no body sent).
+            if (response.status() != 204 && response.status() != 304) {
+                exchange.setResponseContentLength(response.body().length);
+            }
             exchange.endExchange();
             return;
         }

@@ -14,7 +14,7 @@ import java.util.Optional;
  * match grows with the request's path, not with the number of routes.
  *
  * <p>Precedence: a route for the request's host wins over a host-less one (host compared
- * case-insensitively, the port stripped). Within a host, the most specific path wins, segment by
+ * case-insensitively, the port and a trailing dot stripped). Within a host, the most specific path wins, segment by
  * segment from the left: a literal over a parameter over a greedy parameter; when the more
  * specific branch has no route for the rest of the path (or for the method), the walk backs up
  * and tries the next. So for {@code /a/b/c}, {@code /a/b/{y}} wins over {@code /a/{x}/c} (the
@@ -130,14 +130,16 @@ public final class RouteTable<T> {
         return parameters == null ? Map.of() : Collections.unmodifiableMap(parameters);
     }
 
-    /** The host a route is kept under: lower-case, without its port; null for null or blank. */
+    /** The host a route is kept under: lower-case, without its port or a DNS name's trailing dot; null for null or blank. */
     public static String hostKey(String host) {
         if (host == null || host.isBlank()) {
             return null;
         }
         String key = host.strip().toLowerCase(Locale.ROOT);
         int colon = key.startsWith("[") ? key.indexOf(']') + 1 : key.indexOf(':');
-        return colon > 0 && colon < key.length() ? key.substring(0, colon) : key;
+        key = colon > 0 && colon < key.length() ? key.substring(0, colon) : key;
+        key = key.endsWith(".") ? key.substring(0, key.length() - 1) : key;
+        return key.isEmpty() ? null : key;
     }
 
     /** Routes below one prefix of segments. Built in the table's constructor, read-only after. */

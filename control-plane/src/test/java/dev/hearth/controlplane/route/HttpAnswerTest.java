@@ -130,6 +130,21 @@ class HttpAnswerTest {
     }
 
     @Test
+    void aOneHundredStatus_isA502_forItIsNoFinalResponse() throws IOException {
+        // A 1xx is interim: a client or proxy waits for the final response after it and takes the
+        // next one on the connection (another request's) for this request's; 101 breaks the connection.
+        for (int status : new int[] {100, 101, 103, 199}) {
+            var r = answer("{\"statusCode\":" + status + ",\"body\":\"HTTP/1.1 200 OK\\r\\n\\r\\n\"}");
+            assertEquals(502, r.status(), "statusCode " + status);
+            JsonNode error = Json.MAPPER.readTree(r.body()).path("error");
+            assertEquals("bad_function_response", error.path("type").asText());
+            assertTrue(error.path("message").asText().contains("statusCode " + status + " is an interim status"),
+                    error.toString());
+        }
+        assertEquals(200, answer("{\"statusCode\":200}").status());
+    }
+
+    @Test
     void invalidAnswers_are502_namingTheRule() throws IOException {
         Map<String, String> cases = Map.ofEntries(
                 Map.entry("{\"statusCode\":99}", "statusCode must be an integer from 100 to 599"),

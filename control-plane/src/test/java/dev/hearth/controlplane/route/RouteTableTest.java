@@ -125,6 +125,16 @@ class RouteTableTest {
     }
 
     @Test
+    void aHostWithItsTrailingDot_isThatHost_notAnotherUsersHostlessRoute() {
+        // "shop.example.com." is the same DNS name: its route, not whoever holds the host-less one.
+        var table = table("ANY /{proxy+}", "shop.example.com GET /cart");
+        assertEquals("shop.example.com GET /cart", table.match("Shop.Example.com.", "GET", "/cart").orElseThrow().value());
+        assertEquals("shop.example.com GET /cart", table.match("shop.example.com.:8080", "GET", "/cart").orElseThrow().value());
+        assertEquals("example.com", RouteTable.hostKey("example.com.:80"));
+        assertEquals(null, RouteTable.hostKey("."));
+    }
+
+    @Test
     void parameters_decodedPerSegment_greedyTakesTheRestDecoded() {
         var table = table("GET /hello/{name}/files/{path+}");
         var match = table.match(null, "GET", "/hello/J%C3%BCrgen%20K/files/a%20b/c%2Fd/e.png").orElseThrow();
