@@ -119,7 +119,7 @@ public final class Hearth implements AutoCloseable {
                     System::nanoTime);
             var invocationRoutes = new InvocationRoutes(invocations, async, functions, auth);
             var versionRoutes = new VersionRoutes(functions, auth);
-            var routes = new Routes(store.database(), functions, clock);
+            var routes = new Routes(store.database(), functions, config.routes(), clock);
             if (nats != null) {
                 started.push(RouteChanges.join(nats, routes));
             }

@@ -38,7 +38,8 @@ public record HearthConfig(
         BuildSettings builds,
         dev.hearth.controlplane.async.AsyncSettings async,
         dev.hearth.controlplane.user.AuthSettings auth,
-        PoolConfig pool) {
+        PoolConfig pool,
+        dev.hearth.controlplane.route.RouteSettings routes) {
 
     public HearthConfig {
         Objects.requireNonNull(bind, "bind");
@@ -51,6 +52,7 @@ public record HearthConfig(
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(async, "async");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(routes, "routes");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -140,7 +142,8 @@ public record HearthConfig(
                         vars.integer("HEARTH_BUILD_USER_SLOTS", 1)),
                 async(vars),
                 auth(vars),
-                pool);
+                pool,
+                dev.hearth.controlplane.route.RouteSettings.parse(vars.text("HEARTH_ROUTE_DOMAINS", "")));
     }
 
     private static dev.hearth.controlplane.user.AuthSettings auth(EnvVars vars) {

@@ -41,7 +41,8 @@ class RoutesIntegrationTest {
     static HearthExtension hearth = HearthExtension.warm()
             .with("HEARTH_POOL_PYTHON", "3")
             .with("HEARTH_POOL_NODE", "1")
-            .with("HEARTH_POOL_JAVA", "1");
+            .with("HEARTH_POOL_JAVA", "1")
+            .with("HEARTH_ROUTE_DOMAINS", "example.com");
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Answers the whole event as its JSON body; under {@code /bin} echoes the body as it came, base64 or not. */
@@ -512,6 +513,15 @@ class RoutesIntegrationTest {
         Curl onHost = curl("-H", "Host: API.example.com:8080", base + "/only");
         assertEquals(200, onHost.status(), onHost::toString);
         assertEquals("GET /only", onHost.json().get("routeKey").asText());
+
+        // A host is the operator's to hand out, and its first user's once routed on.
+        assertEquals(201, api.post("/v1/functions", stranger, Api.pythonSource("theirs", "def handler(e, c):\n    return 1\n")).status());
+        assertError(409, "conflict", "another user's", api.post("/v1/routes", stranger,
+                Map.of("method", "ANY", "path", "/{proxy+}", "function", "theirs", "auth", "none", "host", "api.example.com")));
+        assertError(400, "bad_request", "example.com", api.post("/v1/routes", token,
+                Map.of("method", "GET", "path", "/x", "function", "echo", "auth", "none", "host", "127.0.0.1")));
+        assertError(400, "bad_request", "example.com", api.post("/v1/routes", token,
+                Map.of("method", "GET", "path", "/x", "function", "echo", "auth", "none", "host", "example.org")));
     }
 
     @Test

@@ -26,6 +26,13 @@ final class FunctionUrlStore {
         urls.createIndex(Indexes.ascending("functionId"), new IndexOptions().unique(true).name("by_function"));
     }
 
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z2-7]{32}");
+
+    /** Whether {@code id} has the form ids are drawn in. */
+    static boolean isId(String id) {
+        return ID.matcher(id).matches();
+    }
+
     /** A new random id. */
     String newId() {
         byte[] bytes = new byte[ID_BYTES];

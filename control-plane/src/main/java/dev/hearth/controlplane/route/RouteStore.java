@@ -21,9 +21,11 @@ import org.bson.Document;
 final class RouteStore {
 
     private final MongoCollection<Document> routes;
+    private final MongoCollection<Document> hosts;
 
     RouteStore(MongoDatabase database) {
         this.routes = database.getCollection("routes");
+        this.hosts = database.getCollection("route_hosts");
         routes.createIndex(Indexes.ascending("key"), new IndexOptions().unique(true).name("by_key"));
         routes.createIndex(Indexes.ascending("owner"), new IndexOptions().name("by_owner"));
         routes.createIndex(Indexes.ascending("functionId"), new IndexOptions().name("by_function"));
@@ -39,6 +41,23 @@ final class RouteStore {
                 return false;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Claims {@code host} for {@code owner} unless someone holds it already; the holder either way.
+     * The store's unique {@code _id} settles two claims at once, on any control plane.
+     */
+    String claimHost(String host, String owner) {
+        try {
+            hosts.insertOne(new Document("_id", host).append("owner", owner));
+            return owner;
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            Document held = hosts.find(eq("_id", host)).first();
+            return held == null ? claimHost(host, owner) : held.getString("owner");
         }
     }
 

@@ -37,15 +37,17 @@ public final class Routes {
     private final RouteStore routes;
     private final FunctionUrlStore urls;
     private final Functions functions;
+    private final RouteSettings settings;
     private final Clock clock;
     private final LoadingCache<Boolean, RouteTable<HttpRoute>> table;
     private final LoadingCache<String, Optional<FunctionUrl>> urlsById;
     private volatile Consumer<String> changes = what -> {};
 
-    public Routes(MongoDatabase database, Functions functions, Clock clock) {
+    public Routes(MongoDatabase database, Functions functions, RouteSettings settings, Clock clock) {
         this.routes = new RouteStore(database);
         this.urls = new FunctionUrlStore(database);
         this.functions = functions;
+        this.settings = settings;
         this.clock = clock;
         // One entry: the whole table, rebuilt in the background once stale while the old one serves.
         this.table = Caffeine.newBuilder().refreshAfterWrite(TTL).build(k -> buildTable());
@@ -64,17 +66,31 @@ public final class Routes {
         this.changes = changes;
     }
 
-    /** Another control plane changed {@code what} ({@code "routes"} or a URL id): the next request reads it afresh. */
+    /**
+     * Another control plane changed {@code what} ({@code "routes"} or a URL id): the table is rebuilt
+     * in the background while the one before keeps serving; a URL is read afresh on its next request.
+     */
     public void forget(String what) {
         if (what.equals("routes")) {
-            table.invalidateAll();
+            table.refresh(Boolean.TRUE);
         } else {
             urlsById.invalidate(what);
         }
     }
 
+    /**
+     * A change made here: the writer rebuilds the table itself before it answers, so its own next
+     * request sees the change and no public request ever waits for a rebuild. One rebuild at a
+     * time, each reading the store after its own write, so the last one holds every change.
+     */
     private void changed(String what) {
-        forget(what);
+        if (what.equals("routes")) {
+            synchronized (table) {
+                table.put(Boolean.TRUE, buildTable());
+            }
+        } else {
+            urlsById.invalidate(what);
+        }
         changes.accept(what);
     }
 
@@ -104,6 +120,13 @@ public final class Routes {
         FunctionRecord function = target(owner, request.function(), request.qualifier());
         if (routes.count(owner) >= MAX_PER_USER) {
             throw ApiException.quotaExceeded("you have " + MAX_PER_USER + " routes, the most one user may hold; delete one first");
+        }
+        if (host != null) {
+            settings.checkHost(host);
+            String holder = routes.claimHost(host, owner);
+            if (!holder.equals(owner)) {
+                throw ApiException.conflict("host " + host + " is another user's: its first route made it theirs");
+            }
         }
         var route = new HttpRoute(UUID.randomUUID().toString(), owner, method, request.path(), host, function.name(),
                 function.id(), emptyToNull(request.qualifier()), auth, clock.instant());
@@ -160,9 +183,9 @@ public final class Routes {
         changed(url.id());
     }
 
-    /** The URL of that id, or empty. */
+    /** The URL of that id, or empty; an id not of the form ids are drawn in costs no lookup. */
     Optional<FunctionUrl> urlById(String id) {
-        return urlsById.get(id);
+        return FunctionUrlStore.isId(id) ? urlsById.get(id) : Optional.empty();
     }
 
     // ------------------------------------------------------------------------------------------
