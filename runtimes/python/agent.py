@@ -3,11 +3,16 @@
 Speaks HTTP/1.1 on a Unix domain socket (the container has no network). The protocol is
 described in runtimes/README.md: GET /healthz, POST /init exactly once, then POST /run per
 invocation. Standard library only, so the image stays small and the agent starts fast.
+
+What the function sees is Lambda's Python runtime: the root logger's handler and line format,
+the context object's fields, handler strings and error documents (errorMessage, errorType,
+requestId, stackTrace as Lambda formats frames, the agent's own frames left out).
 """
 import http.server
 import importlib
 import io
 import json
+import logging
 import os
 import socketserver
 import sys
@@ -79,6 +84,8 @@ class CapturedStream(io.TextIOBase):
 
 LOGS = LogCapture()
 AGENT_PID = os.getpid()
+AGENT_FILE = os.path.abspath(__file__)
+current_request_id = ""  # the invocation running now, for the lines the function logs
 
 
 def leave_if_forked():
@@ -87,83 +94,204 @@ def leave_if_forked():
         os._exit(70)
 
 
-class Context:
-    """The Lambda-style context object handed to the handler."""
+class RequestIdFilter(logging.Filter):
+    """Tags every record with the invocation it was logged in (empty while the function loads)."""
 
-    def __init__(self, fn, request_id, deadline_ms):
+    def filter(self, record):
+        record.aws_request_id = current_request_id
+        return True
+
+
+class LambdaLogHandler(logging.Handler):
+    """Lambda's root handler: each record becomes a line of the invocation's log."""
+
+    def emit(self, record):
+        try:
+            LOGS.write("stdout", self.format(record))
+        except Exception:
+            self.handleError(record)
+
+
+def install_lambda_logging():
+    """Gives the root logger Lambda's handler, so logger.info() lines reach the log and
+    logging.basicConfig() does nothing, as on Lambda (the root already has a handler)."""
+    logging.Formatter.converter = time.gmtime
+    handler = LambdaLogHandler()
+    handler.setFormatter(logging.Formatter(
+        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"))
+    handler.addFilter(RequestIdFilter())
+    logging.getLogger().addHandler(handler)
+
+
+def apply_log_level(value):
+    """AWS_LAMBDA_LOG_LEVEL, Lambda's names (TRACE is DEBUG); anything else leaves the level alone."""
+    if not value:
+        return
+    level = {"TRACE": "DEBUG"}.get(value.upper(), value.upper())
+    if level in logging.getLevelNamesMapping():
+        logging.getLogger().setLevel(level)
+
+
+class CognitoIdentity:
+    """context.identity: Hearth has no Cognito, so both ids are None, as for any non-mobile caller."""
+    __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+
+    def __init__(self):
+        self.cognito_identity_id = None
+        self.cognito_identity_pool_id = None
+
+    def __repr__(self):
+        return "CognitoIdentity([cognito_identity_id=%s,cognito_identity_pool_id=%s])" % (
+            self.cognito_identity_id, self.cognito_identity_pool_id)
+
+
+def function_facts(fn):
+    """The context's fixed fields, from Lambda's environment variables when Hearth set them,
+    else from the /init request (older control planes)."""
+    env = os.environ
+    name = env.get("AWS_LAMBDA_FUNCTION_NAME") or fn["functionName"]
+    version = env.get("AWS_LAMBDA_FUNCTION_VERSION") or str(fn["functionVersion"])
+    region, account = env.get("AWS_REGION"), env.get("HEARTH_ACCOUNT_ID")
+    arn = ("arn:aws:lambda:%s:%s:function:%s" % (region, account, name) if region and account
+           else "hrn:hearth:function:%s:%s" % (name, version))
+    return {"function_name": name, "function_version": version,
+            "memory_limit_in_mb": env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE") or str(fn["memoryMb"]),
+            "invoked_function_arn": arn,
+            "log_group_name": env.get("AWS_LAMBDA_LOG_GROUP_NAME") or "/hearth/" + name,
+            "log_stream_name": env.get("AWS_LAMBDA_LOG_STREAM_NAME") or version}
+
+
+class Context:
+    """The context object handed to the handler, with Lambda's fields (memory_limit_in_mb a string)."""
+
+    def __init__(self, facts, request_id, deadline_ms):
         self.aws_request_id = request_id
-        self.function_name = fn["functionName"]
-        self.function_version = fn["functionVersion"]
-        self.memory_limit_in_mb = fn["memoryMb"]
-        self.invoked_function_arn = "hrn:hearth:function:%s:%s" % (fn["functionName"], fn["functionVersion"])
-        self.log_group_name = "/hearth/" + fn["functionName"]
-        self.log_stream_name = fn["functionVersion"]
+        self.__dict__.update(facts)
+        self.client_context = None
+        self.identity = CognitoIdentity()
         self._deadline_ms = deadline_ms
 
     def get_remaining_time_in_millis(self):
         return max(0, int(self._deadline_ms - time.time() * 1000))
 
+    def log(self, msg):
+        LOGS.write("stdout", str(msg))
 
-def error_body(error_type, exc=None, message=None):
-    body = {"errorType": error_type, "errorMessage": message if message is not None else str(exc)}
-    if exc is not None:
-        body["stackTrace"] = traceback.format_exception(type(exc), exc, exc.__traceback__)
+    def __repr__(self):
+        fields = ("aws_request_id", "log_group_name", "log_stream_name", "function_name", "memory_limit_in_mb",
+                  "function_version", "invoked_function_arn", "client_context", "identity")
+        return "LambdaContext([%s])" % ",".join("%s=%s" % (f, getattr(self, f)) for f in fields)
+
+
+def error_body(error_type, message, stack_trace=(), request_id=None):
+    """An error document as Lambda's: errorMessage, errorType, requestId, stackTrace (always a list)."""
+    body = {"errorMessage": message or "", "errorType": error_type}
+    if request_id is not None:
+        body["requestId"] = request_id
+    body["stackTrace"] = list(stack_trace)
     return body
 
 
+def is_runtime_frame(filename):
+    return filename == AGENT_FILE or filename.startswith("<frozen importlib") or filename == importlib.__file__
+
+
+def user_frames(tb):
+    """The traceback as Lambda formats it, one '  File "...", line N, in f\\n    code\\n' string per
+    frame, without the agent's (and the import machinery's) frames leading to the function's."""
+    frames = traceback.extract_tb(tb)
+    first = next((i for i, frame in enumerate(frames) if not is_runtime_frame(frame.filename)), 0)
+    return traceback.format_list([(f.filename, f.lineno, f.name, f.line) for f in frames[first:]])
+
+
+def exception_body(exc, request_id=None):
+    return error_body(type(exc).__name__, str(exc), user_frames(exc.__traceback__), request_id)
+
+
+def log_error(body):
+    """Writes the error to the log as Lambda does: one line, its parts separated by CR, the
+    trace's indentation as no-break spaces."""
+    head = "[ERROR] " + body["errorType"] + (": " + body["errorMessage"] if body["errorMessage"] else "")
+    lines = [head, "Traceback (most recent call last):"]
+    for element in body["stackTrace"]:
+        for line in element.splitlines():
+            stripped = line.lstrip(" ")
+            lines.append("\u00a0" * (len(line) - len(stripped)) + stripped)
+    LOGS.write("stdout", "\r".join(lines) + "\n")
+
+
 def load_handler(spec):
-    """Imports 'module.function' from the code directory, as Lambda does."""
-    code_dir = spec["codeDir"]
-    module_name, _, function_name = spec["handler"].rpartition(".")
-    if not module_name or not function_name:
-        return None, error_body("Runtime.MalformedHandlerName", message="handler must be 'module.function', got %r" % spec["handler"])
+    """Imports the handler as Lambda does: 'module.function', the module a dotted or slashed
+    path from the code directory ('lambda_function.lambda_handler', 'src/app.handler', 'pkg.mod.fn')."""
+    handler = spec["handler"]
+    module_name, _, function_name = handler.rpartition(".")
+    if not module_name or not function_name or module_name.startswith((".", "/")) or "//" in module_name:
+        return None, error_body("Runtime.MalformedHandlerName", "Bad handler '%s': expected module.function" % handler, (), "")
+    if module_name.split(".")[0] in sys.builtin_module_names:
+        return None, error_body("Runtime.BuiltInModuleConflict",
+                                "Cannot use built-in module %s as a handler module" % module_name, (), "")
     os.environ.update(spec.get("env") or {})
-    sys.path.insert(0, code_dir)
-    os.chdir(code_dir)
+    apply_log_level(os.environ.get("AWS_LAMBDA_LOG_LEVEL"))
+    sys.path.insert(0, spec["codeDir"])
+    os.chdir(spec["codeDir"])
     try:
-        module = importlib.import_module(module_name)
-    except Exception as exc:  # a broken module must not take the agent down
-        return None, error_body("Runtime.ImportModuleError", exc, "cannot import module %r: %s" % (module_name, exc))
+        module = importlib.import_module(module_name.replace("/", "."))
+    except ImportError as exc:
+        return None, error_body("Runtime.ImportModuleError", "Unable to import module '%s': %s" % (module_name, exc), (), "")
+    except SyntaxError as exc:
+        trace = ['  File "%s" Line %s\n    %s' % (exc.filename, exc.lineno, exc.text)]
+        return None, error_body("Runtime.UserCodeSyntaxError", "Syntax error in module '%s': %s" % (module_name, exc), trace, "")
+    except Exception as exc:  # raised while the module ran: its own type, as on Lambda
+        return None, exception_body(exc, "")
     handler = getattr(module, function_name, None)
     if not callable(handler):
-        return None, error_body("Runtime.HandlerNotFound", message="%s has no callable %r" % (module_name, function_name))
+        return None, error_body("Runtime.HandlerNotFound", "Handler '%s' missing on module '%s'" % (function_name, module_name), (), "")
     return handler, None
 
 
 class Agent:
     def __init__(self):
         self.function = None
+        self.facts = None
         self.handler = None
 
     def init(self, spec):
         if self.function is not None:
-            return 409, error_body("Runtime.AlreadyInitialized", message="this container already serves %s" % self.function["functionName"])
+            return 409, error_body("Runtime.AlreadyInitialized", "this container already serves %s" % self.function["functionName"])
         for key in ("handler", "codeDir", "functionName", "functionVersion", "memoryMb"):
             if key not in spec:
-                return 400, error_body("Runtime.BadInit", message="missing %r" % key)
+                return 400, error_body("Runtime.BadInit", "missing %r" % key)
         started = time.perf_counter()
         handler, error = load_handler(spec)
         self.function = spec
         if error is not None:
             return 500, error
+        self.facts = function_facts(spec)
         self.handler = handler
         return 200, {"initMs": round((time.perf_counter() - started) * 1000, 3)}
 
     def run(self, event, request_id, deadline_ms):
+        global current_request_id
         if self.handler is None:
             reason = "not initialized" if self.function is None else "initialization failed"
-            return 409, error_body("Runtime.NotInitialized", message="this container is " + reason)
-        context = Context(self.function, request_id, deadline_ms)
+            return 409, error_body("Runtime.NotInitialized", "this container is " + reason)
+        current_request_id = request_id
+        context = Context(self.facts, request_id, deadline_ms)
         try:
             result = self.handler(event, context)
         except BaseException as exc:  # SystemExit too: a handler never takes the agent down
             leave_if_forked()
-            return 500, error_body(type(exc).__name__, exc)
+            return 500, self.failed(exception_body(exc, request_id))
         leave_if_forked()
         try:
             return 200, json.dumps(result, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError, RecursionError) as exc:
-            return 500, error_body("Runtime.MarshalError", exc, "result is not JSON serializable: %s" % exc)
+            return 500, self.failed(error_body("Runtime.MarshalError", "Unable to marshal response: %s" % exc, (), request_id))
+
+    @staticmethod
+    def failed(body):
+        log_error(body)
+        return body
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -180,27 +308,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/healthz":
             self.reply(200, {"initialized": self.agent.function is not None})
         else:
-            self.reply(404, error_body("NotFound", message=self.path))
+            self.reply(404, error_body("NotFound", self.path))
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
             self.rfile.read(length)
-            return self.reply(413, error_body("Runtime.RequestTooLarge", message="body over %d bytes" % MAX_BODY))
+            return self.reply(413, error_body("Runtime.RequestTooLarge", "body over %d bytes" % MAX_BODY))
         raw = self.rfile.read(length)
         try:
             body = json.loads(raw) if raw else None
         except ValueError as exc:
-            return self.reply(400, error_body("Runtime.InvalidJson", exc))
+            return self.reply(400, error_body("Runtime.InvalidJson", str(exc)))
         if self.path == "/run":
             deadline = float(self.headers.get("X-Hearth-Deadline-Ms") or (time.time() * 1000 + 3000))
             status, result = self.agent.run(body, self.headers.get("X-Hearth-Request-Id", ""), deadline)
         elif self.path == "/init":
             if not isinstance(body, dict):
-                return self.reply(400, error_body("Runtime.BadInit", message="init body must be a JSON object"))
+                return self.reply(400, error_body("Runtime.BadInit", "init body must be a JSON object"))
             status, result = self.agent.init(body)
         else:
-            return self.reply(404, error_body("NotFound", message=self.path))
+            return self.reply(404, error_body("NotFound", self.path))
         self.reply(status, result)
 
     def reply(self, status, body):
@@ -263,6 +391,7 @@ def main():
     if os.path.exists(tmp):
         os.unlink(tmp)
     server = Server(tmp, Handler)
+    install_lambda_logging()
     sys.stdout = CapturedStream(LOGS, "stdout")
     sys.stderr = CapturedStream(LOGS, "stderr")
     os.rename(tmp, path)
