@@ -218,13 +218,13 @@ class PythonFunctionIntegrationTest {
     }
 
     @Test
-    void brokenModule_givesImportErrorAsFunctionError() {
+    void brokenModule_givesSyntaxErrorAsFunctionError() {
         String name = unique("broken");
         create(alice, Api.pythonSource(name, "def handler(event, context)\n    return 1\n"));
 
         Api.Reply reply = api.invoke(alice, name, "{}");
         assertEquals(502, reply.status(), reply::toString);
-        assertEquals("Runtime.ImportModuleError", reply.json().get("error").get("errorType").asText());
+        assertEquals("Runtime.UserCodeSyntaxError", reply.json().get("error").get("errorType").asText());
     }
 
     @Test
