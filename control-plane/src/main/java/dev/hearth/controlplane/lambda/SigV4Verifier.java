@@ -16,13 +16,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.signer.Aws4Signer;
+import software.amazon.awssdk.auth.signer.params.Aws4SignerParams;
 import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Checks a request's AWS Signature Version 4 ({@code Authorization: AWS4-HMAC-SHA256 ...} with
@@ -50,7 +50,8 @@ final class SigV4Verifier {
 
     private final AccessKeys keys;
     private final Clock clock;
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    @SuppressWarnings("deprecation") // still shipped and maintained; see the class comment for why not AwsV4HttpSigner
+    private final Aws4Signer signer = Aws4Signer.create();
 
     SigV4Verifier(AccessKeys keys, Clock clock) {
         this.keys = keys;
@@ -151,11 +152,12 @@ final class SigV4Verifier {
         if (host == null) {
             throw incomplete("the request has no Host header");
         }
-        SdkHttpRequest.Builder request = SdkHttpRequest.builder()
+        SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder()
                 .method(SdkHttpMethod.fromValue(exchange.getRequestMethod().toString()))
                 .protocol(exchange.getRequestScheme())
                 .host(hostName(host))
-                .encodedPath(exchange.getRequestURI());
+                .encodedPath(exchange.getRequestURI())
+                .contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(body));
         int port = hostPort(host);
         if (port > 0) {
             request.port(port);
@@ -168,20 +170,19 @@ final class SigV4Verifier {
             }
             request.putHeader(name, java.util.List.copyOf(values));
         }
-        var result = signer.sign(r -> r.identity(AwsCredentialsIdentity.create(key.accessKeyId(), key.secretAccessKey()))
-                .request(request.build())
-                .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, signed.service())
-                .putProperty(AwsV4HttpSigner.REGION_NAME, signed.region())
-                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, true)
-                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(date, ZoneOffset.UTC)));
-        String authorization = result.request().firstMatchingHeader("Authorization").orElse("");
+        SdkHttpFullRequest result = signer.sign(request.build(), Aws4SignerParams.builder()
+                .awsCredentials(AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey()))
+                .signingName(signed.service())
+                .signingRegion(Region.of(signed.region()))
+                .signingClockOverride(Clock.fixed(date, ZoneOffset.UTC))
+                .build());
+        String authorization = result.firstMatchingHeader("Authorization").orElse("");
         int at = authorization.lastIndexOf("Signature=");
         return at < 0 ? "" : authorization.substring(at + "Signature=".length()).trim();
     }
 
     /** Query parameters as the signer takes them: decoded, in the order received. */
-    private static void query(String query, SdkHttpRequest.Builder request) {
+    private static void query(String query, SdkHttpFullRequest.Builder request) {
         if (query == null || query.isEmpty()) {
             return;
         }
