@@ -47,7 +47,8 @@ import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
  * access key from {@code POST /v1/access-keys}: synchronous calls (bare result, log tail,
  * executed version, an alias as qualifier), a failing handler (200, {@code Unhandled}, the bare
  * error document), {@code Event} (202, then the async record succeeds), {@code DryRun} (204), and
- * the refusals: an unknown function, a wrong secret, a revoked key; and, as raw requests, a
+ * the refusals: an unknown function, a wrong secret, a revoked key, a body that is not JSON; and, as
+ * raw requests, a payload past the limit (413), a
  * missing or malformed {@code Authorization} and a stale {@code X-Amz-Date}, each a 403 in Lambda's
  * error shape.
  */
@@ -211,6 +212,13 @@ class LambdaInvokeApiIntegrationTest {
                 () -> lambda.invoke(r -> r.functionName("greet").payload(json("not json"))));
         assertEquals(400, e.statusCode());
         assertEquals("InvalidRequestContentException", e.awsErrorDetails().errorCode());
+    }
+
+    @Test
+    void payloadPastTheLimit_isRequestTooLarge() {
+        Api.Reply reply = api.send("POST", "/2015-03-31/functions/greet/invocations", null, new byte[6 * 1024 * 1024 + 1]);
+        assertEquals(413, reply.status(), reply::toString);
+        assertEquals("RequestTooLargeException", reply.header("X-Amzn-ErrorType"));
     }
 
     @Test
