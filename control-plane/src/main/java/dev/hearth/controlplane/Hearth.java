@@ -16,8 +16,11 @@ import dev.hearth.controlplane.invocation.InvocationLog;
 import dev.hearth.controlplane.invocation.InvocationRoutes;
 import dev.hearth.controlplane.invoke.InvokeRoutes;
 import dev.hearth.controlplane.invoke.SyncCalls;
+import dev.hearth.controlplane.lambda.LambdaInvokeRoutes;
 import dev.hearth.controlplane.store.DataFolder;
 import dev.hearth.controlplane.store.Store;
+import dev.hearth.controlplane.user.AccessKeyRoutes;
+import dev.hearth.controlplane.user.AccessKeys;
 import dev.hearth.controlplane.user.Accounts;
 import dev.hearth.poolmanager.host.HostAccounts;
 import dev.hearth.poolmanager.PoolManager;
@@ -117,6 +120,10 @@ public final class Hearth implements AutoCloseable {
             var calls = new SyncCalls(pool, invocations, limiter, clock, System::nanoTime);
             var invokeRoutes = new InvokeRoutes(functions, auth, calls, async, config.limits().maxEventBytes(), clock,
                     System::nanoTime);
+            var accessKeys = AccessKeys.open(store.database(), config.dataDir(), clock);
+            var accessKeyRoutes = new AccessKeyRoutes(accessKeys, auth);
+            var lambdaRoutes = new LambdaInvokeRoutes(functions, accessKeys, calls, async, config.limits().maxEventBytes(), clock,
+                    System::nanoTime);
             var invocationRoutes = new InvocationRoutes(invocations, async, functions, auth);
             var versionRoutes = new VersionRoutes(functions, auth);
             var routes = new Routes(store.database(), functions, config.routes(), clock);
@@ -128,7 +135,8 @@ public final class Hearth implements AutoCloseable {
                     System::nanoTime);
             HttpServer server = HttpServer.start(config.bind(), config.port(), config.http(), List.of(
                     health::register, accounts::register, functionRoutes::register, invokeRoutes::register,
-                    invocationRoutes::register, versionRoutes::register, routeApi::register, publicEndpoints::register));
+                    invocationRoutes::register, versionRoutes::register, routeApi::register, accessKeyRoutes::register,
+                    lambdaRoutes::register, publicEndpoints::register));
             started.push(server);
             log.info("Hearth {} listening on http://{}:{} (data {})", nats == null ? "(embedded)" : "control plane "
                     + config.pool().nodeId() + " on NATS", config.bind(), server.port(), config.dataDir());

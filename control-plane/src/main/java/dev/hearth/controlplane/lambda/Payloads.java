@@ -1,0 +1,115 @@
+package dev.hearth.controlplane.lambda;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.hearth.controlplane.http.Json;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * The Invoke API's bodies and headers in Lambda's terms: the payload must be one JSON value
+ * (empty means {@code {}}), a client context is base64 of a JSON object, and the log tail is the
+ * last 4 KB of the call's log, base64-encoded.
+ */
+final class Payloads {
+
+    static final int LOG_TAIL_BYTES = 4096;
+    /** Lambda's limit on {@code X-Amz-Client-Context}, base64 included. */
+    static final int MAX_CLIENT_CONTEXT = 3583;
+    private static final byte[] EMPTY_EVENT = "{}".getBytes(StandardCharsets.UTF_8);
+
+    private Payloads() {}
+
+    /** The event to hand the handler, or {@code InvalidRequestContentException} for a body that is not JSON. */
+    static byte[] event(byte[] body) {
+        if (body.length == 0) {
+            return EMPTY_EVENT;
+        }
+        if (!isUtf8(body) || !isPortableJson(body)) {
+            throw new LambdaError(400, "InvalidRequestContentException",
+                    "Could not parse request body into json: the payload must be one JSON value in UTF-8");
+        }
+        return body;
+    }
+
+    /** Checks {@code X-Amz-Client-Context} (null when absent): base64 of a JSON object, within Lambda's limit. */
+    static void checkClientContext(String header) {
+        if (header == null) {
+            return;
+        }
+        if (header.length() > MAX_CLIENT_CONTEXT) {
+            throw LambdaError.invalidParameter("Client context must be at most " + MAX_CLIENT_CONTEXT + " bytes (base64)");
+        }
+        byte[] json;
+        try {
+            json = Base64.getDecoder().decode(header.trim());
+        } catch (IllegalArgumentException e) {
+            throw LambdaError.invalidParameter("Client context must be a valid Base64-encoded JSON object.");
+        }
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw LambdaError.invalidParameter("Client context must be a valid Base64-encoded JSON object.");
+            }
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                throw LambdaError.invalidParameter("Client context must be a valid Base64-encoded JSON object.");
+            }
+        } catch (IOException e) {
+            throw LambdaError.invalidParameter("Client context must be a valid Base64-encoded JSON object.");
+        }
+    }
+
+    /** The last {@value #LOG_TAIL_BYTES} bytes of the log, starting at a whole UTF-8 character, in base64. */
+    static String logTail(byte[] logs) {
+        int from = Math.max(0, logs.length - LOG_TAIL_BYTES);
+        while (from < logs.length && (logs[from] & 0xC0) == 0x80) {
+            from++;
+        }
+        return Base64.getEncoder().encodeToString(Arrays.copyOfRange(logs, from, logs.length));
+    }
+
+    private static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    /** One JSON value whose numbers every runtime reads (within a double's range). */
+    private static boolean isPortableJson(byte[] body) {
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(body)) {
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                return false;
+            }
+            int depth = 0;
+            while (true) {
+                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                    depth++;
+                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                    depth--;
+                } else if ((token == JsonToken.VALUE_NUMBER_FLOAT || token == JsonToken.VALUE_NUMBER_INT)
+                        && !Double.isFinite(parser.getDoubleValue())) {
+                    return false;
+                }
+                if (depth == 0) {
+                    return parser.nextToken() == null;
+                }
+                token = parser.nextToken();
+                if (token == null) {
+                    return false;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
