@@ -108,16 +108,21 @@ class LambdaJavaIntegrationTest {
                         }
                         """)), "java-log4j2");
 
-        for (String name : List.of("Ada", "Bob")) {
+        for (String name : List.of("Ada", "Bob", "Cy")) {
             Api.Reply invoked = api.invoke(token, "java-log4j2", "\"" + name + "\"");
             assertEquals(200, invoked.status(), invoked::toString);
             String requestId = invoked.header("X-Hearth-Invocation-Id");
             assertEquals("\"" + requestId + "\"", invoked.text(), "the context's request id is the invocation's");
+            // The first call's record also holds what log4j's own status logger printed while the
+            // function loaded (in a container without a network it cannot resolve its host name).
             List<String> lines = logs(invoked);
-            assertEquals(2, lines.size(), "one entry per log4j line, no empty one after it: " + lines);
-            assertTrue(text(lines.get(0)).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d " + requestId + " INFO  Logs:\\d+ - hello " + name),
+            List<String> log4j = lines.subList(lines.size() - 2, lines.size());
+            assertTrue(text(log4j.get(0)).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d " + requestId + " INFO  Logs:\\d+ - hello " + name),
                     lines::toString);
-            assertTrue(text(lines.get(1)).matches(".* " + requestId + " WARN  Logs:\\d+ - careful, " + name), lines::toString);
+            assertTrue(text(log4j.get(1)).matches(".* " + requestId + " WARN  Logs:\\d+ - careful, " + name), lines::toString);
+            if (!name.equals("Ada")) {
+                assertEquals(2, lines.size(), "one entry per log4j line, no empty one after it: " + lines);
+            }
         }
     }
 
@@ -150,7 +155,9 @@ class LambdaJavaIntegrationTest {
         assertEquals("asked to fail", error.get("errorMessage").asText());
         List<String> frames = new ArrayList<>();
         error.get("stackTrace").forEach(frame -> frames.add(frame.asText()));
-        assertEquals(List.of("example.Raises.fail(Raises.java:15)", "example.Raises.handleRequest(Raises.java:11)"), frames);
+        // The handler's frames only (then, as on Lambda, the compiler's bridge method handleRequest(Object, Context)).
+        assertEquals(List.of("example.Raises.fail(Raises.java:15)", "example.Raises.handleRequest(Raises.java:11)"), frames.subList(0, 2));
+        assertTrue(frames.stream().allMatch(frame -> frame.startsWith("example.Raises.")), frames::toString);
         List<String> lines = logs(failed);
         assertTrue(lines.stream().anyMatch(l -> text(l).equals("Caused by: java.io.IOException: disk gone")),
                 "the whole trace, causes too, goes to the log as on Lambda: " + lines);
