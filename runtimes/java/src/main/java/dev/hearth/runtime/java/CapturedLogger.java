@@ -4,7 +4,11 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import java.nio.charset.StandardCharsets;
 
-/** Owns the function's {@link LambdaLogger}: each message becomes its own stdout line(s) in the log capture. */
+/**
+ * Owns the function's {@link LambdaLogger}: each message becomes its own stdout line(s) in the log
+ * capture. As Lambda's text format does, a String logged with a level is prefixed {@code [LEVEL] };
+ * bytes are logged as they are, level or not (log4j's LambdaAppender sends its laid-out line so).
+ */
 final class CapturedLogger implements LambdaLogger {
 
     private final LogCapture capture;
@@ -34,6 +38,6 @@ final class CapturedLogger implements LambdaLogger {
 
     @Override
     public void log(byte[] message, LogLevel level) {
-        log(message == null ? null : new String(message, StandardCharsets.UTF_8), level);
+        log(message);
     }
 }

@@ -30,6 +30,8 @@ final class Dispatcher {
     /** Set by the first well-formed /init, whether or not the function then loads. */
     private volatile FunctionConfig function;
     private volatile FunctionLoader.Loaded loaded;
+    private volatile FunctionIdentity identity;
+    private volatile Log4jRequestId log4j;
 
     Dispatcher(LogCapture logs, FunctionLoader loader, LongSupplier clock) {
         this.logs = logs;
@@ -96,6 +98,7 @@ final class Dispatcher {
             }
             long started = System.nanoTime();
             function = config;
+            identity = FunctionIdentity.of(config);
             checkHeap(config.memoryMb());
             try {
                 Environment.apply(config.env());
@@ -104,7 +107,9 @@ final class Dispatcher {
                 logs.message(LogCapture.Stream.STDERR, "[hearth] environment variables not set: " + e.getMessage());
             }
             try {
-                loaded = loader.load(config.handler(), Path.of(config.codeDir()));
+                FunctionLoader.Loaded code = loader.load(config.handler(), Path.of(config.codeDir()));
+                log4j = new Log4jRequestId(code.classLoader());
+                loaded = code;
             } catch (InitFailure e) {
                 return HttpResponse.json(500, e.body());
             }
@@ -143,15 +148,16 @@ final class Dispatcher {
             String reason = function == null ? "this container is not initialized" : "this container's /init failed";
             return HttpResponse.json(409, ErrorBody.of("Runtime.NotInitialized", reason));
         }
-        FunctionConfig config = function;
-        long deadline = deadline(request.header("X-Hearth-Deadline-Ms"), config.timeoutMs());
-        LambdaContext context = new LambdaContext(config, requestId, deadline, logger, clock);
+        long deadline = deadline(request.header("X-Hearth-Deadline-Ms"), function.timeoutMs());
+        LambdaContext context = new LambdaContext(identity, requestId, deadline, logger, clock);
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(current.classLoader());
         try {
+            log4j.put(requestId);
             return HttpResponse.json(200, current.invoker().invoke(event, context));
         } catch (InvocationFailure e) {
+            logs.message(LogCapture.Stream.STDOUT, e.logText());
             return HttpResponse.json(500, e.body());
         } finally {
             thread.setContextClassLoader(previous);

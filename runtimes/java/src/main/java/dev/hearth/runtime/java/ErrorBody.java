@@ -47,27 +47,53 @@ final class ErrorBody {
         return json.append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The error a function's exception becomes: its class name, its message and where it came from. */
+    /**
+     * The error a function's exception becomes, as Lambda's Java runtime reports it: its class
+     * name, its message (the class name when it has none) and its own frames.
+     */
     static byte[] ofThrown(Throwable error) {
-        return of(error.getClass().getName(), error.getMessage(), error);
+        return of(error.getClass().getName(), message(error), error);
+    }
+
+    /** Lambda's errorMessage for an exception: its message, or its class name when it has none. */
+    static String message(Throwable error) {
+        String message = error.getLocalizedMessage();
+        return message == null ? error.getClass().getName() : message;
     }
 
     /**
-     * {@code at ...} lines of the error, then {@code Caused by: ...} and its lines for each cause.
-     * The agent's own frames (and the JDK frames, such as reflection, that led from them into the
-     * function) are left out: they say nothing about the function.
+     * The error's own frames as Lambda's Java runtime gives them ({@code StackTraceElement}'s
+     * text, no {@code at } prefix; causes are not listed, see {@link #printed}). The agent's own
+     * frames (and the JDK frames, such as reflection, that led from them into the function) are
+     * left out: they say nothing about the function.
      */
     static List<String> stackTrace(Throwable error) {
+        StackTraceElement[] frames = error.getStackTrace();
+        int end = functionFrames(frames);
+        List<String> lines = new ArrayList<>(Math.min(end, MAX_STACK_LINES + 1));
+        for (int i = 0; i < Math.min(end, MAX_STACK_LINES); i++) {
+            lines.add(frames[i].toString());
+        }
+        if (end > MAX_STACK_LINES) {
+            lines.add("... " + (end - MAX_STACK_LINES) + " more frames");
+        }
+        return lines;
+    }
+
+    /**
+     * The error as {@code printStackTrace} would print it, the agent's frames left out:
+     * {@code type: message}, {@code \tat ...} lines, then {@code Caused by: ...} and its lines for
+     * each cause. It is what the function's log gets when an invocation fails, as on Lambda.
+     */
+    static List<String> printed(Throwable error) {
         List<String> lines = new ArrayList<>();
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         int omitted = 0;
         for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
-            if (t != error) {
-                if (lines.size() >= MAX_STACK_LINES) {
-                    omitted++;
-                } else {
-                    lines.add("Caused by: " + t);
-                }
+            if (lines.size() >= MAX_STACK_LINES) {
+                omitted++;
+            } else {
+                lines.add(t == error ? t.toString() : "Caused by: " + t);
             }
             StackTraceElement[] frames = t.getStackTrace();
             int end = functionFrames(frames);
@@ -75,12 +101,12 @@ final class ErrorBody {
                 if (lines.size() >= MAX_STACK_LINES) {
                     omitted++;
                 } else {
-                    lines.add("at " + frames[i]);
+                    lines.add("\tat " + frames[i]);
                 }
             }
         }
         if (omitted > 0) {
-            lines.add("... " + omitted + " more lines");
+            lines.add("\t... " + omitted + " more lines");
         }
         return lines;
     }

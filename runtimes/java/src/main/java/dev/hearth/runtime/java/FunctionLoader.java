@@ -100,13 +100,12 @@ final class FunctionLoader {
             throw new InitFailure(InitFailure.HANDLER_NOT_FOUND, "class " + className + " not found in " + codeDir
                     + " (class files at its root, jars at its root or in lib/)");
         } catch (ExceptionInInitializerError e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new InitFailure(InitFailure.IMPORT_MODULE_ERROR, "the static initializer of " + className + " threw " + cause, cause);
-        } catch (LinkageError e) {
-            throw new InitFailure(InitFailure.IMPORT_MODULE_ERROR, "cannot load class " + className + ": " + e, e);
+            // As Lambda: reported as the error Class.forName threw; the stack is the initializer's own.
+            throw InitFailure.loading(e, className, e.getCause() == null ? e : e.getCause());
         } catch (RuntimeException | Error e) {
-            // An Error thrown as is by a static initializer (ExceptionInInitializerError wraps only exceptions).
-            throw new InitFailure(InitFailure.IMPORT_MODULE_ERROR, "the static initializer of " + className + " threw " + e, e);
+            // NoClassDefFoundError and the like, or an Error a static initializer threw as is
+            // (ExceptionInInitializerError wraps only exceptions).
+            throw InitFailure.loading(e, className, e);
         }
     }
 
@@ -211,10 +210,11 @@ final class FunctionLoader {
         try {
             return constructor.newInstance();
         } catch (InvocationTargetException e) {
+            // As Lambda: the constructor's exception itself, under its own type.
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new InitFailure(InitFailure.IMPORT_MODULE_ERROR, "the constructor of " + cls.getName() + " threw " + cause, cause);
+            throw InitFailure.thrown(cause);
         } catch (ReflectiveOperationException | LinkageError e) {
-            throw new InitFailure(InitFailure.IMPORT_MODULE_ERROR, "cannot instantiate " + cls.getName() + ": " + e, e);
+            throw InitFailure.loading(e, cls.getName(), e);
         }
     }
 

@@ -18,9 +18,9 @@ final class InvocationFailure extends Exception {
         this.errorType = errorType;
     }
 
-    /** The handler threw: reported under the exception's own class name. */
+    /** The handler threw: reported under the exception's own class name, as Lambda does. */
     static InvocationFailure thrown(Throwable error) {
-        return new InvocationFailure(error.getClass().getName(), error.getMessage(), error);
+        return new InvocationFailure(error.getClass().getName(), ErrorBody.message(error), error);
     }
 
     /** The result cannot be JSON: the stack shown is that of the function's code that failed (a getter), if any. */
@@ -47,7 +47,21 @@ final class InvocationFailure extends Exception {
         return errorType;
     }
 
-    /** The error JSON: errorType, errorMessage and the stack of the exception behind it. */
+    /**
+     * What Lambda's runtime writes to the function's log when an invocation fails:
+     * {@code message: type}, then the exception behind it as printed, causes included.
+     */
+    String logText() {
+        StringBuilder text = new StringBuilder(getMessage()).append(": ").append(errorType);
+        if (getCause() != null) {
+            for (String line : ErrorBody.printed(getCause())) {
+                text.append('\n').append(line);
+            }
+        }
+        return text.toString();
+    }
+
+    /** The error JSON: errorType, errorMessage and the frames of the exception behind it. */
     byte[] body() {
         return getCause() == null ? ErrorBody.of(errorType, getMessage(), List.of()) : ErrorBody.of(errorType, getMessage(), getCause());
     }

@@ -6,16 +6,19 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.util.function.LongSupplier;
 
-/** Owns what one invocation tells its handler about itself: aws-lambda-java-core's {@link Context}. */
+/**
+ * Owns what one invocation tells its handler about itself: aws-lambda-java-core's {@link Context}.
+ * As on Lambda for a synchronous invoke, {@link #getIdentity()} and {@link #getClientContext()} are null.
+ */
 final class LambdaContext implements Context {
 
-    private final FunctionConfig function;
+    private final FunctionIdentity function;
     private final String requestId;
     private final long deadlineEpochMs;
     private final LambdaLogger logger;
     private final LongSupplier clock;
 
-    LambdaContext(FunctionConfig function, String requestId, long deadlineEpochMs, LambdaLogger logger, LongSupplier clock) {
+    LambdaContext(FunctionIdentity function, String requestId, long deadlineEpochMs, LambdaLogger logger, LongSupplier clock) {
         this.function = function;
         this.requestId = requestId;
         this.deadlineEpochMs = deadlineEpochMs;
@@ -30,12 +33,12 @@ final class LambdaContext implements Context {
 
     @Override
     public String getLogGroupName() {
-        return "/hearth/" + function.functionName();
+        return function.logGroupName();
     }
 
     @Override
     public String getLogStreamName() {
-        return function.functionVersion();
+        return function.logStreamName();
     }
 
     @Override
@@ -50,7 +53,7 @@ final class LambdaContext implements Context {
 
     @Override
     public String getInvokedFunctionArn() {
-        return "hrn:hearth:function:" + function.functionName() + ":" + function.functionVersion();
+        return function.invokedFunctionArn();
     }
 
     @Override

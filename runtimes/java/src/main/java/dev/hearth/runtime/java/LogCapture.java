@@ -110,7 +110,11 @@ final class LogCapture {
         }
     }
 
-    /** A message from the function's logger: its own line(s), whatever the stream has pending. */
+    /**
+     * A message from the function's logger: its own line(s), whatever the stream has pending. One
+     * line separator ending the message (a log4j pattern's {@code %n}) ends its last line rather
+     * than starting an empty one; {@code \r\n} separates lines as {@code \n} does.
+     */
     synchronized void message(Stream stream, String text) {
         String message = text == null ? "null" : text;
         int start = 0;
@@ -118,12 +122,17 @@ final class LogCapture {
         while (true) {
             int newline = message.indexOf('\n', start);
             if (newline < 0 || newline >= length) {
-                add(stream, message.substring(start, length).getBytes(StandardCharsets.UTF_8), 1);
+                addLine(stream, message, start, length);
                 return;
             }
-            add(stream, message.substring(start, newline).getBytes(StandardCharsets.UTF_8), 1);
+            addLine(stream, message, start, newline);
             start = newline + 1;
         }
+    }
+
+    private void addLine(Stream stream, String message, int start, int end) {
+        int stop = end > start && message.charAt(end - 1) == '\r' ? end - 1 : end;
+        add(stream, message.substring(start, stop).getBytes(StandardCharsets.UTF_8), 1);
     }
 
     /** One line; {@code newline} is 1 when the function ended it with one (it counts among dropped bytes). */

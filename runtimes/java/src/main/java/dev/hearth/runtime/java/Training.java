@@ -50,7 +50,8 @@ final class Training {
                     post("/run", "\"not a greeting\"", "train-5"));
             expect(answers, "HTTP/1.1 200 OK", 2);
             expect(answers, "\"count\":2", 1);
-            expect(answers, "Runtime.UnmarshalError", 1);
+            expect(answers, "\"errorType\":\"Runtime.UnmarshalError\"", 1);
+            expect(answers, "\ttrain-5\tstdout\tcannot read the event as ", 1);
             answers = overSocket(capture, code.resolve("train.sock"), get("/healthz").replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"));
             expect(answers, "{\"initialized\":false}", 1);
             Diagnostics.log("training run passed");

@@ -92,16 +92,22 @@ class DispatcherTest {
         assertEquals(500, failed.status());
         assertEquals("Unhandled", failed.headers().get(Dispatcher.FUNCTION_ERROR_HEADER));
         assertTrue(json(failed).startsWith("{\"errorType\":\"java.lang.IllegalStateException\",\"errorMessage\":\"failing: now\","
-                + "\"stackTrace\":[\"at dev.hearth.fixtures.Handlers$MapToString.handleRequest("), json(failed));
+                + "\"stackTrace\":[\"dev.hearth.fixtures.Handlers$MapToString.handleRequest("), json(failed));
+        assertFalse(json(failed).contains("\"at "), json(failed));
+        assertTrue(log(failed).contains("\tr1\tstdout\tfailing: now: java.lang.IllegalStateException\n"), log(failed));
+        assertTrue(log(failed).contains("\tr1\tstdout\tjava.lang.IllegalStateException: failing: now\n"), log(failed));
+        assertTrue(log(failed).contains("\tr1\tstdout\t\tat dev.hearth.fixtures.Handlers$MapToString.handleRequest("), log(failed));
         assertEquals(200, run("{\"name\":\"y\"}", "r2").status());
     }
 
     @Test
     void run_checkedExceptionFromMethod_isUnwrapped() {
         init("dev.hearth.fixtures.Handlers$Methods::thrower");
-        String json = json(run("{}", "r1"));
+        HttpResponse failed = run("{}", "r1");
+        String json = json(failed);
         assertTrue(json.startsWith("{\"errorType\":\"java.io.IOException\",\"errorMessage\":\"checked failure\""), json);
-        assertTrue(json.contains("\"Caused by: java.lang.IllegalArgumentException: root cause\""), json);
+        assertTrue(log(failed).contains("\tr1\tstdout\tCaused by: java.lang.IllegalArgumentException: root cause\n"), log(failed));
+        assertTrue(json.contains("\"dev.hearth.fixtures.Handlers$Methods.thrower("), json);
         assertFalse(json.contains("dev.hearth.runtime.java"), json);
     }
 

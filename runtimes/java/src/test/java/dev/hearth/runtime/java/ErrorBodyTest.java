@@ -37,18 +37,28 @@ class ErrorBodyTest {
             new StackTraceElement("dev.hearth.runtime.java.HandlerInvoker$3", "invoke", "HandlerInvoker.java", 4),
             new StackTraceElement("java.lang.Thread", "run", null, 5),
         });
-        assertEquals(List.of("at example.Hello.handle(Hello.java:10)", "at java.util.ArrayList.forEach(ArrayList.java:1)",
-                "at example.Hello.handleRequest(Hello.java:5)"), ErrorBody.stackTrace(error));
+        assertEquals(List.of("example.Hello.handle(Hello.java:10)", "java.util.ArrayList.forEach(ArrayList.java:1)",
+                "example.Hello.handleRequest(Hello.java:5)"), ErrorBody.stackTrace(error));
     }
 
     @Test
-    void stackTrace_causes_followWithCausedBy() {
+    void stackTrace_isTheErrorsOwnFrames_asLambdaGivesThem() {
         Exception root = new IllegalArgumentException("root");
         root.setStackTrace(new StackTraceElement[] {new StackTraceElement("example.A", "b", "A.java", 1)});
         Exception top = new RuntimeException("top", root);
         top.setStackTrace(new StackTraceElement[] {new StackTraceElement("example.A", "c", "A.java", 2)});
-        assertEquals(List.of("at example.A.c(A.java:2)", "Caused by: java.lang.IllegalArgumentException: root", "at example.A.b(A.java:1)"),
-                ErrorBody.stackTrace(top));
+        assertEquals(List.of("example.A.c(A.java:2)"), ErrorBody.stackTrace(top));
+    }
+
+    @Test
+    void printed_listsCausesWithTheirFrames_agentFramesLeftOut() {
+        Exception root = new IllegalArgumentException("root");
+        root.setStackTrace(new StackTraceElement[] {new StackTraceElement("example.A", "b", "A.java", 1),
+            new StackTraceElement("dev.hearth.runtime.java.Dispatcher", "run", null, 1)});
+        Exception top = new RuntimeException("top", root);
+        top.setStackTrace(new StackTraceElement[] {new StackTraceElement("example.A", "c", "A.java", 2)});
+        assertEquals(List.of("java.lang.RuntimeException: top", "\tat example.A.c(A.java:2)",
+                "Caused by: java.lang.IllegalArgumentException: root", "\tat example.A.b(A.java:1)"), ErrorBody.printed(top));
     }
 
     @Test
@@ -69,12 +79,18 @@ class ErrorBodyTest {
         error.setStackTrace(frames);
         List<String> lines = ErrorBody.stackTrace(error);
         assertEquals(ErrorBody.MAX_STACK_LINES + 1, lines.size());
-        assertEquals("... " + (1024 - ErrorBody.MAX_STACK_LINES) + " more lines", lines.get(lines.size() - 1));
+        assertEquals("... " + (1024 - ErrorBody.MAX_STACK_LINES) + " more frames", lines.get(lines.size() - 1));
     }
 
     @Test
     void ofThrown_usesFullyQualifiedClassName() {
         String body = text(ErrorBody.ofThrown(new java.io.UncheckedIOException("io", new java.io.IOException("disk"))));
         assertTrue(body.startsWith("{\"errorType\":\"java.io.UncheckedIOException\",\"errorMessage\":\"io\",\"stackTrace\":["), body);
+    }
+
+    @Test
+    void ofThrown_withoutMessage_takesTheClassNameAsLambdaDoes() {
+        String body = text(ErrorBody.ofThrown(new NullPointerException()));
+        assertTrue(body.startsWith("{\"errorType\":\"java.lang.NullPointerException\",\"errorMessage\":\"java.lang.NullPointerException\""), body);
     }
 }

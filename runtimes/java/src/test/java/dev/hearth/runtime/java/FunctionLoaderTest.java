@@ -163,26 +163,28 @@ class FunctionLoaderTest {
     }
 
     @Test
-    void load_staticInitializerThrows_isImportModuleErrorWithCause() {
+    void load_staticInitializerThrows_isExceptionInInitializerError_withTheInitializersFrames() {
         InitFailure failure = failure(FIXTURES + "FailingStatic");
-        assertEquals(InitFailure.IMPORT_MODULE_ERROR, failure.errorType());
-        assertTrue(failure.getMessage().contains("static initializer failed"), failure.getMessage());
+        assertEquals("java.lang.ExceptionInInitializerError", failure.errorType());
+        assertEquals("Error loading class " + FIXTURES + "FailingStatic", failure.getMessage());
         assertEquals(IllegalStateException.class, failure.getCause().getClass());
-        assertTrue(text(failure.body()).contains("\"at dev.hearth.fixtures.Handlers$FailingStatic.<clinit>("), text(failure.body()));
+        assertTrue(text(failure.body()).contains("\"stackTrace\":[\"dev.hearth.fixtures.Handlers$FailingStatic.<clinit>("), text(failure.body()));
     }
 
     @Test
-    void load_staticInitializerThrowsError_isImportModuleError() {
+    void load_staticInitializerThrowsError_keepsItsType() {
         InitFailure failure = failure(FIXTURES + "StaticInitializerError");
-        assertEquals(InitFailure.IMPORT_MODULE_ERROR, failure.errorType());
+        assertEquals("java.lang.AssertionError", failure.errorType());
+        assertTrue(failure.getMessage().startsWith("Error loading class " + FIXTURES + "StaticInitializerError: "), failure.getMessage());
         assertEquals(AssertionError.class, failure.getCause().getClass());
     }
 
     @Test
-    void load_constructorThrows_isImportModuleErrorWithCause() {
+    void load_constructorThrows_keepsItsTypeAndMessage() {
         InitFailure failure = failure(FIXTURES + "FailingConstructor");
-        assertEquals(InitFailure.IMPORT_MODULE_ERROR, failure.errorType());
+        assertEquals("java.lang.UnsupportedOperationException", failure.errorType());
         assertEquals(UnsupportedOperationException.class, failure.getCause().getClass());
+        assertTrue(text(failure.body()).contains("\"stackTrace\":[\"dev.hearth.fixtures.Handlers$FailingConstructor.<init>("), text(failure.body()));
     }
 
     @Test

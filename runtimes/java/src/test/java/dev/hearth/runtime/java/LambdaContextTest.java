@@ -10,15 +10,50 @@ import org.junit.jupiter.api.Test;
 
 class LambdaContextTest {
 
-    private final FunctionConfig function = new FunctionConfig("a.B", "/code", "orders", "12", 512, 3000, Map.of());
+    private static final Map<String, String> LAMBDA_ENV = Map.of("AWS_LAMBDA_FUNCTION_NAME", "orders",
+            "AWS_LAMBDA_FUNCTION_VERSION", "12", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512", "AWS_REGION", "eu-west-3",
+            "HEARTH_ACCOUNT_ID", "123456789012", "AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/orders",
+            "AWS_LAMBDA_LOG_STREAM_NAME", "2026/11/22/[12]abc123");
     private final LambdaLogger logger = new CapturedLogger(new LogCapture(() -> 0));
 
     private LambdaContext context(long deadline) {
-        return new LambdaContext(function, "req-9", deadline, logger, () -> 10_000L);
+        return context(Map.of(), deadline);
+    }
+
+    private LambdaContext context(Map<String, String> env, long deadline) {
+        FunctionConfig function = new FunctionConfig("a.B", "/code", "orders", "12", 512, 3000, env);
+        return new LambdaContext(FunctionIdentity.of(function), "req-9", deadline, logger, () -> 10_000L);
     }
 
     @Test
-    void getters_describeFunctionAndInvocation() {
+    void getters_withLambdaEnvironment_haveLambdasShapes() {
+        LambdaContext context = context(LAMBDA_ENV, 13_000);
+        assertEquals("req-9", context.getAwsRequestId());
+        assertEquals("orders", context.getFunctionName());
+        assertEquals("12", context.getFunctionVersion());
+        assertEquals("arn:aws:lambda:eu-west-3:123456789012:function:orders", context.getInvokedFunctionArn());
+        assertEquals("/aws/lambda/orders", context.getLogGroupName());
+        assertEquals("2026/11/22/[12]abc123", context.getLogStreamName());
+        assertEquals(512, context.getMemoryLimitInMB());
+        assertNull(context.getIdentity());
+        assertNull(context.getClientContext());
+    }
+
+    @Test
+    void arn_withoutRegionOrAccount_usesTheDocumentedDefaults() {
+        LambdaContext context = context(Map.of("AWS_LAMBDA_FUNCTION_NAME", "orders"), 13_000);
+        assertEquals("arn:aws:lambda:us-east-1:000000000000:function:orders", context.getInvokedFunctionArn());
+        assertEquals("/aws/lambda/orders", context.getLogGroupName());
+    }
+
+    @Test
+    void memory_fromTheEnvironment_winsUnlessItIsNotANumber() {
+        assertEquals(1024, context(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024"), 13_000).getMemoryLimitInMB());
+        assertEquals(512, context(Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "lots"), 13_000).getMemoryLimitInMB());
+    }
+
+    @Test
+    void getters_withoutLambdaEnvironment_fallBackToTheInitFields() {
         LambdaContext context = context(13_000);
         assertEquals("req-9", context.getAwsRequestId());
         assertEquals("orders", context.getFunctionName());

@@ -72,6 +72,16 @@ class LogCaptureTest {
     }
 
     @Test
+    void logger_bytesWithALevel_areKeptAsTheyAre_oneLineEach() {
+        // log4j's LambdaAppender: its laid-out line (ending with the pattern's %n) as bytes, with the event's level.
+        CapturedLogger logger = new CapturedLogger(capture);
+        logger.log(utf8("2026-11-22 03:04:05 r INFO  Hello:8 - first\n"), LogLevel.INFO);
+        logger.log(utf8("2026-11-22 03:04:05 r ERROR Hello:9 - second\r\n"), LogLevel.ERROR);
+        assertEquals(T + "\tr\tstdout\t2026-11-22 03:04:05 r INFO  Hello:8 - first\n"
+                + T + "\tr\tstdout\t2026-11-22 03:04:05 r ERROR Hello:9 - second\n", text(capture.drain("r")));
+    }
+
+    @Test
     void drain_overLimit_keepsAPrefixAndEndsWithOneTruncationLine() {
         String line = "x".repeat(99);
         for (int i = 0; i < 2000; i++) {

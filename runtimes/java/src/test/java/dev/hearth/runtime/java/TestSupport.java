@@ -18,7 +18,7 @@ final class TestSupport {
     }
 
     static Context context(LogCapture capture) {
-        return new LambdaContext(config("x.Y", "/tmp"), "req-1", NOW + 1500, new CapturedLogger(capture), () -> NOW);
+        return new LambdaContext(FunctionIdentity.of(config("x.Y", "/tmp")), "req-1", NOW + 1500, new CapturedLogger(capture), () -> NOW);
     }
 
     static byte[] utf8(String s) {
