@@ -4,6 +4,7 @@ import dev.hearth.controlplane.function.BuildSettings;
 import dev.hearth.controlplane.function.Limits;
 import dev.hearth.controlplane.function.StorageSettings;
 import dev.hearth.controlplane.http.HttpSettings;
+import dev.hearth.poolmanager.LambdaSettings;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
 import dev.hearth.poolmanager.image.Registries;
@@ -106,7 +107,9 @@ public record HearthConfig(
                 Path.of(vars.text("HEARTH_HOST_ETC", "/etc")),
                 shares(vars),
 
-                new CpuSettings(vars.bool("HEARTH_CPU_PER_USER", true), vars.integer("HEARTH_CPU_SHARES", 1024)));
+                new CpuSettings(vars.bool("HEARTH_CPU_PER_USER", true), vars.integer("HEARTH_CPU_SHARES", 1024)),
+                new LambdaSettings(vars.text("HEARTH_REGION", LambdaSettings.DEFAULT.region()),
+                        vars.text("HEARTH_ACCOUNT_ID", LambdaSettings.DEFAULT.accountId())));
         var limits = new Limits(
                 vars.integer("HEARTH_MAX_CODE_MB", 50) * 1024L * 1024L,
                 6 * 1024 * 1024,

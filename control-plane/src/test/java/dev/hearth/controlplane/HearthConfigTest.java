@@ -165,4 +165,22 @@ class HearthConfigTest {
         assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_CPU_PER_USER", "no")));
         assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_CPU_SHARES", "1")));
     }
+
+    @Test
+    void lambdaRegionAndAccount_defaultToUsEast1AndZeros_andAreSettable() {
+        var defaults = HearthConfig.fromEnv(Map.of()).pool().lambda();
+        assertEquals("us-east-1", defaults.region());
+        assertEquals("000000000000", defaults.accountId());
+
+        var set = HearthConfig.fromEnv(Map.of("HEARTH_REGION", "eu-central-1", "HEARTH_ACCOUNT_ID", "123456789012")).pool().lambda();
+        assertEquals("eu-central-1", set.region());
+        assertEquals("123456789012", set.accountId());
+    }
+
+    @Test
+    void lambdaRegionAndAccount_ofOtherShapes_stopTheStart() {
+        var region = assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_REGION", "Frankfurt")));
+        assertTrue(region.getMessage().contains("us-east-1"), region.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_ACCOUNT_ID", "42")));
+    }
 }

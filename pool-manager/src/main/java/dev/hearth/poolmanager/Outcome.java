@@ -31,6 +31,16 @@ public sealed interface Outcome {
     /** The handler ran past the function's timeout; its container was destroyed. */
     record Timeout(int timeoutMs) implements Outcome {}
 
-    /** The container died or stopped answering mid-call (out of memory, exit, kill). */
-    record Crashed(String reason) implements Outcome {}
+    /**
+     * The container died or stopped answering mid-call (out of memory, exit, kill).
+     *
+     * @param exitStatus the status its process exited with, as the engine saw it, or null when not known
+     */
+    record Crashed(String reason, Integer exitStatus) implements Outcome {
+
+        /** A crash whose exit status is not known (the container never ran the call, or still runs). */
+        public Crashed(String reason) {
+            this(reason, null);
+        }
+    }
 }

@@ -35,6 +35,7 @@ import java.util.Objects;
  *                        when Hearth itself runs in a container)
  * @param shares          how containers and memory are divided between users
  * @param cpu             how containers share the CPU: divided by user, or per container
+ * @param lambda          the region and account id a source function's Lambda environment names
  */
 public record PoolConfig(
         String nodeId,
@@ -57,7 +58,8 @@ public record PoolConfig(
         CodeCacheSettings code,
         Path hostEtc,
         Shares shares,
-        CpuSettings cpu) {
+        CpuSettings cpu,
+        LambdaSettings lambda) {
 
     public PoolConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -79,6 +81,7 @@ public record PoolConfig(
         Objects.requireNonNull(hostEtc, "hostEtc");
         Objects.requireNonNull(shares, "shares");
         Objects.requireNonNull(cpu, "cpu");
+        Objects.requireNonNull(lambda, "lambda");
         if (maxContainers < 1 || maxMemoryMb < poolMemoryMb || poolMemoryMb < 16 || nanoCpus < 1 || pidsLimit < 8 || tmpfsMb < 1) {
             throw new IllegalArgumentException("container limits out of range");
         }

@@ -118,7 +118,7 @@ final class AsyncRecords {
      * The record keeps the version that ran (and the alias that chose it, or null) for each attempt and the last.
      */
     Move afterAttempt(Document job, Invocation invocation, long version, String alias) {
-        Answer answer = Answer.of(invocation.outcome());
+        Answer answer = Answer.of(invocation);
         int attempts = job.getInteger("attempts", 0) + 1;
         Document step = new Document("at", Date.from(clock.instant())).append("status", answer.recordStatus())
                 .append("start", invocation.start().header()).append("node", invocation.node()).append("version", version);

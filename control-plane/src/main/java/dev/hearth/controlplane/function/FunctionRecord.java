@@ -157,6 +157,7 @@ public record FunctionRecord(
             view.put("contract", image.contract().id());
         } else {
             view.put("runtime", source.language().id());
+            view.put("lambdaRuntime", source.language().lambdaRuntime());
             view.put("handler", source.handler());
         }
         view.put("status", status.id());

@@ -67,8 +67,10 @@ final class FunctionValidator {
     }
 
     private ValidFunction.Upload upload(NewFunction request) {
-        LanguageRules rules = LanguageRules.of(language(request.runtime()));
-        String handler = rules.handler(request.handler());
+        String runtime = request.runtime();
+        LanguageRules rules = LanguageRules.of(language(runtime));
+        boolean lambdaId = Language.byLambdaRuntime(runtime).isPresent();
+        String handler = lambdaId ? rules.lambdaHandler(request.handler()) : rules.handler(request.handler());
         Set<String> files = new java.util.HashSet<>();
         byte[] zip = code(request, rules, handler, files);
         return new ValidFunction.Upload(rules.language(), handler, zip, rules.needsBuild(files));
@@ -106,12 +108,24 @@ final class FunctionValidator {
         }
     }
 
+    /** Hearth's id of a language ({@code python}) or Lambda's identifier of the runtime its image matches ({@code python3.13}). */
     private static Language language(String runtime) {
-        String known = String.join(", ", java.util.Arrays.stream(Language.values()).map(Language::id).toList());
         if (runtime == null) {
-            throw ApiException.badRequest("runtime is required: one of " + known);
+            throw ApiException.badRequest("runtime is required: one of " + knownRuntimes());
         }
-        return Language.byId(runtime).orElseThrow(() -> ApiException.badRequest("unknown runtime '" + runtime + "'; use one of " + known));
+        return Language.byId(runtime).or(() -> Language.byLambdaRuntime(runtime)).orElseThrow(() ->
+                ApiException.badRequest("unknown runtime '" + runtime + "'; Hearth has " + knownRuntimes()));
+    }
+
+    static String knownRuntimes() {
+        var ids = new java.util.ArrayList<String>();
+        for (Language language : Language.values()) {
+            ids.add(language.id());
+        }
+        for (Language language : Language.values()) {
+            ids.add(language.lambdaRuntime());
+        }
+        return String.join(", ", ids);
     }
 
     /** The code as a zip; {@code files} receives the names of the files in it. */

@@ -8,13 +8,18 @@ import java.util.regex.Pattern;
 
 /**
  * What each language accepts, following Lambda's conventions: handler strings, source file
- * names, where the handler's code must be in an archive, and whether code needs a build.
+ * names, where the handler's code must be in an archive, and whether code needs a build. A
+ * function given with Lambda's runtime identifier ({@code python3.13}) gets Lambda's default
+ * handler; one given with Hearth's ({@code python}) keeps Hearth's.
  */
 enum LanguageRules {
 
-    /** {@code module.function}; {@code pkg.mod.function} for a module in a package. */
-    PYTHON(Language.PYTHON, "main.handler", Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+"),
-            List.of(".py")) {
+    /**
+     * {@code module.function}; {@code pkg.mod.function} for a module in a package; as Lambda,
+     * {@code src/module.function} for a module in a folder.
+     */
+    PYTHON(Language.PYTHON, "main.handler", "lambda_function.lambda_handler",
+            Pattern.compile("([A-Za-z_][A-Za-z0-9_]*/)*[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+"), List.of(".py")) {
         @Override
         List<String> handlerFiles(String handler) {
             String module = handler.substring(0, handler.lastIndexOf('.')).replace('.', '/');
@@ -28,7 +33,7 @@ enum LanguageRules {
     },
 
     /** {@code file.export}, the file relative to the code root ({@code src/app.handler}). */
-    NODE(Language.NODE, "index.handler", Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_./-]*\\.[A-Za-z_$][A-Za-z0-9_$]*"),
+    NODE(Language.NODE, "index.handler", "index.handler", Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_./-]*\\.[A-Za-z_$][A-Za-z0-9_$]*"),
             List.of(".js", ".mjs", ".cjs")) {
         @Override
         List<String> handlerFiles(String handler) {
@@ -42,8 +47,8 @@ enum LanguageRules {
         }
     },
 
-    /** {@code pkg.Class} (a RequestHandler) or {@code pkg.Class::method}. */
-    JAVA(Language.JAVA, null, Pattern.compile("([A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*(::[A-Za-z_$][A-Za-z0-9_$]*)?"),
+    /** {@code pkg.Class} (a RequestHandler) or {@code pkg.Class::method}; the package may be the unnamed one ({@code Hello}). */
+    JAVA(Language.JAVA, null, null, Pattern.compile("([A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*(::[A-Za-z_$][A-Za-z0-9_$]*)?"),
             List.of(".java")) {
         @Override
         List<String> handlerFiles(String handler) {
@@ -74,12 +79,15 @@ enum LanguageRules {
 
     private final Language language;
     private final String defaultHandler;
+    private final String lambdaDefaultHandler;
     private final Pattern handlerPattern;
     private final List<String> sourceExtensions;
 
-    LanguageRules(Language language, String defaultHandler, Pattern handlerPattern, List<String> sourceExtensions) {
+    LanguageRules(Language language, String defaultHandler, String lambdaDefaultHandler, Pattern handlerPattern,
+                  List<String> sourceExtensions) {
         this.language = language;
         this.defaultHandler = defaultHandler;
+        this.lambdaDefaultHandler = lambdaDefaultHandler;
         this.handlerPattern = handlerPattern;
         this.sourceExtensions = sourceExtensions;
     }
@@ -92,12 +100,23 @@ enum LanguageRules {
         return language;
     }
 
+    /** The handler of a function given with Hearth's runtime id: {@code given}, or Hearth's default. */
     String handler(String given) {
-        String handler = given == null ? defaultHandler : given;
+        return checkHandler(given == null ? defaultHandler : given);
+    }
+
+    /** The handler of a function given with Lambda's runtime identifier: {@code given}, or Lambda's default. */
+    String lambdaHandler(String given) {
+        return checkHandler(given == null ? lambdaDefaultHandler : given);
+    }
+
+    private String checkHandler(String handler) {
         if (handler == null) {
             throw ApiException.badRequest("handler is required for " + language.id() + " (for example example.Hello or example.Hello::handleRequest)");
         }
-        if (!handlerPattern.matcher(handler).matches() || handler.contains("..") || !handler.contains(".") && !handler.contains("::")) {
+        // A Java class may be in the unnamed package; Python and Node name a module and a function in it.
+        boolean named = handler.contains(".") || language == Language.JAVA;
+        if (!handlerPattern.matcher(handler).matches() || handler.contains("..") || !named) {
             throw ApiException.badRequest("handler '" + handler + "' is not a " + language.id() + " handler; for example "
                     + (defaultHandler == null ? "example.Hello::handleRequest" : defaultHandler));
         }

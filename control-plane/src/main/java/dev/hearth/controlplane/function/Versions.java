@@ -133,6 +133,7 @@ final class Versions {
         }
         if (v.workload() instanceof StoredWorkload.Source source) {
             view.put("runtime", source.language().id());
+            view.put("lambdaRuntime", source.language().lambdaRuntime());
             view.put("handler", source.handler());
             view.put("sourceSha256", source.sourceSha256());
             if (v.status() == FunctionRecord.Status.READY) {

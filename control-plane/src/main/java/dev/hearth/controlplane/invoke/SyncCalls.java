@@ -64,7 +64,7 @@ public final class SyncCalls {
         } catch (PoolException e) {
             throw e.atCapacity() ? ApiException.throttled(e.getMessage()) : ApiException.unavailable(e.getMessage());
         }
-        Answer answer = Answer.of(invocation.outcome());
+        Answer answer = Answer.of(invocation);
         invocations.record(new InvocationRecord(invocationId, owner, function.id(), function.name(), function.version(),
                 target.alias(), invocation.start().header(), invocation.node(), invocation.initMicros(), invocation.runMicros(),
                 (nanos.getAsLong() - startedNanos) / 1_000, answer.recordStatus(), answer.errorType(), answer.errorMessage(),

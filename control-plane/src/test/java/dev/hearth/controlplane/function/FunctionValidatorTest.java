@@ -148,4 +148,38 @@ class FunctionValidatorTest {
             assertEquals(400, refused(() -> FunctionValidator.checkName(bad)).status(), "name " + bad);
         }
     }
+
+    static NewFunction withRuntime(String runtime, String handler, String filename, String content) {
+        return new NewFunction("f", runtime, handler, new NewFunction.Source(filename, content),
+                null, null, null, null, null, null, null, null, null, null);
+    }
+
+    @Test
+    void lambdaRuntimeIdentifiers_mapToTheLanguageWhoseImageMatches_withLambdasDefaultHandler() {
+        var python = upload(validator.validate(withRuntime("python3.13", null, "lambda_function.py", "def lambda_handler(e, c): pass\n")));
+        assertEquals(dev.hearth.poolmanager.Language.PYTHON, python.language());
+        assertEquals("lambda_function.lambda_handler", python.handler());
+        var node = upload(validator.validate(withRuntime("nodejs20.x", null, "index.js", "exports.handler = async () => 1;\n")));
+        assertEquals(dev.hearth.poolmanager.Language.NODE, node.language());
+        assertEquals("index.handler", node.handler());
+        var java = upload(validator.validate(withRuntime("java21", "Hello", "Hello.java", "public class Hello {}\n")));
+        assertEquals(dev.hearth.poolmanager.Language.JAVA, java.language());
+    }
+
+    @Test
+    void hearthsOwnIds_keepHearthsDefaultHandler() {
+        assertEquals("main.handler", upload(validator.validate(withRuntime("python", null, "main.py", "def handler(e, c): pass\n"))).handler());
+        assertEquals(400, refused(() -> validator.validate(withRuntime("python3.13", null, "main.py", "x = 1\n"))).status(),
+                "Lambda's default handler needs lambda_function.py");
+    }
+
+    @Test
+    void anIdentifierHearthLacks_is400_listingThoseItHas() {
+        for (String runtime : new String[] {"python3.12", "nodejs22.x", "java17", "java25", "provided.al2023", "PYTHON3.13"}) {
+            ApiException refused = refused(() -> validator.validate(withRuntime(runtime, "main.handler", "main.py", "x = 1\n")));
+            assertEquals(400, refused.status(), runtime);
+            assertEquals("unknown runtime '" + runtime + "'; Hearth has python, node, java, python3.13, nodejs20.x, java21",
+                    refused.getMessage());
+        }
+    }
 }

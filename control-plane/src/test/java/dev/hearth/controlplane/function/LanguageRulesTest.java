@@ -52,4 +52,23 @@ class LanguageRulesTest {
         assertFalse(LanguageRules.JAVA.needsBuild(Set.of("example/Hello.class", "lib/dep.jar")));
         assertFalse(LanguageRules.JAVA.handlerCheckable(Set.of("pom.xml")), "a Maven project's classes exist only after the build");
     }
+
+    @Test
+    void lambdaHandler_defaultsToLambdas() {
+        assertEquals("lambda_function.lambda_handler", LanguageRules.PYTHON.lambdaHandler(null));
+        assertEquals("index.handler", LanguageRules.NODE.lambdaHandler(null));
+        assertEquals("app.run", LanguageRules.PYTHON.lambdaHandler("app.run"));
+        assertThrows(ApiException.class, () -> LanguageRules.JAVA.lambdaHandler(null));
+    }
+
+    @Test
+    void handler_formsLambdaAccepts_pythonInAFolder_javaInTheUnnamedPackage() {
+        assertEquals("src/handler.endpoint", LanguageRules.PYTHON.handler("src/handler.endpoint"));
+        assertTrue(LanguageRules.PYTHON.holdsHandler(Set.of("src/handler.py"), "src/handler.endpoint"));
+        assertEquals("Hello", LanguageRules.JAVA.handler("Hello"));
+        assertTrue(LanguageRules.JAVA.holdsHandler(Set.of("Hello.class"), "Hello"));
+        for (String bad : new String[] {"../x.handler", "src/../x.handler", "/abs.handler", "src/.handler", "my-dir/x.handler"}) {
+            assertThrows(ApiException.class, () -> LanguageRules.PYTHON.handler(bad), bad);
+        }
+    }
 }

@@ -80,14 +80,16 @@ final class Wire {
      * @param outcome   success, error, timeout or crashed; null when the platform failed ({@code error})
      * @param served    how many invocations the node had finished when it sent this, to order it against announcements
      * @param capacity  the node was full: the call never ran and may go elsewhere
+     * @param exitStatus a crashed container's exit status, when known
      */
     record ReplyMeta(String node, String start, String outcome, String reason, Integer timeoutMs, long initMicros,
-                     long runMicros, byte[] logs, long served, String error, boolean capacity) {
+                     long runMicros, byte[] logs, long served, String error, boolean capacity, Integer exitStatus) {
 
         static ReplyMeta of(Invocation invocation, long served) {
             String kind;
             String reason = null;
             Integer timeout = null;
+            Integer exitStatus = null;
             if (invocation.outcome() instanceof Outcome.Success) {
                 kind = "success";
             } else if (invocation.outcome() instanceof Outcome.FunctionError) {
@@ -97,14 +99,16 @@ final class Wire {
                 timeout = t.timeoutMs();
             } else {
                 kind = "crashed";
-                reason = ((Outcome.Crashed) invocation.outcome()).reason();
+                var crashed = (Outcome.Crashed) invocation.outcome();
+                reason = crashed.reason();
+                exitStatus = crashed.exitStatus();
             }
             return new ReplyMeta(invocation.node(), invocation.start().header(), kind, reason, timeout, invocation.initMicros(),
-                    invocation.runMicros(), invocation.logs(), served, null, false);
+                    invocation.runMicros(), invocation.logs(), served, null, false, exitStatus);
         }
 
         static ReplyMeta failure(String node, String error, boolean capacity, long served) {
-            return new ReplyMeta(node, null, null, null, null, 0, 0, null, served, error, capacity);
+            return new ReplyMeta(node, null, null, null, null, 0, 0, null, served, error, capacity, null);
         }
 
         Invocation toInvocation(String invocationId, byte[] body) {
@@ -112,7 +116,7 @@ final class Wire {
                 case "success" -> new Outcome.Success(body);
                 case "error" -> new Outcome.FunctionError(body);
                 case "timeout" -> new Outcome.Timeout(timeoutMs == null ? 0 : timeoutMs);
-                case "crashed" -> new Outcome.Crashed(reason);
+                case "crashed" -> new Outcome.Crashed(reason, exitStatus);
                 default -> throw new IllegalArgumentException("unknown outcome " + outcome);
             };
             return new Invocation(invocationId, StartKind.valueOf(start.toUpperCase(java.util.Locale.ROOT)), result,

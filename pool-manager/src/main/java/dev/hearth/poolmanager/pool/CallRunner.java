@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -99,7 +100,7 @@ final class CallRunner {
                     "the handler's result is larger than the " + AgentClient.MAX_REPLY_BYTES / (1024 * 1024) + " MiB limit"),
                     null, false);
         } catch (IOException e) {
-            return new Ran(new Outcome.Crashed(crashReason(container, function)), null, false);
+            return new Ran(crashed(container, function), null, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Ran(new Outcome.Crashed("interrupted"), null, false);
@@ -122,16 +123,24 @@ final class CallRunner {
         return new Outcome.Crashed("agent refused the invocation with HTTP " + reply.status());
     }
 
-    /** Asked only once a call has failed, so the engine is never queried on the good path. */
-    private String crashReason(ContainerHandle container, FunctionSpec function) {
+    /**
+     * Why the call's container failed, and the status it exited with where the engine knows it
+     * (it has waited for the exit while telling an out-of-memory kill). Asked only once a call has
+     * failed, so the engine is never queried on the good path.
+     */
+    private Outcome.Crashed crashed(ContainerHandle container, FunctionSpec function) {
+        boolean outOfMemory = false;
+        Integer exitStatus = null;
         try {
-            if (engine.killedForMemory(container.id())) {
-                return "the function ran out of memory (memoryMb " + function.memoryMb() + ") and was killed";
-            }
+            outOfMemory = engine.killedForMemory(container.id());
+            OptionalInt status = engine.exitStatus(container.id());
+            exitStatus = status.isPresent() ? status.getAsInt() : null;
         } catch (RuntimeException e) {
             log.debug("cannot inspect crashed container {}: {}", container.id(), e.getMessage());
         }
-        return "the function's process exited or was killed mid-call";
+        return new Outcome.Crashed(outOfMemory
+                ? "the function ran out of memory (memoryMb " + function.memoryMb() + ") and was killed"
+                : "the function's process exited or was killed mid-call", exitStatus);
     }
 
     /** Calls running now. */

@@ -87,7 +87,7 @@ public final class LocalPoolManager implements PoolManager {
         this.cpu = CpuShares.start(config.cpu(), engine);
         this.factory = new ContainerFactory(config, engine, agent, cpu, nanos);
         ObjectMapper json = new ObjectMapper();
-        this.specializer = new Specializer(code, agent, json);
+        this.specializer = new Specializer(code, agent, json, new LambdaEnv(config.lambda(), clock));
         PoolPolicy policy = new PoolPolicy(config.idleTimeout(), config.maxContainers());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("pool-reaper"));
         this.workers = Executors.newFixedThreadPool(4, Threads.daemon("pool-worker"));

@@ -8,7 +8,6 @@ import dev.hearth.poolmanager.agent.AgentReply;
 import dev.hearth.poolmanager.code.ArchiveException;
 import dev.hearth.poolmanager.code.CodeCache;
 import dev.hearth.poolmanager.code.FileTrees;
-import dev.hearth.poolmanager.docker.ContainerSpec;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -20,7 +19,8 @@ import java.util.concurrent.TimeoutException;
  * Hot-loads one function version into a runtime container (a pooled one, or one started for the
  * function): its code appears in the container's mounted folder (hard links from the node's code
  * cache) and the agent's {@code /init} loads it. It also tells the code cache which versions use
- * which code. No Docker call is made here; resizing is {@link Starter}'s.
+ * which code. The environment the agent is given is {@link LambdaEnv}'s. No Docker call is made
+ * here; resizing is {@link Starter}'s.
  */
 final class Specializer {
 
@@ -30,11 +30,13 @@ final class Specializer {
     private final CodeCache code;
     private final AgentClient agent;
     private final ObjectMapper json;
+    private final LambdaEnv env;
 
-    Specializer(CodeCache code, AgentClient agent, ObjectMapper json) {
+    Specializer(CodeCache code, AgentClient agent, ObjectMapper json, LambdaEnv env) {
         this.code = code;
         this.agent = agent;
         this.json = json;
+        this.env = env;
     }
 
     /** The function's code could not be loaded; {@code reply} holds the agent's error object. */
@@ -78,21 +80,21 @@ final class Specializer {
         try (CodeCache.Lease lease = code.lease(source.codeDigest())) {
             FileTrees.linkInto(lease.dir(), container.codeDir());
         }
-        AgentReply reply = agent.init(container.socket(), initBody(function, source), INIT_TIMEOUT);
+        AgentReply reply = agent.init(container.socket(), initBody(container, function, source), INIT_TIMEOUT);
         if (!reply.ok()) {
             throw new InitFailed(reply);
         }
     }
 
-    private byte[] initBody(FunctionSpec function, Workload.Source source) throws IOException {
+    private byte[] initBody(ContainerHandle container, FunctionSpec function, Workload.Source source) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("handler", source.handler());
-        body.put("codeDir", ContainerSpec.MOUNT_POINT + "/code");
+        body.put("codeDir", LambdaEnv.TASK_ROOT);
         body.put("functionName", function.name());
         body.put("functionVersion", Long.toString(function.version()));
         body.put("memoryMb", function.memoryMb());
         body.put("timeoutMs", function.timeoutMs());
-        body.put("env", function.env());
+        body.put("env", env.of(function, source, container));
         return json.writeValueAsBytes(body);
     }
 }

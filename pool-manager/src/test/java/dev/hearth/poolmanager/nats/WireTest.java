@@ -80,6 +80,15 @@ class WireTest {
     }
 
     @Test
+    void crashes_crossTheWire_withTheirExitStatus_orWithoutOne() {
+        for (var crashed : new Outcome.Crashed[] {new Outcome.Crashed("exited", 1), new Outcome.Crashed("refused")}) {
+            var invocation = new Invocation("inv", StartKind.POOL, crashed, 0, 0, null, "pm1");
+            Outcome back = Wire.read(Wire.write(Wire.ReplyMeta.of(invocation, 1)), Wire.ReplyMeta.class).toInvocation("inv", new byte[0]).outcome();
+            assertEquals(crashed, back);
+        }
+    }
+
+    @Test
     void retirements_crossTheWire_asAllVersionsOrExactlyTheNamedOnes() {
         Wire.Retire some = Wire.read(Wire.write(Wire.Retire.of("f", Set.of(3L, 1L))), Wire.Retire.class);
         assertEquals(new Wire.Retire("f", List.of(1L, 3L), false), some);

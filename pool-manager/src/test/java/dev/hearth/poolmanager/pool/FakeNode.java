@@ -4,6 +4,7 @@ import com.sun.security.auth.module.UnixSystem;
 import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Language;
+import dev.hearth.poolmanager.LambdaSettings;
 import dev.hearth.poolmanager.PoolConfig;
 import dev.hearth.poolmanager.Shares;
 import dev.hearth.poolmanager.Workload;
@@ -79,7 +80,7 @@ final class FakeNode implements AutoCloseable {
                 1_000_000_000L, 64, 64, Duration.ofSeconds(5), "unix:///nowhere", UID, 0,
                 Registries.parse(Registries.DEFAULT, false),
                 new EgressSettings("hearth-egress", "hearth-egress0", EgressSettings.Firewall.EXTERNAL),
-                CodeCacheSettings.DEFAULT, runDir.resolve("etc"), Shares.DEFAULT, CpuSettings.DEFAULT);
+                CodeCacheSettings.DEFAULT, runDir.resolve("etc"), Shares.DEFAULT, CpuSettings.DEFAULT, LambdaSettings.DEFAULT);
         this.cpu = CpuShares.start(config.cpu(), engine);
         this.factory = new ContainerFactory(config, engine, agent, cpu, startTicker);
         this.capacity = new Capacity(config.maxContainers(), config.maxMemoryMb(), fairShare());

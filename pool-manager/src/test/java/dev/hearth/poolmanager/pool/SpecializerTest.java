@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.poolmanager.FunctionSettings;
 import dev.hearth.poolmanager.FunctionSpec;
+import dev.hearth.poolmanager.LambdaSettings;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.agent.AgentReply;
@@ -58,7 +59,8 @@ class SpecializerTest {
             }
             return new ByteArrayInputStream(archive);
         }, ZipLimits.DEFAULT, CodeCacheSettings.DEFAULT, Clock.systemUTC());
-        specializer = new Specializer(code, agent, JSON);
+        specializer = new Specializer(code, agent, JSON, new LambdaEnv(new LambdaSettings("eu-west-1", "123456789012"),
+                Clock.fixed(java.time.Instant.parse("2025-03-04T05:06:07Z"), java.time.ZoneOffset.UTC)));
         container = new ContainerHandle("c1", "0123456789ab", "python", Files.createDirectories(dir.resolve("slot")), 128);
     }
 
@@ -90,6 +92,34 @@ class SpecializerTest {
         assertEquals(256, init.get("memoryMb").asInt());
         assertEquals(3000, init.get("timeoutMs").asInt());
         assertEquals("hi", init.get("env").get("GREETING").asText());
+    }
+
+    @Test
+    void specialize_givesTheAgentLambdasEnvironment_underTheFunctionsOwn() throws Exception {
+        FunctionSpec function = new FunctionSpec("fn", "alice", "hello", 7, new Workload.Source(Language.PYTHON, "main.handler", digest),
+                new FunctionSettings(256, 3000, 0, Map.of("GREETING", "hi", "AWS_REGION", "ap-south-2", "TZ", "Europe/Paris"), false, 0));
+
+        specializer.specialize(container, function, source(function));
+
+        JsonNode env = JSON.readTree(agent.inits.get(0).body()).get("env");
+        Map<String, String> expected = new java.util.TreeMap<>(Map.ofEntries(
+                Map.entry("AWS_REGION", "ap-south-2"),
+                Map.entry("AWS_DEFAULT_REGION", "eu-west-1"),
+                Map.entry("AWS_LAMBDA_FUNCTION_NAME", "hello"),
+                Map.entry("AWS_LAMBDA_FUNCTION_VERSION", "7"),
+                Map.entry("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256"),
+                Map.entry("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/hello"),
+                Map.entry("AWS_LAMBDA_LOG_STREAM_NAME", "2025/03/04/[7]0123456789ab"),
+                Map.entry("AWS_EXECUTION_ENV", "AWS_Lambda_python3.13"),
+                Map.entry("LAMBDA_TASK_ROOT", "/run/hearth/code"),
+                Map.entry("LAMBDA_RUNTIME_DIR", "/opt/hearth"),
+                Map.entry("_HANDLER", "main.handler"),
+                Map.entry("TZ", "Europe/Paris"),
+                Map.entry("HEARTH_ACCOUNT_ID", "123456789012"),
+                Map.entry("GREETING", "hi")));
+        Map<String, String> actual = new java.util.TreeMap<>();
+        env.fields().forEachRemaining(e -> actual.put(e.getKey(), e.getValue().asText()));
+        assertEquals(expected, actual, "Lambda's variables, the function's own winning where they share a name");
     }
 
     @Test

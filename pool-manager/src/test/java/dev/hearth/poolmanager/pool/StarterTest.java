@@ -48,7 +48,8 @@ class StarterTest {
                 node.clock);
         prewarmed.refillAll();
         scheduler.runDue();
-        var specializer = new Specializer(node.code(Files.createDirectories(runDir.resolve("code"))), node.agent, new ObjectMapper());
+        var specializer = new Specializer(node.code(Files.createDirectories(runDir.resolve("code"))), node.agent, new ObjectMapper(),
+                new LambdaEnv(node.config.lambda(), node.clock));
         starter = new Starter(node.config, prewarmed, fleet, specializer);
         return starter;
     }

@@ -51,7 +51,8 @@ class WarmRegistryTest {
         fleet = pool.fleet((owner, memoryMb) -> false);
         var policy = new PoolPolicy(IDLE, pool.config.maxContainers());
         var prewarmed = new PrewarmedPools(pool.config, policy, fleet, scheduler, null, pool.clock);
-        var starter = new Starter(pool.config, prewarmed, fleet, new Specializer(null, pool.agent, new ObjectMapper()));
+        var starter = new Starter(pool.config, prewarmed, fleet,
+                new Specializer(null, pool.agent, new ObjectMapper(), new LambdaEnv(pool.config.lambda(), pool.clock)));
         registry = new WarmRegistry(policy, pool.fairShare(), IDLE.multipliedBy(2), fleet, starter, prewarmed, scheduler, Runnable::run,
                 pool.clock);
     }
