@@ -12,6 +12,9 @@
 const fs = require('fs');
 const http = require('http');
 const path = require('path');
+const { describe, headline, traceOf, errorBody } = require('./errors');
+const { InitError, loadHandler } = require('./loader');
+const work = require('./work');
 
 const MAX_BODY = 6 * 1024 * 1024;
 const MAX_LOG = 64 * 1024;
@@ -39,6 +42,8 @@ function diag(message) {
  * Lines are kept raw and tagged with the request id when handed over, so lines written while the
  * function loads go out with its first invocation. The answer keeps at most MAX_LOG bytes of
  * tagged lines, a prefix of what was written; the rest is counted and reported by one line.
+ * What an invocation's code writes once its answer has gone (a timer it left pending) is dropped,
+ * never given to a later invocation: see `capture`.
  */
 const logs = {
   lines: [], // flat: time, stream, text, time, stream, text, ...
@@ -154,13 +159,29 @@ const logs = {
 
 const EMPTY = Buffer.alloc(0);
 
-/** Replaces stream.write so that everything the function writes (console.* included) is captured. */
+let lateWrites = 0; // writes dropped since the last answer, for the agent's own log
+
+/**
+ * Replaces stream.write so that everything the function writes (console.* included) is captured.
+ *
+ * A write made by the code of an invocation whose answer has gone is dropped. On Lambda such late
+ * output (a timer left pending by a handler that answered) shows up while a later invocation runs,
+ * tagged with the later request id; Hearth never puts it in another invocation's record.
+ */
 function capture(stream, name) {
   let decoder = null; // for multi-byte characters split across Buffer writes
   stream.write = function write(chunk, encoding, callback) {
     if (typeof encoding === 'function') {
       callback = encoding;
       encoding = undefined;
+    }
+    const owner = work.ownerNow();
+    if (owner !== undefined && owner.closed === true) {
+      lateWrites += 1;
+      if (typeof callback === 'function') {
+        process.nextTick(callback);
+      }
+      return true;
     }
     let text;
     try {
@@ -188,167 +209,34 @@ function capture(stream, name) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Errors
-
-function isError(value) {
-  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
-}
-
-/** The message of a thrown value: an Error's message, else the value as a string. */
-function describe(value) {
-  try {
-    if (isError(value)) {
-      return String(value.message);
-    }
-    return String(value);
-  } catch (_) {
-    return Object.prototype.toString.call(value);
-  }
-}
-
-function typeOf(value) {
-  try {
-    if (isError(value) && value.name) {
-      return String(value.name);
-    }
-  } catch (_) {
-    // a throwing getter
-  }
-  return 'Error';
-}
-
-function stackOf(value) {
-  try {
-    if (value !== null && typeof value === 'object' && typeof value.stack === 'string') {
-      return value.stack.split('\n');
-    }
-  } catch (_) {
-    // a throwing getter
-  }
-  return [];
-}
-
-/** {errorType, errorMessage, stackTrace} as JSON. */
-function errorBody(errorType, err, message) {
-  return JSON.stringify({
-    errorType,
-    errorMessage: message !== undefined ? message : describe(err),
-    stackTrace: stackOf(err),
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Loading the handler
-
-/** Whether a .js file is an ES module: its nearest package.json says "type": "module". */
-function isModuleScope(file) {
-  let dir = path.dirname(file);
-  for (;;) {
-    let text = null;
-    try {
-      text = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
-    } catch (_) {
-      // none here: look further up
-    }
-    if (text !== null) {
-      try {
-        const pkg = JSON.parse(text);
-        return pkg !== null && typeof pkg === 'object' && pkg.type === 'module';
-      } catch (_) {
-        return false; // Node reports the broken package.json itself when loading
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir || path.basename(dir) === 'node_modules') {
-      return false;
-    }
-    dir = parent;
-  }
-}
-
-function importModule(file) {
-  const { pathToFileURL } = require('url');
-  return import(pathToFileURL(file).href);
-}
-
-/** Loads `file` as Node would: require for CommonJS, import() for ES modules. */
-async function loadModule(file) {
-  if (file.endsWith('.mjs') || (file.endsWith('.js') && isModuleScope(file))) {
-    return importModule(file);
-  }
-  try {
-    return require(file);
-  } catch (err) {
-    if (err && (err.code === 'ERR_REQUIRE_ESM' || err.code === 'ERR_REQUIRE_ASYNC_MODULE')) {
-      return importModule(file);
-    }
-    throw err;
-  }
-}
-
-class InitError extends Error {
-  constructor(errorType, message, cause) {
-    super(message);
-    this.errorType = errorType;
-    this.cause = cause;
-  }
-}
-
-/** Imports '<module path>.<function>' from the code directory, as Lambda does. */
-async function loadHandler(spec) {
-  const codeDir = spec.codeDir;
-  const dot = spec.handler.lastIndexOf('.');
-  const moduleName = dot > 0 ? spec.handler.slice(0, dot) : '';
-  const functionName = dot > 0 ? spec.handler.slice(dot + 1) : '';
-  if (!moduleName || !functionName || path.isAbsolute(moduleName) || moduleName.split(/[\\/]/).includes('..')) {
-    throw new InitError('Runtime.MalformedHandlerName',
-      "handler must be 'module.function' with a module path inside the code directory, got " + JSON.stringify(spec.handler));
-  }
-  for (const [key, value] of Object.entries(spec.env || {})) {
-    process.env[key] = String(value);
-  }
-  try {
-    process.chdir(codeDir);
-  } catch (err) {
-    throw new InitError('Runtime.ImportModuleError', 'cannot enter the code directory ' + codeDir + ': ' + describe(err), err);
-  }
-  const base = path.resolve(codeDir, moduleName);
-  let file = null;
-  for (const ext of ['.js', '.mjs', '.cjs']) {
-    try {
-      if (fs.statSync(base + ext).isFile()) {
-        file = base + ext;
-        break;
-      }
-    } catch (_) {
-      // try the next extension
-    }
-  }
-  if (file === null) {
-    throw new InitError('Runtime.ImportModuleError',
-      "cannot import module '" + moduleName + "': no " + base + '.js, .mjs or .cjs');
-  }
-  let mod;
-  try {
-    mod = await loadModule(file);
-  } catch (err) {
-    throw new InitError('Runtime.ImportModuleError',
-      "cannot import module '" + moduleName + "': " + typeOf(err) + ': ' + describe(err), err);
-  }
-  const handler = mod != null ? mod[functionName] : undefined;
-  if (typeof handler !== 'function') {
-    throw new InitError('Runtime.HandlerNotFound',
-      moduleName + " has no exported function '" + functionName + "'");
-  }
-  return handler;
-}
-
-// ---------------------------------------------------------------------------------------------
 // The agent
 
+const LOADING = { closed: false }; // the owner of what the module's own code does as it loads
 let fn = null; // the /init request, once one was accepted (even if loading then failed)
 let handler = null; // the loaded handler, once /init succeeded
-let current = null; // the invocation under way: { fail(err, errorType) }
+let fields = null; // the context's fields that stay the same from call to call
+let current = null; // the invocation under way: { fail(err, errorType, message) }
+
+/**
+ * The context's per-function fields, from the Lambda environment Hearth gives every function
+ * (a function's own env may set them); without it, from the /init request.
+ */
+function contextFields(spec) {
+  const env = process.env;
+  const name = env.AWS_LAMBDA_FUNCTION_NAME || String(spec.functionName);
+  const version = env.AWS_LAMBDA_FUNCTION_VERSION || String(spec.functionVersion);
+  const region = env.AWS_REGION;
+  return {
+    functionName: name,
+    functionVersion: version,
+    invokedFunctionArn: region
+      ? 'arn:aws:lambda:' + region + ':' + (env.HEARTH_ACCOUNT_ID || '000000000000') + ':function:' + name
+      : 'hrn:hearth:function:' + name + ':' + version,
+    memoryLimitInMB: String(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE || spec.memoryMb),
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME || '/hearth/' + name,
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME || version,
+  };
+}
 
 async function init(body) {
   if (fn !== null) {
@@ -371,39 +259,57 @@ async function init(body) {
   const started = process.hrtime.bigint();
   fn = body;
   try {
-    handler = await loadHandler(body);
+    handler = await loadHandler(body, work.scopeOf(LOADING));
   } catch (err) {
     if (err instanceof InitError) {
-      return [500, errorBody(err.errorType, err.cause, err.message)]; // the cause's stack, if any
+      return [500, errorBody(err.errorType, err.cause, err.message, err.trace)];
     }
-    return [500, errorBody('Runtime.ImportModuleError', err)];
+    return [500, errorBody(null, err)]; // what the module's own code threw, with its own type
   }
+  fields = contextFields(body);
   const initMs = Math.round(Number(process.hrtime.bigint() - started) / 1e3) / 1e3;
   return [200, JSON.stringify({ initMs })];
 }
 
+function isThenable(value) {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function';
+}
+
+/**
+ * Calls the handler with the event, a Lambda context and Lambda's callback. Resolves with
+ * [status, body, invocation] once the invocation has its answer:
+ * - a promise the handler returned: when it settles, pending work or not;
+ * - the callback with an error, or context.done/succeed/fail: at once;
+ * - the callback with a result: once the function's code has no work left (its timers, sockets
+ *   and requests all ended), or at once if context.callbackWaitsForEmptyEventLoop was set false;
+ * - a callback-style handler that never calls back: null, once its code has no work left;
+ * - a plain function's return value (Hearth's own, beside Lambda's): at once.
+ */
 function run(event, requestId, deadlineMs) {
   if (handler === null) {
     const reason = fn === null ? 'this container is not initialized' : 'this container failed its /init';
     return Promise.resolve([409, errorBody('Runtime.NotInitialized', null, reason)]);
   }
   return new Promise((resolve) => {
+    const invocation = { closed: false };
     let settled = false;
-    const invocation = {};
+    let answered = false; // the handler gave its answer, which may wait for its work to end
+    let waitsForEmptyLoop = true;
+    let cancelWait = null;
     const finish = (status, body) => {
       if (settled) {
         return;
       }
       settled = true;
+      if (cancelWait !== null) {
+        cancelWait();
+      }
       if (current === invocation) {
         current = null;
       }
-      resolve([status, body]);
+      resolve([status, body, invocation]);
     };
     const succeed = (result) => {
-      if (settled) {
-        return;
-      }
       let json;
       try {
         json = JSON.stringify(result === undefined ? null : result);
@@ -413,49 +319,59 @@ function run(event, requestId, deadlineMs) {
       }
       finish(200, json === undefined ? 'null' : json); // functions and symbols stringify to nothing
     };
-    const fail = (err, errorType, message) => {
-      if (!settled) {
-        finish(500, errorBody(errorType || typeOf(err), err, message));
-      }
-    };
+    const fail = (err, errorType, message) => finish(500, errorBody(errorType, err, message));
     invocation.fail = fail;
     current = invocation;
 
-    const callback = (err, result) => {
+    const answer = (err, result, wait) => {
+      if (answered || settled) {
+        return;
+      }
+      answered = true;
+      if (cancelWait !== null) {
+        cancelWait();
+        cancelWait = null;
+      }
       if (err !== undefined && err !== null) {
         fail(err);
+      } else if (wait) {
+        cancelWait = work.whenIdle(() => succeed(result));
       } else {
         succeed(result);
       }
     };
+    const callback = (err, result) => answer(err, result, waitsForEmptyLoop);
+    const done = (err, result) => answer(err, result, false);
     const context = {
       awsRequestId: requestId,
-      functionName: fn.functionName,
-      functionVersion: fn.functionVersion,
-      memoryLimitInMB: String(fn.memoryMb),
-      invokedFunctionArn: 'hrn:hearth:function:' + fn.functionName + ':' + fn.functionVersion,
-      logGroupName: '/hearth/' + fn.functionName,
-      logStreamName: String(fn.functionVersion),
-      callbackWaitsForEmptyEventLoop: true,
+      ...fields,
+      get callbackWaitsForEmptyEventLoop() {
+        return waitsForEmptyLoop;
+      },
+      set callbackWaitsForEmptyEventLoop(value) {
+        waitsForEmptyLoop = Boolean(value);
+      },
       getRemainingTimeInMillis() {
         return Math.max(0, Math.floor(deadlineMs - Date.now()));
       },
-      // Lambda's legacy completion methods.
-      done: callback,
-      succeed: (result) => callback(null, result),
-      fail: (err) => callback(err === undefined || err === null ? 'failed' : err),
+      // Lambda's legacy completion methods: they never wait for pending work.
+      done,
+      succeed: (result) => done(null, result),
+      fail: (err) => done(err === undefined || err === null ? 'handled' : err),
     };
+    let returned;
     try {
-      const returned = handler.length >= 3 ? handler(event, context, callback) : handler(event, context);
-      if (returned !== null && (typeof returned === 'object' || typeof returned === 'function')
-          && typeof returned.then === 'function') {
-        returned.then(succeed, (err) => fail(err));
-      } else if (handler.length < 3) {
-        succeed(returned);
-      }
-      // A callback-style handler that returned no promise answers through its callback.
+      returned = work.scopeOf(invocation).runInAsyncScope(handler, undefined, event, context, callback);
     } catch (err) {
-      fail(err);
+      done(err);
+      return;
+    }
+    if (isThenable(returned)) {
+      returned.then((result) => done(null, result), (err) => context.fail(err));
+    } else if (handler.length < 3) {
+      done(null, returned);
+    } else if (!answered) {
+      cancelWait = work.whenIdle(() => answer(null, null, false));
     }
   });
 }
@@ -465,10 +381,9 @@ function run(event, requestId, deadlineMs) {
 process.on('unhandledRejection', (reason) => {
   if (current !== null) {
     // Lambda's form: "<name>: <message>" for an Error, else the reason as a string.
-    const message = isError(reason) ? typeOf(reason) + ': ' + describe(reason) : describe(reason);
-    current.fail(reason, 'Runtime.UnhandledPromiseRejection', message);
+    current.fail(reason, 'Runtime.UnhandledPromiseRejection', headline(reason));
   } else {
-    diag('unhandled promise rejection outside an invocation: ' + (stackOf(reason).join('\n') || describe(reason)));
+    diag('unhandled promise rejection outside an invocation: ' + (traceOf(reason).join('\n') || describe(reason)));
   }
 });
 
@@ -476,7 +391,7 @@ process.on('uncaughtException', (err) => {
   if (current !== null) {
     current.fail(err);
   } else {
-    diag('uncaught exception outside an invocation: ' + (stackOf(err).join('\n') || describe(err)));
+    diag('uncaught exception outside an invocation: ' + (traceOf(err).join('\n') || describe(err)));
   }
 });
 
@@ -486,12 +401,20 @@ process.on('uncaughtException', (err) => {
 /** Requests are served one after another: the host never overlaps them, and logs must not mix. */
 let queue = Promise.resolve();
 
-function reply(req, res, status, json) {
+/** Answers; a /run answer carries the log, after which what `invocation`'s code writes is dropped. */
+function reply(req, res, status, json, invocation) {
   const data = Buffer.from(json, 'utf8');
   const headers = { 'Content-Type': JSON_TYPE };
   let body = data;
   if (req.url === '/run') {
     const log = logs.drain(String(req.headers['x-hearth-request-id'] || ''));
+    if (invocation !== undefined) {
+      invocation.closed = true;
+    }
+    if (lateWrites > 0) {
+      diag('dropped ' + lateWrites + ' writes made by invocations after their answer');
+      lateWrites = 0;
+    }
     headers['X-Hearth-Log-Bytes'] = String(log.length);
     if (status >= 500) {
       headers['X-Hearth-Function-Error'] = 'Unhandled';
@@ -519,17 +442,15 @@ async function serve(req, res, chunks, size) {
         : reply(req, res, 400, errorBody('Runtime.BadInit', err, 'init body is not JSON: ' + describe(err)));
     }
   }
-  let status;
-  let json;
   if (req.url === '/run') {
     let deadline = Number(req.headers['x-hearth-deadline-ms']);
     if (!req.headers['x-hearth-deadline-ms'] || !Number.isFinite(deadline)) {
       deadline = Date.now() + (fn !== null && Number(fn.timeoutMs) > 0 ? Number(fn.timeoutMs) : 3000);
     }
-    [status, json] = await run(body, String(req.headers['x-hearth-request-id'] || ''), deadline);
-  } else {
-    [status, json] = await init(body);
+    const [status, json, invocation] = await run(body, String(req.headers['x-hearth-request-id'] || ''), deadline);
+    return reply(req, res, status, json, invocation);
   }
+  const [status, json] = await init(body);
   return reply(req, res, status, json);
 }
 
@@ -552,7 +473,7 @@ function onRequest(req, res) {
   });
   req.on('end', () => {
     queue = queue.then(() => serve(req, res, chunks, size)).catch((err) => {
-      diag('request failed: ' + (stackOf(err).join('\n') || describe(err)));
+      diag('request failed: ' + (traceOf(err).join('\n') || describe(err)));
       try {
         if (!res.headersSent) {
           reply(req, res, 500, errorBody('Runtime.AgentError', err));

@@ -5,6 +5,7 @@ import dev.hearth.poolmanager.Language;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What each language accepts, following Lambda's conventions: handler strings, source file
@@ -32,13 +33,20 @@ enum LanguageRules {
         }
     },
 
-    /** {@code file.export}, the file relative to the code root ({@code src/app.handler}). */
+    /**
+     * {@code file.export}, the file relative to the code root ({@code src/app.handler}); as on
+     * Lambda the file name ends at its first dot and the export may be nested
+     * ({@code src/app.routes.get}); a file name with dots ({@code my.module.handler}) still works.
+     */
     NODE(Language.NODE, "index.handler", "index.handler", Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_./-]*\\.[A-Za-z_$][A-Za-z0-9_$]*"),
             List.of(".js", ".mjs", ".cjs")) {
         @Override
         List<String> handlerFiles(String handler) {
+            int slash = handler.lastIndexOf('/');
+            String lambdaModule = handler.substring(0, handler.indexOf('.', slash + 1));
             String module = handler.substring(0, handler.lastIndexOf('.'));
-            return List.of(module + ".js", module + ".mjs", module + ".cjs");
+            return (lambdaModule.equals(module) ? List.of(module) : List.of(lambdaModule, module)).stream()
+                    .flatMap(m -> Stream.of(m + ".js", m + ".mjs", m + ".cjs")).toList();
         }
 
         @Override
