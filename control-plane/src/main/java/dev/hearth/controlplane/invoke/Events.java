@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * (what Lambda gives a handler invoked without a payload). JSON means what every runtime reads
  * alike: UTF-8 (RFC 8259), numbers within a double's range (I-JSON, RFC 7493).
  */
-final class Events {
+public final class Events {
 
     private static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
 
@@ -36,7 +36,8 @@ final class Events {
      * Jackson's reader takes some byte sequences that are not UTF-8 (overlong forms, encoded
      * surrogates); the agents refuse them, so such a body would fail in every runtime.
      */
-    private static boolean isUtf8(byte[] body) {
+    /** Whether the bytes are well-formed UTF-8 (what every runtime reads an event as). */
+    public static boolean isUtf8(byte[] body) {
         for (byte b : body) {
             if (b < 0) {
                 try {
@@ -54,8 +55,10 @@ final class Events {
     /**
      * One JSON value, streamed without building a tree. A number past a double's range (1e999)
      * becomes infinity in Python and Node, which no handler can answer with: refused with 400.
+     *
+     * @throws ApiException 400 for a number past a double's range, saying where
      */
-    private static boolean isPortableJson(byte[] body) {
+    public static boolean isPortableJson(byte[] body) {
         try (JsonParser parser = Json.MAPPER.getFactory().createParser(body)) {
             if (parser.nextToken() == null) {
                 return false;

@@ -2,11 +2,10 @@ package dev.hearth.controlplane.lambda;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.controlplane.http.Json;
+import dev.hearth.controlplane.invoke.Events;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -30,7 +29,7 @@ final class Payloads {
         if (body.length == 0) {
             return EMPTY_EVENT;
         }
-        if (!isUtf8(body) || !isPortableJson(body)) {
+        if (!isPortableJson(body)) {
             throw new LambdaError(400, "InvalidRequestContentException",
                     "Could not parse request body into json: the payload must be one JSON value in UTF-8");
         }
@@ -73,43 +72,12 @@ final class Payloads {
         return Base64.getEncoder().encodeToString(Arrays.copyOfRange(logs, from, logs.length));
     }
 
-    private static boolean isUtf8(byte[] body) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
-    }
-
-    /** One JSON value whose numbers every runtime reads (within a double's range). */
+    /** One JSON value in UTF-8 whose numbers every runtime reads (within a double's range), as /invoke's events. */
     private static boolean isPortableJson(byte[] body) {
-        try (JsonParser parser = Json.MAPPER.getFactory().createParser(body)) {
-            JsonToken token = parser.nextToken();
-            if (token == null) {
-                return false;
-            }
-            int depth = 0;
-            while (true) {
-                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                    depth++;
-                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
-                    depth--;
-                } else if ((token == JsonToken.VALUE_NUMBER_FLOAT || token == JsonToken.VALUE_NUMBER_INT)
-                        && !Double.isFinite(parser.getDoubleValue())) {
-                    return false;
-                }
-                if (depth == 0) {
-                    return parser.nextToken() == null;
-                }
-                token = parser.nextToken();
-                if (token == null) {
-                    return false;
-                }
-            }
-        } catch (IOException e) {
-            return false;
+        try {
+            return Events.isUtf8(body) && Events.isPortableJson(body);
+        } catch (ApiException e) {
+            return false; // a number past a double's range: the payload is refused as invalid content
         }
     }
 }
