@@ -119,6 +119,20 @@ public final class Api {
         return reply.json().get("token").asText();
     }
 
+    /** Creates a function (201, or 202 while it builds) and waits for its build: the function as it then is. */
+    public JsonNode createBuilt(String token, String name, Object body) throws InterruptedException {
+        Reply created = post("/v1/functions", token, body);
+        if (created.status() != 201 && created.status() != 202) {
+            throw new IllegalStateException("create " + name + ": " + created);
+        }
+        return awaitBuilt(token, name);
+    }
+
+    /** The invocation record of a call's answer (its {@code X-Hearth-Invocation-Id}). */
+    public JsonNode record(String token, Reply invoked) {
+        return get("/v1/invocations/" + invoked.header("X-Hearth-Invocation-Id"), token).json();
+    }
+
     /** Polls a function until its build has ended; returns the function as it then is. */
     public JsonNode awaitBuilt(String token, String name) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();

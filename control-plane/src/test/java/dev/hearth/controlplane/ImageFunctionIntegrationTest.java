@@ -67,7 +67,7 @@ class ImageFunctionIntegrationTest {
         assertEquals("Runtime.ExitError", failed.json().get("error").get("errorType").asText());
         assertTrue(failed.json().get("error").get("errorMessage").asText().contains("status 3"));
 
-        JsonNode record = api.get("/v1/invocations/" + failed.header("X-Hearth-Invocation-Id"), token).json();
+        JsonNode record = api.record(token, failed);
         String logs = record.get("logs").toString();
         assertTrue(logs.contains("stderr\\tgot {\\\"x\\\":1}"), logs);
         assertTrue(logs.contains("stderr\\tno newline"), "an unfinished last line is kept: " + logs);
@@ -135,7 +135,7 @@ class ImageFunctionIntegrationTest {
         assertEquals(2, second.json().get("calls").asInt(), "the same server answered both calls");
         assertEquals(first.json().get("pid"), second.json().get("pid"));
 
-        JsonNode record = api.get("/v1/invocations/" + second.header("X-Hearth-Invocation-Id"), token).json();
+        JsonNode record = api.record(token, second);
         assertTrue(record.get("logs").toString().contains("echo call 2"), record::toString);
 
         List<Container> servers = containersOfKind("image");

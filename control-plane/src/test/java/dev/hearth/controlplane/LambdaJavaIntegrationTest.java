@@ -37,15 +37,13 @@ class LambdaJavaIntegrationTest {
     }
 
     private void createReady(ObjectNode body, String name) throws InterruptedException {
-        Api.Reply created = api.post("/v1/functions", token, body);
-        assertTrue(created.status() == 201 || created.status() == 202, created::toString);
-        JsonNode built = api.awaitBuilt(token, name);
+        JsonNode built = api.createBuilt(token, name, body);
         assertEquals("ready", built.get("status").asText(), () -> api.get("/v1/functions/" + name + "/build", token).text());
     }
 
     /** The record's log lines of one invocation. */
     private List<String> logs(Api.Reply invoked) {
-        JsonNode record = api.get("/v1/invocations/" + invoked.header("X-Hearth-Invocation-Id"), token).json();
+        JsonNode record = api.record(token, invoked);
         List<String> lines = new ArrayList<>();
         record.get("logs").forEach(line -> lines.add(line.asText()));
         return lines;

@@ -56,7 +56,7 @@ class LambdaNodeIntegrationTest {
     }
 
     private String logs(Api.Reply invoked) {
-        return api.get("/v1/invocations/" + invoked.header("X-Hearth-Invocation-Id"), token).json().get("logs").toString();
+        return api.record(token, invoked).get("logs").toString();
     }
 
     private record Timed(Api.Reply reply, long millis) {

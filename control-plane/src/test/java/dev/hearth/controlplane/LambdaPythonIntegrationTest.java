@@ -50,7 +50,7 @@ class LambdaPythonIntegrationTest {
     }
 
     private List<String> logs(Api.Reply invoked) {
-        JsonNode record = api.get("/v1/invocations/" + invoked.header("X-Hearth-Invocation-Id"), token).json();
+        JsonNode record = api.record(token, invoked);
         List<String> lines = new ArrayList<>();
         record.get("logs").forEach(l -> lines.add(l.asText()));
         return lines;

@@ -87,9 +87,7 @@ class RoutesIntegrationTest {
 
     void create(ObjectNode function) throws InterruptedException {
         String name = function.get("name").asText();
-        Api.Reply created = api.post("/v1/functions", token, function);
-        assertTrue(created.status() == 201 || created.status() == 202, created::toString);
-        JsonNode built = api.awaitBuilt(token, name);
+        JsonNode built = api.createBuilt(token, name, function);
         assertEquals("ready", built.get("status").asText(), () -> api.get("/v1/functions/" + name + "/build", token).text());
     }
 

@@ -32,13 +32,11 @@ class RuntimesIntegrationTest {
     }
 
     private JsonNode createAndAwait(Object body, String name) throws InterruptedException {
-        Api.Reply created = api.post("/v1/functions", token, body);
-        assertTrue(created.status() == 201 || created.status() == 202, created::toString);
-        return api.awaitBuilt(token, name);
+        return api.createBuilt(token, name, body);
     }
 
     private JsonNode record(Api.Reply invoked) {
-        return api.get("/v1/invocations/" + invoked.header("X-Hearth-Invocation-Id"), token).json();
+        return api.record(token, invoked);
     }
 
     @Test

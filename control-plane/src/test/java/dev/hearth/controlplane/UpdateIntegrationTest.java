@@ -74,7 +74,7 @@ class UpdateIntegrationTest {
 
         assertTrue(Docker.eventually(Duration.ofSeconds(10), () -> !containerExists(idleHost)), "the idle old container is removed");
         assertTrue(Docker.eventually(Duration.ofSeconds(10), () -> !containerExists(busyHost)), "the busy one after its call");
-        JsonNode record = api.get("/v1/invocations/" + after.header("X-Hearth-Invocation-Id"), token).json();
+        JsonNode record = api.record(token, after);
         assertEquals(2, record.get("version").asInt());
     }
 
