@@ -1,0 +1,36 @@
+package dev.hearth.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code hearth ls}: the user's functions, one a line. */
+@Command(name = "ls", description = "List your functions.")
+final class LsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        HearthCommand root = HearthCommand.of(spec);
+        JsonNode answer = root.api().get("/v1/functions");
+        Output.Table table = new Output.Table("NAME", "VERSION", "RUNTIME", "STATUS", "MEMORY", "TIMEOUT");
+        for (JsonNode f : answer.path("functions")) {
+            String runtime = f.has("image") ? f.path("image").asText() : f.path("runtime").asText();
+            String status = f.path("status").asText()
+                    + (f.has("update") ? " (v" + f.path("update").path("version").asText() + " " + f.path("update").path("status").asText() + ")" : "");
+            table.row(f.path("name").asText(), f.path("version").asText(), runtime, status,
+                    f.path("memoryMb").asText() + " MB", f.path("timeoutMs").asText() + " ms");
+        }
+        Output output = root.output();
+        if (!output.json() && table.isEmpty()) {
+            output.note("no functions yet: 'hearth deploy DIR' creates one");
+            return ExitCode.OK.code();
+        }
+        output.result(answer, table);
+        return ExitCode.OK.code();
+    }
+}

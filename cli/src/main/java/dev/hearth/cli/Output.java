@@ -1,0 +1,119 @@
+package dev.hearth.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a command prints. Results go to stdout: a table or lines in {@code text} mode, one JSON
+ * document in {@code json} mode (for scripts: {@code --output json} on every command). Progress
+ * and notes go to stderr in text mode only, so stdout stays the result alone.
+ */
+public final class Output {
+
+    /** The output formats {@code --output} takes. */
+    public enum Format { text, json }
+
+    private final Format format;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public Output(Format format, PrintStream out, PrintStream err) {
+        this.format = format;
+        this.out = out;
+        this.err = err;
+    }
+
+    public boolean json() {
+        return format == Format.json;
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public PrintStream err() {
+        return err;
+    }
+
+    /** A result line, in text mode only. */
+    public void line(String text) {
+        if (!json()) {
+            out.println(text);
+        }
+    }
+
+    /** A note or progress line on stderr, in text mode only. */
+    public void note(String text) {
+        if (!json()) {
+            err.println(text);
+        }
+    }
+
+    /** The command's JSON result, in json mode only. */
+    public void document(JsonNode node) {
+        if (json()) {
+            try {
+                out.println(HearthApi.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The result as a JSON document or as a table, whichever mode this is. */
+    public void result(JsonNode node, Table table) {
+        if (json()) {
+            document(node);
+        } else {
+            table.print(out);
+        }
+    }
+
+    /** A plain text table: columns padded to their widest cell, no borders. */
+    public static final class Table {
+        private final List<String[]> rows = new ArrayList<>();
+        private final int columns;
+
+        public Table(String... headers) {
+            this.columns = headers.length;
+            rows.add(headers);
+        }
+
+        public Table row(Object... cells) {
+            String[] row = new String[columns];
+            for (int i = 0; i < columns; i++) {
+                Object cell = i < cells.length ? cells[i] : null;
+                row[i] = cell == null ? "-" : String.valueOf(cell);
+            }
+            rows.add(row);
+            return this;
+        }
+
+        public boolean isEmpty() {
+            return rows.size() == 1;
+        }
+
+        void print(PrintStream out) {
+            int[] widths = new int[columns];
+            for (String[] row : rows) {
+                for (int i = 0; i < columns; i++) {
+                    widths[i] = Math.max(widths[i], row[i].length());
+                }
+            }
+            StringBuilder line = new StringBuilder();
+            for (String[] row : rows) {
+                line.setLength(0);
+                for (int i = 0; i < columns; i++) {
+                    line.append(row[i]);
+                    if (i < columns - 1) {
+                        line.append(" ".repeat(widths[i] - row[i].length() + 2));
+                    }
+                }
+                out.println(line.toString().stripTrailing());
+            }
+        }
+    }
+}
