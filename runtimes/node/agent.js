@@ -285,7 +285,20 @@ function isThenable(value) {
  * - a callback-style handler that never calls back: null, once its code has no work left;
  * - a plain function's return value (Hearth's own, beside Lambda's): at once.
  */
-function run(event, requestId, deadlineMs) {
+/** The caller's client context: the base64 JSON object the control plane checked; undefined without one. */
+function clientContextOf(header) {
+  if (typeof header !== 'string' || header === '') {
+    return undefined;
+  }
+  try {
+    const value = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+  } catch (err) {
+    return undefined;
+  }
+}
+
+function run(event, requestId, deadlineMs, qualifier, clientContext) {
   if (handler === null) {
     const reason = fn === null ? 'this container is not initialized' : 'this container failed its /init';
     return Promise.resolve([409, errorBody('Runtime.NotInitialized', null, reason)]);
@@ -345,6 +358,10 @@ function run(event, requestId, deadlineMs) {
     const context = {
       awsRequestId: requestId,
       ...fields,
+      // Lambda's invoked ARN names the qualifier the caller used (an alias, a version, $LATEST).
+      invokedFunctionArn: qualifier ? fields.invokedFunctionArn + ':' + qualifier : fields.invokedFunctionArn,
+      clientContext,
+      identity: undefined,
       get callbackWaitsForEmptyEventLoop() {
         return waitsForEmptyLoop;
       },
@@ -447,7 +464,8 @@ async function serve(req, res, chunks, size) {
     if (!req.headers['x-hearth-deadline-ms'] || !Number.isFinite(deadline)) {
       deadline = Date.now() + (fn !== null && Number(fn.timeoutMs) > 0 ? Number(fn.timeoutMs) : 3000);
     }
-    const [status, json, invocation] = await run(body, String(req.headers['x-hearth-request-id'] || ''), deadline);
+    const [status, json, invocation] = await run(body, String(req.headers['x-hearth-request-id'] || ''), deadline,
+      req.headers['x-hearth-qualifier'], clientContextOf(req.headers['x-hearth-client-context']));
     return reply(req, res, status, json, invocation);
   }
   const [status, json] = await init(body);

@@ -8,6 +8,7 @@ What the function sees is Lambda's Python runtime: the root logger's handler and
 the context object's fields, handler strings and error documents (errorMessage, errorType,
 requestId, stackTrace as Lambda formats frames, the agent's own frames left out).
 """
+import base64
 import http.server
 import importlib
 import io
@@ -161,13 +162,50 @@ def function_facts(fn):
             "log_stream_name": env.get("AWS_LAMBDA_LOG_STREAM_NAME") or version}
 
 
+class Client:
+    """context.client_context.client: the calling app, as the AWS mobile SDKs describe it."""
+    __slots__ = ("installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name")
+
+
+class ClientContext:
+    """context.client_context: what the caller sent as X-Amz-Client-Context (synchronous calls only)."""
+    __slots__ = ("custom", "env", "client")
+
+
+def from_fields(cls, value):
+    """An object of cls with the dict's entries for cls's slots (others ignored, missing ones None)."""
+    obj = cls()
+    for name in cls.__slots__:
+        setattr(obj, name, value.get(name) if isinstance(value, dict) else None)
+    return obj
+
+
+def client_context(header):
+    """The ClientContext of a call's base64 JSON header (checked by the control plane), or None."""
+    if not header:
+        return None
+    try:
+        value = json.loads(base64.b64decode(header, validate=True))
+    except ValueError:
+        return None
+    if not isinstance(value, dict):
+        return None
+    context = from_fields(ClientContext, value)
+    if isinstance(context.client, dict):
+        context.client = from_fields(Client, context.client)
+    return context
+
+
 class Context:
     """The context object handed to the handler, with Lambda's fields (memory_limit_in_mb a string)."""
 
-    def __init__(self, facts, request_id, deadline_ms):
+    def __init__(self, facts, request_id, deadline_ms, qualifier=None, client=None):
         self.aws_request_id = request_id
         self.__dict__.update(facts)
-        self.client_context = None
+        if qualifier:
+            # Lambda's invoked ARN names the qualifier the caller used (an alias, a version, $LATEST).
+            self.invoked_function_arn = facts["invoked_function_arn"] + ":" + qualifier
+        self.client_context = client
         self.identity = CognitoIdentity()
         self._deadline_ms = deadline_ms
 
@@ -270,13 +308,13 @@ class Agent:
         self.handler = handler
         return 200, {"initMs": round((time.perf_counter() - started) * 1000, 3)}
 
-    def run(self, event, request_id, deadline_ms):
+    def run(self, event, request_id, deadline_ms, qualifier=None, client=None):
         global current_request_id
         if self.handler is None:
             reason = "not initialized" if self.function is None else "initialization failed"
             return 409, error_body("Runtime.NotInitialized", "this container is " + reason)
         current_request_id = request_id
-        context = Context(self.facts, request_id, deadline_ms)
+        context = Context(self.facts, request_id, deadline_ms, qualifier, client)
         try:
             result = self.handler(event, context)
         except BaseException as exc:  # SystemExit too: a handler never takes the agent down
@@ -322,7 +360,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(400, error_body("Runtime.InvalidJson", str(exc)))
         if self.path == "/run":
             deadline = float(self.headers.get("X-Hearth-Deadline-Ms") or (time.time() * 1000 + 3000))
-            status, result = self.agent.run(body, self.headers.get("X-Hearth-Request-Id", ""), deadline)
+            status, result = self.agent.run(body, self.headers.get("X-Hearth-Request-Id", ""), deadline,
+                                            self.headers.get("X-Hearth-Qualifier"),
+                                            client_context(self.headers.get("X-Hearth-Client-Context")))
         elif self.path == "/init":
             if not isinstance(body, dict):
                 return self.reply(400, error_body("Runtime.BadInit", "init body must be a JSON object"))

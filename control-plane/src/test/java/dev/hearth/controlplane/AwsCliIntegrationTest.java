@@ -107,7 +107,7 @@ class AwsCliIntegrationTest {
         Run run = invoke(secret, "--function-name", "greet", "--payload", "{\"name\":\"cli\"}");
         assertEquals(0, run.exit(), run::toString);
         assertEquals(200, run.json().get("StatusCode").asInt());
-        assertEquals("2", run.json().get("ExecutedVersion").asText());
+        assertEquals("$LATEST", run.json().get("ExecutedVersion").asText());
         assertEquals("cli", Api.JSON.readTree(run.payload()).get("hello").asText());
     }
 

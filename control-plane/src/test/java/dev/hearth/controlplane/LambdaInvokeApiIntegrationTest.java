@@ -99,8 +99,13 @@ class LambdaInvokeApiIntegrationTest {
     }
 
     LambdaClient client(String id, String key) {
+        return client(hearth.port(), id, key);
+    }
+
+    /** An unchanged SDK client for Hearth on this port, with one access key, never retrying. */
+    static LambdaClient client(int port, String id, String key) {
         return LambdaClient.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + hearth.port()))
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(id, key)))
                 .httpClient(UrlConnectionHttpClient.create())
@@ -129,7 +134,7 @@ class LambdaInvokeApiIntegrationTest {
         assertNull(response.functionError());
         JsonNode result = Api.JSON.readTree(response.payload().asByteArray());
         assertEquals("ada", result.get("hello").asText());
-        assertEquals("2", response.executedVersion());
+        assertEquals("$LATEST", response.executedVersion(), "an unqualified call runs $LATEST, as Lambda says");
         String log = new String(Base64.getDecoder().decode(response.logResult()), StandardCharsets.UTF_8);
         assertTrue(log.contains("hi ada"), log);
     }

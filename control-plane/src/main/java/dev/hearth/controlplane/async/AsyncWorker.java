@@ -98,7 +98,7 @@ final class AsyncWorker {
         byte[] event = delivery.event() != null ? delivery.event() : job.get("event", Binary.class).getData();
         Invocation invocation;
         try (var permit = limiter.acquire(function)) {
-            invocation = pool.invoke(new InvokeRequest(function.spec(), id, event));
+            invocation = pool.invoke(new InvokeRequest(function.spec(), id, event, target.qualifier(), null));
         } catch (ApiException | PoolException e) {
             // Over a concurrency limit, the node full or lost mid-call: the function did nothing wrong; try again soon.
             log.debug("async invocation {} queued again: {}", id, e.getMessage());

@@ -36,8 +36,26 @@ public final class Resolver {
     /** One function as this control plane last read it, and the other versions calls named since. */
     private record Entry(FunctionRecord function, Map<Long, FunctionRecord> versions) {}
 
-    /** A call's target: the version that runs, and the alias that chose it (null without one). */
-    public record Target(FunctionRecord version, String alias) {}
+    /**
+     * A call's target: the version that runs, the alias that chose it (null without one), and the
+     * qualifier as the call named it (null for an unqualified call).
+     */
+    public record Target(FunctionRecord version, String alias, String qualifier) {
+
+        /** An unqualified call's target. */
+        public Target(FunctionRecord version) {
+            this(version, null, null);
+        }
+
+        /**
+         * The version as Lambda reports it ({@code X-Amz-Executed-Version}, the context's
+         * {@code function_version}): {@code $LATEST} for an unqualified or {@code $LATEST} call,
+         * else the number of the version that ran.
+         */
+        public String executedVersion() {
+            return qualifier == null || qualifier.equals(LATEST) ? LATEST : Long.toString(version.version());
+        }
+    }
 
     /** @param draw uniform numbers in [0, 1) that weighted aliases draw on */
     Resolver(FunctionStore store, DoubleSupplier draw) {
@@ -79,18 +97,21 @@ public final class Resolver {
     public Target resolve(String owner, String name, String qualifier) {
         Entry entry = entry(owner, name);
         FunctionRecord function = entry.function();
-        if (qualifier == null || qualifier.isEmpty() || qualifier.equals(LATEST)) {
-            return new Target(function, null);
+        if (qualifier == null || qualifier.isEmpty()) {
+            return new Target(function);
+        }
+        if (qualifier.equals(LATEST)) {
+            return new Target(function, null, LATEST);
         }
         if (NUMBER.matcher(qualifier).matches()) {
-            return new Target(version(entry, Long.parseLong(qualifier), qualifier), null);
+            return new Target(version(entry, Long.parseLong(qualifier), qualifier), null, qualifier);
         }
         Aliases.checkName(qualifier, "a qualifier", "a version number, " + LATEST + " or an alias name");
         Alias alias = function.aliases().get(qualifier);
         if (alias == null) {
             throw unknownQualifier(name, qualifier);
         }
-        return new Target(version(entry, alias.pick(draw.getAsDouble()), qualifier), alias.name());
+        return new Target(version(entry, alias.pick(draw.getAsDouble()), qualifier), alias.name(), qualifier);
     }
 
     private FunctionRecord version(Entry entry, long number, String qualifier) {

@@ -119,7 +119,7 @@ public final class InvokeRoutes {
             Exchanges.sendJson(exchange, 202, Map.of("invocationId", invocationId, "status", AsyncStatus.QUEUED.id()));
             return;
         }
-        SyncCalls.Done done = calls.run(owner, target, invocationId, event, started);
+        SyncCalls.Done done = calls.run(owner, target, invocationId, event, null, started);
         Invocation invocation = done.invocation();
         Answer answer = done.answer();
         exchange.getResponseHeaders().put(START, invocation.start().header());

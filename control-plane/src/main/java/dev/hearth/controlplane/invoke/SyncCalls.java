@@ -53,14 +53,15 @@ public final class SyncCalls {
     /**
      * Runs the call and records it, timed from {@code startedNanos} (when the request arrived).
      *
+     * @param clientContext the caller's {@code X-Amz-Client-Context}, already checked; null without one
      * @throws ApiException 429 over a concurrency limit or with the node full, 503 when no container can be had
      */
-    public Done run(String owner, Resolver.Target target, String invocationId, byte[] event, long startedNanos)
+    public Done run(String owner, Resolver.Target target, String invocationId, byte[] event, String clientContext, long startedNanos)
             throws InterruptedException {
         FunctionRecord function = target.version();
         Invocation invocation;
         try (var permit = limiter.acquire(function)) {
-            invocation = pool.invoke(new InvokeRequest(function.spec(), invocationId, event));
+            invocation = pool.invoke(new InvokeRequest(function.spec(), invocationId, event, target.qualifier(), clientContext));
         } catch (PoolException e) {
             throw e.atCapacity() ? ApiException.throttled(e.getMessage()) : ApiException.unavailable(e.getMessage());
         }

@@ -111,8 +111,8 @@ public final class LambdaInvokeRoutes {
         FunctionRef ref = FunctionRef.parse(Exchanges.pathParam(exchange, "name"), queryQualifier(exchange));
         InvocationType type = invocationType(exchange.getRequestHeaders().getFirst(INVOCATION_TYPE));
         boolean tail = logTail(exchange.getRequestHeaders().getFirst(LOG_TYPE));
-        // Accepted and checked, not passed on: the runtimes' context gets no client context from Hearth.
-        Payloads.checkClientContext(exchange.getRequestHeaders().getFirst(CLIENT_CONTEXT));
+        // Checked here, passed to synchronous calls only, as Lambda does.
+        String clientContext = Payloads.clientContext(exchange.getRequestHeaders().getFirst(CLIENT_CONTEXT));
         byte[] event = Payloads.event(body);
         Resolver.Target target = functions.resolve(owner, ref.name(), ref.qualifier());
         SyncCalls.requireReady(target, ref.qualifier());
@@ -127,8 +127,8 @@ public final class LambdaInvokeRoutes {
                 exchange.endExchange();
             }
             case REQUEST_RESPONSE -> {
-                SyncCalls.Done done = calls.run(owner, target, invocationId, event, started);
-                exchange.getResponseHeaders().put(EXECUTED_VERSION, Long.toString(function.version()));
+                SyncCalls.Done done = calls.run(owner, target, invocationId, event, clientContext, started);
+                exchange.getResponseHeaders().put(EXECUTED_VERSION, target.executedVersion());
                 if (tail) {
                     exchange.getResponseHeaders().put(LOG_RESULT, Payloads.logTail(done.invocation().logs()));
                 }

@@ -36,10 +36,13 @@ final class Payloads {
         return body;
     }
 
-    /** Checks {@code X-Amz-Client-Context} (null when absent): base64 of a JSON object, within Lambda's limit. */
-    static void checkClientContext(String header) {
+    /**
+     * {@code X-Amz-Client-Context} checked (base64 of a JSON object, within Lambda's limit) and
+     * trimmed, as it goes to the function; null when absent.
+     */
+    static String clientContext(String header) {
         if (header == null) {
-            return;
+            return null;
         }
         if (header.length() > MAX_CLIENT_CONTEXT) {
             throw LambdaError.invalidParameter("Client context must be at most " + MAX_CLIENT_CONTEXT + " bytes (base64)");
@@ -61,6 +64,7 @@ final class Payloads {
         } catch (IOException e) {
             throw LambdaError.invalidParameter("Client context must be a valid Base64-encoded JSON object.");
         }
+        return header.trim();
     }
 
     /** The last {@value #LOG_TAIL_BYTES} bytes of the log, starting at a whole UTF-8 character, in base64. */

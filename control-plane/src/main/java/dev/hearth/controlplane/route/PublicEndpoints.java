@@ -94,7 +94,7 @@ public final class PublicEndpoints {
         byte[] event = HttpEvent.of(request(exchange, endpoint, invocationId));
         SyncCalls.Done done;
         try {
-            done = calls.run(endpoint.owner(), target, invocationId, event, started);
+            done = calls.run(endpoint.owner(), target, invocationId, event, null, started);
         } catch (ApiException e) {
             if (e.status() != 429) {
                 // The pool's words (a container that would not start) are the operator's, not a public caller's.

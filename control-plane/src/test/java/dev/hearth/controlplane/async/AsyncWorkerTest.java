@@ -75,7 +75,7 @@ class AsyncWorkerTest {
     }
 
     private AsyncWorker worker(Function<InvokeRequest, Invocation> invoke) {
-        return new AsyncWorker(records, (owner, name, qualifier) -> new Resolver.Target(function, null), new AnsweringPool(invoke), new ConcurrencyLimiter(10),
+        return new AsyncWorker(records, (owner, name, qualifier) -> new Resolver.Target(function), new AnsweringPool(invoke), new ConcurrencyLimiter(10),
                 callbacks, clock);
     }
 

@@ -3,6 +3,7 @@ package dev.hearth.controlplane.lambda;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
@@ -34,11 +35,12 @@ class PayloadsTest {
 
     @Test
     void clientContext_mustBeBase64OfAJsonObject() {
-        assertDoesNotThrow(() -> Payloads.checkClientContext(null));
-        assertDoesNotThrow(() -> Payloads.checkClientContext(Base64.getEncoder().encodeToString(utf8("{\"custom\":{\"a\":1}}"))));
-        assertThrows(LambdaError.class, () -> Payloads.checkClientContext("%%%"));
-        assertThrows(LambdaError.class, () -> Payloads.checkClientContext(Base64.getEncoder().encodeToString(utf8("[1]"))));
-        assertThrows(LambdaError.class, () -> Payloads.checkClientContext("A".repeat(Payloads.MAX_CLIENT_CONTEXT + 1)));
+        assertNull(Payloads.clientContext(null));
+        String context = Base64.getEncoder().encodeToString(utf8("{\"custom\":{\"a\":1}}"));
+        assertEquals(context, Payloads.clientContext(" " + context + " "), "passed on trimmed");
+        assertThrows(LambdaError.class, () -> Payloads.clientContext("%%%"));
+        assertThrows(LambdaError.class, () -> Payloads.clientContext(Base64.getEncoder().encodeToString(utf8("[1]"))));
+        assertThrows(LambdaError.class, () -> Payloads.clientContext("A".repeat(Payloads.MAX_CLIENT_CONTEXT + 1)));
     }
 
     @Test

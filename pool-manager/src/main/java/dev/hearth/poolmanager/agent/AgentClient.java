@@ -1,5 +1,6 @@
 package dev.hearth.poolmanager.agent;
 
+import dev.hearth.poolmanager.InvokeRequest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +27,11 @@ public interface AgentClient extends AutoCloseable {
     /** Loads a function into the agent; {@code spec} is the JSON of runtimes/README.md's /init. */
     AgentReply init(Path socket, byte[] spec, Duration timeout) throws IOException, TimeoutException, InterruptedException;
 
-    /** Runs one invocation; the deadline is passed on so the handler's context can report time left. */
-    AgentReply run(Path socket, String invocationId, long deadlineEpochMs, byte[] event, Duration timeout)
+    /**
+     * Runs one invocation: its id, event, qualifier and client context go to the agent's
+     * {@code /run}, and the deadline, so the handler's context can report time left.
+     */
+    AgentReply run(Path socket, InvokeRequest request, long deadlineEpochMs, Duration timeout)
             throws IOException, TimeoutException, InterruptedException;
 
     @Override

@@ -1,5 +1,6 @@
 package dev.hearth.poolmanager.agent;
 
+import dev.hearth.poolmanager.InvokeRequest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,14 +65,24 @@ public final class UnixSocketAgentClient implements AgentClient {
         return send(request(socket, HttpMethod.POST, "/init").body(new BytesRequestContent("application/json", spec)), timeout);
     }
 
-    /** Runs one invocation; the deadline is passed on so the handler's context can report time left. */
+    /**
+     * Runs one invocation; the deadline is passed on so the handler's context can report time
+     * left, the qualifier and client context (checked by the control plane) for its context too.
+     */
     @Override
-    public AgentReply run(Path socket, String invocationId, long deadlineEpochMs, byte[] event, Duration timeout)
+    public AgentReply run(Path socket, InvokeRequest call, long deadlineEpochMs, Duration timeout)
             throws IOException, TimeoutException, InterruptedException {
         Request request = request(socket, HttpMethod.POST, "/run")
-                .headers(h -> h.put("X-Hearth-Request-Id", invocationId)
-                        .put("X-Hearth-Deadline-Ms", Long.toString(deadlineEpochMs)))
-                .body(new BytesRequestContent("application/json", event));
+                .headers(h -> {
+                    h.put("X-Hearth-Request-Id", call.invocationId()).put("X-Hearth-Deadline-Ms", Long.toString(deadlineEpochMs));
+                    if (call.qualifier() != null) {
+                        h.put("X-Hearth-Qualifier", call.qualifier());
+                    }
+                    if (call.clientContext() != null) {
+                        h.put("X-Hearth-Client-Context", call.clientContext());
+                    }
+                })
+                .body(new BytesRequestContent("application/json", call.event()));
         return send(request, timeout);
     }
 

@@ -100,7 +100,7 @@ public final class NatsPoolManager implements PoolManager {
             throw PoolException.unavailable("the event (" + request.event().length + " bytes) is larger than the dispatch link carries ("
                     + nats.getMaxPayload() + " bytes); raise the NATS server's max_payload");
         }
-        var headers = Wire.meta(new Wire.InvokeMeta(function, request.invocationId()));
+        var headers = Wire.meta(new Wire.InvokeMeta(function, request.invocationId(), request.qualifier(), request.clientContext()));
         Set<String> tried = new HashSet<>();
         PoolException refused = null;
         while (true) {

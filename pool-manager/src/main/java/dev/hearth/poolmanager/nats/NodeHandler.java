@@ -69,7 +69,7 @@ final class NodeHandler {
         try {
             Wire.InvokeMeta request = Wire.meta(message, Wire.InvokeMeta.class);
             FunctionSpec function = request.function();
-            Invocation invocation = pool.invoke(new InvokeRequest(function, request.invocationId(), message.getData()));
+            Invocation invocation = pool.invoke(new InvokeRequest(function, request.invocationId(), message.getData(), request.qualifier(), request.clientContext()));
             body = Wire.body(invocation.outcome());
             // A result too large for the link would never arrive: say so instead.
             if (body.length + (invocation.logs().length * 4L / 3) + 4096 > out.maxPayload()) {

@@ -72,7 +72,8 @@ final class Wire {
     private Wire() {}
 
     /** Metadata of an invoke request; the body is the event. */
-    record InvokeMeta(FunctionSpec function, String invocationId) {}
+    /** An invoke's metadata; the message's data is the event. Qualifier and client context may be null. */
+    record InvokeMeta(FunctionSpec function, String invocationId, String qualifier, String clientContext) {}
 
     /**
      * Metadata of an invoke reply; the body is the outcome's JSON (result or error), if any.

@@ -87,8 +87,7 @@ final class CallRunner {
         FunctionSpec function = request.function();
         try {
             long deadline = clock.millis() + function.timeoutMs();
-            AgentReply reply = agent.run(container.socket(), request.invocationId(), deadline, request.event(),
-                    Duration.ofMillis(function.timeoutMs()).plus(RUN_GRACE));
+            AgentReply reply = agent.run(container.socket(), request, deadline, Duration.ofMillis(function.timeoutMs()).plus(RUN_GRACE));
             byte[] logs = reply.logs().length > AgentClient.MAX_LOG_BYTES
                     ? Arrays.copyOf(reply.logs(), AgentClient.MAX_LOG_BYTES) : reply.logs();
             return new Ran(answer(reply, function.workload() instanceof Workload.Image), logs, reply.ok() || reply.functionError());

@@ -1,5 +1,6 @@
 package dev.hearth.poolmanager.fakes;
 
+import dev.hearth.poolmanager.InvokeRequest;
 import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.agent.AgentReply;
 import java.io.IOException;
@@ -37,6 +38,8 @@ public final class FakeAgent implements AgentClient {
     public final List<Path> healthChecks = new CopyOnWriteArrayList<>();
     public final List<Call> inits = new CopyOnWriteArrayList<>();
     public final List<Call> runs = new CopyOnWriteArrayList<>();
+    /** Every run's whole request (qualifier and client context included), in order. */
+    public final List<InvokeRequest> requests = new CopyOnWriteArrayList<>();
     public volatile Health health = socket -> {};
     public volatile Init init = (socket, spec) -> ok("{}");
     public volatile Run run = (socket, id, event) -> new AgentReply(200, event, new byte[0], false);
@@ -59,10 +62,11 @@ public final class FakeAgent implements AgentClient {
     }
 
     @Override
-    public AgentReply run(Path socket, String invocationId, long deadlineEpochMs, byte[] event, Duration timeout)
+    public AgentReply run(Path socket, InvokeRequest request, long deadlineEpochMs, Duration timeout)
             throws IOException, TimeoutException, InterruptedException {
-        runs.add(new Call(socket, invocationId, event));
-        return run.run(socket, invocationId, event);
+        runs.add(new Call(socket, request.invocationId(), request.event()));
+        requests.add(request);
+        return run.run(socket, request.invocationId(), request.event());
     }
 
     @Override

@@ -22,6 +22,8 @@ final class FakePool implements PoolManager {
     final List<String> asked = new CopyOnWriteArrayList<>();
     /** The thread each of {@link #asked} ran on. */
     final List<String> askedOn = new CopyOnWriteArrayList<>();
+    /** Every invocation's whole request, as the node handed it over. */
+    final List<InvokeRequest> requests = new CopyOnWriteArrayList<>();
     volatile byte[] result = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
     /** Runs inside each invocation, on its thread: a test may hold the call there. */
     volatile Runnable duringInvoke = () -> {};
@@ -43,6 +45,7 @@ final class FakePool implements PoolManager {
 
     @Override
     public Invocation invoke(InvokeRequest request) {
+        requests.add(request);
         ask("invoke " + request.function().id() + " " + new String(request.event(), StandardCharsets.UTF_8));
         duringInvoke.run();
         return new Invocation(request.invocationId(), StartKind.WARM, new Outcome.Success(result), 0, 5, new byte[0], "n1");

@@ -91,6 +91,8 @@ class NodeHandlerTest {
 
         calls.runAll();
         assertEquals(List.of("invoke f {\"n\":1}"), pool.asked);
+        assertEquals("prod", pool.requests.get(0).qualifier(), "the qualifier crosses the link");
+        assertEquals("eyJjdXN0b20iOnt9fQ==", pool.requests.get(0).clientContext(), "so does the client context");
         Sent reply = sent.remove();
         assertEquals("_INBOX.1", reply.subject());
         Wire.ReplyMeta meta = reply.replyMeta();

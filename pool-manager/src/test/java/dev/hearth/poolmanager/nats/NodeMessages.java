@@ -20,7 +20,7 @@ final class NodeMessages {
     /** An invocation of {@link #F1}, answered to {@code replyTo}. */
     static Message invoke(String replyTo, String event) {
         return NatsMessage.builder().subject(Wire.INVOKE_ANY).replyTo(replyTo)
-                .headers(Wire.meta(new Wire.InvokeMeta(F1, "inv-1")))
+                .headers(Wire.meta(new Wire.InvokeMeta(F1, "inv-1", "prod", "eyJjdXN0b20iOnt9fQ==")))
                 .data(event.getBytes(StandardCharsets.UTF_8)).build();
     }
 

@@ -29,8 +29,10 @@ class WireTest {
         for (FunctionSpec spec : new FunctionSpec[] {source, image}) {
             byte[] bytes = Wire.write(spec);
             assertEquals(spec, Wire.read(bytes, FunctionSpec.class));
-            var meta = Wire.read(Wire.write(new Wire.InvokeMeta(spec, "inv")), Wire.InvokeMeta.class);
-            assertEquals(spec, meta.function());
+            var meta = Wire.read(Wire.write(new Wire.InvokeMeta(spec, "inv", "prod", "e30=")), Wire.InvokeMeta.class);
+            assertEquals(new Wire.InvokeMeta(spec, "inv", "prod", "e30="), meta);
+            var bare = Wire.read(Wire.write(new Wire.InvokeMeta(spec, "inv", null, null)), Wire.InvokeMeta.class);
+            assertEquals(new Wire.InvokeMeta(spec, "inv", null, null), bare);
         }
     }
 

@@ -37,6 +37,7 @@ public final class Agent {
             System.exit(2);
         }
         Thread.currentThread().setUncaughtExceptionHandler(Agent::agentFailure);
+        OwnHostName.ensureResolvable();
         try {
             ServerSocketChannel server = listen(Path.of(args[0]));
             Dispatcher dispatcher = newDispatcher(LogCapture.install());

@@ -149,7 +149,8 @@ final class Dispatcher {
             return HttpResponse.json(409, ErrorBody.of("Runtime.NotInitialized", reason));
         }
         long deadline = deadline(request.header("X-Hearth-Deadline-Ms"), function.timeoutMs());
-        LambdaContext context = new LambdaContext(identity, requestId, deadline, logger, clock);
+        LambdaContext context = new LambdaContext(identity, requestId, deadline, logger, clock,
+                request.header("X-Hearth-Qualifier"), CallerContext.of(request.header("X-Hearth-Client-Context")));
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(current.classLoader());

@@ -8,7 +8,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Owns what one invocation tells its handler about itself: aws-lambda-java-core's {@link Context}.
- * As on Lambda for a synchronous invoke, {@link #getIdentity()} and {@link #getClientContext()} are null.
+ * As on Lambda, {@link #getIdentity()} is null (Hearth has no Cognito), {@link #getClientContext()} is
+ * the caller's {@code X-Amz-Client-Context} (null without one), and the invoked ARN ends in the
+ * qualifier the caller named.
  */
 final class LambdaContext implements Context {
 
@@ -17,13 +19,26 @@ final class LambdaContext implements Context {
     private final long deadlineEpochMs;
     private final LambdaLogger logger;
     private final LongSupplier clock;
+    private final String qualifier;
+    private final ClientContext clientContext;
 
     LambdaContext(FunctionIdentity function, String requestId, long deadlineEpochMs, LambdaLogger logger, LongSupplier clock) {
+        this(function, requestId, deadlineEpochMs, logger, clock, null, null);
+    }
+
+    /**
+     * @param qualifier     the alias, version or {@code $LATEST} the caller named; null for an unqualified call
+     * @param clientContext the caller's client context; null without one
+     */
+    LambdaContext(FunctionIdentity function, String requestId, long deadlineEpochMs, LambdaLogger logger, LongSupplier clock,
+                  String qualifier, ClientContext clientContext) {
         this.function = function;
         this.requestId = requestId;
         this.deadlineEpochMs = deadlineEpochMs;
         this.logger = logger;
         this.clock = clock;
+        this.qualifier = qualifier == null || qualifier.isEmpty() ? null : qualifier;
+        this.clientContext = clientContext;
     }
 
     @Override
@@ -53,7 +68,7 @@ final class LambdaContext implements Context {
 
     @Override
     public String getInvokedFunctionArn() {
-        return function.invokedFunctionArn();
+        return qualifier == null ? function.invokedFunctionArn() : function.invokedFunctionArn() + ":" + qualifier;
     }
 
     @Override
@@ -63,7 +78,7 @@ final class LambdaContext implements Context {
 
     @Override
     public ClientContext getClientContext() {
-        return null;
+        return clientContext;
     }
 
     @Override

@@ -40,6 +40,29 @@ class LambdaContextTest {
     }
 
     @Test
+    void aQualifiedCall_seesItsQualifierInTheArn_andItsClientContext() {
+        FunctionConfig function = new FunctionConfig("a.B", "/code", "orders", "12", 512, 3000, LAMBDA_ENV);
+        String header = java.util.Base64.getEncoder().encodeToString(("{\"client\":{\"installation_id\":\"i-1\",\"app_title\":\"Shop\"},"
+                + "\"custom\":{\"tier\":\"gold\",\"n\":3},\"env\":{\"locale\":\"fr\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        LambdaContext context = new LambdaContext(FunctionIdentity.of(function), "req-9", 13_000, logger, () -> 10_000L,
+                "prod", CallerContext.of(header));
+        assertEquals("arn:aws:lambda:eu-west-3:123456789012:function:orders:prod", context.getInvokedFunctionArn());
+        assertEquals("i-1", context.getClientContext().getClient().getInstallationId());
+        assertEquals("Shop", context.getClientContext().getClient().getAppTitle());
+        assertNull(context.getClientContext().getClient().getAppPackageName());
+        assertEquals(Map.of("tier", "gold", "n", "3"), context.getClientContext().getCustom());
+        assertEquals(Map.of("locale", "fr"), context.getClientContext().getEnvironment());
+    }
+
+    @Test
+    void aClientContextThatCannotBeRead_isNone() {
+        assertNull(CallerContext.of(null));
+        assertNull(CallerContext.of("%%%"));
+        assertNull(CallerContext.of(java.util.Base64.getEncoder().encodeToString("[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertNull(CallerContext.of(java.util.Base64.getEncoder().encodeToString("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8))).getClient());
+    }
+
+    @Test
     void arn_withoutRegionOrAccount_usesTheDocumentedDefaults() {
         LambdaContext context = context(Map.of("AWS_LAMBDA_FUNCTION_NAME", "orders"), 13_000);
         assertEquals("arn:aws:lambda:us-east-1:000000000000:function:orders", context.getInvokedFunctionArn());
