@@ -1,6 +1,8 @@
 #!/bin/sh
 # Builds /work/src for one runtime into /work/out. Everything printed is the build log; the
 # exit status says whether the build succeeded. Caches live under /cache (kept between builds).
+# Arguments: the toolchain (python, node, java) and, for java, the release sources are compiled
+# for: the Java version of the runtime the function runs on (21 when not given).
 set -eu
 runtime=$1
 src=/work/src
@@ -28,6 +30,8 @@ case "$runtime" in
     fi
     ;;
   java)
+    release=${2:-21}
+    case "$release" in *[!0-9]*|'') say "not a Java release: $release"; exit 2 ;; esac
     # Maven's own libraries trip JDK 25's sun.misc.Unsafe warnings; they are noise in a user's build log.
     export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
     if [ -f pom.xml ]; then
@@ -38,13 +42,13 @@ case "$runtime" in
       find target -maxdepth 1 -name '*.jar' ! -name 'original-*' ! -name '*-sources.jar' ! -name '*-javadoc.jar' \
         -exec cp {} "$out/" \;
     else
-      say "javac --release 21 (the Java runtime is 21) against aws-lambda-java-core"
+      say "javac --release $release (the function's Java runtime) against aws-lambda-java-core"
       cp -a "$src/." "$out/"
       find "$out" -name '*.java' -delete
       classpath="/opt/hearth/lib/*"
       if [ -d "$src/lib" ]; then classpath="$classpath:$src/lib/*"; fi
       find . -name '*.java' > /tmp/sources
-      javac --release 21 -encoding UTF-8 -nowarn -d "$out" -cp "$classpath" @/tmp/sources
+      javac --release "$release" -encoding UTF-8 -nowarn -d "$out" -cp "$classpath" @/tmp/sources
     fi
     ;;
   *)

@@ -80,8 +80,8 @@ public record HearthConfig(
         for (Language language : Language.values()) {
             String suffix = language.id().toUpperCase(java.util.Locale.ROOT);
             runtimes.put(language, new PoolConfig.RuntimeConfig(
-                    vars.text("HEARTH_IMAGE_" + suffix, "hearth/runtime-" + language.id() + ":latest"),
-                    vars.integer("HEARTH_POOL_" + suffix, 3)));
+                    vars.text("HEARTH_IMAGE_" + suffix, PoolConfig.RuntimeConfig.defaultImage(language)),
+                    vars.integer("HEARTH_POOL_" + suffix, PoolConfig.RuntimeConfig.defaultPoolSize(language))));
         }
         var pool = new PoolConfig(
                 vars.text("HEARTH_NODE_ID", "local"),

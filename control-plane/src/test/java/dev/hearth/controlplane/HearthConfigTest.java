@@ -40,6 +40,21 @@ class HearthConfigTest {
     }
 
     @Test
+    void java25_hasItsOwnImageAndPool_noneWaitingByDefault() {
+        var runtimes = HearthConfig.fromEnv(Map.of()).pool().runtimes();
+        assertEquals("hearth/runtime-java25:latest", runtimes.get(Language.JAVA25).image());
+        assertEquals(0, runtimes.get(Language.JAVA25).poolSize(), "its first calls start cold");
+        assertEquals("hearth/runtime-java:latest", runtimes.get(Language.JAVA).image());
+        assertEquals(3, runtimes.get(Language.JAVA).poolSize());
+
+        var set = HearthConfig.fromEnv(Map.of("HEARTH_POOL_JAVA25", "2", "HEARTH_POOL_JAVA", "1",
+                "HEARTH_IMAGE_JAVA25", "example/jdk25:1")).pool().runtimes();
+        assertEquals(2, set.get(Language.JAVA25).poolSize());
+        assertEquals(1, set.get(Language.JAVA).poolSize(), "each JVM runtime has a pool of its own");
+        assertEquals("example/jdk25:1", set.get(Language.JAVA25).image());
+    }
+
+    @Test
     void variables_overrideDefaults() {
         HearthConfig config = HearthConfig.fromEnv(Map.of(
                 "HEARTH_PORT", "9000", "HEARTH_DATA", "/srv/hearth", "HEARTH_POOL_PYTHON", "7",

@@ -177,7 +177,7 @@ class LambdaEnvironmentIntegrationTest {
 
         assertEquals(400, reply.status(), reply::toString);
         assertEquals("bad_request", reply.errorType());
-        assertEquals("unknown runtime 'python3.9'; Hearth has python, node, java, python3.13, nodejs20.x, java21",
+        assertEquals("unknown runtime 'python3.9'; Hearth has python, node, java, java25, python3.13, nodejs20.x, java21",
                 reply.json().get("error").get("message").asText());
     }
 }

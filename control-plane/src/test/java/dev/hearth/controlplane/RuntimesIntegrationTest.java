@@ -1,18 +1,27 @@
 package dev.hearth.controlplane;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.poolmanager.code.TestZips;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Map;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Node and Java functions with Lambda's handler conventions, and server-side builds (npm, Maven,
- * javac, pip) in builder containers that download from the real registries.
+ * javac, pip) in builder containers that download from the real registries; Java 25 functions
+ * ({@code java25}) on their own image, compiled for 25.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RuntimesIntegrationTest {
@@ -21,7 +30,8 @@ class RuntimesIntegrationTest {
     static HearthExtension hearth = HearthExtension.warm()
             .with("HEARTH_POOL_PYTHON", "1")
             .with("HEARTH_POOL_NODE", "2")
-            .with("HEARTH_POOL_JAVA", "2");
+            .with("HEARTH_POOL_JAVA", "2")
+            .with("HEARTH_POOL_JAVA25", "1");
     Api api;
     String token;
 
@@ -179,5 +189,93 @@ class RuntimesIntegrationTest {
         JsonNode build = api.get("/v1/functions/java-again/build", token).json();
         assertTrue(build.get("cached").asBoolean(), build::toString);
         assertEquals("\"abab\"", api.invoke(token, "java-again", "\"ab\"").text());
+    }
+
+    /** Reports the JVM it runs on, its Lambda environment, and the class file version javac wrote for it. */
+    private static final String SPEC_SOURCE = """
+            package example;
+
+            import com.amazonaws.services.lambda.runtime.Context;
+            import com.amazonaws.services.lambda.runtime.RequestHandler;
+            import java.io.DataInputStream;
+            import java.io.IOException;
+            import java.io.UncheckedIOException;
+            import java.util.Map;
+
+            public class Spec implements RequestHandler<Object, Map<String, Object>> {
+                @Override
+                public Map<String, Object> handleRequest(Object event, Context context) {
+                    try (var in = new DataInputStream(Spec.class.getResourceAsStream("Spec.class"))) {
+                        in.readInt();
+                        in.readUnsignedShort();
+                        return Map.of("spec", System.getProperty("java.specification.version"),
+                                "env", System.getenv("AWS_EXECUTION_ENV"), "classVersion", in.readUnsignedShort());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+            """;
+
+    @Test
+    void java25_source_isCompiledFor25_andRunsOnTheJava25Image() throws Exception {
+        JsonNode built = createAndAwait(Api.source("java25-spec", "java25", "example.Spec", "Spec.java", SPEC_SOURCE), "java25-spec");
+        assertEquals("ready", built.get("status").asText(), () -> api.get("/v1/functions/java25-spec/build", token).text());
+        assertEquals("java25", built.get("runtime").asText(), built::toString);
+        assertEquals("java25", built.get("lambdaRuntime").asText(), built::toString);
+
+        Api.Reply first = api.invoke(token, "java25-spec", "{}");
+        assertEquals(200, first.status(), first::toString);
+        JsonNode answer = first.json();
+        assertEquals("25", answer.get("spec").asText(), first::toString);
+        assertEquals("AWS_Lambda_java25", answer.get("env").asText(), first::toString);
+        assertEquals(69, answer.get("classVersion").asInt(), "class files of Java 25 (69), not of 21 (65): " + first);
+        assertEquals("pool", first.header("X-Hearth-Start"), "HEARTH_POOL_JAVA25 keeps one waiting");
+
+        // The same source for java is another build, for 21, on the Java 21 image.
+        JsonNode java21 = createAndAwait(Api.source("java21-spec", "java", "example.Spec", "Spec.java", SPEC_SOURCE), "java21-spec");
+        assertEquals("ready", java21.get("status").asText(), () -> api.get("/v1/functions/java21-spec/build", token).text());
+        assertFalse(api.get("/v1/functions/java21-spec/build", token).json().get("cached").asBoolean(),
+                "java25's build output is not java's");
+        JsonNode onJava21 = api.invoke(token, "java21-spec", "{}").json();
+        assertEquals("21", onJava21.get("spec").asText(), onJava21::toString);
+        assertEquals("AWS_Lambda_java21", onJava21.get("env").asText(), onJava21::toString);
+        assertEquals(65, onJava21.get("classVersion").asInt(), onJava21::toString);
+    }
+
+    @Test
+    void java25_zipWithAJar_runsAsItIs_onJava25(@TempDir Path work) throws Exception {
+        Path source = Files.createDirectories(work.resolve("src/example")).resolve("Jarred.java");
+        Files.writeString(source, """
+                package example;
+
+                import java.util.Map;
+
+                public class Jarred {
+                    public Map<String, String> handle(Map<String, Object> event) {
+                        return Map.of("spec", System.getProperty("java.specification.version"), "env", System.getenv("AWS_EXECUTION_ENV"));
+                    }
+                }
+                """);
+        Path classes = Files.createDirectories(work.resolve("classes"));
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null,
+                "--release", "17", "-d", classes.toString(), source.toString()), "javac");
+        byte[] jar = TestZips.of(Map.of("example/Jarred.class", Files.readAllBytes(classes.resolve("example/Jarred.class"))));
+        String archive = Base64.getEncoder().encodeToString(TestZips.of(Map.of("lib/jarred.jar", jar)));
+
+        for (String runtime : new String[] {"java25", "java"}) {
+            ObjectNode body = Api.JSON.createObjectNode().put("name", runtime + "-jar").put("runtime", runtime)
+                    .put("handler", "example.Jarred::handle").put("archive", archive);
+            Api.Reply created = api.post("/v1/functions", token, body);
+            assertEquals(201, created.status(), "compiled code needs no build: " + created);
+            assertEquals(runtime, created.json().get("runtime").asText(), created::toString);
+        }
+        Api.Reply on25 = api.invoke(token, "java25-jar", "{}");
+        assertEquals(200, on25.status(), on25::toString);
+        assertEquals("25", on25.json().get("spec").asText(), on25::toString);
+        assertEquals("AWS_Lambda_java25", on25.json().get("env").asText(), on25::toString);
+        Api.Reply on21 = api.invoke(token, "java-jar", "{}");
+        assertEquals("21", on21.json().get("spec").asText(), on21::toString);
+        assertEquals("AWS_Lambda_java21", on21.json().get("env").asText(), on21::toString);
     }
 }

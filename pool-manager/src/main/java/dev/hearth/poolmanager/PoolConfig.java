@@ -95,11 +95,24 @@ public record PoolConfig(
 
     /** Image and pre-started pool size of one language. */
     public record RuntimeConfig(String image, int poolSize) {
+        /** Pre-started containers of a language that is {@link Language#prewarmedByDefault() prewarmed by default}. */
+        public static final int DEFAULT_POOL_SIZE = 3;
+
         public RuntimeConfig {
             Objects.requireNonNull(image, "image");
             if (poolSize < 0) {
                 throw new IllegalArgumentException("pool size must be >= 0: " + poolSize);
             }
+        }
+
+        /** The image {@code ./hearth} builds for {@code language}: {@code hearth/runtime-<id>:latest}. */
+        public static String defaultImage(Language language) {
+            return "hearth/runtime-" + language.id() + ":latest";
+        }
+
+        /** The pool size when the operator sets none: {@link #DEFAULT_POOL_SIZE}, or 0 (first calls start cold). */
+        public static int defaultPoolSize(Language language) {
+            return language.prewarmedByDefault() ? DEFAULT_POOL_SIZE : 0;
         }
     }
 

@@ -68,12 +68,13 @@ final class FunctionValidator {
 
     private ValidFunction.Upload upload(NewFunction request) {
         String runtime = request.runtime();
-        LanguageRules rules = LanguageRules.of(language(runtime));
+        Language language = language(runtime);
+        LanguageRules rules = LanguageRules.of(language);
         boolean lambdaId = Language.byLambdaRuntime(runtime).isPresent();
         String handler = lambdaId ? rules.lambdaHandler(request.handler()) : rules.handler(request.handler());
         Set<String> files = new java.util.HashSet<>();
         byte[] zip = code(request, rules, handler, files);
-        return new ValidFunction.Upload(rules.language(), handler, zip, rules.needsBuild(files));
+        return new ValidFunction.Upload(language, handler, zip, rules.needsBuild(files));
     }
 
     private static ValidFunction.Image image(NewFunction request, int minWarm) {
@@ -117,8 +118,9 @@ final class FunctionValidator {
                 ApiException.badRequest("unknown runtime '" + runtime + "'; Hearth has " + knownRuntimes()));
     }
 
+    /** Hearth's ids, then Lambda's identifiers; one that is both ({@code java25}) is named once. */
     static String knownRuntimes() {
-        var ids = new java.util.ArrayList<String>();
+        var ids = new java.util.LinkedHashSet<String>();
         for (Language language : Language.values()) {
             ids.add(language.id());
         }

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
  * What each language accepts, following Lambda's conventions: handler strings, source file
  * names, where the handler's code must be in an archive, and whether code needs a build. A
  * function given with Lambda's runtime identifier ({@code python3.13}) gets Lambda's default
- * handler; one given with Hearth's ({@code python}) keeps Hearth's.
+ * handler; one given with Hearth's ({@code python}) keeps Hearth's. Every JVM runtime
+ * ({@code java}, {@code java25}) follows the same rules.
  */
 enum LanguageRules {
 
@@ -19,7 +20,7 @@ enum LanguageRules {
      * {@code module.function}; {@code pkg.mod.function} for a module in a package; as Lambda,
      * {@code src/module.function} for a module in a folder.
      */
-    PYTHON(Language.PYTHON, "main.handler", "lambda_function.lambda_handler",
+    PYTHON("python", "main.handler", "lambda_function.lambda_handler",
             Pattern.compile("([A-Za-z_][A-Za-z0-9_]*/)*[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+"), List.of(".py")) {
         @Override
         List<String> handlerFiles(String handler) {
@@ -38,7 +39,7 @@ enum LanguageRules {
      * Lambda the file name ends at its first dot and the export may be nested
      * ({@code src/app.routes.get}); a file name with dots ({@code my.module.handler}) still works.
      */
-    NODE(Language.NODE, "index.handler", "index.handler", Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_./-]*\\.[A-Za-z_$][A-Za-z0-9_$]*"),
+    NODE("node", "index.handler", "index.handler", Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_./-]*\\.[A-Za-z_$][A-Za-z0-9_$]*"),
             List.of(".js", ".mjs", ".cjs")) {
         @Override
         List<String> handlerFiles(String handler) {
@@ -56,7 +57,7 @@ enum LanguageRules {
     },
 
     /** {@code pkg.Class} (a RequestHandler) or {@code pkg.Class::method}; the package may be the unnamed one ({@code Hello}). */
-    JAVA(Language.JAVA, null, null, Pattern.compile("([A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*(::[A-Za-z_$][A-Za-z0-9_$]*)?"),
+    JAVA("java", null, null, Pattern.compile("([A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*(::[A-Za-z_$][A-Za-z0-9_$]*)?"),
             List.of(".java")) {
         @Override
         List<String> handlerFiles(String handler) {
@@ -85,15 +86,16 @@ enum LanguageRules {
         }
     };
 
-    private final Language language;
+    /** The language's name in messages. */
+    private final String name;
     private final String defaultHandler;
     private final String lambdaDefaultHandler;
     private final Pattern handlerPattern;
     private final List<String> sourceExtensions;
 
-    LanguageRules(Language language, String defaultHandler, String lambdaDefaultHandler, Pattern handlerPattern,
+    LanguageRules(String name, String defaultHandler, String lambdaDefaultHandler, Pattern handlerPattern,
                   List<String> sourceExtensions) {
-        this.language = language;
+        this.name = name;
         this.defaultHandler = defaultHandler;
         this.lambdaDefaultHandler = lambdaDefaultHandler;
         this.handlerPattern = handlerPattern;
@@ -101,11 +103,7 @@ enum LanguageRules {
     }
 
     static LanguageRules of(Language language) {
-        return valueOf(language.name());
-    }
-
-    Language language() {
-        return language;
+        return language.jvm() ? JAVA : valueOf(language.name());
     }
 
     /** The handler of a function given with Hearth's runtime id: {@code given}, or Hearth's default. */
@@ -120,12 +118,11 @@ enum LanguageRules {
 
     private String checkHandler(String handler) {
         if (handler == null) {
-            throw ApiException.badRequest("handler is required for " + language.id() + " (for example example.Hello or example.Hello::handleRequest)");
+            throw ApiException.badRequest("handler is required for " + name + " (for example example.Hello or example.Hello::handleRequest)");
         }
-        // A Java class may be in the unnamed package; Python and Node name a module and a function in it.
-        boolean named = handler.contains(".") || language == Language.JAVA;
-        if (!handlerPattern.matcher(handler).matches() || handler.contains("..") || !named) {
-            throw ApiException.badRequest("handler '" + handler + "' is not a " + language.id() + " handler; for example "
+        // Python's and Node's patterns need a module and a function in it; a Java class may be in the unnamed package.
+        if (!handlerPattern.matcher(handler).matches() || handler.contains("..")) {
+            throw ApiException.badRequest("handler '" + handler + "' is not a " + name + " handler; for example "
                     + (defaultHandler == null ? "example.Hello::handleRequest" : defaultHandler));
         }
         return handler;

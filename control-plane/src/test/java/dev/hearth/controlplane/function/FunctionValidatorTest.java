@@ -164,6 +164,21 @@ class FunctionValidatorTest {
         assertEquals("index.handler", node.handler());
         var java = upload(validator.validate(withRuntime("java21", "Hello", "Hello.java", "public class Hello {}\n")));
         assertEquals(dev.hearth.poolmanager.Language.JAVA, java.language());
+        var java25 = upload(validator.validate(withRuntime("java25", "example.Hello::handle", "Hello.java", "public class Hello {}\n")));
+        assertEquals(dev.hearth.poolmanager.Language.JAVA25, java25.language());
+        assertEquals("example.Hello::handle", java25.handler());
+        assertTrue(java25.needsBuild(), "sources are compiled, as for java");
+    }
+
+    @Test
+    void java25_takesJavasRules_aHandlerIsRequired_andTheCodeMustHoldIt() {
+        assertEquals(400, refused(() -> validator.validate(withRuntime("java25", null, "Hello.java", "class Hello {}\n"))).status());
+        assertEquals(400, refused(() -> validator.validate(withRuntime("java25", "main.handler", "main.py", "x = 1\n"))).status(),
+                "a .py file is no Java source");
+        assertEquals(400, refused(() -> validator.validate(withRuntime("java25", "example.Other", "Hello.java", "class Hello {}\n"))).status());
+        assertEquals(dev.hearth.poolmanager.Language.JAVA25,
+                upload(validator.validate(withRuntime("JAVA25", "Hello", "Hello.java", "class Hello {}\n"))).language(),
+                "Hearth's ids are case-blind, as java's is");
     }
 
     @Test
@@ -175,10 +190,10 @@ class FunctionValidatorTest {
 
     @Test
     void anIdentifierHearthLacks_is400_listingThoseItHas() {
-        for (String runtime : new String[] {"python3.12", "nodejs22.x", "java17", "java25", "provided.al2023", "PYTHON3.13"}) {
+        for (String runtime : new String[] {"python3.12", "nodejs22.x", "java17", "java26", "provided.al2023", "PYTHON3.13"}) {
             ApiException refused = refused(() -> validator.validate(withRuntime(runtime, "main.handler", "main.py", "x = 1\n")));
             assertEquals(400, refused.status(), runtime);
-            assertEquals("unknown runtime '" + runtime + "'; Hearth has python, node, java, python3.13, nodejs20.x, java21",
+            assertEquals("unknown runtime '" + runtime + "'; Hearth has python, node, java, java25, python3.13, nodejs20.x, java21",
                     refused.getMessage());
         }
     }

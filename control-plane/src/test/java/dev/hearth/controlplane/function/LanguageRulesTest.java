@@ -6,10 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.controlplane.http.ApiException;
+import dev.hearth.poolmanager.Language;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LanguageRulesTest {
+
+    @Test
+    void of_givesEveryJvmRuntimeJavasRules_andEachOtherLanguageItsOwn() {
+        assertEquals(LanguageRules.JAVA, LanguageRules.of(Language.JAVA));
+        assertEquals(LanguageRules.JAVA, LanguageRules.of(Language.JAVA25));
+        assertEquals(LanguageRules.PYTHON, LanguageRules.of(Language.PYTHON));
+        assertEquals(LanguageRules.NODE, LanguageRules.of(Language.NODE));
+    }
+
+    @Test
+    void handler_aPythonOrNodeHandlerNamesAFunctionInAModule_aJavaOneMayNameAClassAlone() {
+        assertThrows(ApiException.class, () -> LanguageRules.PYTHON.handler("main"));
+        assertThrows(ApiException.class, () -> LanguageRules.NODE.handler("index"));
+        assertEquals("Hello", LanguageRules.of(Language.JAVA25).handler("Hello"));
+    }
 
     @Test
     void handler_defaultsWhereLambdaHasOne_andIsRequiredForJava() {

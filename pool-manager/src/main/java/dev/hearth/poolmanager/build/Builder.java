@@ -120,7 +120,7 @@ public final class Builder {
                 settings.image(),
                 "hearth-build-" + settings.nodeId() + "-" + work.getFileName().toString().substring(0, 12),
                 Map.of(Labels.NODE, settings.nodeId(), "dev.hearth.role", "build"),
-                List.of(language.id()),
+                language.buildArguments(),
                 env(),
                 binds(src, out, cache),
                 settings.network(),

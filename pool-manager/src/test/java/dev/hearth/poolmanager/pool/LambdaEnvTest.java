@@ -34,6 +34,7 @@ class LambdaEnvTest {
         assertEquals("AWS_Lambda_python3.13", env(function(Language.PYTHON, "main.handler", Map.of())).get("AWS_EXECUTION_ENV"));
         assertEquals("AWS_Lambda_nodejs20.x", env(function(Language.NODE, "index.handler", Map.of())).get("AWS_EXECUTION_ENV"));
         assertEquals("AWS_Lambda_java21", env(function(Language.JAVA, "example.Hello", Map.of())).get("AWS_EXECUTION_ENV"));
+        assertEquals("AWS_Lambda_java25", env(function(Language.JAVA25, "example.Hello", Map.of())).get("AWS_EXECUTION_ENV"));
     }
 
     @Test
