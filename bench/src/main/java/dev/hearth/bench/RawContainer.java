@@ -1,5 +1,10 @@
 package dev.hearth.bench;
 
+import dev.hearth.poolmanager.FunctionSettings;
+import dev.hearth.poolmanager.FunctionSpec;
+import dev.hearth.poolmanager.InvokeRequest;
+import dev.hearth.poolmanager.Language;
+import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.agent.AgentReply;
 import dev.hearth.poolmanager.docker.ContainerSpec;
@@ -32,12 +37,14 @@ final class RawContainer implements AutoCloseable {
     private final AgentClient agent;
     private final Path dir;
     private final String id;
+    private final FunctionSpec function;
 
-    private RawContainer(DockerEngine engine, AgentClient agent, Path dir, String id) {
+    private RawContainer(DockerEngine engine, AgentClient agent, Path dir, String id, FunctionSpec function) {
         this.engine = engine;
         this.agent = agent;
         this.dir = dir;
         this.id = id;
+        this.function = function;
     }
 
     /** Creates and starts the container, waits for its agent and loads the code: ready for {@link #run()}. */
@@ -53,7 +60,10 @@ final class RawContainer implements AutoCloseable {
         var spec = new ContainerSpec("hearth/runtime-" + runtime + ":latest", "hearth-bench-" + UUID.randomUUID(),
                 Map.of(Labels.NODE, label), dir, Map.of(), 128, 1_000_000_000L, 64, 64, ContainerSpec.NO_NETWORK, 0);
         String id = engine.start(spec);
-        var container = new RawContainer(engine, agent, dir, id);
+        var function = new FunctionSpec("bench", "bench", "bench", 1,
+                new Workload.Source(Language.byId(runtime).orElseThrow(), BenchCode.handler(runtime), "0".repeat(64)),
+                new FunctionSettings(128, 30_000, 0, Map.of(), false, 0));
+        var container = new RawContainer(engine, agent, dir, id, function);
         try {
             awaitSocket(dir.resolve("agent.sock"));
             agent.checkHealth(dir.resolve("agent.sock"), TIMEOUT);
@@ -86,7 +96,8 @@ final class RawContainer implements AutoCloseable {
 
     /** One invocation straight on the agent. */
     byte[] run() throws IOException, TimeoutException, InterruptedException {
-        AgentReply reply = agent.run(dir.resolve("agent.sock"), "bench", System.currentTimeMillis() + 30_000, EVENT, TIMEOUT);
+        AgentReply reply = agent.run(dir.resolve("agent.sock"), new InvokeRequest(function, "bench", EVENT),
+                System.currentTimeMillis() + 30_000, TIMEOUT);
         if (!reply.ok()) {
             throw new IllegalStateException("run answered " + reply.status() + ": " + new String(reply.body()));
         }
