@@ -221,7 +221,7 @@ class LambdaInvokeApiIntegrationTest {
 
     @Test
     void payloadPastTheLimit_isRequestTooLarge() {
-        Api.Reply reply = api.send("POST", "/2015-03-31/functions/greet/invocations", null, new byte[6 * 1024 * 1024 + 1]);
+        Api.Reply reply = api.sendExpectingContinue("POST", "/2015-03-31/functions/greet/invocations", null, new byte[6 * 1024 * 1024 + 1]);
         assertEquals(413, reply.status(), reply::toString);
         assertEquals("RequestTooLargeException", reply.header("X-Amzn-ErrorType"));
     }
