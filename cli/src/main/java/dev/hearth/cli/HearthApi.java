@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  */
 public final class HearthApi {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** The one JSON mapper the CLI uses. */
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final URI endpoint;
@@ -166,6 +167,45 @@ public final class HearthApi {
             }
             try (Stream<String> s = response.body()) {
                 s.forEach(lines);
+            }
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (java.io.UncheckedIOException e) {
+            throw unreachable(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.FAILED, "interrupted");
+        }
+    }
+
+    /**
+     * Follows a Server-Sent Events answer, handing each event to {@code onEvent} until it returns
+     * false or the server ends the stream. Returns false, having read no events, when the server
+     * answered with something other than {@code text/event-stream} (a server without streams, which
+     * answers the plain JSON of the same path): the caller then polls instead. An error status
+     * throws as {@link #expectOk} does.
+     */
+    public boolean follow(String path, java.util.function.Predicate<ServerEvent> onEvent) {
+        HttpRequest.Builder request = request(path, null).header("Accept", "text/event-stream").GET();
+        try {
+            HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+            try (Stream<String> lines = response.body()) {
+                if (response.statusCode() / 100 != 2) {
+                    byte[] body = String.join("\n", (Iterable<String>) lines::iterator).getBytes(StandardCharsets.UTF_8);
+                    expectOk(new Reply(response.statusCode(), new HttpResponseHeaders(response.headers()), body));
+                }
+                String type = response.headers().firstValue("Content-Type").orElse("");
+                if (!type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream")) {
+                    return false;
+                }
+                ServerEvent.Parser parser = new ServerEvent.Parser();
+                for (var it = lines.iterator(); it.hasNext(); ) {
+                    ServerEvent event = parser.line(it.next());
+                    if (event != null && !onEvent.test(event)) {
+                        break;
+                    }
+                }
+                return true;
             }
         } catch (IOException e) {
             throw unreachable(e);
