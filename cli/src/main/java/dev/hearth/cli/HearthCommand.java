@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = HearthCommand.Version.class,
         description = "Deploy, invoke and watch functions on Hearth.",
-        subcommands = {LsCommand.class})
+        subcommands = {LsCommand.class, ApplyCommand.class, ExportCommand.class})
 public final class HearthCommand implements Runnable {
 
     @Spec
