@@ -55,8 +55,8 @@ final class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         HearthCommand root = HearthCommand.of(spec);
-        HearthApi api = root.api();
         Project project = Project.detect(path, runtime, handler);
+        HearthApi api = root.api();
         String function = name != null ? name : FunctionNames.fromPath(project.root());
         JsonNode current = existing(api, function);
         Map<String, Object> settings = new LinkedHashMap<>();
