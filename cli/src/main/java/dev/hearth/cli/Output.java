@@ -151,6 +151,15 @@ public final class Output {
         }
 
         void print(PrintStream out) {
+            print(out, 0);
+        }
+
+        /** The rows alone, for key-value listings whose header says nothing. */
+        public void printWithoutHeader(PrintStream out) {
+            print(out, 1);
+        }
+
+        private void print(PrintStream out, int from) {
             int[] widths = new int[columns];
             for (String[] row : rows) {
                 for (int i = 0; i < columns; i++) {
@@ -158,7 +167,7 @@ public final class Output {
                 }
             }
             StringBuilder line = new StringBuilder();
-            for (String[] row : rows) {
+            for (String[] row : rows.subList(from, rows.size())) {
                 line.setLength(0);
                 for (int i = 0; i < columns; i++) {
                     line.append(row[i]);

@@ -79,6 +79,11 @@ final class BuildWatch {
                 return;
             }
             if (v == version) {
+                String s = build.path("status").asText("");
+                if (!terminal(build) && !s.isEmpty() && !s.equals(status)) {
+                    status = s;
+                    show();
+                }
                 String log = build.path("log").asText("");
                 if (log.length() > shownChars) {
                     String fresh = log.substring(shownChars);
@@ -87,14 +92,9 @@ final class BuildWatch {
                     complete.lines().forEach(this::logLine);
                     shownChars += complete.length();
                 }
-                String s = build.path("status").asText("");
                 if (terminal(build)) {
                     end = build;
                     return;
-                }
-                if (!s.isEmpty() && !s.equals(status)) {
-                    status = s;
-                    show();
                 }
             }
             sleep(poll);

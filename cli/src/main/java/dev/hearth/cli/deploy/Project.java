@@ -80,6 +80,10 @@ public record Project(Path root, String runtime, String handler, boolean needsBu
                                       : wanted.lookedFor())
                     + " (or give --runtime and --handler)");
         }
+        if (found.handler == null && handler == null) {
+            throw CliException.usage("no handler found in " + dirOrFile + " (a " + found.family.manifest + " project): looked for "
+                    + found.family.handlerHint() + " (or give --handler)");
+        }
         String runtimeId = runtime != null ? runtime : found.family.id;
         return new Project(root, runtimeId, handler != null ? handler : found.handler, found.needsBuild);
     }
@@ -101,16 +105,15 @@ public record Project(Path root, String runtime, String handler, boolean needsBu
         return new Project(file, runtime != null ? runtime : family.id, found, family == Family.JAVA);
     }
 
+    /** What a folder holds; {@code handler} null when the files name none. */
     private record Detected(Family family, String handler, boolean needsBuild) {}
 
     private static Detected detectFolder(Path root, Family wanted) {
         if ((wanted == null || wanted == Family.JAVA) && has(root, "pom.xml")) {
-            String handler = javaHandler(javaSources(root.resolve("src").resolve("main").resolve("java")), root);
-            return handler == null ? null : new Detected(Family.JAVA, handler, true);
+            return new Detected(Family.JAVA, javaHandler(javaSources(root.resolve("src").resolve("main").resolve("java")), root), true);
         }
         if ((wanted == null || wanted == Family.NODE) && has(root, "package.json")) {
-            String handler = nodeHandlerFromPackage(root);
-            return handler == null ? null : new Detected(Family.NODE, handler, !Files.isDirectory(root.resolve("node_modules")));
+            return new Detected(Family.NODE, nodeHandlerFromPackage(root), true);
         }
         if (wanted == null || wanted == Family.PYTHON) {
             String handler = pythonFolderHandler(root);
@@ -127,8 +130,7 @@ public record Project(Path root, String runtime, String handler, boolean needsBu
         if (wanted == null || wanted == Family.JAVA) {
             List<Path> sources = javaSources(root);
             if (!sources.isEmpty()) {
-                String handler = javaHandler(sources, root);
-                return handler == null ? null : new Detected(Family.JAVA, handler, true);
+                return new Detected(Family.JAVA, javaHandler(sources, root), true);
             }
         }
         return null;
