@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         subcommands = {LoginCommand.class, SignupCommand.class, LogoutCommand.class, WhoamiCommand.class,
                 DeployCommand.class, InvokeCommand.class, LogsCommand.class, LsCommand.class, GetCommand.class,
                 VersionsCommand.class, RmCommand.class, AliasCommand.class, RouteCommand.class, UrlCommand.class,
-                ApplyCommand.class, ExportCommand.class})
+                ApplyCommand.class, ExportCommand.class, DevCommand.class})
 public final class HearthCommand implements Runnable {
 
     @Spec

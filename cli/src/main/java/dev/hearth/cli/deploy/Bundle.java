@@ -126,7 +126,7 @@ public final class Bundle {
     }
 
     /** Is a folder of this name left out of every bundle? */
-    static boolean skipsFolder(String name) {
+    public static boolean skipsFolder(String name) {
         return SKIPPED.contains(name);
     }
 
