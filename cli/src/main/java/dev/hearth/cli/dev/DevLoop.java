@@ -73,7 +73,7 @@ public final class DevLoop {
         Thread hook = new Thread(() -> stop(watch, loop), "hearth-dev-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            event("watching", options.path() + " as " + options.name() + " (Ctrl-C stops)");
+            event("watching", "watching " + options.path() + " as " + options.name() + " (Ctrl-C stops)");
             deployOn(worker);
             while (!stopping) {
                 Set<Path> changed = watch.next(Duration.ofMinutes(10), QUIET);
