@@ -77,11 +77,11 @@ public final class SpecReader {
         if (text.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#") || l.strip().equals("---"))) {
             throw CliException.usage(shown + " is empty: a spec names its functions under 'functions'");
         }
-        Map<String, Integer> lines = lines(text);
-        String repeated = lines.keySet().stream().filter(k -> k.startsWith(REPEATED)).findFirst().orElse(null);
-        if (repeated != null) {
-            throw CliException.usage(shown + ": '" + repeated.substring(REPEATED.length()) + "' is given twice (line "
-                    + lines.get(repeated) + ")");
+        Map<String, Integer> lines = new HashMap<>();
+        String[] repeated = new String[1];
+        walkLines(text, lines, repeated);
+        if (repeated[0] != null) {
+            throw CliException.usage(shown + ": '" + repeated[0] + "' is given twice (line " + lines.get(repeated[0]) + ")");
         }
         Spec raw;
         try {
@@ -131,38 +131,47 @@ public final class SpecReader {
      * {@code routes[0].path}), so that checks made after binding can say where; empty when the
      * text is not YAML (the binding then says why).
      */
-    /** Marks, in {@link #lines}, the first field given twice in one mapping (under its path, at its second line). */
-    static final String REPEATED = "\0repeated:";
-
     static Map<String, Integer> lines(String text) {
         Map<String, Integer> lines = new HashMap<>();
+        walkLines(text, lines, new String[1]);
+        return lines;
+    }
+
+    /**
+     * Fills {@code lines} (see {@link #lines}); {@code repeated[0]} gets the path of the first
+     * field given twice in one mapping, which {@code lines} then holds at its second line.
+     */
+    private static void walkLines(String text, Map<String, Integer> lines, String[] repeated) {
         try (JsonParser parser = new YAMLFactory().createParser(text)) {
             if (parser.nextToken() != null) {
-                walk(parser, "", lines);
+                walk(parser, "", lines, repeated);
             }
         } catch (IOException e) {
             lines.clear();
         }
-        return lines;
     }
 
-    private static void walk(JsonParser parser, String path, Map<String, Integer> lines) throws IOException {
+    private static void walk(JsonParser parser, String path, Map<String, Integer> lines, String[] repeated) throws IOException {
         JsonToken token = parser.currentToken();
         if (token == JsonToken.START_OBJECT) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String child = path.isEmpty() ? parser.currentName() : path + "." + parser.currentName();
-                if (lines.putIfAbsent(child, parser.currentTokenLocation().getLineNr()) != null) {
-                    lines.putIfAbsent(REPEATED + child, parser.currentTokenLocation().getLineNr());
+                int line = parser.currentTokenLocation().getLineNr();
+                if (!seen.add(parser.currentName()) && repeated[0] == null) {
+                    repeated[0] = child;
+                    lines.put(child, line);
                 }
+                lines.putIfAbsent(child, line);
                 parser.nextToken();
-                walk(parser, child, lines);
+                walk(parser, child, lines, repeated);
             }
         } else if (token == JsonToken.START_ARRAY) {
             int index = 0;
             while (parser.nextToken() != JsonToken.END_ARRAY) {
                 String child = path + "[" + index++ + "]";
                 lines.putIfAbsent(child, parser.currentTokenLocation().getLineNr());
-                walk(parser, child, lines);
+                walk(parser, child, lines, repeated);
             }
         }
     }
