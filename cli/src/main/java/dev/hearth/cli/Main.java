@@ -13,8 +13,11 @@ public final class Main {
 
     private Main() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         Map<String, String> env = System.getenv();
+        if ("1".equals(env.get("HEARTH_CLI_TRAINING"))) {
+            System.exit(CdsTraining.run());
+        }
         System.exit(run(args, new HearthCommand(env, System.in, System.out, System.err, terminal(env))));
     }
 
