@@ -47,6 +47,8 @@ public final class Main {
         PrintStream out = root.out();
         PrintStream err = root.err();
         CommandLine line = new CommandLine(root);
+        // '@file' is an event file for 'invoke -d', not one of picocli's argument files.
+        line.setExpandAtFiles(false);
         line.setOut(new java.io.PrintWriter(out, true));
         line.setErr(new java.io.PrintWriter(err, true));
         line.setExecutionExceptionHandler((e, commandLine, parsed) -> {

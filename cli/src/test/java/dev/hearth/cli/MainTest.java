@@ -89,6 +89,13 @@ class MainTest {
     }
 
     @Test
+    void atFile_isAnEventFile_notAnArgumentFile() throws IOException {
+        Path event = Files.writeString(dir.resolve("event.json"), "{\"name\": \"not args\"}");
+        // Parsed as invoke's -d (then refused for want of a login), not expanded into arguments.
+        assertOneErrorLine(run(Map.of(), "invoke", "fn", "-d", "@" + event), 3, "not logged in");
+    }
+
+    @Test
     void logout_whenNotLoggedIn_saysSo() {
         Run run = run(Map.of(), "logout");
         assertEquals(0, run.exit());
