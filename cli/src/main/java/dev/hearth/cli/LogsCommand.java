@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  * {@code timestamp id stream text}, oldest first; {@code -f} keeps following new lines as they are
  * stored (the log stream; polls of the invocation records against a server without it).
  */
-@Command(name = "logs", description = "Show a function's log lines; -f follows new ones.")
+@Command(name = "logs", mixinStandardHelpOptions = true, description = "Show a function's log lines; -f follows new ones.")
 final class LogsCommand implements Callable<Integer> {
 
     private static final Duration POLL = Duration.ofMillis(500);

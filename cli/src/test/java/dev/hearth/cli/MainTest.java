@@ -105,6 +105,29 @@ class MainTest {
     }
 
     @Test
+    void everyCommand_hasHelp() {
+        java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+        collect(new picocli.CommandLine(new HearthCommand(Map.of(), System.out, System.err)), new java.util.ArrayList<>(), paths);
+        assertTrue(paths.size() > 20, paths::toString);
+        for (var path : paths) {
+            java.util.List<String> args = new java.util.ArrayList<>(path);
+            args.add("--help");
+            Run run = run(Map.of(), args.toArray(String[]::new));
+            assertEquals(0, run.exit(), () -> path + ": " + run);
+            assertTrue(run.out().startsWith("Usage: hearth"), () -> path + ": " + run);
+        }
+    }
+
+    private static void collect(picocli.CommandLine line, java.util.List<String> path, java.util.List<java.util.List<String>> into) {
+        into.add(java.util.List.copyOf(path));
+        line.getSubcommands().forEach((name, sub) -> {
+            java.util.List<String> next = new java.util.ArrayList<>(path);
+            next.add(name);
+            collect(sub, next, into);
+        });
+    }
+
+    @Test
     void help_listsTheCommands() {
         Run run = run(Map.of(), "--help");
         assertEquals(0, run.exit());
