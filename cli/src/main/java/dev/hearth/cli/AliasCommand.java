@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hearth alias set|ls|rm}: names for versions, with an optional canary share. */
-@Command(name = "alias", description = "Point names at versions (set, ls, rm).",
+@Command(name = "alias", mixinStandardHelpOptions = true, description = "Point names at versions (set, ls, rm).",
         subcommands = {AliasCommand.Set.class, AliasCommand.Ls.class, AliasCommand.Rm.class})
 final class AliasCommand implements Runnable {
 
@@ -34,10 +34,14 @@ final class AliasCommand implements Runnable {
         return out.isEmpty() ? null : out.toString();
     }
 
+    // No standard -V/--version here: --version is the version the alias names.
     @Command(name = "set", description = "Create an alias or repoint it (a rollback is a set to the old version).")
     static final class Set implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
 
         @Parameters(index = "0", paramLabel = "NAME")
         String function;
@@ -78,7 +82,7 @@ final class AliasCommand implements Runnable {
         }
     }
 
-    @Command(name = "ls", description = "List a function's aliases.")
+    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List a function's aliases.")
     static final class Ls implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -105,7 +109,7 @@ final class AliasCommand implements Runnable {
         }
     }
 
-    @Command(name = "rm", description = "Delete an alias.")
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete an alias.")
     static final class Rm implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * An update keeps the function's settings (memory, timeout, env, network) unless they are given:
  * a {@code PUT} would otherwise reset what is left out.
  */
-@Command(name = "deploy", description = "Deploy a folder or a source file as a function.")
+@Command(name = "deploy", mixinStandardHelpOptions = true, description = "Deploy a folder or a source file as a function.")
 final class DeployCommand implements Callable<Integer> {
 
     @Spec

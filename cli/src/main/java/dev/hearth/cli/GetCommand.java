@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hearth get NAME}: one function, its fields one a line (all of them with {@code -o json}). */
-@Command(name = "get", description = "Show one function.")
+@Command(name = "get", mixinStandardHelpOptions = true, description = "Show one function.")
 final class GetCommand implements Callable<Integer> {
 
     @Spec

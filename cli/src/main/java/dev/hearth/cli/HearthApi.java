@@ -16,9 +16,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -35,10 +32,10 @@ import java.util.function.Predicate;
  * or says plainly that the endpoint could not be reached. Never follows redirects, so a token is
  * only ever sent to the endpoint the user named.
  *
- * <p>Calls go through the JDK's {@link HttpURLConnection}, not {@link HttpClient}: the latter keeps
+ * <p>Calls go through the JDK's {@link HttpURLConnection}, not {@code HttpClient}: the latter keeps
  * a selector thread in native code, and a JVM exiting with such a thread waits 300 ms for it, which
  * alone is the whole start-up budget of a command. {@code PATCH}, which {@code HttpURLConnection}
- * cannot send, goes through an {@link HttpClient}.
+ * cannot send, goes through an {@code HttpClient}.
  */
 public final class HearthApi {
 
@@ -83,6 +80,11 @@ public final class HearthApi {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    /** The bearer token, or null for an anonymous client. */
+    String token() {
+        return token;
     }
 
     /** An answer the server gave: its status, headers and body. */
@@ -151,7 +153,7 @@ public final class HearthApi {
     public Reply send(String method, String path, Object body, Map<String, String> headers, Duration timeout) {
         byte[] bytes = body == null ? null : body instanceof byte[] raw ? raw : encode(body);
         if ("PATCH".equals(method)) {
-            return Patch.send(this, path, bytes, headers, timeout);
+            return PatchClient.send(this, path, bytes, headers, timeout);
         }
         HttpURLConnection connection = connect(method, path, headers, timeout);
         try {
@@ -334,7 +336,7 @@ public final class HearthApi {
 
     CliException unreachable(Throwable e) {
         String why;
-        if (e instanceof SocketTimeoutException || e instanceof java.net.http.HttpConnectTimeoutException) {
+        if (e instanceof SocketTimeoutException || e instanceof java.net.http.HttpTimeoutException) {
             why = "no answer in time";
         } else if (e instanceof UnknownHostException || e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
             why = "unknown host";
@@ -344,40 +346,5 @@ public final class HearthApi {
             why = e.getMessage() == null ? "the connection failed" : e.getMessage();
         }
         return new CliException(ExitCode.UNAVAILABLE, "cannot reach " + endpoint + ": " + why);
-    }
-
-    /** PATCH, which {@link HttpURLConnection} refuses to send, over the JDK's {@link HttpClient}. */
-    private static final class Patch {
-        private static final HttpClient CLIENT = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-
-        static Reply send(HearthApi api, String path, byte[] bytes, Map<String, String> headers, Duration timeout) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.endpoint + path))
-                    .header("Accept", "application/json")
-                    .header("User-Agent", "hearth-cli");
-            if (timeout != null) {
-                request.timeout(timeout);
-            }
-            if (api.token != null) {
-                request.header("Authorization", "Bearer " + api.token);
-            }
-            headers.forEach(request::header);
-            if (bytes != null && !headers.containsKey("Content-Type")) {
-                request.header("Content-Type", "application/json");
-            }
-            request.method("PATCH", bytes == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
-            try {
-                HttpResponse<byte[]> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-                return new Reply(response.statusCode(), new HttpResponseHeaders(response.headers().map()), response.body());
-            } catch (IOException e) {
-                throw api.unreachable(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliException(ExitCode.FAILED, "interrupted");
-            }
-        }
     }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * it; how the call went ({@code start=pool duration=12ms version=3 id=…}) goes to stderr. A
  * function error is one line on stderr and exit 1.
  */
-@Command(name = "invoke", description = "Invoke a function; its result goes to stdout.")
+@Command(name = "invoke", mixinStandardHelpOptions = true, description = "Invoke a function; its result goes to stdout.")
 final class InvokeCommand implements Callable<Integer> {
 
     /** Events are limited to 6 MiB by the server; reading more from a file or stdin is pointless. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  * {@code hearth login}: gets a token for a username and password (or takes one given with
  * {@code --token}, checked first) and keeps it with the endpoint in the profile.
  */
-@Command(name = "login", description = "Log in and keep the token in ~/.config/hearth/config (mode 0600).")
+@Command(name = "login", mixinStandardHelpOptions = true, description = "Log in and keep the token in ~/.config/hearth/config (mode 0600).")
 final class LoginCommand implements Callable<Integer> {
 
     @Spec

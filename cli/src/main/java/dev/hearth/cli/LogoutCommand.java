@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
  * {@code hearth logout}: forgets the stored token (the endpoint is kept for the next login). The
  * token itself stays valid until it expires; {@code DELETE /v1/tokens/{id}} revokes it.
  */
-@Command(name = "logout", description = "Forget the stored token.")
+@Command(name = "logout", mixinStandardHelpOptions = true, description = "Forget the stored token.")
 final class LogoutCommand implements Callable<Integer> {
 
     @Spec

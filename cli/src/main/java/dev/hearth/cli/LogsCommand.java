@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  * {@code timestamp id stream text}, oldest first; {@code -f} keeps following new lines as they are
  * stored (the log stream; polls of the invocation records against a server without it).
  */
-@Command(name = "logs", description = "Show a function's log lines; -f follows new ones.")
+@Command(name = "logs", mixinStandardHelpOptions = true, description = "Show a function's log lines; -f follows new ones.")
 final class LogsCommand implements Callable<Integer> {
 
     private static final Duration POLL = Duration.ofMillis(500);
@@ -83,17 +83,27 @@ final class LogsCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         boolean[] ended = {false};
-        boolean streamed = api.follow(HearthApi.query(base + "/logs", HearthApi.fields("follow", "true", "tail", tail)), event -> {
-            switch (event.name()) {
-                case "log" -> print(output, Line.of(event.json()));
-                case "end" -> {
-                    ended[0] = true;
-                    return false;
+        boolean streamed;
+        try {
+            streamed = api.follow(HearthApi.query(base + "/logs", HearthApi.fields("follow", "true", "tail", tail)), event -> {
+                switch (event.name()) {
+                    case "log" -> print(output, Line.of(event.json()));
+                    case "end" -> {
+                        ended[0] = true;
+                        return false;
+                    }
+                    default -> { }
                 }
-                default -> { }
+                return true;
+            });
+        } catch (CliException e) {
+            if (e.exitCode() != ExitCode.NOT_FOUND) {
+                throw e;
             }
-            return true;
-        });
+            // No such function (this GET says so), or a server without the logs endpoint: poll.
+            api.get(base);
+            streamed = false;
+        }
         if (!streamed) {
             pollRecords(api, base, output);
             ended[0] = true;

@@ -13,8 +13,11 @@ public final class Main {
 
     private Main() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         Map<String, String> env = System.getenv();
+        if ("1".equals(env.get("HEARTH_CLI_TRAINING"))) {
+            System.exit(CdsTraining.run());
+        }
         System.exit(run(args, new HearthCommand(env, System.in, System.out, System.err, terminal(env))));
     }
 
@@ -44,6 +47,8 @@ public final class Main {
         PrintStream out = root.out();
         PrintStream err = root.err();
         CommandLine line = new CommandLine(root);
+        // '@file' is an event file for 'invoke -d', not one of picocli's argument files.
+        line.setExpandAtFiles(false);
         line.setOut(new java.io.PrintWriter(out, true));
         line.setErr(new java.io.PrintWriter(err, true));
         line.setExecutionExceptionHandler((e, commandLine, parsed) -> {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hearth rm NAME}: deletes a function, its versions, aliases, routes and URL; asks first on a terminal. */
-@Command(name = "rm", description = "Delete a function with all its versions, aliases, routes and URL.")
+@Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a function with all its versions, aliases, routes and URL.")
 final class RmCommand implements Callable<Integer> {
 
     @Spec

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hearth route add|ls|rm}: HTTP routes on Hearth's listener ({@code METHOD PATH -> function}). */
-@Command(name = "route", description = "Serve functions on HTTP paths (add, ls, rm).",
+@Command(name = "route", mixinStandardHelpOptions = true, description = "Serve functions on HTTP paths (add, ls, rm).",
         subcommands = {RouteCommand.Add.class, RouteCommand.Ls.class, RouteCommand.Rm.class})
 final class RouteCommand implements Runnable {
 
@@ -23,7 +23,7 @@ final class RouteCommand implements Runnable {
         return route.path("function").asText() + (route.hasNonNull("qualifier") ? ":" + route.path("qualifier").asText() : "");
     }
 
-    @Command(name = "add", description = "Route METHOD PATH to a function, e.g. 'hearth route add GET /hello/{name} echo --auth none'.")
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Route METHOD PATH to a function, e.g. 'hearth route add GET /hello/{name} echo --auth none'.")
     static final class Add implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -60,7 +60,7 @@ final class RouteCommand implements Runnable {
         }
     }
 
-    @Command(name = "ls", description = "List your routes.")
+    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List your routes.")
     static final class Ls implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -84,7 +84,7 @@ final class RouteCommand implements Runnable {
         }
     }
 
-    @Command(name = "rm", description = "Delete a route by its id (see 'hearth route ls').")
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a route by its id (see 'hearth route ls').")
     static final class Rm implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code hearth signup}: creates a user, then logs in as it. */
-@Command(name = "signup", description = "Create a user on Hearth, then log in as it.")
+@Command(name = "signup", mixinStandardHelpOptions = true, description = "Create a user on Hearth, then log in as it.")
 final class SignupCommand implements Callable<Integer> {
 
     @Spec

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hearth url set|get|rm NAME}: a function's own URL ({@code /fn/<id>/}, any method and path under it). */
-@Command(name = "url", description = "Give a function a URL of its own (set, get, rm).",
+@Command(name = "url", mixinStandardHelpOptions = true, description = "Give a function a URL of its own (set, get, rm).",
         subcommands = {UrlCommand.Set.class, UrlCommand.Get.class, UrlCommand.Rm.class})
 final class UrlCommand implements Runnable {
 
@@ -29,7 +29,7 @@ final class UrlCommand implements Runnable {
         output.document(url);
     }
 
-    @Command(name = "set", description = "Create the URL or change its settings (the URL itself stays).")
+    @Command(name = "set", mixinStandardHelpOptions = true, description = "Create the URL or change its settings (the URL itself stays).")
     static final class Set implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -51,7 +51,7 @@ final class UrlCommand implements Runnable {
         }
     }
 
-    @Command(name = "get", description = "Show the function's URL.")
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show the function's URL.")
     static final class Get implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -67,7 +67,7 @@ final class UrlCommand implements Runnable {
         }
     }
 
-    @Command(name = "rm", description = "Delete the function's URL.")
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete the function's URL.")
     static final class Rm implements Callable<Integer> {
         @Spec
         CommandSpec spec;

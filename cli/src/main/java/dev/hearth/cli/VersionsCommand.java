@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hearth versions NAME}: a function's versions, newest first; {@code *} marks the one the name serves. */
-@Command(name = "versions", description = "List a function's versions, newest first.")
+@Command(name = "versions", mixinStandardHelpOptions = true, description = "List a function's versions, newest first.")
 final class VersionsCommand implements Callable<Integer> {
 
     @Spec

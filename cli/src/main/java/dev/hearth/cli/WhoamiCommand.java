@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code hearth whoami}: the endpoint and user the stored token is for, once the server has accepted it. */
-@Command(name = "whoami", description = "Show the endpoint and user you are logged in as.")
+@Command(name = "whoami", mixinStandardHelpOptions = true, description = "Show the endpoint and user you are logged in as.")
 final class WhoamiCommand implements Callable<Integer> {
 
     @Spec

@@ -89,12 +89,42 @@ class MainTest {
     }
 
     @Test
+    void atFile_isAnEventFile_notAnArgumentFile() throws IOException {
+        Path event = Files.writeString(dir.resolve("event.json"), "{\"name\": \"not args\"}");
+        // Parsed as invoke's -d (then refused for want of a login), not expanded into arguments.
+        assertOneErrorLine(run(Map.of(), "invoke", "fn", "-d", "@" + event), 3, "not logged in");
+    }
+
+    @Test
     void logout_whenNotLoggedIn_saysSo() {
         Run run = run(Map.of(), "logout");
         assertEquals(0, run.exit());
         assertEquals("not logged in\n", run.out());
         Run json = run(Map.of(), "logout", "-o", "json");
         assertTrue(json.out().contains("\"loggedOut\" : false"), json::toString);
+    }
+
+    @Test
+    void everyCommand_hasHelp() {
+        java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+        collect(new picocli.CommandLine(new HearthCommand(Map.of(), System.out, System.err)), new java.util.ArrayList<>(), paths);
+        assertTrue(paths.size() > 20, paths::toString);
+        for (var path : paths) {
+            java.util.List<String> args = new java.util.ArrayList<>(path);
+            args.add("--help");
+            Run run = run(Map.of(), args.toArray(String[]::new));
+            assertEquals(0, run.exit(), () -> path + ": " + run);
+            assertTrue(run.out().startsWith("Usage: hearth"), () -> path + ": " + run);
+        }
+    }
+
+    private static void collect(picocli.CommandLine line, java.util.List<String> path, java.util.List<java.util.List<String>> into) {
+        into.add(java.util.List.copyOf(path));
+        line.getSubcommands().forEach((name, sub) -> {
+            java.util.List<String> next = new java.util.ArrayList<>(path);
+            next.add(name);
+            collect(sub, next, into);
+        });
     }
 
     @Test

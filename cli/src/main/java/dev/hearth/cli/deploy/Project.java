@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.cli.CliException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,11 +33,6 @@ public record Project(Path root, String runtime, String handler, boolean needsBu
     private static final List<String> PYTHON_ENTRIES = List.of("lambda_function.py", "main.py", "handler.py");
     private static final List<String> NODE_ENTRIES = List.of("index.js", "index.mjs", "index.cjs");
     private static final Pattern PY_FUNCTION = Pattern.compile("(?m)^(?:async\\s+)?def\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*\\(");
-    private static final Pattern JAVA_PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([A-Za-z_$][A-Za-z0-9_$.]*)\\s*;");
-    private static final Pattern JAVA_HANDLER_CLASS = Pattern.compile(
-            "\\bclass\\s+([A-Za-z_$][A-Za-z0-9_$]*)[^{]*\\bimplements\\b[^{]*\\b(?:RequestHandler|RequestStreamHandler)\\b");
-    private static final Pattern JAVA_ANY_CLASS = Pattern.compile("\\bclass\\s+([A-Za-z_$][A-Za-z0-9_$]*)");
-    private static final Pattern JAVA_HANDLE_REQUEST = Pattern.compile("\\bhandleRequest\\s*\\(");
 
     public Project {
         if (root == null || runtime == null || handler == null) {
@@ -97,7 +89,7 @@ public record Project(Path root, String runtime, String handler, boolean needsBu
         String found = handler != null ? handler : switch (family) {
             case PYTHON -> pythonHandler(file);
             case NODE -> stem(name) + ".handler";
-            case JAVA -> javaHandler(List.of(file), file.getParent());
+            case JAVA -> JavaSources.handler(List.of(file), file.getParent());
         };
         if (found == null) {
             throw CliException.usage("no handler found in " + name + ": looked for " + family.handlerHint() + " (or give --handler)");
@@ -110,7 +102,7 @@ public record Project(Path root, String runtime, String handler, boolean needsBu
 
     private static Detected detectFolder(Path root, Family wanted) {
         if ((wanted == null || wanted == Family.JAVA) && has(root, "pom.xml")) {
-            return new Detected(Family.JAVA, javaHandler(javaSources(root.resolve("src").resolve("main").resolve("java")), root), true);
+            return new Detected(Family.JAVA, JavaSources.handler(JavaSources.under(root.resolve("src").resolve("main").resolve("java")), root), true);
         }
         if ((wanted == null || wanted == Family.NODE) && has(root, "package.json")) {
             return new Detected(Family.NODE, nodeHandlerFromPackage(root), true);
@@ -128,9 +120,9 @@ public record Project(Path root, String runtime, String handler, boolean needsBu
             }
         }
         if (wanted == null || wanted == Family.JAVA) {
-            List<Path> sources = javaSources(root);
+            List<Path> sources = JavaSources.under(root);
             if (!sources.isEmpty()) {
-                return new Detected(Family.JAVA, javaHandler(sources, root), true);
+                return new Detected(Family.JAVA, JavaSources.handler(sources, root), true);
             }
         }
         return null;
@@ -244,68 +236,6 @@ public record Project(Path root, String runtime, String handler, boolean needsBu
         return files.size() == 1 ? stem(files.get(0).getFileName().toString()) + ".handler" : null;
     }
 
-    /**
-     * The Java handler among {@code sources}: a class implementing Lambda's handler interfaces,
-     * else one declaring {@code handleRequest}, else a lone source's class. Several candidates are
-     * a usage error listing them.
-     */
-    private static String javaHandler(List<Path> sources, Path root) {
-        List<String> implementing = new ArrayList<>();
-        List<String> declaring = new ArrayList<>();
-        for (Path source : sources) {
-            String text = read(source);
-            String pkg = matchOne(JAVA_PACKAGE, text);
-            String prefix = pkg == null ? "" : pkg + ".";
-            String cls = matchOne(JAVA_HANDLER_CLASS, text);
-            if (cls != null) {
-                implementing.add(prefix + cls);
-            } else if (JAVA_HANDLE_REQUEST.matcher(text).find() && (cls = matchOne(JAVA_ANY_CLASS, text)) != null) {
-                declaring.add(prefix + cls + "::handleRequest");
-            }
-        }
-        List<String> candidates = !implementing.isEmpty() ? implementing : declaring;
-        if (candidates.size() > 1) {
-            throw CliException.usage("several handler classes in " + root.getFileName() + " (" + String.join(", ", candidates)
-                    + "): pick one with --handler");
-        }
-        if (candidates.size() == 1) {
-            return candidates.get(0);
-        }
-        if (sources.size() == 1) {
-            String text = read(sources.get(0));
-            String pkg = matchOne(JAVA_PACKAGE, text);
-            return (pkg == null ? "" : pkg + ".") + stem(sources.get(0).getFileName().toString());
-        }
-        return null;
-    }
-
-    private static List<Path> javaSources(Path dir) {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return List.of();
-        }
-        List<Path> found = new ArrayList<>();
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-                    return !d.equals(dir) && Bundle.skipsFolder(d.getFileName().toString()) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && file.getFileName().toString().endsWith(".java")) {
-                        found.add(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw CliException.usage("cannot read " + dir + ": " + e.getMessage());
-        }
-        found.sort(null);
-        return found;
-    }
-
     private static List<Path> topLevel(Path root, java.util.function.Predicate<String> name) {
         try (Stream<Path> list = Files.list(root)) {
             return list.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && name.test(p.getFileName().toString()))
@@ -319,12 +249,7 @@ public record Project(Path root, String runtime, String handler, boolean needsBu
         return Files.isRegularFile(root.resolve(name), LinkOption.NOFOLLOW_LINKS);
     }
 
-    private static String matchOne(Pattern pattern, String text) {
-        Matcher m = pattern.matcher(text);
-        return m.find() ? m.group(1) : null;
-    }
-
-    private static String read(Path file) {
+    static String read(Path file) {
         try {
             return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -140,11 +140,14 @@ public final class CliProcess {
             }
         }
 
-        /** Sends SIGINT, as Ctrl-C in a terminal does. */
+        /** Sends SIGINT, as Ctrl-C in a terminal does (nothing when the command has already ended). */
         public void interrupt() {
+            if (!process.isAlive()) {
+                return;
+            }
             try {
                 Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
-                if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0 && process.isAlive()) {
                     throw new AssertionError("kill -INT " + process.pid() + " failed");
                 }
             } catch (IOException e) {
