@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * prints the plan, then makes Hearth what the spec says (README "Spec and dev loop"). A second
  * apply with nothing changed prints {@code nothing to change} and makes no write call.
  */
-@Command(name = "apply", description = "Make Hearth what a spec (hearth.yaml) says: print the plan, then apply it.")
+@Command(name = "apply", mixinStandardHelpOptions = true, description = "Make Hearth what a spec (hearth.yaml) says: print the plan, then apply it.")
 final class ApplyCommand implements Callable<Integer> {
 
     @Spec

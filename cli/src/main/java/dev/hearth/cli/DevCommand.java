@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  * {@code hearth dev [DIR] [--name N]}: deploys the folder, then redeploys it on every save and
  * prints the function's log lines, until Ctrl-C (README "Spec and dev loop").
  */
-@Command(name = "dev", description = "Deploy a folder, then redeploy it on every save and show its logs, until Ctrl-C.")
+@Command(name = "dev", mixinStandardHelpOptions = true, description = "Deploy a folder, then redeploy it on every save and show its logs, until Ctrl-C.")
 final class DevCommand implements Callable<Integer> {
 
     @Spec

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  * {@code hearth export [NAME…]}: the spec of what exists, as YAML on stdout ({@code -o json}: as
  * JSON), for {@code hearth apply} to read back. Code is not downloaded: the API serves none.
  */
-@Command(name = "export", description = "Write the spec (hearth.yaml) of your functions as they are.")
+@Command(name = "export", mixinStandardHelpOptions = true, description = "Write the spec (hearth.yaml) of your functions as they are.")
 final class ExportCommand implements Callable<Integer> {
 
     @Spec
