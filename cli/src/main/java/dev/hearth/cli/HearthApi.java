@@ -4,48 +4,52 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
+import java.util.function.Predicate;
 
 /**
  * Hearth's REST API as the CLI uses it: JSON in, JSON out, and every failure turned into a
  * {@link CliException} whose message is the server's own ({@code {"error":{"type","message"}}})
  * or says plainly that the endpoint could not be reached. Never follows redirects, so a token is
  * only ever sent to the endpoint the user named.
+ *
+ * <p>Calls go through the JDK's {@link HttpURLConnection}, not {@code HttpClient}: the latter keeps
+ * a selector thread in native code, and a JVM exiting with such a thread waits 300 ms for it, which
+ * alone is the whole start-up budget of a command. {@code PATCH}, which {@code HttpURLConnection}
+ * cannot send, goes through an {@code HttpClient}.
  */
 public final class HearthApi {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** The one JSON mapper the CLI uses. */
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final int MAX_ERROR_BODY = 64 * 1024;
 
     private final URI endpoint;
     private final String token;
-    private final HttpClient http;
 
     private HearthApi(URI endpoint, String token) {
         this.endpoint = endpoint;
         this.token = token;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
     }
 
     /** A client for calls that need the user's token. */
@@ -78,6 +82,11 @@ public final class HearthApi {
         return endpoint;
     }
 
+    /** The bearer token, or null for an anonymous client. */
+    String token() {
+        return token;
+    }
+
     /** An answer the server gave: its status, headers and body. */
     public record Reply(int status, HttpResponseHeaders headers, byte[] body) {
 
@@ -99,9 +108,20 @@ public final class HearthApi {
     }
 
     /** The headers of an answer, looked up without regard to case. */
-    public record HttpResponseHeaders(java.net.http.HttpHeaders headers) {
+    public record HttpResponseHeaders(Map<String, List<String>> all) {
+        public HttpResponseHeaders {
+            Map<String, List<String>> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            all.forEach((k, v) -> {
+                if (k != null) {
+                    byName.put(k, List.copyOf(v));
+                }
+            });
+            all = byName;
+        }
+
         public String first(String name) {
-            return headers.firstValue(name).orElse(null);
+            List<String> values = all.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
         }
     }
 
@@ -131,21 +151,31 @@ public final class HearthApi {
      * which is sent as it is; {@code timeout} null means no limit on the answer.
      */
     public Reply send(String method, String path, Object body, Map<String, String> headers, Duration timeout) {
-        HttpRequest.Builder request = request(path, timeout);
-        headers.forEach(request::header);
         byte[] bytes = body == null ? null : body instanceof byte[] raw ? raw : encode(body);
-        if (bytes != null && !headers.containsKey("Content-Type")) {
-            request.header("Content-Type", "application/json");
+        if ("PATCH".equals(method)) {
+            return PatchClient.send(this, path, bytes, headers, timeout);
         }
-        request.method(method, bytes == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
+        HttpURLConnection connection = connect(method, path, headers, timeout);
         try {
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Reply(response.statusCode(), new HttpResponseHeaders(response.headers()), response.body());
+            if (bytes != null) {
+                if (!headers.containsKey("Content-Type")) {
+                    connection.setRequestProperty("Content-Type", "application/json");
+                }
+                connection.setDoOutput(true);
+                connection.setFixedLengthStreamingMode(bytes.length);
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(bytes);
+                }
+            }
+            int status = connection.getResponseCode();
+            byte[] answer;
+            try (InputStream in = body(connection, status)) {
+                answer = in == null ? new byte[0] : in.readAllBytes();
+            }
+            return new Reply(status, new HttpResponseHeaders(connection.getHeaderFields()), answer);
         } catch (IOException e) {
+            connection.disconnect();
             throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCode.FAILED, "interrupted");
         }
     }
 
@@ -154,47 +184,70 @@ public final class HearthApi {
      * {@code lines} until the server ends it; an error status throws as {@link #expectOk} does.
      */
     public void stream(String path, Consumer<String> lines) {
-        HttpRequest.Builder request = request(path, null).header("Accept", "text/event-stream").GET();
-        try {
-            HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
-            if (response.statusCode() / 100 != 2) {
-                byte[] body;
-                try (Stream<String> s = response.body()) {
-                    body = String.join("\n", (Iterable<String>) s::iterator).getBytes(StandardCharsets.UTF_8);
-                }
-                expectOk(new Reply(response.statusCode(), new HttpResponseHeaders(response.headers()), body));
-            }
-            try (Stream<String> s = response.body()) {
-                s.forEach(lines);
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(open(path), StandardCharsets.UTF_8))) {
+            for (String line; (line = reader.readLine()) != null; ) {
+                lines.accept(line);
             }
         } catch (IOException e) {
             throw unreachable(e);
-        } catch (java.io.UncheckedIOException e) {
-            throw unreachable(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCode.FAILED, "interrupted");
+        }
+    }
+
+    /**
+     * Follows a Server-Sent Events answer, handing each event to {@code onEvent} until it returns
+     * false or the server ends the stream. Returns false, having read no events, when the server
+     * answered with something other than {@code text/event-stream} (a server without streams, which
+     * answers the plain JSON of the same path): the caller then polls instead. An error status
+     * throws as {@link #expectOk} does.
+     */
+    public boolean follow(String path, Predicate<ServerEvent> onEvent) {
+        HttpURLConnection connection = openConnection(path);
+        String type = connection.getContentType() == null ? "" : connection.getContentType().toLowerCase(Locale.ROOT);
+        try (InputStream in = connection.getInputStream()) {
+            if (!type.startsWith("text/event-stream")) {
+                return false;
+            }
+            // Events are UTF-8 lines; CR, LF and CRLF all end one, as readLine reads them.
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            ServerEvent.Parser parser = new ServerEvent.Parser();
+            for (String line; (line = reader.readLine()) != null; ) {
+                ServerEvent event = parser.line(line);
+                if (event != null && !onEvent.test(event)) {
+                    connection.disconnect();
+                    break;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            throw unreachable(e);
         }
     }
 
     /** Opens a long-lived answer as a stream, for callers that read it on their own thread. */
     public InputStream open(String path) {
-        HttpRequest.Builder request = request(path, null).header("Accept", "text/event-stream").GET();
         try {
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() / 100 != 2) {
-                byte[] body;
-                try (InputStream in = response.body()) {
-                    body = in.readNBytes(64 * 1024);
-                }
-                expectOk(new Reply(response.statusCode(), new HttpResponseHeaders(response.headers()), body));
-            }
-            return response.body();
+            return openConnection(path).getInputStream();
         } catch (IOException e) {
             throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCode.FAILED, "interrupted");
+        }
+    }
+
+    /** A GET asking for an event stream, answered 2xx (else the server's error thrown), its body not yet read. */
+    private HttpURLConnection openConnection(String path) {
+        HttpURLConnection connection = connect("GET", path, Map.of("Accept", "text/event-stream"), null);
+        try {
+            int status = connection.getResponseCode();
+            if (status / 100 != 2) {
+                byte[] body;
+                try (InputStream in = body(connection, status)) {
+                    body = in == null ? new byte[0] : in.readNBytes(MAX_ERROR_BODY);
+                }
+                expectOk(new Reply(status, new HttpResponseHeaders(connection.getHeaderFields()), body));
+            }
+            return connection;
+        } catch (IOException e) {
+            connection.disconnect();
+            throw unreachable(e);
         }
     }
 
@@ -249,17 +302,28 @@ public final class HearthApi {
         return map;
     }
 
-    private HttpRequest.Builder request(String path, Duration timeout) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint + path))
-                .header("Accept", "application/json")
-                .header("User-Agent", "hearth-cli");
-        if (timeout != null) {
-            request.timeout(timeout);
+    private HttpURLConnection connect(String method, String path, Map<String, String> headers, Duration timeout) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) URI.create(endpoint + path).toURL().openConnection();
+            connection.setRequestMethod(method);
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            connection.setReadTimeout(timeout == null ? 0 : (int) Math.max(1, timeout.toMillis()));
+            connection.setRequestProperty("Accept", "application/json");
+            connection.setRequestProperty("User-Agent", "hearth-cli");
+            if (token != null) {
+                connection.setRequestProperty("Authorization", "Bearer " + token);
+            }
+            headers.forEach(connection::setRequestProperty);
+            return connection;
+        } catch (IOException e) {
+            throw unreachable(e);
         }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return request;
+    }
+
+    private static InputStream body(HttpURLConnection connection, int status) throws IOException {
+        return status >= 400 ? connection.getErrorStream() : connection.getInputStream();
     }
 
     private static byte[] encode(Object body) {
@@ -270,14 +334,11 @@ public final class HearthApi {
         }
     }
 
-    private CliException unreachable(Throwable e) {
+    CliException unreachable(Throwable e) {
         String why;
-        if (e instanceof HttpConnectTimeoutException) {
-            why = "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s";
-        } else if (e instanceof HttpTimeoutException) {
+        if (e instanceof SocketTimeoutException || e instanceof java.net.http.HttpTimeoutException) {
             why = "no answer in time";
-        } else if (e instanceof ConnectException && e.getCause() instanceof UnresolvedAddressException
-                || e.getCause() instanceof UnresolvedAddressException) {
+        } else if (e instanceof UnknownHostException || e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
             why = "unknown host";
         } else if (e instanceof ConnectException) {
             why = "connection refused";

@@ -1,5 +1,8 @@
 package dev.hearth.cli;
 
+import java.io.Console;
+import java.io.InputStream;
+import java.io.PrintStream;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +18,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = HearthCommand.Version.class,
         description = "Deploy, invoke and watch functions on Hearth.",
-        subcommands = {LsCommand.class})
+        subcommands = {LoginCommand.class, SignupCommand.class, LogoutCommand.class, WhoamiCommand.class,
+                DeployCommand.class, InvokeCommand.class, LogsCommand.class, LsCommand.class, GetCommand.class,
+                VersionsCommand.class, RmCommand.class, AliasCommand.class, RouteCommand.class, UrlCommand.class,
+                ApplyCommand.class, ExportCommand.class, DevCommand.class})
 public final class HearthCommand implements Runnable {
 
     @Spec
@@ -26,13 +32,26 @@ public final class HearthCommand implements Runnable {
     Output.Format format = Output.Format.text;
 
     private final Map<String, String> env;
-    private final java.io.PrintStream out;
-    private final java.io.PrintStream err;
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Console console;
+    private Output output;
 
-    public HearthCommand(Map<String, String> env, java.io.PrintStream out, java.io.PrintStream err) {
+    /** A command with no input and no terminal (tests, scripts). */
+    public HearthCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+        this(env, InputStream.nullInputStream(), out, err, null);
+    }
+
+    /**
+     * @param console the terminal to prompt on and draw progress to; null when not run on one
+     */
+    public HearthCommand(Map<String, String> env, InputStream in, PrintStream out, PrintStream err, Console console) {
         this.env = env;
+        this.in = in;
         this.out = out;
         this.err = err;
+        this.console = console;
     }
 
     /** The root command a subcommand (at any depth) runs under. */
@@ -44,8 +63,47 @@ public final class HearthCommand implements Runnable {
         return env;
     }
 
+    /** Standard input: an event for {@code invoke -d -}, a password for {@code --password-stdin}. */
+    public InputStream in() {
+        return in;
+    }
+
+    /** The terminal, for prompts; null when there is none (a script, a pipe, a test). */
+    public Console console() {
+        return console;
+    }
+
+    /** What this command prints through; made once, after the options are parsed. */
     public Output output() {
-        return new Output(format, out, err);
+        if (output == null) {
+            output = newOutput();
+        }
+        return output;
+    }
+
+    /** Ends a progress line a failed command left on the terminal, before its error line. */
+    void clearProgress() {
+        if (output != null) {
+            output.endProgress();
+        }
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    PrintStream err() {
+        return err;
+    }
+
+    private Output newOutput() {
+        int columns = 80;
+        try {
+            columns = Integer.parseInt(env.getOrDefault("COLUMNS", "80").strip());
+        } catch (NumberFormatException e) {
+            // keep 80
+        }
+        return new Output(format, out, err, console != null, columns);
     }
 
     public Profile profile() {

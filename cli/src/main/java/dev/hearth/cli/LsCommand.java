@@ -7,7 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code hearth ls}: the user's functions, one a line. */
-@Command(name = "ls", description = "List your functions.")
+@Command(name = "ls", mixinStandardHelpOptions = true, description = "List your functions.")
 final class LsCommand implements Callable<Integer> {
 
     @Spec

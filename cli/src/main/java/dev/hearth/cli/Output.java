@@ -19,11 +19,29 @@ public final class Output {
     private final Format format;
     private final PrintStream out;
     private final PrintStream err;
+    private final boolean terminal;
+    private final int width;
+    private String lastProgress;
+    private boolean progressShown;
 
     public Output(Format format, PrintStream out, PrintStream err) {
+        this(format, out, err, false, 80);
+    }
+
+    /**
+     * @param terminal whether stderr is a terminal, where a progress line rewrites itself
+     * @param width    the terminal's columns, to keep a progress line on one row
+     */
+    public Output(Format format, PrintStream out, PrintStream err, boolean terminal, int width) {
         this.format = format;
         this.out = out;
         this.err = err;
+        this.terminal = terminal;
+        this.width = Math.max(20, width);
+    }
+
+    public boolean terminal() {
+        return terminal;
     }
 
     public boolean json() {
@@ -48,8 +66,44 @@ public final class Output {
     /** A note or progress line on stderr, in text mode only. */
     public void note(String text) {
         if (!json()) {
+            endProgress();
             err.println(text);
         }
+    }
+
+    /** A line on stderr in every mode: a warning, or a failed build's log. */
+    public void warn(String text) {
+        endProgress();
+        err.println(text);
+    }
+
+    /**
+     * A progress line on stderr, in text mode only: on a terminal it rewrites itself in place
+     * (cut to the terminal's width), elsewhere each new text is one plain line.
+     */
+    public void progress(String text) {
+        if (json() || text.equals(lastProgress) && !terminal) {
+            return;
+        }
+        lastProgress = text;
+        if (terminal) {
+            String shown = text.length() > width - 1 ? text.substring(0, width - 2) + "…" : text;
+            err.print("\r\033[2K" + shown);
+            err.flush();
+            progressShown = true;
+        } else {
+            err.println(text);
+        }
+    }
+
+    /** Clears a terminal's progress line, so what follows starts on a clean row. */
+    public void endProgress() {
+        if (progressShown) {
+            err.print("\r\033[2K");
+            err.flush();
+            progressShown = false;
+        }
+        lastProgress = null;
     }
 
     /** The command's JSON result, in json mode only. */
@@ -97,6 +151,15 @@ public final class Output {
         }
 
         void print(PrintStream out) {
+            print(out, 0);
+        }
+
+        /** The rows alone, for key-value listings whose header says nothing. */
+        public void printWithoutHeader(PrintStream out) {
+            print(out, 1);
+        }
+
+        private void print(PrintStream out, int from) {
             int[] widths = new int[columns];
             for (String[] row : rows) {
                 for (int i = 0; i < columns; i++) {
@@ -104,7 +167,7 @@ public final class Output {
                 }
             }
             StringBuilder line = new StringBuilder();
-            for (String[] row : rows) {
+            for (String[] row : rows.subList(from, rows.size())) {
                 line.setLength(0);
                 for (int i = 0; i < columns; i++) {
                     line.append(row[i]);

@@ -5,6 +5,7 @@ import dev.hearth.poolmanager.PoolManager;
 import dev.hearth.poolmanager.UnknownImageException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 
@@ -54,7 +55,8 @@ final class Definitions {
         var function = quotas.locked(owner, () -> {
             quotas.checkCreate(owner, valid.uploadBytes(), valid.settings().minWarm());
             var now = clock.instant();
-            var defined = define(owner, UUID.randomUUID().toString(), 1, valid, now, now);
+            var defined = define(owner, UUID.randomUUID().toString(), 1, valid, now, now)
+                    .withLabels(valid.labels() == null ? java.util.Map.of() : valid.labels());
             if (!store.insert(defined)) {
                 throw Functions.conflict(valid.name());
             }
@@ -114,6 +116,11 @@ final class Definitions {
                 throw beside ? Functions.notFound(name)
                         : ApiException.conflict("'" + name + "' changed while it was being updated; send the update again");
             }
+            // Labels belong to the function: a definition that gives them replaces them, one that does not keeps them.
+            Map<String, String> labels = valid.labels() == null ? current.labels() : valid.labels();
+            if (valid.labels() != null) {
+                store.setLabels(current.id(), labels);
+            }
             // A version still waiting for its build that the new one replaces is never built.
             if (current.pending() != null) {
                 store.versions().superseded(current.pending(), number, clock.instant());
@@ -121,7 +128,7 @@ final class Definitions {
             if (!beside && current.status() == FunctionRecord.Status.BUILDING) {
                 store.versions().superseded(current, number, clock.instant());
             }
-            return new Staged(current, next, beside);
+            return new Staged(current.withLabels(labels), next, beside);
         });
         FunctionRecord next = staged.next();
         changed.accept(owner, name);
@@ -135,7 +142,7 @@ final class Definitions {
         } else {
             targets.serve(next.id());
         }
-        return next.withAliases(staged.current().aliases());
+        return next.withAliases(staged.current().aliases()).withLabels(staged.current().labels());
     }
 
     /** A new function version for a validated definition: its code stored, its build queued if it needs one. */
@@ -162,7 +169,8 @@ final class Definitions {
         var settings = new dev.hearth.poolmanager.FunctionSettings(s.memoryMb(), timeoutMs,
                 patch.concurrency() == null ? s.concurrency() : patch.concurrency(), s.env(), s.egress(),
                 patch.minWarm() == null ? s.minWarm() : patch.minWarm());
-        return new ValidFunction(current.name(), new ValidFunction.Same(current.workload()), settings, current.description());
+        return new ValidFunction(current.name(), new ValidFunction.Same(current.workload()), settings, current.description(),
+                patch.labels());
     }
 
     /** Asked before the owner's lock is taken: a pull may take minutes. */

@@ -52,16 +52,28 @@ final class FunctionDocument {
                 .append("pending", f.pending() == null ? null : of(f.pending()));
     }
 
-    /** The function's document with its aliases, as it is first inserted. */
-    static Document withAliases(FunctionRecord f) {
+    /** The function's document with its aliases and labels, as it is first inserted. */
+    static Document inserted(FunctionRecord f) {
         Document aliases = new Document();
         f.aliases().forEach((name, alias) -> aliases.append(name, alias.toDocument()));
-        return of(f).append("aliases", aliases);
+        return of(f).append("aliases", aliases).append("labels", labels(f.labels()));
     }
 
     /**
-     * An update that writes every field of {@code f} but the aliases, which change on their own
-     * ({@code PUT .../aliases/{alias}}) and must survive a new version or a build.
+     * Labels as the function's document keeps them: {@code labels: [{key, value}]}, sorted by key.
+     * A list, not an object, since label keys hold dots ({@code hearth.dev/spec}), which a field
+     * name in a stored document should not.
+     */
+    static List<Document> labels(Map<String, String> labels) {
+        List<Document> list = new ArrayList<>();
+        new java.util.TreeMap<>(labels).forEach((key, value) -> list.add(new Document("key", key).append("value", value)));
+        return list;
+    }
+
+    /**
+     * An update that writes every field of {@code f} but the aliases and labels, which belong to
+     * the function, change on their own ({@code PUT .../aliases/{alias}}, a {@code PATCH} of
+     * {@code labels}) and must survive a new version or a build.
      */
     static org.bson.conversions.Bson replacing(FunctionRecord f) {
         List<org.bson.conversions.Bson> sets = new ArrayList<>();
@@ -90,6 +102,7 @@ final class FunctionDocument {
         Document copy = new Document(d);
         copy.put("_id", d.getString("functionId"));
         copy.remove("pending");
+        copy.remove("labels");
         return read(copy);
     }
 
@@ -107,7 +120,18 @@ final class FunctionDocument {
                 d.get("pending") instanceof Document next ? read(next) : null,
                 d.getDate("versionCreatedAt") == null ? null : d.getDate("versionCreatedAt").toInstant(),
                 d.getString("description"),
-                aliases(d.get("aliases", Document.class)));
+                aliases(d.get("aliases", Document.class)),
+                labels(d.getList("labels", Document.class)));
+    }
+
+    /** A function's labels; none in documents written before labels existed. */
+    private static Map<String, String> labels(List<Document> list) {
+        if (list == null) {
+            return Map.of();
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        list.forEach(label -> labels.put(label.getString("key"), label.getString("value")));
+        return labels;
     }
 
     private static Map<String, Alias> aliases(Document d) {

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param description the owner's words for this version, or null
  * @param aliases  the function's aliases by name, kept on the serving record (the function's own document);
  *                 empty on other versions
+ * @param labels   the function's labels ({@link Labels}), like its aliases the function's own, not a version's:
+ *                 kept on the function's own document, empty on other versions
  */
 public record FunctionRecord(
         String id,
@@ -34,7 +36,8 @@ public record FunctionRecord(
         FunctionRecord pending,
         Instant versionCreatedAt,
         String description,
-        Map<String, Alias> aliases) {
+        Map<String, Alias> aliases,
+        Map<String, String> labels) {
 
     public enum Status {
         BUILDING, READY, FAILED;
@@ -52,6 +55,7 @@ public record FunctionRecord(
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(status, "status");
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
+        labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
         versionCreatedAt = versionCreatedAt == null ? createdAt : versionCreatedAt;
     }
 
@@ -60,19 +64,19 @@ public record FunctionRecord(
                                   FunctionSettings settings, BuildInfo build, Instant createdAt, Instant now, String description) {
         Status status = build == null ? Status.READY : Status.BUILDING;
         return new FunctionRecord(id, owner, name, version, workload, settings, status, build, createdAt, null, now, description,
-                Map.of());
+                Map.of(), Map.of());
     }
 
     /** The same function once its build has ended. */
     FunctionRecord built(Status newStatus, String newCodeSha256, long newCodeSize, BuildInfo newBuild) {
         return new FunctionRecord(id, owner, name, version, source().built(newCodeSha256, newCodeSize), settings, newStatus,
-                newBuild, createdAt, null, versionCreatedAt, description, aliases);
+                newBuild, createdAt, null, versionCreatedAt, description, aliases, labels);
     }
 
     /** This version, with a newer one waiting on its build. */
     FunctionRecord withPending(FunctionRecord next) {
         return new FunctionRecord(id, owner, name, version, workload, settings, status, build, createdAt, next, versionCreatedAt,
-                description, aliases);
+                description, aliases, labels);
     }
 
     /** This version as it serves under {@code head}: the function's {@code concurrency} and {@code minWarm} apply to every version. */
@@ -82,7 +86,7 @@ public record FunctionRecord(
         var merged = new FunctionSettings(own.memoryMb(), own.timeoutMs(), function.concurrency(), own.env(), own.egress(),
                 function.minWarm());
         return new FunctionRecord(id, owner, name, version, workload, merged, status, build, createdAt, null, versionCreatedAt, description,
-                Map.of());
+                Map.of(), Map.of());
     }
 
     /** This version asking no containers kept warm: its kept ones become ordinary warm ones. */
@@ -90,13 +94,19 @@ public record FunctionRecord(
         FunctionSettings s = settings;
         return new FunctionRecord(id, owner, name, version, workload,
                 new FunctionSettings(s.memoryMb(), s.timeoutMs(), s.concurrency(), s.env(), s.egress(), 0),
-                status, build, createdAt, null, versionCreatedAt, description, Map.of());
+                status, build, createdAt, null, versionCreatedAt, description, Map.of(), Map.of());
     }
 
     /** The same function with its aliases as given. */
     FunctionRecord withAliases(Map<String, Alias> newAliases) {
         return new FunctionRecord(id, owner, name, version, workload, settings, status, build, createdAt, pending, versionCreatedAt,
-                description, newAliases);
+                description, newAliases, labels);
+    }
+
+    /** The same function with its labels as given. */
+    FunctionRecord withLabels(Map<String, String> newLabels) {
+        return new FunctionRecord(id, owner, name, version, workload, settings, status, build, createdAt, pending, versionCreatedAt,
+                description, aliases, newLabels);
     }
 
     /**
@@ -184,6 +194,7 @@ public record FunctionRecord(
         if (description != null) {
             view.put("description", description);
         }
+        view.put("labels", labels);
         if (pending != null) {
             view.put("update", Map.of("version", pending.version, "status", pending.status.id()));
         }

@@ -18,7 +18,8 @@ public final class FunctionRoutes {
     private final Functions functions;
     private final Authenticator auth;
     private final long maxBody;
-    static final int MAX_PATCH_BODY = 4096;
+    /** Room for a full set of labels (16 of up to 256 characters, each one escaped at worst) beside the settings. */
+    static final int MAX_PATCH_BODY = 32 * 1024;
 
     public FunctionRoutes(Functions functions, Authenticator auth, long maxCodeBytes) {
         this.functions = functions;

@@ -57,7 +57,7 @@ final class FunctionStore {
     /** Stores a new function; false when the owner already has one of that name. */
     boolean insert(FunctionRecord function) {
         try {
-            functions.insertOne(FunctionDocument.withAliases(function).append("versionsKept", true));
+            functions.insertOne(FunctionDocument.inserted(function).append("versionsKept", true));
             versions.put(function);
             return true;
         } catch (MongoWriteException e) {
@@ -116,6 +116,11 @@ final class FunctionStore {
     boolean setAlias(String functionId, Alias alias) {
         return functions.updateOne(eq("_id", functionId), Updates.set("aliases." + alias.name(), alias.toDocument()))
                 .getMatchedCount() == 1;
+    }
+
+    /** Replaces the function's labels whole; false when the function is gone. */
+    boolean setLabels(String functionId, java.util.Map<String, String> labels) {
+        return functions.updateOne(eq("_id", functionId), Updates.set("labels", FunctionDocument.labels(labels))).getMatchedCount() == 1;
     }
 
     /** Removes one alias; false when the function or the alias is gone. */

@@ -54,7 +54,7 @@ final class FunctionValidator {
                 ? image(request, minWarm)
                 : upload(request);
         var settings = new FunctionSettings(memory, timeout, concurrency, env(request.env()), egress(request.network()), minWarm);
-        return new ValidFunction(request.name(), code, settings, description(request.description()));
+        return new ValidFunction(request.name(), code, settings, description(request.description()), Labels.check(request.labels()));
     }
 
     /** A version's description: at most {@link Aliases#MAX_DESCRIPTION} characters, as Lambda's. */

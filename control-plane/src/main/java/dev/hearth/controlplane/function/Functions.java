@@ -125,12 +125,12 @@ public final class Functions implements AutoCloseable {
     }
 
     /**
-     * {@code PATCH}: {@code concurrency} and {@code minWarm} belong to the function and change in
-     * place; a new {@code timeoutMs} changes what runs, so it makes a new version.
+     * {@code PATCH}: {@code concurrency}, {@code minWarm} and {@code labels} belong to the function
+     * and change in place; a new {@code timeoutMs} changes what runs, so it makes a new version.
      */
-    FunctionRecord patch(String owner, String name, FunctionPatch patch) {
+    FunctionRecord patch(String owner, String name, FunctionPatch request) {
         FunctionValidator.checkName(name);
-        patch.validate(ranges);
+        FunctionPatch patch = request.validate(ranges);
         if (patch.timeoutMs() != null) {
             FunctionRecord current = store.find(owner, name).orElseThrow(() -> notFound(name));
             if (current.status() != FunctionRecord.Status.READY
@@ -148,6 +148,9 @@ public final class Functions implements AutoCloseable {
         }
         if (patch.minWarm() != null) {
             changes.add(com.mongodb.client.model.Updates.set("minWarm", patch.minWarm()));
+        }
+        if (patch.labels() != null) {
+            changes.add(com.mongodb.client.model.Updates.set("labels", FunctionDocument.labels(patch.labels())));
         }
         // The minWarm cap is checked, and the change written, under the owner's lock.
         boolean updated = quotas.locked(owner, () -> {

@@ -8,8 +8,10 @@ import java.util.Objects;
 /**
  * A function definition that passed every check of {@link FunctionValidator}: a source function's
  * upload, not stored yet, or an image function, with its settings.
+ *
+ * @param labels the function's labels as given, checked; null when none were given (a {@code PUT} then keeps the function's)
  */
-record ValidFunction(String name, Code code, FunctionSettings settings, String description) {
+record ValidFunction(String name, Code code, FunctionSettings settings, String description, java.util.Map<String, String> labels) {
 
     ValidFunction {
         Objects.requireNonNull(name, "name");

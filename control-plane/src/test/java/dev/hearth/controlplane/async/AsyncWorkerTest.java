@@ -39,7 +39,7 @@ class AsyncWorkerTest {
     private final CallbackClient callbacks = new CallbackClient(false, new AsyncSettings.Callbacks(1, 1, 1));
     private final FunctionRecord function = new FunctionRecord("f1", "ann", "greet", 1,
             new StoredWorkload.Source(Language.PYTHON, "main.handler", "d", 1, "d", 1),
-            new FunctionSettings(128, 1000, 0, Map.of(), false, 0), FunctionRecord.Status.READY, null, clock.instant(), null, null, null, null);
+            new FunctionSettings(128, 1000, 0, Map.of(), false, 0), FunctionRecord.Status.READY, null, clock.instant(), null, null, null, null, null);
 
     @AfterEach
     void close() {

@@ -74,7 +74,7 @@ class ArchiveSweepTest {
         var workload = new StoredWorkload.Source(Language.PYTHON, "main.handler", source, 10, code, 10);
         var settings = new FunctionSettings(128, 3000, 0, Map.of(), false, 0);
         return new FunctionRecord(name + "-id", "olga", name, 1, workload, settings, FunctionRecord.Status.READY, null,
-                Instant.EPOCH, pending, null, null, null);
+                Instant.EPOCH, pending, null, null, null, null);
     }
 
     long chunks() {

@@ -27,18 +27,18 @@ class FunctionDocumentTest {
         var pending = new FunctionRecord("id-1", "ada", "echo", 3,
                 new StoredWorkload.Source(Language.PYTHON, "main.handler", "src2", 20, null, 0),
                 new FunctionSettings(256, 5000, 4, Map.of("A", "1"), true, 2),
-                FunctionRecord.Status.BUILDING, build, Instant.parse("2026-01-01T00:00:00Z"), null, null, null, null);
+                FunctionRecord.Status.BUILDING, build, Instant.parse("2026-01-01T00:00:00Z"), null, null, null, null, null);
         return new FunctionRecord("id-1", "ada", "echo", 2,
                 new StoredWorkload.Source(Language.PYTHON, "main.handler", "src1", 10, "out1", 30),
                 new FunctionSettings(128, 3000, 0, Map.of(), false, 0),
-                FunctionRecord.Status.READY, null, Instant.parse("2026-01-01T00:00:00Z"), pending, null, null, null);
+                FunctionRecord.Status.READY, null, Instant.parse("2026-01-01T00:00:00Z"), pending, null, null, null, null);
     }
 
     static FunctionRecord image() {
         return new FunctionRecord("id-2", "bob", "rev", 1,
                 new StoredWorkload.Image(new Workload.Image("hearth/example-http", Workload.Contract.HTTP)),
                 new FunctionSettings(512, 10000, 7, Map.of("K", "v"), true, 3),
-                FunctionRecord.Status.READY, null, Instant.parse("2026-02-01T00:00:00Z"), null, null, null, null);
+                FunctionRecord.Status.READY, null, Instant.parse("2026-02-01T00:00:00Z"), null, null, null, null, null);
     }
 
     @Test
@@ -63,10 +63,24 @@ class FunctionDocumentTest {
     void aVersionAndItsAliases_roundTrip() {
         var alias = new Alias("prod", 2, 3, 0.25, "canary", Instant.parse("2026-03-01T00:00:00Z"));
         FunctionRecord function = image().withAliases(java.util.Map.of("prod", alias));
-        assertEquals(function, FunctionDocument.read(FunctionDocument.withAliases(function)));
+        assertEquals(function, FunctionDocument.read(FunctionDocument.inserted(function)));
         Document version = FunctionDocument.ofVersion(source());
         assertEquals("id-1:2", version.getString("_id"));
         assertEquals(source().withPending(null), FunctionDocument.readVersion(version));
+    }
+
+    @Test
+    void labels_areTheFunctionsOwn_keptAsAListSinceTheirKeysHoldDots_andNoVersionOrUpdateWritesThem() {
+        FunctionRecord function = source().withLabels(Map.of("hearth.dev/spec", "shop", "team", "web"));
+        Document inserted = FunctionDocument.inserted(function);
+        assertEquals(java.util.List.of(new Document("key", "hearth.dev/spec").append("value", "shop"),
+                new Document("key", "team").append("value", "web")), inserted.get("labels"));
+        assertEquals(function.labels(), FunctionDocument.read(inserted).labels());
+        assertEquals(false, FunctionDocument.of(function).containsKey("labels"), "a new version or a build keeps the function's labels");
+        assertEquals(false, FunctionDocument.ofVersion(function).containsKey("labels"));
+        assertEquals(Map.of(), FunctionDocument.readVersion(FunctionDocument.ofVersion(function)).labels());
+        assertEquals(Map.of(), FunctionDocument.read(Document.parse(SOURCE_BEFORE)).labels(), "none in earlier stores");
+        assertEquals(Map.of("hearth.dev/spec", "shop", "team", "web"), function.view().get("labels"));
     }
 
     @Test

@@ -20,11 +20,11 @@ class FunctionValidatorTest {
 
     static NewFunction source(String name, String handler, String filename) {
         return new NewFunction(name, "python", handler, new NewFunction.Source(filename, "def handler(e, c): pass\n"),
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
     }
 
     static NewFunction archive(String handler, String base64) {
-        return new NewFunction("f", "python", handler, null, base64, null, null, null, null, null, null, null, null, null);
+        return new NewFunction("f", "python", handler, null, base64, null, null, null, null, null, null, null, null, null, null);
     }
 
     static ValidFunction.Upload upload(ValidFunction valid) {
@@ -72,9 +72,9 @@ class FunctionValidatorTest {
     @Test
     void ranges_areChecked() {
         NewFunction base = source("f", "main.handler", "main.py");
-        var tooMuchMemory = new NewFunction("f", "python", null, base.source(), null, null, null, 8192, null, null, null, null, null, null);
-        var tooLong = new NewFunction("f", "python", null, base.source(), null, null, null, null, 900_001, null, null, null, null, null);
-        var noConcurrency = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, 0, null, null, null, null);
+        var tooMuchMemory = new NewFunction("f", "python", null, base.source(), null, null, null, 8192, null, null, null, null, null, null, null);
+        var tooLong = new NewFunction("f", "python", null, base.source(), null, null, null, null, 900_001, null, null, null, null, null, null);
+        var noConcurrency = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, 0, null, null, null, null, null);
         assertTrue(refused(() -> validator.validate(tooMuchMemory)).getMessage().contains("memoryMb"));
         assertTrue(refused(() -> validator.validate(tooLong)).getMessage().contains("timeoutMs"));
         assertTrue(refused(() -> validator.validate(noConcurrency)).getMessage().contains("concurrency"));
@@ -83,10 +83,10 @@ class FunctionValidatorTest {
     @Test
     void env_keysAndSizeAreChecked() {
         NewFunction base = source("f", "main.handler", "main.py");
-        var ok = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("API_URL", "x"), null, null, null);
+        var ok = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("API_URL", "x"), null, null, null, null);
         assertEquals(Map.of("API_URL", "x"), validator.validate(ok).settings().env());
-        var badKey = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("A-B", "x"), null, null, null);
-        var tooBig = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("BIG", "x".repeat(5000)), null, null, null);
+        var badKey = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("A-B", "x"), null, null, null, null);
+        var tooBig = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, Map.of("BIG", "x".repeat(5000)), null, null, null, null);
         assertEquals(400, refused(() -> validator.validate(badKey)).status());
         assertEquals(400, refused(() -> validator.validate(tooBig)).status());
     }
@@ -94,15 +94,15 @@ class FunctionValidatorTest {
     @Test
     void network_isNoneUnlessEgressIsAsked() {
         NewFunction base = source("f", "main.handler", "main.py");
-        var egress = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, null, "egress", null, null);
-        var bogus = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, null, "host", null, null);
+        var egress = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, null, "egress", null, null, null);
+        var bogus = new NewFunction("f", "python", null, base.source(), null, null, null, null, null, null, null, "host", null, null, null);
         assertEquals(false, validator.validate(base).settings().egress());
         assertEquals(true, validator.validate(egress).settings().egress());
         assertEquals(400, refused(() -> validator.validate(bogus)).status());
     }
 
     static NewFunction image(String image, String contract, Integer minWarm) {
-        return new NewFunction("img", null, null, null, null, image, contract, null, null, null, null, null, minWarm, null);
+        return new NewFunction("img", null, null, null, null, image, contract, null, null, null, null, null, minWarm, null, null);
     }
 
     @Test
@@ -114,7 +114,7 @@ class FunctionValidatorTest {
         assertTrue(refused(() -> validator.validate(image("hearth/example-rev", null, null))).getMessage().contains("contract"));
         assertTrue(refused(() -> validator.validate(image("hearth/example-rev", "grpc", null))).getMessage().contains("'grpc'"));
         assertTrue(refused(() -> validator.validate(image("Not An Image", "exec", null))).getMessage().contains("image must be"));
-        var withCode = new NewFunction("img", "python", null, null, null, "hearth/x", "exec", null, null, null, null, null, null, null);
+        var withCode = new NewFunction("img", "python", null, null, null, "hearth/x", "exec", null, null, null, null, null, null, null, null);
         assertEquals(400, refused(() -> validator.validate(withCode)).status());
     }
 
@@ -151,7 +151,7 @@ class FunctionValidatorTest {
 
     static NewFunction withRuntime(String runtime, String handler, String filename, String content) {
         return new NewFunction("f", runtime, handler, new NewFunction.Source(filename, content),
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
     }
 
     @Test

@@ -38,11 +38,11 @@ class SettingRangesTest {
 
     @Test
     void patch_isHeldToTheSameRangesAsADefinition() {
-        new FunctionPatch(0, 900_000, SettingRanges.MAX_MIN_WARM).validate(ranges);
-        assertEquals("minWarm must be between 0 and 10, got 11", refusal(() -> new FunctionPatch(null, null, 11).validate(ranges)));
+        new FunctionPatch(0, 900_000, SettingRanges.MAX_MIN_WARM, null).validate(ranges);
+        assertEquals("minWarm must be between 0 and 10, got 11", refusal(() -> new FunctionPatch(null, null, 11, null).validate(ranges)));
         assertEquals("timeoutMs must be between 100 and 900000, got 900001",
-                refusal(() -> new FunctionPatch(null, 900_001, null).validate(ranges)));
-        assertEquals("nothing to change: give concurrency, timeoutMs and/or minWarm",
-                refusal(() -> new FunctionPatch(null, null, null).validate(ranges)));
+                refusal(() -> new FunctionPatch(null, 900_001, null, null).validate(ranges)));
+        assertEquals("nothing to change: give concurrency, timeoutMs, minWarm and/or labels",
+                refusal(() -> new FunctionPatch(null, null, null, null).validate(ranges)));
     }
 }

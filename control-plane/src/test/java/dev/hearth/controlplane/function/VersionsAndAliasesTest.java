@@ -200,7 +200,7 @@ class VersionsAndAliasesTest {
         var building = version(2, FunctionRecord.Status.BUILDING, 0);
         var queued = new FunctionRecord(building.id(), building.owner(), building.name(), 2, new StoredWorkload.Source(
                 Language.PYTHON, "main.handler", "src2", 10, null, 0), building.settings(), FunctionRecord.Status.BUILDING,
-                BuildInfo.queued(T0, "cp1"), T0, null, T0, null, null);
+                BuildInfo.queued(T0, "cp1"), T0, null, T0, null, null, null);
         store.stagePending(queued);
         store.versions().superseded(queued, 3, T0.plusSeconds(5));
         var kept = store.versions().find("f-id", 2).orElseThrow();
@@ -214,7 +214,7 @@ class VersionsAndAliasesTest {
         var building = version(2, FunctionRecord.Status.BUILDING, 0);
         var queued = new FunctionRecord(building.id(), building.owner(), building.name(), 2, new StoredWorkload.Source(
                 Language.PYTHON, "main.handler", "src2", 10, null, 0), building.settings(), FunctionRecord.Status.BUILDING,
-                BuildInfo.queued(T0, "cp1"), T0, null, T0, null, null);
+                BuildInfo.queued(T0, "cp1"), T0, null, T0, null, null, null);
         store.stagePending(queued);
         assertTrue(store.startBuild("f-id", 2, queued.build().started(T0.plusSeconds(1))));
         // The caller read the version while it was still queued.
@@ -243,7 +243,7 @@ class VersionsAndAliasesTest {
         assertEquals(60, store.storedBytes("ann"), "three versions, each a source and a code archive of 10 bytes");
         var again = new AtomicReference<>(version(4, FunctionRecord.Status.READY, 0));
         var same = new FunctionRecord("f-id", "ann", "f", 4, version(3, FunctionRecord.Status.READY, 0).workload(),
-                again.get().settings(), FunctionRecord.Status.READY, null, T0, null, T0, null, null);
+                again.get().settings(), FunctionRecord.Status.READY, null, T0, null, T0, null, null, null);
         store.replace(3, same);
         assertEquals(60, store.storedBytes("ann"), "a version with the same code adds nothing");
         assertTrue(store.referencedDigests().containsAll(Set.of("src1", "code1", "src3", "code3")));

@@ -216,7 +216,7 @@ final class FuzzCases {
 
     private List<BodyRoute> bodyRoutes() {
         return List.of(new BodyRoute("POST", "/v1/users", 4096), new BodyRoute("POST", "/v1/tokens", 4096),
-                new BodyRoute("PATCH", "/v1/functions/" + targets.target(), 4096),
+                new BodyRoute("PATCH", "/v1/functions/" + targets.target(), 32 * 1024),
                 new BodyRoute("PUT", "/v1/functions/" + targets.target() + "/aliases/live", 4096),
                 new BodyRoute("POST", "/v1/functions/" + targets.echo() + "/invoke", INVOKE_LIMIT),
                 new BodyRoute("POST", "/v1/functions", FunctionRoutes.maxBody(50L * 1024 * 1024)),

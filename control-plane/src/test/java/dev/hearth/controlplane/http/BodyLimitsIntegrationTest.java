@@ -87,10 +87,10 @@ class BodyLimitsIntegrationTest {
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
-    void patch_takesExactly4KiB_andRefusesOneByteMore(boolean chunked) throws IOException {
-        var patched = send(chunked, "PATCH", "/v1/functions/size", padded("{\"concurrency\":5}", 4096));
+    void patch_takesExactly32KiB_andRefusesOneByteMore(boolean chunked) throws IOException {
+        var patched = send(chunked, "PATCH", "/v1/functions/size", padded("{\"concurrency\":5}", 32 * 1024));
         assertEquals(200, patched.status(), patched::toString);
-        assertTooLarge(send(chunked, "PATCH", "/v1/functions/size", padded("{\"concurrency\":5}", 4097)));
+        assertTooLarge(send(chunked, "PATCH", "/v1/functions/size", padded("{\"concurrency\":5}", 32 * 1024 + 1)));
     }
 
     @ParameterizedTest
