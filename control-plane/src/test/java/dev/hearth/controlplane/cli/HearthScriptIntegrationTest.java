@@ -38,14 +38,20 @@ class HearthScriptIntegrationTest {
         }
     }
 
-    /** A checkout of the CLI alone: the script, the poms the reactor reads, and cli's sources. */
+    /** A checkout of the CLI alone: the script, the poms the reactor reads, and cli's main sources. */
     private Path copyCheckout() throws IOException {
         Path root = temp.resolve("checkout");
-        for (String file : List.of("hearth", "pom.xml", "cli/pom.xml", "pool-manager/pom.xml", "control-plane/pom.xml",
-                "runtimes/java/pom.xml", "bench/pom.xml")) {
-            Path to = root.resolve(file);
+        List<Path> files = new ArrayList<>(List.of(CHECKOUT.resolve("hearth")));
+        // Every module's pom (the reactor reads them all, even for -pl cli), wherever modules are.
+        try (Stream<Path> poms = Files.walk(CHECKOUT, 3)) {
+            poms.filter(p -> p.getFileName().toString().equals("pom.xml"))
+                    .filter(p -> !CHECKOUT.relativize(p).toString().matches("(.*/)?(target|node_modules|data)/.*"))
+                    .forEach(files::add);
+        }
+        for (Path file : files) {
+            Path to = root.resolve(CHECKOUT.relativize(file).toString());
             Files.createDirectories(to.getParent());
-            Files.copy(CHECKOUT.resolve(file), to, StandardCopyOption.COPY_ATTRIBUTES);
+            Files.copy(file, to, StandardCopyOption.COPY_ATTRIBUTES);
         }
         try (Stream<Path> sources = Files.walk(CHECKOUT.resolve("cli/src/main"))) {
             for (Path from : (Iterable<Path>) sources::iterator) {
