@@ -57,21 +57,8 @@ public final class Api {
 
     /** Sends a request; {@code headers} are name, value pairs. */
     public Reply send(String method, String path, String token, byte[] body, String... headers) {
-        return send(false, method, path, token, body, headers);
-    }
-
-    /**
-     * Sends a request with {@code Expect: 100-continue}: the body goes only once the server asks
-     * for it, so a refusal of its declared length is read whole rather than racing the upload.
-     */
-    public Reply sendExpectingContinue(String method, String path, String token, byte[] body, String... headers) {
-        return send(true, method, path, token, body, headers);
-    }
-
-    private Reply send(boolean expectContinue, String method, String path, String token, byte[] body, String... headers) {
         var request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(60))
-                .expectContinue(expectContinue)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (headers.length > 0) {
             request.headers(headers);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hearth.controlplane.http.RawHttp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -220,10 +221,12 @@ class LambdaInvokeApiIntegrationTest {
     }
 
     @Test
-    void payloadPastTheLimit_isRequestTooLarge() {
-        Api.Reply reply = api.sendExpectingContinue("POST", "/2015-03-31/functions/greet/invocations", null, new byte[6 * 1024 * 1024 + 1]);
+    void payloadPastTheLimit_isRequestTooLarge() throws Exception {
+        // A raw socket, written on a thread of its own: the refusal comes before the upload ends
+        // and the connection closes, which the JDK client may report as no answer at all.
+        RawHttp.Answer reply = RawHttp.send(hearth.port(), "POST", "/2015-03-31/functions/greet/invocations", new byte[6 * 1024 * 1024 + 1]);
         assertEquals(413, reply.status(), reply::toString);
-        assertEquals("RequestTooLargeException", reply.header("X-Amzn-ErrorType"));
+        assertEquals("RequestTooLargeException", reply.headers().get("x-amzn-errortype"));
     }
 
     @Test

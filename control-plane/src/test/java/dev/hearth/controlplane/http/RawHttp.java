@@ -90,7 +90,7 @@ public final class RawHttp implements AutoCloseable {
     }
 
     /** One request with a {@code Content-Length} body; the answer. */
-    static Answer send(int port, String method, String path, byte[] body, String... headers) throws IOException {
+    public static Answer send(int port, String method, String path, byte[] body, String... headers) throws IOException {
         String[] all = with(headers, "Content-Length", String.valueOf(body.length));
         try (var http = new RawHttp(port, Duration.ofSeconds(60))) {
             return http.exchange(concat(head(method, path, all), body));
