@@ -18,9 +18,12 @@ public final class Streams implements AutoCloseable {
     /** Streams one user may hold open on one control plane. */
     public static final int USER_MAX = 16;
     /** Streams one control plane holds open, all users together. */
-    public static final int MAX = 512;
-    /** Bytes a stream may have waiting for a slow client before it is disconnected. */
-    static final long MAX_QUEUED_BYTES = 4L * 1024 * 1024;
+    public static final int MAX = 256;
+    /**
+     * Bytes a stream may have waiting for a slow client before it is disconnected: room for a
+     * build's whole end (its log at the builder's cap, every byte escaped) while the client reads.
+     */
+    static final long MAX_QUEUED_BYTES = 2L * 1024 * 1024;
 
     private final FollowerCount count = new FollowerCount(USER_MAX, MAX);
     private final ScheduledExecutorService work = Executors.newScheduledThreadPool(2, Threads.daemon("stream-work"));
