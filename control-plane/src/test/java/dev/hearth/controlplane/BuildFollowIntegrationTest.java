@@ -62,6 +62,7 @@ class BuildFollowIntegrationTest {
         assertEquals(202, created.status(), created::toString);
         List<EventClient.Event> events = new ArrayList<>();
         String statusAtStepOne = null;
+        EventClient latecomer = null;
         try (EventClient follow = follow(token, "live")) {
             assertEquals(200, follow.status());
             assertTrue(follow.contentType().startsWith("text/event-stream"), follow.contentType());
@@ -72,6 +73,7 @@ class BuildFollowIntegrationTest {
                     // The builder sleeps after this line: it came while the build still ran, not from the stored log.
                     JsonNode now = build(token, "live");
                     statusAtStepOne = now.get("status").asText() + " log=" + now.get("log").asText();
+                    latecomer = follow(token, "live");
                 }
                 if (event.name().equals("end")) {
                     follow.assertClosed();
@@ -109,6 +111,14 @@ class BuildFollowIntegrationTest {
         assertEquals("succeeded", end.get("status").asText(), end::toString);
         assertEquals(build(token, "live"), end, "the end is what GET …/build answers");
         assertEquals(String.join("\n", lines) + "\n", end.get("log").asText(), "the log events are the whole log");
+
+        // One who joined mid-build got the lines so far, then the new ones: the same lines, none twice, and the same end.
+        try (EventClient joined = latecomer) {
+            List<EventClient.Event> theirs = joined.untilEnd();
+            assertEquals("status", theirs.get(0).name());
+            assertEquals(lines, theirs.stream().filter(e -> e.name().equals("log")).map(e -> e.json().get("line").asText()).toList());
+            assertEquals(end, theirs.get(theirs.size() - 1).json());
+        }
 
         // Followed again once finished: the whole log, then the same end, at once.
         try (EventClient again = follow(token, "live")) {

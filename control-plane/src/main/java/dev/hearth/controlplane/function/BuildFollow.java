@@ -54,9 +54,12 @@ final class BuildFollow {
         return sink.isOpen() ? mode : Mode.ENDED;
     }
 
-    /** The build's status ({@code queued}, {@code building}), sent when it changed. */
+    /**
+     * The build's status ({@code queued}, {@code building}), sent when it moved on. Never back:
+     * the store and the build running here each tell it, one a moment before the other.
+     */
     synchronized void status(String now) {
-        if (mode == Mode.ENDED || now.equals(status)) {
+        if (mode == Mode.ENDED || rank(now) <= rank(status)) {
             return;
         }
         status = now;
@@ -64,6 +67,10 @@ final class BuildFollow {
         data.put("version", version);
         data.put("status", now);
         sink.send("status", data);
+    }
+
+    private static int rank(String status) {
+        return status == null ? -1 : status.equals("queued") ? 0 : 1;
     }
 
     /** Attached to the build running here: its status and the lines it wrote so far, then each new one. */

@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +37,8 @@ final class BuildFollowing {
     private final LiveBuilds live;
     private final Streams streams;
     private final Map<String, Set<BuildFollow>> byName = new ConcurrentHashMap<>();
-    private final Map<BuildFollow, ScheduledFuture<?>> polls = new ConcurrentHashMap<>();
+    /** Waiting followers with a store poll going: one chain of polls each. */
+    private final Set<BuildFollow> polling = ConcurrentHashMap.newKeySet();
 
     BuildFollowing(Functions functions, Streams streams) {
         this.functions = functions;
@@ -102,11 +101,8 @@ final class BuildFollowing {
                 set.remove(follow);
                 return set.isEmpty() ? null : set;
             });
-            ScheduledFuture<?> poll = polls.remove(follow);
-            if (poll != null) {
-                poll.cancel(false);
-            }
-            live.unfollow(follow);
+            live.unfollow(follow); // a poll still going ends at its next turn: the follower has ended
+
         });
         if (!live.follow(follow)) {
             poll(follow);
@@ -115,33 +111,31 @@ final class BuildFollowing {
 
     /** Reads the store for a waiting follower now and every {@link #POLL} until it ends or attaches here. */
     private void poll(BuildFollow follow) {
-        polls.compute(follow, (f, previous) -> previous != null && !previous.isDone() ? previous
-                : streams.work().schedule(() -> pollOnce(f), 0, TimeUnit.MILLISECONDS));
+        if (polling.add(follow)) {
+            streams.later(0, () -> pollOnce(follow));
+        }
     }
 
     private void pollOnce(BuildFollow follow) {
         try {
             check(follow);
-            if (follow.mode() == BuildFollow.Mode.WAITING && !live.follow(follow)) {
-                polls.put(follow, streams.work().schedule(() -> pollOnce(follow), POLL.toMillis(), TimeUnit.MILLISECONDS));
-                return;
-            }
         } catch (RuntimeException e) {
-            log.warn("following the build of {} failed", follow.name(), e);
+            log.warn("reading the build of {} failed; trying again", follow.name(), e);
         }
-        polls.remove(follow);
+        if (follow.mode() == BuildFollow.Mode.WAITING && !live.follow(follow)) {
+            streams.later(POLL.toMillis(), () -> pollOnce(follow));
+            return;
+        }
+        polling.remove(follow);
+        if (follow.mode() == BuildFollow.Mode.WAITING) {
+            poll(follow); // detached from the build here just now, while this chain was ending
+        }
     }
 
     private void changed(String owner, String name) {
         Set<BuildFollow> follows = byName.get(key(owner, name));
         if (follows != null) {
-            follows.forEach(follow -> streams.work().execute(() -> {
-                try {
-                    check(follow);
-                } catch (RuntimeException e) {
-                    log.warn("following the build of {} failed", name, e);
-                }
-            }));
+            follows.forEach(follow -> streams.later(0, () -> check(follow)));
         }
     }
 

@@ -87,7 +87,7 @@ public final class LogFollowing {
             set.remove(follow);
             return set.isEmpty() ? null : set;
         }));
-        streams.work().execute(() -> {
+        streams.later(0, () -> {
             try {
                 follow.start(newest(function.id(), filter, tail));
                 check(follow); // deleted before it was registered?
@@ -117,13 +117,7 @@ public final class LogFollowing {
 
     /** Runs store reads off the caller's thread (a NATS dispatcher's), on the streams' own. */
     void later(Runnable task) {
-        streams.work().execute(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.warn("reading invocation records stored elsewhere failed", e);
-            }
-        });
+        streams.later(0, task);
     }
 
     private void logged(Logged logged) {

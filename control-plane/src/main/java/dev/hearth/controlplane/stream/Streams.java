@@ -6,7 +6,11 @@ import io.undertow.server.HttpServerExchange;
 import java.util.Deque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live streams of this control plane ({@code …/build?follow=true}, {@code …/logs?follow=true}):
@@ -14,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * either), and the few threads that do their store reads, so no stream holds a thread of its own.
  */
 public final class Streams implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Streams.class);
 
     /** Streams one user may hold open on one control plane. */
     public static final int USER_MAX = 16;
@@ -72,9 +78,22 @@ public final class Streams implements AutoCloseable {
         }
     }
 
-    /** Threads for the streams' store reads and polls: never an IO thread, never a route's worker. */
-    public ScheduledExecutorService work() {
-        return work;
+    /**
+     * Runs {@code task} on the streams' threads (store reads and polls: never an IO thread, never a
+     * route's worker) after {@code delayMillis}; its failure is logged. Once closed, does nothing.
+     */
+    public void later(long delayMillis, Runnable task) {
+        try {
+            work.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.warn("a stream's background work failed", e);
+                }
+            }, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("stopping: a stream's background work is dropped");
+        }
     }
 
     @Override

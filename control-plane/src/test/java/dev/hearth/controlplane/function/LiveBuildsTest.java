@@ -160,6 +160,18 @@ class LiveBuildsTest {
     }
 
     @Test
+    void aFollowerWhoReadBuildingFromTheStore_isNotToldQueuedByTheBuildThatHasNotSaidSoYet() {
+        FunctionRecord v1 = function(1);
+        live.queued(v1);
+        RecordingSink sink = new RecordingSink();
+        BuildFollow follow = follower(sink, 1);
+        follow.status("building"); // the store has it started; the build here has yet to say so
+        live.follow(follow);
+        live.started(v1);
+        assertEquals(List.of("status {\"version\":1,\"status\":\"building\"}"), sink.events());
+    }
+
+    @Test
     void lines_splitAtLineFeedsOnly() {
         assertEquals(List.of("a\rb", "", "c"), BuildFollowing.lines("a\rb\n\nc\n"));
         assertEquals(List.of("no end"), BuildFollowing.lines("no end"));
