@@ -18,6 +18,10 @@ import dev.hearth.controlplane.invoke.InvokeRoutes;
 import dev.hearth.controlplane.invoke.SyncCalls;
 import dev.hearth.controlplane.lambda.LambdaInvokeRoutes;
 import dev.hearth.controlplane.store.DataFolder;
+import dev.hearth.controlplane.stream.InvocationNotices;
+import dev.hearth.controlplane.stream.LogFollowing;
+import dev.hearth.controlplane.stream.LogRoutes;
+import dev.hearth.controlplane.stream.Streams;
 import dev.hearth.controlplane.store.Store;
 import dev.hearth.controlplane.user.AccessKeyRoutes;
 import dev.hearth.controlplane.user.AccessKeys;
@@ -116,7 +120,14 @@ public final class Hearth implements AutoCloseable {
                     : AsyncInvocations.onJetStream(nats, store.database(), functions, pool, limiter, config.async(), clock);
             started.push(async);
             var health = new HealthRoutes(pool);
-            var functionRoutes = new FunctionRoutes(functions, auth, config.limits().maxCodeBytes());
+            var streams = new Streams();
+            started.push(streams);
+            var functionRoutes = new FunctionRoutes(functions, auth, config.limits().maxCodeBytes(), streams);
+            var logFollowing = new LogFollowing(functions, invocations, async, streams);
+            if (nats != null) {
+                started.push(InvocationNotices.join(nats, invocations, async, logFollowing));
+            }
+            var logRoutes = new LogRoutes(functions, logFollowing, auth);
             var calls = new SyncCalls(pool, invocations, limiter, clock, System::nanoTime);
             var invokeRoutes = new InvokeRoutes(functions, auth, calls, async, config.limits().maxEventBytes(), clock,
                     System::nanoTime);
@@ -136,7 +147,7 @@ public final class Hearth implements AutoCloseable {
             HttpServer server = HttpServer.start(config.bind(), config.port(), config.http(), List.of(
                     health::register, accounts::register, functionRoutes::register, invokeRoutes::register,
                     invocationRoutes::register, versionRoutes::register, routeApi::register, accessKeyRoutes::register,
-                    lambdaRoutes::register, publicEndpoints::register));
+                    lambdaRoutes::register, logRoutes::register, publicEndpoints::register));
             started.push(server);
             log.info("Hearth {} listening on http://{}:{} (data {})", nats == null ? "(embedded)" : "control plane "
                     + config.pool().nodeId() + " on NATS", config.bind(), server.port(), config.dataDir());

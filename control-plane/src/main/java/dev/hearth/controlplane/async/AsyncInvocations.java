@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,7 @@ public final class AsyncInvocations implements AutoCloseable {
     private final AsyncWorker worker;
     private final CallbackClient callbacks;
     private final int userMaxQueued;
+    private final List<Consumer<AsyncAttempt>> attempts = new CopyOnWriteArrayList<>();
 
     /** Embedded mode: the records are the queue. */
     public static AsyncInvocations inStore(MongoDatabase database, Functions functions, PoolManager pool,
@@ -65,7 +68,7 @@ public final class AsyncInvocations implements AutoCloseable {
         this.queue = queue;
         this.userMaxQueued = settings.userMaxQueued();
         this.callbacks = new CallbackClient(settings.privateCallbacks(), settings.callbacks());
-        this.worker = new AsyncWorker(records, functions::resolve, pool, limiter, callbacks, clock);
+        this.worker = new AsyncWorker(records, functions::resolve, pool, limiter, callbacks, clock, this::attemptStored);
         queue.start(worker::run);
     }
 
@@ -99,6 +102,31 @@ public final class AsyncInvocations implements AutoCloseable {
     /** The newest async invocations of a function, optionally in one status. */
     public List<Map<String, Object>> list(String functionId, AsyncStatus status, int limit) {
         return records.newest(functionId, status, limit).stream().map(AsyncRecordView::of).toList();
+    }
+
+    /** {@code listener} is told of each attempt once its end is stored (on the worker's thread: it must not block). */
+    public void whenAttemptStored(Consumer<AsyncAttempt> listener) {
+        attempts.add(listener);
+    }
+
+    /** The last attempt of the invocation {@code id} (any owner's: for Hearth's own readers), or empty before one ended. */
+    public Optional<AsyncAttempt> lastAttempt(String id) {
+        return records.get(id).flatMap(AsyncAttempt::of);
+    }
+
+    /** The last attempts of a function's newest {@code limit} async invocations that have had one, newest first. */
+    public List<AsyncAttempt> recentAttempts(String functionId, int limit) {
+        return records.newest(functionId, null, limit).stream().map(AsyncAttempt::of).flatMap(Optional::stream).toList();
+    }
+
+    private void attemptStored(AsyncAttempt attempt) {
+        for (Consumer<AsyncAttempt> listener : attempts) {
+            try {
+                listener.accept(attempt);
+            } catch (RuntimeException e) {
+                log.warn("a listener of async attempts failed", e);
+            }
+        }
     }
 
     @Override

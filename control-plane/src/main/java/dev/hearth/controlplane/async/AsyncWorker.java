@@ -12,6 +12,7 @@ import dev.hearth.poolmanager.PoolException;
 import dev.hearth.poolmanager.PoolManager;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.slf4j.Logger;
@@ -38,6 +39,7 @@ final class AsyncWorker {
     private final ConcurrencyLimiter limiter;
     private final CallbackClient callbacks;
     private final Clock clock;
+    private final Consumer<AsyncAttempt> stored;
     private volatile boolean stopped;
 
     /** Finds the version a call runs, as {@link Functions#resolve} does (an {@link ApiException} when there is none). */
@@ -45,14 +47,16 @@ final class AsyncWorker {
         Resolver.Target resolve(String owner, String name, String qualifier);
     }
 
+    /** @param stored told of each attempt whose end was stored */
     AsyncWorker(AsyncRecords records, FunctionLookup functions, PoolManager pool, ConcurrencyLimiter limiter,
-                CallbackClient callbacks, Clock clock) {
+                CallbackClient callbacks, Clock clock, Consumer<AsyncAttempt> stored) {
         this.records = records;
         this.functions = functions;
         this.pool = pool;
         this.limiter = limiter;
         this.callbacks = callbacks;
         this.clock = clock;
+        this.stored = stored;
     }
 
     /** One delivery of a job: never throws, always ends the delivery (done or retry) unless the process is stopping. */
@@ -114,6 +118,11 @@ final class AsyncWorker {
             return;
         }
         AsyncRecords.Move move = records.afterAttempt(job, invocation, function.version(), target.alias());
+        if (move.made()) {
+            stored.accept(new AsyncAttempt(id, job.getString("owner"), function.id(), function.version(), target.alias(),
+                    job.getInteger("attempts", 0) + 1, new String(invocation.logs(), java.nio.charset.StandardCharsets.UTF_8),
+                    clock.instant()));
+        }
         ended(job, move);
         if (move.to() == AsyncStatus.FAILED) {
             delivery.retryAfter(move.retryAfter());

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * one user's queue of slow builds delays another user's build by one slot's turn at most. A build
  * waits {@code queued} until its turn; a newer definition of the function replaces its queued
  * build, and a build whose version is no longer the one waiting (redefined, deleted) is not run.
+ * Each step, and each line the builder prints, is told to {@link LiveBuilds} for those who follow
+ * the build live.
  */
 final class FunctionBuilds implements AutoCloseable {
 
@@ -52,6 +54,7 @@ final class FunctionBuilds implements AutoCloseable {
     private final MongoCollection<Document> builds;
     private final FairScheduler<String> slots;
     private final Map<String, CompletableFuture<Output>> inFlight = new ConcurrentHashMap<>();
+    private final LiveBuilds live;
 
     /** One function's build waiting for a slot: a newer one of the same function replaces it. */
     private record Queued(String functionId, Runnable build) implements Runnable {
@@ -69,7 +72,7 @@ final class FunctionBuilds implements AutoCloseable {
      * @param userSlots builds of one user it runs at once
      */
     FunctionBuilds(MongoDatabase database, FunctionStore store, CodeStore code, Quotas quotas, Builder builder,
-                   String builderImage, int slots, int userSlots, Clock clock, Consumer<FunctionRecord> finished) {
+                   String builderImage, int slots, int userSlots, Clock clock, LiveBuilds live, Consumer<FunctionRecord> finished) {
         // The queue needs no bound of its own: a user has one queued build per function at most.
         this.slots = new FairScheduler<>("function-build", slots,
                 new FairQueue.Limits(userSlots, Integer.MAX_VALUE, Integer.MAX_VALUE));
@@ -80,6 +83,7 @@ final class FunctionBuilds implements AutoCloseable {
         this.builderImage = builderImage;
         this.clock = clock;
         this.finished = finished;
+        this.live = live;
         this.builds = database.getCollection("builds");
     }
 
@@ -89,6 +93,7 @@ final class FunctionBuilds implements AutoCloseable {
             log.info("build of {} of {} superseded by version {} before it started", function.name(), function.owner(),
                     function.version());
         }
+        live.queued(function);
         slots.submit(function.owner(), new Queued(function.id(), () -> run(function)));
     }
 
@@ -98,6 +103,7 @@ final class FunctionBuilds implements AutoCloseable {
      */
     void cancel(FunctionRecord deleted) {
         cancelQueued(deleted);
+        live.deleted(deleted, BuildFollowing.error(Functions.notFound(deleted.name())));
     }
 
     private int cancelQueued(FunctionRecord function) {
@@ -123,8 +129,10 @@ final class FunctionBuilds implements AutoCloseable {
         if (!store.startBuild(function.id(), function.version(), started)) {
             log.info("build of {} version {} of {} not run: the function was redefined or deleted meanwhile",
                     function.name(), function.version(), function.owner());
+            live.dropped(function);
             return;
         }
+        live.started(function);
         String key = key(function);
         Document cached = builds.find(eq("_id", key)).first();
         if (cached != null && !code.touch(cached.getString("outputSha256"))) {
@@ -147,6 +155,7 @@ final class FunctionBuilds implements AutoCloseable {
                     // Shutting down: the function stays 'building' and is built again at the next start.
                     mine.completeExceptionally(e);
                     Thread.currentThread().interrupt();
+                    live.dropped(function);
                     return;
                 } finally {
                     inFlight.remove(key);
@@ -156,6 +165,7 @@ final class FunctionBuilds implements AutoCloseable {
             try {
                 output = running.join();
             } catch (java.util.concurrent.CompletionException e) {
+                live.dropped(function);
                 return;
             }
         }
@@ -166,7 +176,10 @@ final class FunctionBuilds implements AutoCloseable {
         });
         if (done != null) {
             log.info("build of {} ({}) {}", function.name(), function.source().language().id(), done.build().status());
+            live.finished(done);
             finished.accept(done);
+        } else {
+            live.dropped(function);
         }
     }
 
@@ -193,7 +206,7 @@ final class FunctionBuilds implements AutoCloseable {
 
     private Output buildNow(FunctionRecord function, String key) throws InterruptedException {
         try (InputStream source = code.open(function.source().sourceSha256())) {
-            Builder.Result result = builder.build(function.owner(), function.source().language(), source);
+            Builder.Result result = builder.build(function.owner(), function.source().language(), source, live.lines(function));
             if (!result.succeeded()) {
                 return new Output(null, 0, result.log());
             }

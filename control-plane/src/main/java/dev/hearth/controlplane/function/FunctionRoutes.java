@@ -3,6 +3,7 @@ package dev.hearth.controlplane.function;
 import dev.hearth.controlplane.http.Exchanges;
 import dev.hearth.controlplane.http.Json;
 import dev.hearth.controlplane.http.HttpServer;
+import dev.hearth.controlplane.stream.Streams;
 import dev.hearth.controlplane.user.Authenticator;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
@@ -11,20 +12,22 @@ import java.util.Map;
 /**
  * {@code /v1/functions}: the caller's own functions. Create ({@code POST}), list, get, redefine as
  * a new version ({@code PUT}), change settings in place ({@code PATCH}), read the latest build
- * ({@code GET .../build}) and delete.
+ * ({@code GET .../build}, or follow it live with {@code ?follow=true}) and delete.
  */
 public final class FunctionRoutes {
 
     private final Functions functions;
     private final Authenticator auth;
     private final long maxBody;
+    private final BuildFollowing following;
     /** Room for a full set of labels (16 of up to 256 characters, each one escaped at worst) beside the settings. */
     static final int MAX_PATCH_BODY = 32 * 1024;
 
-    public FunctionRoutes(Functions functions, Authenticator auth, long maxCodeBytes) {
+    public FunctionRoutes(Functions functions, Authenticator auth, long maxCodeBytes, Streams streams) {
         this.functions = functions;
         this.auth = auth;
         this.maxBody = maxBody(maxCodeBytes);
+        this.following = new BuildFollowing(functions, streams);
     }
 
     /** A base64 archive of the largest zip ({@code 4 * ceil(n / 3)} bytes), plus 64 KiB for the other fields. */
@@ -75,17 +78,15 @@ public final class FunctionRoutes {
         Exchanges.sendJson(exchange, 200, functions.patch(owner, Exchanges.pathParam(exchange, "name"), patch).view());
     }
 
+    /** The latest build's JSON; with {@code ?follow=true} its events as it runs ({@link BuildFollowing}). */
     private void build(HttpServerExchange exchange) {
         String owner = auth.require(exchange);
-        Map<String, Object> view = functions.latestBuild(owner, Exchanges.pathParam(exchange, "name"))
-                .map(function -> {
-                    Map<String, Object> build = new java.util.LinkedHashMap<>();
-                    build.put("version", function.version());
-                    build.putAll(function.build().view());
-                    return build;
-                })
-                .orElse(Map.of("status", "not_required", "log", ""));
-        Exchanges.sendJson(exchange, 200, view);
+        String name = Exchanges.pathParam(exchange, "name");
+        if (Streams.follow(exchange)) {
+            following.follow(exchange, owner, name);
+            return;
+        }
+        Exchanges.sendJson(exchange, 200, BuildFollowing.view(functions.latestBuild(owner, name)));
     }
 
     private void delete(HttpServerExchange exchange) {

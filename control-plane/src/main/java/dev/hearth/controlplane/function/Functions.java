@@ -40,6 +40,8 @@ public final class Functions implements AutoCloseable {
     }
 
     private volatile Changes changes = (owner, name) -> {};
+    private final LiveBuilds liveBuilds = new LiveBuilds();
+    private final List<java.util.function.BiConsumer<String, String>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<FunctionRecord>> deletions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** {@code listener} is told of every function deleted here (what hangs off a function goes with it). */
@@ -55,6 +57,20 @@ public final class Functions implements AutoCloseable {
     /** Another control plane changed the function: the next call reads it from the store. */
     public void forget(String owner, String name) {
         resolver.forget(owner, name);
+        changeListeners.forEach(listener -> listener.accept(owner, name));
+    }
+
+    /**
+     * {@code listener} is told of every change of a function, made here or on another control
+     * plane (owner, name), once it is in the store; on the changing thread, so it must not block.
+     */
+    public void whenChanged(java.util.function.BiConsumer<String, String> listener) {
+        changeListeners.add(listener);
+    }
+
+    /** The builds this control plane runs, as they run, for their followers. */
+    LiveBuilds liveBuilds() {
+        return liveBuilds;
     }
 
     private void changed(String owner, String name) {
@@ -76,7 +92,7 @@ public final class Functions implements AutoCloseable {
         this.targets = new Targets(store, quotas, pool, versions);
         this.aliases = new Aliases(store, quotas, targets, clock, this::changed);
         this.builds = new FunctionBuilds(database, store, code, quotas, builder, builderImageId,
-                buildSettings.slots(), buildSettings.userSlots(), clock, this::buildFinished);
+                buildSettings.slots(), buildSettings.userSlots(), clock, liveBuilds, this::buildFinished);
         this.definitions = new Definitions(store, code, new FunctionValidator(limits), pool, builds, quotas, targets, resolver,
                 clock, builder.nodeId(), this::changed);
         builds.resumeInterrupted();

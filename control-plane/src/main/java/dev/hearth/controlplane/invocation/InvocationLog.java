@@ -23,7 +23,9 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * can read its invocation at once. A full queue makes callers write their own record: slower
  * under overload, but nothing is dropped. Records older than the retention are deleted (a TTL
  * index on MongoDB, and a periodic purge that also covers the embedded store, which has no TTL).
+ * Listeners learn of each record as it is recorded, and of each batch once it is stored (what
+ * streams its lines to those who follow a function's logs, here and on other control planes).
  */
 public final class InvocationLog implements AutoCloseable {
 
@@ -47,6 +51,8 @@ public final class InvocationLog implements AutoCloseable {
     private final BlockingQueue<InvocationRecord> queue = new ArrayBlockingQueue<>(10_000);
     private final Map<String, InvocationRecord> pending = new ConcurrentHashMap<>();
     private final Thread writer;
+    private final List<Consumer<InvocationRecord>> recorded = new CopyOnWriteArrayList<>();
+    private final List<Consumer<List<InvocationRecord>>> stored = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private long nextPurge;
 
@@ -64,9 +70,47 @@ public final class InvocationLog implements AutoCloseable {
 
     public void record(InvocationRecord record) {
         pending.put(record.id(), record);
+        for (Consumer<InvocationRecord> listener : recorded) {
+            try {
+                listener.accept(record);
+            } catch (RuntimeException e) {
+                log.warn("a listener of invocation records failed", e);
+            }
+        }
         if (closed || !queue.offer(record)) {
             write(List.of(record));
         }
+    }
+
+    /**
+     * {@code listener} is told of each record as it is recorded here (readable from then on, not
+     * yet in the store), on the recording thread: the caller's, so it must be quick and never block.
+     */
+    public void whenRecorded(Consumer<InvocationRecord> listener) {
+        recorded.add(listener);
+    }
+
+    /** {@code listener} is told of each batch of records once it is in the store, on the writing thread. */
+    public void whenStored(Consumer<List<InvocationRecord>> listener) {
+        stored.add(listener);
+    }
+
+    /** The records of these ids that are in the store or about to be (any owner's: for Hearth's own readers). */
+    public List<InvocationRecord> byIds(java.util.Collection<String> ids) {
+        List<InvocationRecord> found = new ArrayList<>();
+        List<String> unwritten = new ArrayList<>();
+        for (String id : ids) {
+            InvocationRecord record = pending.get(id);
+            if (record != null) {
+                found.add(record);
+            } else {
+                unwritten.add(id);
+            }
+        }
+        if (!unwritten.isEmpty()) {
+            invocations.find(com.mongodb.client.model.Filters.in("_id", unwritten)).map(InvocationRecord::fromDocument).into(found);
+        }
+        return found;
     }
 
     /** The caller's own invocation, or empty (another user's id is not found either). */
@@ -83,7 +127,12 @@ public final class InvocationLog implements AutoCloseable {
         public static final Filter ALL = new Filter(null, null);
 
         boolean matches(InvocationRecord r) {
-            return (version == null || version == r.version()) && (alias == null || alias.equals(r.alias()));
+            return matches(r.version(), r.alias());
+        }
+
+        /** Whether a call that ran {@code version}, chosen by {@code alias} (null for none), is one of these. */
+        public boolean matches(long version, String alias) {
+            return (this.version == null || this.version == version) && (this.alias == null || this.alias.equals(alias));
         }
 
         org.bson.conversions.Bson query(String functionId) {
@@ -145,6 +194,13 @@ public final class InvocationLog implements AutoCloseable {
             }
         }
         batch.forEach(r -> pending.remove(r.id()));
+        for (Consumer<List<InvocationRecord>> listener : stored) {
+            try {
+                listener.accept(List.copyOf(batch));
+            } catch (RuntimeException e) {
+                log.warn("a listener of stored invocation records failed", e);
+            }
+        }
     }
 
     private void purgeIfDue() {

@@ -98,7 +98,8 @@ public record InvocationRecord(
         return view;
     }
 
-    List<String> logLines() {
+    /** The tagged log lines ({@code time<TAB>invocation id<TAB>stdout|stderr<TAB>text}). */
+    public List<String> logLines() {
         return logs.isEmpty() ? List.of() : Arrays.asList(logs.split("\n"));
     }
 

@@ -19,8 +19,8 @@ import java.util.Optional;
  */
 public final class InvocationRoutes {
 
-    static final int DEFAULT_LIMIT = 20;
-    static final int MAX_LIMIT = 100;
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 100;
 
     private final InvocationLog invocations;
     private final AsyncInvocations async;
@@ -71,7 +71,7 @@ public final class InvocationRoutes {
     }
 
     /** {@code ?version=N} and/or {@code ?alias=NAME}: only the invocations that ran that version, or came through that alias. */
-    static InvocationLog.Filter filter(HttpServerExchange exchange) {
+    public static InvocationLog.Filter filter(HttpServerExchange exchange) {
         Deque<String> versions = exchange.getQueryParameters().get("version");
         Deque<String> aliases = exchange.getQueryParameters().get("alias");
         Long version = null;
@@ -89,7 +89,7 @@ public final class InvocationRoutes {
         return new InvocationLog.Filter(version, alias);
     }
 
-    static int limit(HttpServerExchange exchange) {
+    public static int limit(HttpServerExchange exchange) {
         Deque<String> values = exchange.getQueryParameters().get("limit");
         if (values == null || values.isEmpty()) {
             return DEFAULT_LIMIT;

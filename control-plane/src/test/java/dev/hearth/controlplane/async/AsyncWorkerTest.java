@@ -76,7 +76,7 @@ class AsyncWorkerTest {
 
     private AsyncWorker worker(Function<InvokeRequest, Invocation> invoke) {
         return new AsyncWorker(records, (owner, name, qualifier) -> new Resolver.Target(function), new AnsweringPool(invoke), new ConcurrencyLimiter(10),
-                callbacks, clock);
+                callbacks, clock, attempt -> {});
     }
 
     private static Invocation answer(InvokeRequest request, Outcome outcome) {

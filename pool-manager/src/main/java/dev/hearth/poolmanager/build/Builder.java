@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -31,7 +32,8 @@ import java.util.stream.Stream;
  * Maven repository, npm and pip caches; a build runs tenant code, which can write anything
  * there, so no other owner's build sees them). The host's CA bundle comes read-only, so
  * downloads through TLS-inspecting proxies work. The output is read only once the container is
- * gone, without following links ({@link Zips#zipTree}).
+ * gone, without following links ({@link Zips#zipTree}). The builder's output is handed out line
+ * by line as it prints it, for those who follow a build live.
  */
 public final class Builder {
 
@@ -88,6 +90,18 @@ public final class Builder {
      * @param owner whose build this is: it sees that owner's caches only
      */
     public Result build(String owner, Language language, InputStream sourceZip) throws IOException, InterruptedException {
+        return build(owner, language, sourceZip, line -> {});
+    }
+
+    /**
+     * Builds one owner's source, handing each line the builder container prints to {@code lines}
+     * as it prints it (on a thread of the engine's; they are the first lines of {@link Result#log()},
+     * which adds Hearth's notes after them).
+     *
+     * @param owner whose build this is: it sees that owner's caches only
+     */
+    public Result build(String owner, Language language, InputStream sourceZip, Consumer<String> lines)
+            throws IOException, InterruptedException {
         Path work = Files.createDirectories(settings.workDir().resolve(UUID.randomUUID().toString()));
         boolean mounted = false;
         try {
@@ -96,7 +110,7 @@ public final class Builder {
                 Tmpfs.mount(work, settings.diskMb() * 1024L, settings.uid(), MAX_INODES);
                 mounted = true;
             }
-            return buildIn(work, owner, language, sourceZip);
+            return buildIn(work, owner, language, sourceZip, lines);
         } finally {
             if (mounted) {
                 Tmpfs.unmount(work);
@@ -105,7 +119,8 @@ public final class Builder {
         }
     }
 
-    private Result buildIn(Path work, String owner, Language language, InputStream sourceZip) throws IOException, InterruptedException {
+    private Result buildIn(Path work, String owner, Language language, InputStream sourceZip, Consumer<String> lines)
+            throws IOException, InterruptedException {
         Path src = Files.createDirectories(work.resolve("src"));
         Path out = Files.createDirectories(work.resolve("out"));
         Path cache = work.resolve("cache");
@@ -129,7 +144,7 @@ public final class Builder {
                 PIDS_LIMIT,
                 TMPFS_MB,
                 settings.timeout(),
-                MAX_LOG_BYTES));
+                MAX_LOG_BYTES), lines);
         // The container is gone: nothing changes the workspace from here on.
         caches.keep(owner, cache);
         if (job.timedOut()) {

@@ -38,6 +38,21 @@ public interface ContainerEngine extends AutoCloseable {
     /** Runs a job container to its end (or its timeout), collects its output and removes it. */
     JobSpec.Result runJob(JobSpec spec) throws InterruptedException;
 
+    /**
+     * As {@link #runJob(JobSpec)}, handing each line of output to {@code lines} as the job writes
+     * it (while it runs, on a thread of the engine's): the lines {@link JobSpec.Result#log()} keeps,
+     * in its order, without their line feeds. This default hands them out once the job has ended.
+     */
+    default JobSpec.Result runJob(JobSpec spec, java.util.function.Consumer<String> lines) throws InterruptedException {
+        JobSpec.Result result = runJob(spec);
+        if (!result.log().isEmpty()) {
+            for (String line : result.log().split("\n")) {
+                lines.accept(line);
+            }
+        }
+        return result;
+    }
+
     /** Changes a running container's memory limit (memory and swap alike). */
     void resize(String containerId, int memoryMb);
 

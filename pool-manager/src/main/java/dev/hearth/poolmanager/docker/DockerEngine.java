@@ -79,7 +79,12 @@ public final class DockerEngine implements ContainerEngine {
 
     @Override
     public JobSpec.Result runJob(JobSpec spec) throws InterruptedException {
-        return oneOff.runJob(spec);
+        return oneOff.runJob(spec, line -> {});
+    }
+
+    @Override
+    public JobSpec.Result runJob(JobSpec spec, java.util.function.Consumer<String> lines) throws InterruptedException {
+        return oneOff.runJob(spec, lines);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.hearth.poolmanager.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
 import dev.hearth.poolmanager.support.Threads;
 import java.io.IOException;
 import java.net.URI;
@@ -21,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Containers that run one process to its end and are removed, whatever happens: attached runs
  * (an {@code exec} image function, stdin in and output streamed out) and jobs (builds, their log
- * collected). Both are hardened as every container is ({@link Hardening}) and killed at their timeout.
+ * followed as they write it). Both are hardened as every container is ({@link Hardening}) and killed at their timeout.
  */
 final class OneOffRuns implements AutoCloseable {
 
@@ -98,11 +101,23 @@ final class OneOffRuns implements AutoCloseable {
         }
     }
 
-    /** See {@link ContainerEngine#runJob}. */
-    JobSpec.Result runJob(JobSpec spec) throws InterruptedException {
+    /**
+     * See {@link ContainerEngine#runJob(JobSpec, Consumer)}. The log is followed from the start
+     * while the job runs; should the follow break off before the job ends, the engine's copy is
+     * read again once it has, past what was already had, so no line is lost or handed out twice.
+     */
+    JobSpec.Result runJob(JobSpec spec, Consumer<String> lines) throws InterruptedException {
         String id = hardening.job(docker.createContainerCmd(spec.image()), spec).exec().getId();
         try {
             docker.startContainerCmd(id).exec();
+            JobLog output = new JobLog(spec.maxLogBytes(), lines);
+            var following = docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            output.append(frame.getStreamType() == StreamType.STDERR, frame.getPayload());
+                        }
+                    });
             Integer exit = null;
             try {
                 exit = docker.waitContainerCmd(id).start().awaitStatusCode(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -110,10 +125,47 @@ final class OneOffRuns implements AutoCloseable {
                 log.info("job {} ran past its timeout of {}; killing it", spec.name(), spec.timeout());
                 docker.killContainerCmd(id).exec();
             }
-            return new JobSpec.Result(exit == null ? -1 : exit, exit == null, ContainerLogs.read(docker, id, spec.maxLogBytes(), -1));
+            if (!followedToTheEnd(following)) {
+                readRest(id, output);
+            }
+            return new JobSpec.Result(exit == null ? -1 : exit, exit == null, output.finish());
         } finally {
             remove.accept(id);
         }
+    }
+
+    /** Whether the follow ended by itself (the job's output ended) rather than broke off. */
+    private boolean followedToTheEnd(ResultCallback.Adapter<Frame> following) throws InterruptedException {
+        try {
+            return following.awaitCompletion(30, TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+            log.info("following a job's log broke off ({}); reading the rest from the engine", e.getMessage());
+            return false;
+        } finally {
+            try {
+                following.close();
+            } catch (IOException e) {
+                log.debug("closing a job's log follow: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** The engine's copy of an ended job's output, past the bytes of each stream already had. */
+    private void readRest(String id, JobLog output) throws InterruptedException {
+        long[] skip = {output.seen(false), output.seen(true)};
+        docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false)
+                .exec(new ResultCallback.Adapter<Frame>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        boolean stderr = frame.getStreamType() == StreamType.STDERR;
+                        byte[] payload = frame.getPayload();
+                        int from = (int) Math.min(payload.length, skip[stderr ? 1 : 0]);
+                        skip[stderr ? 1 : 0] -= from;
+                        if (from < payload.length) {
+                            output.append(stderr, java.util.Arrays.copyOfRange(payload, from, payload.length));
+                        }
+                    }
+                }).awaitCompletion(30, TimeUnit.SECONDS);
     }
 
     private void kill(String id) {
