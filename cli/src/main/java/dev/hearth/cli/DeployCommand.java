@@ -3,14 +3,13 @@ package dev.hearth.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hearth.cli.deploy.Deployer;
 import dev.hearth.cli.deploy.Project;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -25,17 +24,8 @@ final class DeployCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR|FILE", description = "The code (default: the current folder).")
-    Path path = Path.of(".");
-
-    @Option(names = {"-n", "--name"}, description = "The function's name (default: the folder's or file's, made valid).")
-    String name;
-
-    @Option(names = {"-r", "--runtime"}, description = "python, node or java, or Lambda's python3.13, nodejs20.x, java21 (default: detected).")
-    String runtime;
-
-    @Option(names = "--handler", description = "The handler, such as main.handler or example.Hello (default: detected).")
-    String handler;
+    @Mixin
+    CodeOptions code;
 
     @Option(names = {"-m", "--memory"}, paramLabel = "MB", description = "Memory in MiB (64-4096).")
     Integer memoryMb;
@@ -55,9 +45,9 @@ final class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         HearthCommand root = HearthCommand.of(spec);
-        Project project = Project.detect(path, runtime, handler);
+        Project project = code.project();
         HearthApi api = root.api();
-        String function = name != null ? name : FunctionNames.fromPath(project.root());
+        String function = code.functionName(project);
         JsonNode current = existing(api, function);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("memoryMb", memoryMb != null ? memoryMb : intOf(current, "memoryMb"));
