@@ -66,6 +66,13 @@ public final class Main {
             err.println("(see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return ExitCode.USAGE.code();
         });
-        return line.execute(args);
+        try {
+            return line.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli hands on only exceptions; an error would end the JVM with a stack trace and status 1 ("it failed").
+            root.clearProgress();
+            err.println("hearth: internal error (" + (e instanceof OutOfMemoryError ? "out of memory" : "stack overflow") + ")");
+            return ExitCode.UNAVAILABLE.code();
+        }
     }
 }
