@@ -43,6 +43,10 @@ public final class HearthApi {
     public static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    /** The most of one answer read: far above any of Hearth's (events and results are at most 6 MiB). */
+    static final int MAX_ANSWER = 64 * 1024 * 1024;
+    /** The longest line of a streamed answer (a log line, an event's field) read. */
+    static final int MAX_LINE = 1024 * 1024;
 
     private final URI endpoint;
     private final String token;
@@ -170,7 +174,7 @@ public final class HearthApi {
             int status = connection.getResponseCode();
             byte[] answer;
             try (InputStream in = body(connection, status)) {
-                answer = in == null ? new byte[0] : in.readAllBytes();
+                answer = in == null ? new byte[0] : readAnswer(in);
             }
             return new Reply(status, new HttpResponseHeaders(connection.getHeaderFields()), answer);
         } catch (IOException e) {
@@ -185,7 +189,7 @@ public final class HearthApi {
      */
     public void stream(String path, Consumer<String> lines) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(open(path), StandardCharsets.UTF_8))) {
-            for (String line; (line = reader.readLine()) != null; ) {
+            for (String line; (line = readLine(reader)) != null; ) {
                 lines.accept(line);
             }
         } catch (IOException e) {
@@ -210,7 +214,7 @@ public final class HearthApi {
             // Events are UTF-8 lines; CR, LF and CRLF all end one, as readLine reads them.
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             ServerEvent.Parser parser = new ServerEvent.Parser();
-            for (String line; (line = reader.readLine()) != null; ) {
+            for (String line; (line = readLine(reader)) != null; ) {
                 ServerEvent event = parser.line(line);
                 if (event != null && !onEvent.test(event)) {
                     connection.disconnect();
@@ -320,6 +324,42 @@ public final class HearthApi {
         } catch (IOException e) {
             throw unreachable(e);
         }
+    }
+
+    /** A whole answer, or an error once it passes {@link #MAX_ANSWER} (a hostile or broken server's endless body). */
+    byte[] readAnswer(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_ANSWER + 1);
+        if (bytes.length > MAX_ANSWER) {
+            throw new CliException(ExitCode.UNAVAILABLE, endpoint + " answered more than " + MAX_ANSWER / (1024 * 1024)
+                    + " MiB (is it a Hearth endpoint?)");
+        }
+        return bytes;
+    }
+
+    /**
+     * One line as {@link BufferedReader#readLine} reads it (LF, CR or CRLF ends it), or null at
+     * the end; an error past {@link #MAX_LINE} characters, where readLine would go on to the heap's end.
+     */
+    private String readLine(BufferedReader reader) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = reader.read()) != -1; ) {
+            if (c == '\n') {
+                return line.toString();
+            }
+            if (c == '\r') {
+                reader.mark(1);
+                if (reader.read() != '\n') {
+                    reader.reset();
+                }
+                return line.toString();
+            }
+            if (line.length() == MAX_LINE) {
+                throw new CliException(ExitCode.UNAVAILABLE, endpoint + " streamed a line of more than " + MAX_LINE / (1024 * 1024)
+                        + " MiB (is it a Hearth endpoint?)");
+            }
+            line.append((char) c);
+        }
+        return line.isEmpty() ? null : line.toString();
     }
 
     private static InputStream body(HttpURLConnection connection, int status) throws IOException {

@@ -51,8 +51,9 @@ final class LogsCommand implements Callable<Integer> {
             return parts.length < 4 ? new Line("", "", "", entry) : new Line(parts[0], parts[1], parts[2], parts[3]);
         }
 
+        /** The line as text mode prints it: one row, nothing in it a terminal would act on. */
         String shown() {
-            return timestamp + " " + invocationId + " " + stream + " " + text;
+            return Output.printable(timestamp + " " + invocationId + " " + stream + " " + text, false);
         }
 
         JsonNode json() {
@@ -117,7 +118,7 @@ final class LogsCommand implements Callable<Integer> {
     private static void print(Output output, Line line) {
         if (output.json()) {
             // One JSON document per line while following (JSON Lines), so a script reads them as they come.
-            output.out().println(line.json().toString());
+            output.out().println(Output.jsonLine(line.json()));
         } else {
             output.out().println(line.shown());
         }

@@ -54,17 +54,25 @@ public final class Main {
         line.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             root.clearProgress();
             if (e instanceof CliException failure) {
-                err.println("hearth: " + failure.getMessage());
+                // Often the server's own message, which may carry what a tenant or the server wrote.
+                err.println("hearth: " + Output.printable(failure.getMessage(), true));
                 return failure.exitCode().code();
             }
-            err.println("hearth: internal error (" + (e.getMessage() == null ? "no message" : e.getMessage()) + ")");
+            err.println("hearth: internal error (" + (e.getMessage() == null ? "no message" : Output.printable(e.getMessage(), false)) + ")");
             return ExitCode.UNAVAILABLE.code();
         });
         line.setParameterExceptionHandler((e, parsed) -> {
-            err.println("hearth: " + e.getMessage());
+            err.println("hearth: " + Output.printable(e.getMessage(), true));
             err.println("(see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return ExitCode.USAGE.code();
         });
-        return line.execute(args);
+        try {
+            return line.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli hands on only exceptions; an error would end the JVM with a stack trace and status 1 ("it failed").
+            root.clearProgress();
+            err.println("hearth: internal error (" + (e instanceof OutOfMemoryError ? "out of memory" : "stack overflow") + ")");
+            return ExitCode.UNAVAILABLE.code();
+        }
     }
 }

@@ -1,7 +1,9 @@
 package dev.hearth.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +12,10 @@ import java.util.List;
  * What a command prints. Results go to stdout: a table or lines in {@code text} mode, one JSON
  * document in {@code json} mode (for scripts: {@code --output json} on every command). Progress
  * and notes go to stderr in text mode only, so stdout stays the result alone.
+ *
+ * <p>Text mode prints what others wrote (names, messages and build output from the server, log
+ * lines a function printed from its callers' requests) through {@link #printable}, so no escape
+ * sequence in them reaches the terminal: none retitles it, rewrites what it shows, or answers back.
  */
 public final class Output {
 
@@ -59,7 +65,7 @@ public final class Output {
     /** A result line, in text mode only. */
     public void line(String text) {
         if (!json()) {
-            out.println(text);
+            out.println(printable(text, true));
         }
     }
 
@@ -67,14 +73,37 @@ public final class Output {
     public void note(String text) {
         if (!json()) {
             endProgress();
-            err.println(text);
+            err.println(printable(text, true));
         }
     }
 
     /** A line on stderr in every mode: a warning, or a failed build's log. */
     public void warn(String text) {
         endProgress();
-        err.println(text);
+        err.println(printable(text, true));
+    }
+
+    /**
+     * The text with what a terminal would act on written out instead (ESC as {@code \x1b}, U+202E as {@code \\u202e}):
+     * control characters but tab (and line feed, when {@code keepLineFeeds}), DEL, the C1 controls
+     * and the bidirectional overrides, which would show text in another order than it is.
+     */
+    public static String printable(String text, boolean keepLineFeeds) {
+        StringBuilder shown = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean escape = c < 0x20 && c != '\t' && !(c == '\n' && keepLineFeeds) || c >= 0x7f && c <= 0x9f
+                    || c == 0x061c || c == 0x200e || c == 0x200f || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069;
+            if (escape && shown == null) {
+                shown = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (escape) {
+                shown.append(c < 0x100 ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
+            } else if (shown != null) {
+                shown.append(c);
+            }
+        }
+        return shown == null ? text : shown.toString();
     }
 
     /**
@@ -86,6 +115,7 @@ public final class Output {
             return;
         }
         lastProgress = text;
+        text = printable(text, false);
         if (terminal) {
             String shown = text.length() > width - 1 ? text.substring(0, width - 2) + "…" : text;
             err.print("\r\033[2K" + shown);
@@ -109,11 +139,28 @@ public final class Output {
     /** The command's JSON result, in json mode only. */
     public void document(JsonNode node) {
         if (json()) {
-            try {
-                out.println(HearthApi.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            out.println(json(node, PRETTY));
+        }
+    }
+
+    /**
+     * One JSON document on one line (JSON Lines, for output that follows), as {@link #document}
+     * writes it: non-ASCII characters escaped, so text from others read back is the same and a
+     * terminal shown it acts on nothing (JSON escapes C0 controls only, not C1 or bidi overrides).
+     */
+    public static String jsonLine(JsonNode node) {
+        return json(node, LINE);
+    }
+
+    private static final ObjectWriter PRETTY = HearthApi.JSON.writerWithDefaultPrettyPrinter()
+            .with(JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature());
+    private static final ObjectWriter LINE = HearthApi.JSON.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature());
+
+    private static String json(JsonNode node, ObjectWriter writer) {
+        try {
+            return writer.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -140,7 +187,7 @@ public final class Output {
             String[] row = new String[columns];
             for (int i = 0; i < columns; i++) {
                 Object cell = i < cells.length ? cells[i] : null;
-                row[i] = cell == null ? "-" : String.valueOf(cell);
+                row[i] = cell == null ? "-" : printable(String.valueOf(cell), false);
             }
             rows.add(row);
             return this;

@@ -39,8 +39,12 @@ final class PatchClient {
         }
         request.method("PATCH", bytes == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
         try {
-            HttpResponse<byte[]> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new HearthApi.Reply(response.statusCode(), new HearthApi.HttpResponseHeaders(response.headers().map()), response.body());
+            HttpResponse<java.io.InputStream> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            byte[] body;
+            try (var in = response.body()) {
+                body = api.readAnswer(in);
+            }
+            return new HearthApi.Reply(response.statusCode(), new HearthApi.HttpResponseHeaders(response.headers().map()), body);
         } catch (IOException e) {
             throw api.unreachable(e);
         } catch (InterruptedException e) {

@@ -51,6 +51,7 @@ class HearthApiTest {
                 send(exchange, 302, "text/plain", "");
             }
             case "/v1/events" -> send(exchange, 200, "text/event-stream", "event: log\ndata: {\"line\":\"a\"}\n\nevent: end\ndata: {}\n\n");
+            case "/v1/endless" -> endless(exchange, exchange.getRequestURI().getQuery() == null ? "application/json" : "text/event-stream");
             default -> send(exchange, 200, "application/json", "{\"plain\":true}");
         }
     }
@@ -61,6 +62,20 @@ class HearthApiTest {
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    /** A hostile server's answer: data, with no line end, until the client goes away (at most 512 MiB). */
+    private static void endless(HttpExchange exchange, String type) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(200, 0);
+        byte[] chunk = ("data: " + "x".repeat(64 * 1024)).getBytes(StandardCharsets.UTF_8);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < 8 * 1024; i++) {
+                out.write(chunk);
+            }
+        } catch (IOException e) {
+            // the client stopped reading: what is expected
         }
     }
 
@@ -105,5 +120,17 @@ class HearthApiTest {
     void query_encodesAndSkipsNulls() {
         assertEquals("/x?a=1+2&c=%24LATEST", HearthApi.query("/x", HearthApi.fields("a", "1 2", "b", null, "c", "$LATEST")));
         assertEquals("a%2Fb%20c", HearthApi.segment("a/b c"));
+    }
+
+    @Test
+    void aHugeAnswer_orAnEndlessEventLine_isAnError_notAllTheMemory() {
+        CliException huge = assertThrows(CliException.class, () -> api().get("/v1/endless"));
+        assertEquals(ExitCode.UNAVAILABLE, huge.exitCode());
+        assertTrue(huge.getMessage().contains("answered more than 64 MiB"), huge.getMessage());
+        CliException patched = assertThrows(CliException.class, () -> api().patch("/v1/endless", Map.of("concurrency", 1)));
+        assertTrue(patched.getMessage().contains("answered more than 64 MiB"), patched.getMessage());
+        CliException line = assertThrows(CliException.class, () -> api().follow("/v1/endless?follow=true", e -> true));
+        assertEquals(ExitCode.UNAVAILABLE, line.exitCode());
+        assertTrue(line.getMessage().contains("a line of more than 1 MiB"), line.getMessage());
     }
 }

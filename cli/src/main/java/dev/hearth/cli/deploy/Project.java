@@ -213,7 +213,7 @@ public record Project(Path root, String runtime, String handler, boolean needsBu
 
     private static String nodeHandlerFromPackage(Path root) {
         try {
-            JsonNode pkg = JSON.readTree(Files.readAllBytes(root.resolve("package.json")));
+            JsonNode pkg = JSON.readTree(read(root.resolve("package.json")));
             String main = pkg.path("main").asText("");
             if (!main.isEmpty()) {
                 String path = main.startsWith("./") ? main.substring(2) : main;
@@ -249,13 +249,22 @@ public record Project(Path root, String runtime, String handler, boolean needsBu
         return Files.isRegularFile(root.resolve(name), LinkOption.NOFOLLOW_LINKS);
     }
 
+    /**
+     * A source or manifest as text, to look for a handler in; empty when it is over
+     * {@link #MAX_SCANNED} (no handler is guessed from it: the defaults or {@code --handler} apply,
+     * and the bundle's limits say what is too large to deploy), so a huge file is never read whole.
+     */
     static String read(Path file) {
-        try {
-            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] bytes = in.readNBytes(MAX_SCANNED + 1);
+            return bytes.length > MAX_SCANNED ? "" : new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw CliException.usage("cannot read " + file + ": " + e.getMessage());
         }
     }
+
+    /** The most of one file read to find a handler in: far more than any handwritten source. */
+    static final int MAX_SCANNED = 8 * 1024 * 1024;
 
     static String stem(String fileName) {
         int dot = fileName.lastIndexOf('.');

@@ -189,7 +189,7 @@ public final class DevLoop {
         } else {
             output.endProgress();
             output.out().println("[" + options.name() + " v" + line.version() + ("stderr".equals(line.stream()) ? " stderr" : "") + "] "
-                    + line.text());
+                    + Output.printable(line.text(), false));
             output.out().flush();
         }
     }
@@ -206,7 +206,7 @@ public final class DevLoop {
     /** One JSON document per line (JSON Lines), so a script reads them as they come. */
     private void json(ObjectNode node) {
         synchronized (output.out()) {
-            output.out().println(node.toString());
+            output.out().println(Output.jsonLine(node));
             output.out().flush();
         }
     }

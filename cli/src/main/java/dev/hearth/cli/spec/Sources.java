@@ -5,6 +5,9 @@ import dev.hearth.cli.Output;
 import dev.hearth.cli.deploy.Bundle;
 import dev.hearth.cli.deploy.Project;
 import dev.hearth.cli.spec.Spec.FunctionSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,7 +47,26 @@ public record Sources(List<Desired> functions, Map<String, Project> projects) {
         return new Sources(functions, projects);
     }
 
+    /**
+     * The code's path, which must lie in the spec's folder, as written and once links are
+     * resolved: a spec comes with a repository, and a {@code code} of {@code ../..}, of an absolute
+     * path or through a linked folder would upload whatever it names (the user's home, its keys,
+     * their Hearth token) as the code of a function whose handler the repository's author wrote.
+     */
     private static Path codePath(Path folder, FunctionSpec spec) {
-        return folder.resolve(spec.code()).normalize();
+        Path code = folder.resolve(spec.code()).normalize();
+        boolean inside = code.startsWith(folder);
+        if (inside && Files.exists(code, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                inside = code.toRealPath().startsWith(folder.toRealPath());
+            } catch (IOException e) {
+                throw CliException.usage("cannot read " + spec.code() + ": " + e.getMessage());
+            }
+        }
+        if (!inside) {
+            throw CliException.usage("'" + spec.code() + "' is outside the spec's folder: code must be in the folder of "
+                    + "the spec file or below it (and not reached through a link)");
+        }
+        return code;
     }
 }

@@ -56,13 +56,18 @@ public final class SpecReader {
             if (!Files.isRegularFile(absolute, LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(absolute)) {
                 throw CliException.usage(shown + " is a folder: give the spec file (-f " + shown + "/hearth.yaml)");
             }
-            if (Files.size(absolute) > MAX_BYTES) {
+            // Read bounded, not by its size: a link to /dev/zero or a fifo has none and no end.
+            byte[] bytes;
+            try (var in = Files.newInputStream(absolute)) {
+                bytes = in.readNBytes(MAX_BYTES + 1);
+            }
+            if (bytes.length > MAX_BYTES) {
                 throw CliException.usage(shown + " is over " + MAX_BYTES / 1024 + " KiB: not a spec");
             }
-            text = Files.readString(absolute, StandardCharsets.UTF_8);
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
         } catch (NoSuchFileException e) {
             throw CliException.usage(shown + ": no such file");
-        } catch (java.nio.charset.MalformedInputException e) {
+        } catch (java.nio.charset.CharacterCodingException e) {
             throw CliException.usage(shown + " is not UTF-8 text");
         } catch (IOException e) {
             throw CliException.usage("cannot read " + shown + ": " + e.getMessage());

@@ -197,4 +197,13 @@ class ProjectTest {
         CliException e = assertThrows(CliException.class, () -> Project.detect(link, null, null));
         assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
     }
+
+    @Test
+    void aHugeSourceFile_isNotReadWhole_toFindItsHandler() throws IOException {
+        // Sparse: 3 GiB on paper, nothing on disk; read whole it is an OutOfMemoryError (a stack trace, exit 1).
+        try (var file = new java.io.RandomAccessFile(dir.resolve("main.py").toFile(), "rw")) {
+            file.setLength(3L << 30);
+        }
+        assertEquals("main.handler", Project.detect(dir, null, null).handler());
+    }
 }

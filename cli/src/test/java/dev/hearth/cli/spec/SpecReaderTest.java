@@ -3,6 +3,7 @@ package dev.hearth.cli.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.cli.CliException;
 import dev.hearth.cli.ExitCode;
@@ -254,5 +255,13 @@ class SpecReaderTest {
         Files.write(dir.resolve("latin1.yaml"), new byte[] {'n', 'a', 'm', 'e', ':', ' ', (byte) 0xe9, '\n'});
         assertEquals("latin1.yaml is not UTF-8 text",
                 assertThrows(CliException.class, () -> SpecReader.read(dir.resolve("latin1.yaml"), "latin1.yaml")).getMessage());
+    }
+
+    @Test
+    void aSpecLinkedToAnEndlessFile_isRefused_notReadToTheHeapsEnd(@TempDir Path dir) throws java.io.IOException {
+        Path spec = Files.createSymbolicLink(dir.resolve("hearth.yaml"), Path.of("/dev/zero"));
+        CliException e = assertThrows(CliException.class, () -> SpecReader.read(spec, "hearth.yaml"));
+        assertEquals(ExitCode.USAGE, e.exitCode());
+        assertTrue(e.getMessage().contains("is over"), e.getMessage());
     }
 }

@@ -73,12 +73,17 @@ class HearthScriptIntegrationTest {
     }
 
     private Ran run(Path cwd, String... command) throws Exception {
+        return run(cwd, Map.of(), command);
+    }
+
+    private Ran run(Path cwd, Map<String, String> extraEnv, String... command) throws Exception {
         Path out = Files.createTempFile(temp, "out", ".txt");
         Path err = Files.createTempFile(temp, "err", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().keySet().removeIf(k -> k.startsWith("HEARTH_"));
         builder.environment().putAll(env());
+        builder.environment().putAll(extraEnv);
         return await(builder.start(), out, err);
     }
 
@@ -152,5 +157,26 @@ class HearthScriptIntegrationTest {
         Ran deploy = run(elsewhere.getParent(), launcher.toString(), "deploy", "empty-fn");
         assertEquals(2, deploy.exit(), deploy::toString);
         assertEquals("hearth: no function found in empty-fn: looked for", deploy.stderr().strip().substring(0, 49), deploy::toString);
+    }
+
+    @Test
+    void aCacheFolderOthersCanWriteTo_isNotUsed() throws Exception {
+        Path root = copyCheckout();
+        Path work = Files.createDirectories(temp.resolve("work"));
+        Ran first = run(work, root.resolve("hearth").toString(), "logout");
+        assertEquals(0, first.exit(), first::toString);
+        String cachedJar;
+        try (Stream<Path> cached = Files.list(temp.resolve("cache"))) {
+            cachedJar = cached.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).findFirst().orElseThrow();
+        }
+        // Another user's, or a world-writable one (as /tmp/.cache/... would be): they put a jar of
+        // their own there under the name the launcher predictably runs.
+        Path shared = Files.createDirectories(temp.resolve("shared-cache"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.writeString(shared.resolve(cachedJar), "not the CLI: whatever another user wants run as you");
+        Ran ran = run(work, Map.of("HEARTH_CLI_CACHE", shared.toString()), root.resolve("hearth").toString(), "logout");
+        assertEquals(0, ran.exit(), ran::toString);
+        assertEquals("not logged in\n", ran.stdout(), ran::toString);
+        assertFalse(ran.stderr().contains("jarfile"), ran::toString);
     }
 }
