@@ -2,6 +2,7 @@ package dev.hearth.controlplane.function;
 
 import dev.hearth.controlplane.http.ApiException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,9 @@ final class Aliases {
         this.store = store;
         this.quotas = quotas;
         this.targets = targets;
-        this.clock = clock;
+        // The store keeps milliseconds: a time with more would read back as another, and a
+        // function's JSON would change between the cached copy and the stored one.
+        this.clock = Clock.tick(clock, Duration.ofMillis(1));
         this.changed = changed;
     }
 

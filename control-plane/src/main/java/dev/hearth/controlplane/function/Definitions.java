@@ -4,6 +4,7 @@ import dev.hearth.controlplane.http.ApiException;
 import dev.hearth.poolmanager.PoolManager;
 import dev.hearth.poolmanager.UnknownImageException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -40,7 +41,9 @@ final class Definitions {
         this.quotas = quotas;
         this.targets = targets;
         this.resolver = resolver;
-        this.clock = clock;
+        // The store keeps milliseconds: a time with more would read back as another, and a
+        // function's JSON would change between the cached copy and the stored one.
+        this.clock = Clock.tick(clock, Duration.ofMillis(1));
         this.builderNode = builderNode;
         this.changed = changed;
     }

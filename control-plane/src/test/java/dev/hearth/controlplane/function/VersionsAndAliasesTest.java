@@ -105,6 +105,16 @@ class VersionsAndAliasesTest {
     }
 
     @Test
+    void anAliasesTime_isKeptToTheMillisecond_asTheStoreKeepsIt() {
+        versions(1, 0);
+        clock.advance(Duration.ofNanos(123_456_789));
+        Alias put = aliases.put("ann", "f", "prod", to(1, null));
+        assertEquals(0, put.updatedAt().getNano() % 1_000_000, "no sub-millisecond part: " + put.updatedAt());
+        resolver.forget("ann", "f");
+        assertEquals(put, store.require("ann", "f").aliases().get("prod"), "the stored alias reads back equal");
+    }
+
+    @Test
     void unknownQualifiers_are404_malformedOnes400_andAnotherUsersFunctionIsNotFound() {
         versions(2, 0);
         assertStatus(404, () -> resolver.resolve("ann", "f", "7"));
