@@ -84,9 +84,15 @@ final class InvokeCommand implements Callable<Integer> {
             doc.set("result", result.isMissingNode() ? HearthApi.JSON.nullNode() : result);
             output.document(doc);
         } else {
-            output.out().write(reply.body(), 0, reply.body().length);
-            if (reply.body().length == 0 || reply.body()[reply.body().length - 1] != '\n') {
-                output.out().println();
+            if (root.console() != null) {
+                // On a terminal the result is text for a person: written so it cannot drive the
+                // terminal. Piped, it is the server's bytes as they came.
+                output.out().println(Output.printable(new String(reply.body(), java.nio.charset.StandardCharsets.UTF_8), true).stripTrailing());
+            } else {
+                output.out().write(reply.body(), 0, reply.body().length);
+                if (reply.body().length == 0 || reply.body()[reply.body().length - 1] != '\n') {
+                    output.out().println();
+                }
             }
             output.out().flush();
             output.note(metadata(reply, duration, id));

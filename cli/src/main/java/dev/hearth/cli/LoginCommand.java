@@ -38,6 +38,8 @@ final class LoginCommand implements Callable<Integer> {
             if (credentials.passwordStdin || credentials.password != null) {
                 throw CliException.usage("give either --token or a password, not both");
             }
+            root.output().warn("hearth: warning: a token on the command line is visible to other users of this machine; "
+                    + "prefer HEARTH_TOKEN or a password from --password-stdin");
             // The token is checked before it is kept: listing one's own tokens needs a valid one.
             HearthApi.authenticated(new Profile(url, null, token)).get("/v1/tokens");
             profile = new Profile(url, credentials.username, token);
