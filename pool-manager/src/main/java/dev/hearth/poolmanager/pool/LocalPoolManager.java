@@ -74,6 +74,8 @@ public final class LocalPoolManager implements PoolManager {
     private final CpuShares cpu;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
+    /** Runs the pools' container starts, a bounded number at once. */
+    private final ExecutorService starts;
     private final LongSupplier nanos;
     private volatile boolean closed;
 
@@ -94,10 +96,13 @@ public final class LocalPoolManager implements PoolManager {
         FairShare shares = new FairShare(config.maxContainers(), config.maxMemoryMb(), config.shares().provisionedShare());
         // The fleet asks for room, and room is made by removing an idle container through the fleet:
         // the registry exists only after the fleet, so the fleet is given the link to it.
-        var room = new RoomLink();
+        var room = new RoomLink(config.poolMemoryMb());
         this.fleet = new Fleet(factory, engine, new Capacity(config.maxContainers(), config.maxMemoryMb(), shares), workers,
                 room, nanos);
-        this.prewarmed = new PrewarmedPools(config, policy, fleet, scheduler, workers, clock);
+        this.starts = Executors.newFixedThreadPool(config.sizing().startConcurrency(), Threads.daemon("pool-starter"));
+        this.prewarmed = new PrewarmedPools(config, policy, fleet, scheduler, starts, clock);
+        room.fleet = fleet;
+        room.prewarmed = prewarmed;
         Starter starter = new Starter(config, prewarmed, fleet, specializer);
         this.registry = new WarmRegistry(policy, shares, config.idleTimeout().multipliedBy(2), fleet, starter, prewarmed,
                 scheduler, workers, clock);
@@ -109,12 +114,35 @@ public final class LocalPoolManager implements PoolManager {
         this.images = new ImagePuller(engine, new RegistryGuard(config.registries(), InetAddress::getAllByName));
     }
 
-    /** Forwards the fleet's requests for room to the registry, once it exists; until then nothing idle can be evicted. */
+    /**
+     * Makes room for the fleet: idle generic containers go first (they are nobody's), as many as
+     * the call's memory needs; then the registry evicts one idle warm container by fair share.
+     * Until both exist nothing idle can be evicted.
+     */
     private static final class RoomLink implements RoomMaker {
+        private final int poolMemoryMb;
+        private volatile Fleet fleet;
+        private volatile PrewarmedPools prewarmed;
         private volatile RoomMaker registry;
+
+        RoomLink(int poolMemoryMb) {
+            this.poolMemoryMb = poolMemoryMb;
+        }
 
         @Override
         public boolean makeRoom(String owner, int memoryMb) {
+            PrewarmedPools pools = prewarmed;
+            if (pools != null && fleet != null) {
+                // A call of memoryMb fits once one container and its memory are free.
+                int needed = Math.max(1, (memoryMb + poolMemoryMb - 1) / poolMemoryMb);
+                boolean gave = false;
+                while (fleet.freeSlots(memoryMb) < 1 && needed-- > 0 && pools.giveUpOne()) {
+                    gave = true;
+                }
+                if (gave && fleet.freeSlots(memoryMb) >= 1) {
+                    return true;
+                }
+            }
             RoomMaker target = registry;
             return target != null && target.makeRoom(owner, memoryMb);
         }
@@ -156,6 +184,7 @@ public final class LocalPoolManager implements PoolManager {
     void begin() throws IOException {
         factory.removeLeftovers();
         prewarmed.refillAll();
+        prewarmed.startTicking();
         code.startSweeping();
         registry.startSweeping();
     }
@@ -268,9 +297,10 @@ public final class LocalPoolManager implements PoolManager {
         prewarmed.stop();
         scheduler.shutdownNow();
         acquirer.close();
+        starts.shutdown();
         workers.shutdown();
         try {
-            if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
+            if (!starts.awaitTermination(60, TimeUnit.SECONDS) || !workers.awaitTermination(60, TimeUnit.SECONDS)) {
                 log.warn("container starts still running after 60 s; removing what exists");
             }
         } catch (InterruptedException e) {
