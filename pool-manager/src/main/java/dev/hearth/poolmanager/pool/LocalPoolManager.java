@@ -115,40 +115,6 @@ public final class LocalPoolManager implements PoolManager {
     }
 
     /**
-     * Makes room for the fleet: idle generic containers go first (they are nobody's), as many as
-     * the call's memory needs; then the registry evicts one idle warm container by fair share.
-     * Until both exist nothing idle can be evicted.
-     */
-    private static final class RoomLink implements RoomMaker {
-        private final int poolMemoryMb;
-        private volatile Fleet fleet;
-        private volatile PrewarmedPools prewarmed;
-        private volatile RoomMaker registry;
-
-        RoomLink(int poolMemoryMb) {
-            this.poolMemoryMb = poolMemoryMb;
-        }
-
-        @Override
-        public boolean makeRoom(String owner, int memoryMb) {
-            PrewarmedPools pools = prewarmed;
-            if (pools != null && fleet != null) {
-                // A call of memoryMb fits once one container and its memory are free.
-                int needed = Math.max(1, (memoryMb + poolMemoryMb - 1) / poolMemoryMb);
-                boolean gave = false;
-                while (fleet.freeSlots(memoryMb) < 1 && needed-- > 0 && pools.giveUpOne()) {
-                    gave = true;
-                }
-                if (gave && fleet.freeSlots(memoryMb) >= 1) {
-                    return true;
-                }
-            }
-            RoomMaker target = registry;
-            return target != null && target.makeRoom(owner, memoryMb);
-        }
-    }
-
-    /**
      * Connects to Docker, checks every runtime image exists, removes what a previous run of this
      * node left, and starts filling the pools. Returns at once; {@link #warmedUp()} tells when full.
      */
@@ -230,6 +196,10 @@ public final class LocalPoolManager implements PoolManager {
             // A version retired earlier and routed to again (a rollback) keeps its code while it is used.
             specializer.revive(function);
             specializer.use(function, source);
+            if (function.minWarm() == 0 && !registry.knows(function.key()) && prewarmed.serves(source.language())) {
+                // A version never called here: its first call, a specialization, usually follows soon.
+                prewarmed.expect(source.language());
+            }
             background(() -> {
                 try {
                     specializer.prefetch(source);

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each language's pool of pre-started generic containers ({@link LanguagePool}) at its
- * target, which follows demand ({@link PoolSizing}): hands them out, the longest ready first,
+ * target, which follows demand ({@link PoolSizing}: specializations, and new versions whose first call is to
+ * come): hands them out, the longest ready first,
  * starts replacements in the background, at most {@code startConcurrency} at once for all
  * languages, removes surplus ones at a bounded rate once demand falls, gives one up first when a
  * call needs room, and backs off when starts fail (a broken engine or image) rather than
@@ -75,6 +76,18 @@ final class PrewarmedPools {
         Prewarmed prewarmed = pool.ready.pollFirst();
         scheduler.schedule(() -> refill(language), DELAY_AFTER_TAKE.toMillis(), TimeUnit.MILLISECONDS);
         return prewarmed == null ? null : prewarmed.container();
+    }
+
+    /**
+     * A specialization is to come (a new version was deployed, whose first call usually follows
+     * soon): it counts as demand now, so the pool grows ahead of the call.
+     */
+    void expect(Language language) {
+        LanguagePool pool = pools.get(language);
+        pool.demanded(clock.instant());
+        if (pool.failures.get() == 0) {
+            refill(language);
+        }
     }
 
     /** Tops every pool up, except while starts are failing: those retry on their own backoff. */

@@ -156,4 +156,41 @@ class PoolGrowthTest {
         assertFalse(pools.giveUpOne(), "nothing left to give");
         assertNotNull(pools.waiting());
     }
+
+    @Test
+    void expect_aNewVersionsFirstCall_growsThePoolAheadOfIt() {
+        pools(64, 2, 8, 4);
+
+        for (int i = 0; i < 4; i++) {
+            pools.expect(Language.PYTHON);
+        }
+        scheduler.runDue();
+
+        assertTrue(waiting() > 2, "grown ahead of the calls: " + waiting());
+        assertTrue(waiting() <= 8);
+    }
+
+    @Test
+    void aCallOnAFullNode_getsTheRoomOfAGenericContainer_beforeAnyUsersIsEvicted() throws Exception {
+        node = new FakeNode(runDir, 3, 3L * FakeNode.POOL_MB, Map.of(Language.PYTHON, new RuntimeConfig("hearth/runtime-python", 3, 3)),
+                new PoolSizingSettings(WINDOW, 2.0, 4, 2));
+        RoomLink room = new RoomLink(FakeNode.POOL_MB);
+        List<String> askedRegistry = new ArrayList<>();
+        room.registry = (owner, memoryMb) -> askedRegistry.add(owner) && false;
+        fleet = node.fleet(room);
+        pools = new PrewarmedPools(node.config, new PoolPolicy(node.config.idleTimeout(), 3), fleet, scheduler, scheduler, clock);
+        room.fleet = fleet;
+        room.prewarmed = pools;
+        pools.refillAll();
+        scheduler.runDue();
+        assertEquals(3, fleet.containers(), "the pool fills the node");
+
+        ContainerHandle mine = fleet.startFor(fleet.runtime(Language.PYTHON).ownedBy("alice"), 2 * FakeNode.POOL_MB, false,
+                Demand.call("alice", () -> {}));
+
+        assertNotNull(mine);
+        assertEquals(1, waiting(), "two generic containers gave their room (and memory) to alice's call");
+        assertTrue(askedRegistry.isEmpty(), "no user's container was considered: " + askedRegistry);
+        assertEquals(new FairShare.Usage(1, 2L * FakeNode.POOL_MB), fleet.held().get("alice"));
+    }
 }
