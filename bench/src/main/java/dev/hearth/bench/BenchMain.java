@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code HEARTH_BENCH_OUT} (default {@code bench/results}), as {@code bench-<date>.json} and
  * {@code latest.json}. {@code HEARTH_BENCH_QUICK=1} runs fewer, shorter iterations;
  * {@code HEARTH_BENCH_RUNTIMES} picks runtimes (comma-separated); {@code HEARTH_BENCH_ONLY=pool}
- * measures only the pool figures, {@code HEARTH_BENCH_ONLY=load} only throughput and latency
+ * measures only the pool figures, {@code HEARTH_BENCH_ONLY=burst} only a burst of 30 first calls
+ * ({@link BurstFigures}), {@code HEARTH_BENCH_ONLY=load} only throughput and latency
  * under load (wrk against a Hearth process), {@code HEARTH_BENCH_ONLY=dispatch} only warm calls
  * in-process against over NATS, {@code HEARTH_BENCH_ONLY=start} only the container per invocation
  * against the pool start, {@code HEARTH_BENCH_ONLY=build} only the Maven build durations
@@ -99,6 +100,9 @@ public final class BenchMain {
             PoolFigures.Figures pool = PoolFigures.measure(runtime);
             return Map.of("refillPerSec", round(pool.refillPerSec()), "idleMemoryMiB", round(pool.idleMemoryMiB()));
         }
+        if ("burst".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
+            return BurstFigures.measure(runtime);
+        }
         if ("start".equals(System.getenv("HEARTH_BENCH_ONLY"))) {
             double perInvocation = median(run(singleShot("containerPerInvocation", runtime, plan)));
             double poolStart = median(run(singleShot("poolStart", runtime, plan)));
@@ -141,6 +145,7 @@ public final class BenchMain {
         PoolFigures.Figures pool = PoolFigures.measure(runtime);
         figures.put("refillPerSec", round(pool.refillPerSec()));
         figures.put("idleMemoryMiB", round(pool.idleMemoryMiB()));
+        figures.putAll(BurstFigures.measure(runtime));
         figures.putAll(AliasFigures.measure(runtime, AliasFigures.Plan.of(plan.quick())));
         figures.putAll(HttpFigures.measure(runtime, HttpFigures.Plan.of(plan.quick())));
         figures.put("poolStartSpeedup", round(perInvocation / poolStart));

@@ -7,6 +7,7 @@ import dev.hearth.controlplane.http.HttpSettings;
 import dev.hearth.poolmanager.LambdaSettings;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
+import dev.hearth.poolmanager.PoolSizingSettings;
 import dev.hearth.poolmanager.image.Registries;
 import dev.hearth.poolmanager.docker.CpuSettings;
 import dev.hearth.poolmanager.docker.EgressSettings;
@@ -79,9 +80,10 @@ public record HearthConfig(
         Map<Language, PoolConfig.RuntimeConfig> runtimes = new EnumMap<>(Language.class);
         for (Language language : Language.values()) {
             String suffix = language.id().toUpperCase(java.util.Locale.ROOT);
+            int floor = vars.integer("HEARTH_POOL_" + suffix, PoolConfig.RuntimeConfig.defaultPoolSize(language));
             runtimes.put(language, new PoolConfig.RuntimeConfig(
-                    vars.text("HEARTH_IMAGE_" + suffix, PoolConfig.RuntimeConfig.defaultImage(language)),
-                    vars.integer("HEARTH_POOL_" + suffix, PoolConfig.RuntimeConfig.defaultPoolSize(language))));
+                    vars.text("HEARTH_IMAGE_" + suffix, PoolConfig.RuntimeConfig.defaultImage(language)), floor,
+                    vars.integer("HEARTH_POOL_MAX_" + suffix, PoolConfig.RuntimeConfig.defaultMaxPoolSize(floor))));
         }
         var pool = new PoolConfig(
                 vars.text("HEARTH_NODE_ID", "local"),
@@ -109,7 +111,12 @@ public record HearthConfig(
 
                 new CpuSettings(vars.bool("HEARTH_CPU_PER_USER", true), vars.integer("HEARTH_CPU_SHARES", 1024)),
                 new LambdaSettings(vars.text("HEARTH_REGION", LambdaSettings.DEFAULT.region()),
-                        vars.text("HEARTH_ACCOUNT_ID", LambdaSettings.DEFAULT.accountId())));
+                        vars.text("HEARTH_ACCOUNT_ID", LambdaSettings.DEFAULT.accountId())),
+                new PoolSizingSettings(
+                        Duration.ofMillis(vars.integer("HEARTH_POOL_WINDOW_MS", (int) PoolSizingSettings.DEFAULT.window().toMillis())),
+                        Double.parseDouble(vars.text("HEARTH_POOL_HEADROOM", Double.toString(PoolSizingSettings.DEFAULT.headroom()))),
+                        vars.integer("HEARTH_POOL_START_CONCURRENCY", PoolSizingSettings.DEFAULT.startConcurrency()),
+                        vars.integer("HEARTH_POOL_SHRINK_PER_SECOND", PoolSizingSettings.DEFAULT.shrinkPerSecond())));
         var limits = new Limits(
                 vars.integer("HEARTH_MAX_CODE_MB", 50) * 1024L * 1024L,
                 6 * 1024 * 1024,

@@ -55,6 +55,31 @@ class HearthConfigTest {
     }
 
     @Test
+    void poolSizing_defaults_andOverrides() {
+        var pool = HearthConfig.fromEnv(Map.of()).pool();
+        assertEquals(9, pool.runtimes().get(Language.PYTHON).maxPoolSize(), "3 times the floor of 3");
+        assertEquals(0, pool.runtimes().get(Language.JAVA25).maxPoolSize(), "a pool of 0 stays empty");
+        assertEquals(java.time.Duration.ofSeconds(20), pool.sizing().window());
+        assertEquals(2.0, pool.sizing().headroom());
+        assertEquals(4, pool.sizing().startConcurrency());
+        assertEquals(2, pool.sizing().shrinkPerSecond());
+        assertEquals(16, HearthConfig.fromEnv(Map.of("HEARTH_POOL_PYTHON", "8")).pool().runtimes().get(Language.PYTHON).maxPoolSize(),
+                "at most 16 by default");
+        assertEquals(20, HearthConfig.fromEnv(Map.of("HEARTH_POOL_PYTHON", "20")).pool().runtimes().get(Language.PYTHON).maxPoolSize(),
+                "never below the floor");
+
+        var set = HearthConfig.fromEnv(Map.of("HEARTH_POOL_MAX_PYTHON", "12", "HEARTH_POOL_WINDOW_MS", "2000",
+                "HEARTH_POOL_HEADROOM", "1.5", "HEARTH_POOL_START_CONCURRENCY", "8", "HEARTH_POOL_SHRINK_PER_SECOND", "5")).pool();
+        assertEquals(12, set.runtimes().get(Language.PYTHON).maxPoolSize());
+        assertEquals(java.time.Duration.ofSeconds(2), set.sizing().window());
+        assertEquals(1.5, set.sizing().headroom());
+        assertEquals(8, set.sizing().startConcurrency());
+        assertEquals(5, set.sizing().shrinkPerSecond());
+        assertThrows(IllegalArgumentException.class, () -> HearthConfig.fromEnv(Map.of("HEARTH_POOL_MAX_PYTHON", "2")),
+                "a ceiling below the floor is refused");
+    }
+
+    @Test
     void variables_overrideDefaults() {
         HearthConfig config = HearthConfig.fromEnv(Map.of(
                 "HEARTH_PORT", "9000", "HEARTH_DATA", "/srv/hearth", "HEARTH_POOL_PYTHON", "7",

@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * @param nodeId          labels this node's containers and keys its files; leftovers are found by it
  * @param runDir          host folder holding one bind-mounted folder per container (agent socket, code)
- * @param runtimes        image and pool size per language
+ * @param runtimes        image, pool size (the floor) and most pre-started containers per language
  * @param idleTimeout     a specialized container idle this long is removed
  * @param maxContainers   upper bound on containers this node runs at once, all states together
  * @param maxMemoryMb     upper bound on the memory limits of this node's containers, added up
@@ -36,6 +36,7 @@ import java.util.Objects;
  * @param shares          how containers and memory are divided between users
  * @param cpu             how containers share the CPU: divided by user, or per container
  * @param lambda          the region and account id a source function's Lambda environment names
+ * @param sizing          how the pre-started pools grow with demand and shrink back to their floor
  */
 public record PoolConfig(
         String nodeId,
@@ -59,7 +60,8 @@ public record PoolConfig(
         Path hostEtc,
         Shares shares,
         CpuSettings cpu,
-        LambdaSettings lambda) {
+        LambdaSettings lambda,
+        PoolSizingSettings sizing) {
 
     public PoolConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -82,6 +84,7 @@ public record PoolConfig(
         Objects.requireNonNull(shares, "shares");
         Objects.requireNonNull(cpu, "cpu");
         Objects.requireNonNull(lambda, "lambda");
+        Objects.requireNonNull(sizing, "sizing");
         if (maxContainers < 1 || maxMemoryMb < poolMemoryMb || poolMemoryMb < 16 || nanoCpus < 1 || pidsLimit < 8 || tmpfsMb < 1) {
             throw new IllegalArgumentException("container limits out of range");
         }
@@ -93,16 +96,35 @@ public record PoolConfig(
         }
     }
 
-    /** Image and pre-started pool size of one language. */
-    public record RuntimeConfig(String image, int poolSize) {
+    /**
+     * Image and pre-started pool size of one language: {@code poolSize} is kept at all times (the
+     * floor), and demand grows the pool up to {@code maxPoolSize}.
+     */
+    public record RuntimeConfig(String image, int poolSize, int maxPoolSize) {
         /** Pre-started containers of a language that is {@link Language#prewarmedByDefault() prewarmed by default}. */
         public static final int DEFAULT_POOL_SIZE = 3;
+        /** The default ceiling is 3 times the floor, up to this many (and never below the floor). */
+        public static final int DEFAULT_MAX_POOL_SIZE = 16;
 
         public RuntimeConfig {
             Objects.requireNonNull(image, "image");
             if (poolSize < 0) {
                 throw new IllegalArgumentException("pool size must be >= 0: " + poolSize);
             }
+            if (maxPoolSize < poolSize) {
+                throw new IllegalArgumentException("the most pre-started containers (" + maxPoolSize
+                        + ") must be at least the pool size (" + poolSize + ")");
+            }
+        }
+
+        /** A pool of {@code poolSize} that grows up to {@link #defaultMaxPoolSize}. */
+        public RuntimeConfig(String image, int poolSize) {
+            this(image, poolSize, defaultMaxPoolSize(poolSize));
+        }
+
+        /** 3 times the floor, up to {@link #DEFAULT_MAX_POOL_SIZE}, never below the floor: 0 stays 0. */
+        public static int defaultMaxPoolSize(int poolSize) {
+            return Math.max(poolSize, Math.min(DEFAULT_MAX_POOL_SIZE, 3 * poolSize));
         }
 
         /** The image {@code ./hearth} builds for {@code language}: {@code hearth/runtime-<id>:latest}. */

@@ -89,6 +89,12 @@ final class Capacity {
         return Map.copyOf(held);
     }
 
+    /** How many more containers of {@code containerMemoryMb} fit the node now, by count and by memory. */
+    synchronized int free(int containerMemoryMb) {
+        long byMemory = (maxMemoryMb - memoryMb) / Math.max(1, containerMemoryMb);
+        return (int) Math.max(0, Math.min(maxContainers - containers, byMemory));
+    }
+
     synchronized int containers() {
         return containers;
     }

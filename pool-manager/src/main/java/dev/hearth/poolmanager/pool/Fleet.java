@@ -97,6 +97,11 @@ final class Fleet {
         return capacity.containers();
     }
 
+    /** How many more containers of {@code memoryMb} the node has room for now. */
+    int freeSlots(int memoryMb) {
+        return capacity.free(memoryMb);
+    }
+
     /** Starts a container whose reservation (for {@code owner}) the caller already holds; releases it on failure. */
     ContainerHandle start(ContainerFactory.Template template, String owner, int memoryMb, boolean egress)
             throws IOException, TimeoutException, InterruptedException {

@@ -2,36 +2,69 @@ package dev.hearth.poolmanager.pool;
 
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.pool.Resting.Prewarmed;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The generic containers of one language: those waiting, those starting, the target, and the
- * backoff of failed starts. {@link PrewarmedPools} is the only one to change it.
+ * The generic containers of one language: those waiting, those starting, the floor and ceiling
+ * of its size, its recent demand, how long its starts take, and the backoff of failed starts.
+ * {@link PrewarmedPools} is the only one to change it.
  */
 final class LanguagePool {
 
+    /** What a start is assumed to take before one was measured. */
+    static final Duration ASSUMED_START = Duration.ofSeconds(1);
+
     final Language language;
     final ContainerFactory.Template template;
-    final int target;
+    /** Kept whatever the demand ({@code HEARTH_POOL_<RUNTIME>}). */
+    final int floor;
+    /** The most this pool holds, however high the demand ({@code HEARTH_POOL_MAX_<RUNTIME>}). */
+    final int ceiling;
     final ConcurrentLinkedDeque<Prewarmed> ready = new ConcurrentLinkedDeque<>();
     final AtomicInteger starting = new AtomicInteger();
     /** Consecutive failed starts, for backing off when the engine or image is broken. */
     final AtomicInteger failures = new AtomicInteger();
     /** Set while a retry after a failed start is scheduled, so failures do not multiply retries. */
     final AtomicBoolean retryPending = new AtomicBoolean();
+    private final DemandWindow demand;
+    private long startMillis = ASSUMED_START.toMillis();
     private volatile boolean filledOnce;
 
-    LanguagePool(Language language, ContainerFactory.Template template, int target) {
+    LanguagePool(Language language, ContainerFactory.Template template, int floor, int ceiling, Duration window) {
         this.language = language;
         this.template = template;
-        this.target = target;
-        this.filledOnce = target == 0;
+        this.floor = floor;
+        this.ceiling = Math.max(floor, ceiling);
+        this.demand = new DemandWindow(window);
+        this.filledOnce = floor == 0;
+    }
+
+    /** One specialization asked for a container of this pool (whether it found one or not). */
+    synchronized void demanded(Instant now) {
+        demand.record(now);
+    }
+
+    synchronized double rate(Instant now) {
+        return demand.peakRate(now);
+    }
+
+    /** A start took {@code took}: the estimate moves a quarter of the way towards it. */
+    synchronized void started(Duration took) {
+        if (!took.isNegative() && !took.isZero()) {
+            startMillis = Math.max(1, (3 * startMillis + took.toMillis()) / 4);
+        }
+    }
+
+    synchronized Duration startTime() {
+        return Duration.ofMillis(startMillis);
     }
 
     void markIfFilled() {
-        if (ready.size() >= target) {
+        if (ready.size() >= floor) {
             filledOnce = true;
         }
     }

@@ -74,6 +74,8 @@ public final class LocalPoolManager implements PoolManager {
     private final CpuShares cpu;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
+    /** Runs the pools' container starts, a bounded number at once. */
+    private final ExecutorService starts;
     private final LongSupplier nanos;
     private volatile boolean closed;
 
@@ -94,10 +96,13 @@ public final class LocalPoolManager implements PoolManager {
         FairShare shares = new FairShare(config.maxContainers(), config.maxMemoryMb(), config.shares().provisionedShare());
         // The fleet asks for room, and room is made by removing an idle container through the fleet:
         // the registry exists only after the fleet, so the fleet is given the link to it.
-        var room = new RoomLink();
+        var room = new RoomLink(config.poolMemoryMb());
         this.fleet = new Fleet(factory, engine, new Capacity(config.maxContainers(), config.maxMemoryMb(), shares), workers,
                 room, nanos);
-        this.prewarmed = new PrewarmedPools(config, policy, fleet, scheduler, workers, clock);
+        this.starts = Executors.newFixedThreadPool(config.sizing().startConcurrency(), Threads.daemon("pool-starter"));
+        this.prewarmed = new PrewarmedPools(config, policy, fleet, scheduler, starts, clock);
+        room.fleet = fleet;
+        room.prewarmed = prewarmed;
         Starter starter = new Starter(config, prewarmed, fleet, specializer);
         this.registry = new WarmRegistry(policy, shares, config.idleTimeout().multipliedBy(2), fleet, starter, prewarmed,
                 scheduler, workers, clock);
@@ -107,17 +112,6 @@ public final class LocalPoolManager implements PoolManager {
         this.calls = new CallRunner(agent, engine, fleet, clock, nanos, config.nodeId());
         this.exec = new ExecRunner(fleet, json, clock, nanos, config.nodeId());
         this.images = new ImagePuller(engine, new RegistryGuard(config.registries(), InetAddress::getAllByName));
-    }
-
-    /** Forwards the fleet's requests for room to the registry, once it exists; until then nothing idle can be evicted. */
-    private static final class RoomLink implements RoomMaker {
-        private volatile RoomMaker registry;
-
-        @Override
-        public boolean makeRoom(String owner, int memoryMb) {
-            RoomMaker target = registry;
-            return target != null && target.makeRoom(owner, memoryMb);
-        }
     }
 
     /**
@@ -156,6 +150,7 @@ public final class LocalPoolManager implements PoolManager {
     void begin() throws IOException {
         factory.removeLeftovers();
         prewarmed.refillAll();
+        prewarmed.startTicking();
         code.startSweeping();
         registry.startSweeping();
     }
@@ -201,6 +196,10 @@ public final class LocalPoolManager implements PoolManager {
             // A version retired earlier and routed to again (a rollback) keeps its code while it is used.
             specializer.revive(function);
             specializer.use(function, source);
+            if (function.minWarm() == 0 && !registry.knows(function.key()) && prewarmed.serves(source.language())) {
+                // A version never called here: its first call, a specialization, usually follows soon.
+                prewarmed.expect(source.language());
+            }
             background(() -> {
                 try {
                     specializer.prefetch(source);
@@ -268,9 +267,10 @@ public final class LocalPoolManager implements PoolManager {
         prewarmed.stop();
         scheduler.shutdownNow();
         acquirer.close();
+        starts.shutdown();
         workers.shutdown();
         try {
-            if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
+            if (!starts.awaitTermination(60, TimeUnit.SECONDS) || !workers.awaitTermination(60, TimeUnit.SECONDS)) {
                 log.warn("container starts still running after 60 s; removing what exists");
             }
         } catch (InterruptedException e) {

@@ -2,9 +2,12 @@ package dev.hearth.poolmanager.pool;
 
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
+import dev.hearth.poolmanager.PoolSizingSettings;
 import dev.hearth.poolmanager.pool.Resting.Prewarmed;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,14 +15,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each language's pool of pre-started generic containers ({@link LanguagePool}) at its
- * target: hands them out, the longest ready first, starts replacements in the background, and
- * backs off when starts fail (a broken engine or image) rather than retrying in a loop. It is
- * the only writer of its pools.
+ * target, which follows demand ({@link PoolSizing}: specializations, and new versions whose first call is to
+ * come): hands them out, the longest ready first,
+ * starts replacements in the background, at most {@code startConcurrency} at once for all
+ * languages, removes surplus ones at a bounded rate once demand falls, gives one up first when a
+ * call needs room, and backs off when starts fail (a broken engine or image) rather than
+ * retrying in a loop. It is the only writer of its pools.
  */
 final class PrewarmedPools {
 
@@ -27,25 +34,35 @@ final class PrewarmedPools {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** Starting a container costs the engine a burst of CPU; the call that took one goes first. */
     private static final Duration DELAY_AFTER_TAKE = Duration.ofMillis(50);
+    private static final Duration MIN_TICK = Duration.ofMillis(250);
 
     private final Map<Language, LanguagePool> pools = new EnumMap<>(Language.class);
     private final int poolMemoryMb;
+    private final PoolSizingSettings sizing;
     private final PoolPolicy policy;
     private final Fleet fleet;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private final Clock clock;
+    /** Starts under way, all languages together. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Duration tick;
     private volatile boolean stopped;
 
+    /** @param workers runs the starts; {@code startConcurrency} of them run at once at most */
     PrewarmedPools(PoolConfig config, PoolPolicy policy, Fleet fleet, ScheduledExecutorService scheduler,
              ExecutorService workers, Clock clock) {
-        config.runtimes().forEach((language, runtime) -> pools.put(language, new LanguagePool(language, fleet.runtime(language), runtime.poolSize())));
+        this.sizing = config.sizing();
+        config.runtimes().forEach((language, runtime) -> pools.put(language, new LanguagePool(language,
+                fleet.runtime(language), runtime.poolSize(), runtime.maxPoolSize(), sizing.window())));
         this.poolMemoryMb = config.poolMemoryMb();
         this.policy = policy;
         this.fleet = fleet;
         this.scheduler = scheduler;
         this.workers = workers;
         this.clock = clock;
+        Duration bucket = new DemandWindow(sizing.window()).bucket();
+        this.tick = bucket.compareTo(MIN_TICK) < 0 ? MIN_TICK : bucket;
     }
 
     boolean serves(Language language) {
@@ -54,9 +71,23 @@ final class PrewarmedPools {
 
     /** A pre-started container, or null when the pool is empty; a replacement follows either way. */
     ContainerHandle take(Language language) {
-        Prewarmed prewarmed = pools.get(language).ready.pollFirst();
+        LanguagePool pool = pools.get(language);
+        pool.demanded(clock.instant());
+        Prewarmed prewarmed = pool.ready.pollFirst();
         scheduler.schedule(() -> refill(language), DELAY_AFTER_TAKE.toMillis(), TimeUnit.MILLISECONDS);
         return prewarmed == null ? null : prewarmed.container();
+    }
+
+    /**
+     * A specialization is to come (a new version was deployed, whose first call usually follows
+     * soon): it counts as demand now, so the pool grows ahead of the call.
+     */
+    void expect(Language language) {
+        LanguagePool pool = pools.get(language);
+        pool.demanded(clock.instant());
+        if (pool.failures.get() == 0) {
+            refill(language);
+        }
     }
 
     /** Tops every pool up, except while starts are failing: those retry on their own backoff. */
@@ -66,19 +97,38 @@ final class PrewarmedPools {
         }
     }
 
+    /** Every pool whose starts are not failing, topped up. */
+    private void refillHealthy() {
+        pools.forEach((language, pool) -> {
+            if (pool.failures.get() == 0) {
+                refill(language);
+            }
+        });
+    }
+
+    /** The pool's target now, from its demand and the node's free room. */
+    int target(Language language) {
+        return targetAt(pools.get(language), clock.instant());
+    }
+
     void refill(Language language) {
         LanguagePool pool = pools.get(language);
         if (stopped || pool == null) {
             return;
         }
         synchronized (pool) {
-            int wanted = policy.toStart(pool.ready.size(), pool.starting.get(), pool.target, fleet.containers());
-            for (int i = 0; i < wanted && fleet.reservePooled(poolMemoryMb); i++) {
+            int wanted = policy.toStart(pool.ready.size(), pool.starting.get(), target(language), fleet.containers());
+            for (int i = 0; i < wanted && claimStart(); i++) {
+                if (!fleet.reservePooled(poolMemoryMb)) {
+                    inFlight.decrementAndGet();
+                    return;
+                }
                 pool.starting.incrementAndGet();
                 try {
                     workers.execute(() -> startOne(pool));
                 } catch (RejectedExecutionException e) {
                     pool.starting.decrementAndGet();
+                    inFlight.decrementAndGet();
                     fleet.releasePooled(poolMemoryMb);
                     return;
                 }
@@ -86,16 +136,29 @@ final class PrewarmedPools {
         }
     }
 
+    /** Takes one of the {@code startConcurrency} places for a start; false when all are taken. */
+    private boolean claimStart() {
+        if (inFlight.incrementAndGet() <= sizing.startConcurrency()) {
+            return true;
+        }
+        inFlight.decrementAndGet();
+        return false;
+    }
+
     private void startOne(LanguagePool pool) {
+        boolean started = false;
+        Instant begun = clock.instant();
         try {
             ContainerHandle container = fleet.start(pool.template, FairShare.POOL, poolMemoryMb, false);
             if (stopped) {
                 fleet.discard(container);
                 return;
             }
+            pool.started(Duration.between(begun, clock.instant()));
             pool.ready.offerLast(new Prewarmed(container, clock.instant()));
             pool.failures.set(0);
             pool.markIfFilled();
+            started = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -111,7 +174,82 @@ final class PrewarmedPools {
             }
         } finally {
             pool.starting.decrementAndGet();
+            inFlight.decrementAndGet();
         }
+        if (started) {
+            // The place this start held goes to the next one wanted, this pool's or another's.
+            refillHealthy();
+        }
+    }
+
+    /** Schedules the first {@link #tick}; each one schedules the next. */
+    void startTicking() {
+        scheduler.schedule(this::tickAndReschedule, tick.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void tickAndReschedule() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            log.warn("pool sizing failed", e);
+        } finally {
+            if (!stopped) {
+                scheduler.schedule(this::tickAndReschedule, tick.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /**
+     * Follows the targets: removes surplus idle containers of pools above theirs (at most
+     * {@code shrinkPerSecond} per language, the most recently started first) and tops up the others.
+     */
+    void tick() {
+        if (stopped) {
+            return;
+        }
+        pools.forEach((language, pool) -> {
+            int remove;
+            synchronized (pool) {
+                remove = PoolSizing.toRemove(pool.ready.size(), pool.starting.get(), target(language),
+                        sizing.shrinkPerSecond(), tick);
+            }
+            for (int i = 0; i < remove; i++) {
+                Prewarmed surplus = pool.ready.pollLast();
+                if (surplus == null) {
+                    break;
+                }
+                log.debug("removing surplus pre-started {} container {}", language.id(), surplus.container().id());
+                fleet.discard(surplus.container());
+            }
+        });
+        refillHealthy();
+    }
+
+    /**
+     * Removes one idle generic container so that a call gets its room: generic containers are
+     * nobody's, so they go before any user's. From the pool furthest above its target (then its
+     * floor), the most recently started. False when every pool is empty.
+     */
+    boolean giveUpOne() {
+        Instant now = clock.instant();
+        Comparator<LanguagePool> surplus = Comparator.comparingInt((LanguagePool p) -> p.ready.size() - targetAt(p, now))
+                .thenComparingInt(p -> p.ready.size() - p.floor)
+                .thenComparingInt(p -> p.ready.size());
+        for (LanguagePool pool : pools.values().stream().sorted(surplus.reversed()).toList()) {
+            Prewarmed given = pool.ready.pollLast();
+            if (given != null) {
+                log.debug("removing pre-started {} container {} to make room for a call", pool.language.id(),
+                        given.container().id());
+                fleet.discard(given.container());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int targetAt(LanguagePool pool, Instant now) {
+        return PoolSizing.target(pool.floor, pool.ceiling, pool.rate(now), pool.startTime(), sizing.headroom(),
+                fleet.freeSlots(poolMemoryMb), pool.ready.size() + pool.starting.get());
     }
 
     boolean filledOnce() {

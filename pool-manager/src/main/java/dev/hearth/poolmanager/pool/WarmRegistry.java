@@ -74,6 +74,11 @@ final class WarmRegistry implements RoomMaker {
                 .build();
     }
 
+    /** Whether the version has been called or prepared with {@code minWarm} here (and not forgotten since). */
+    boolean knows(VersionKey key) {
+        return sets.getIfPresent(key) != null;
+    }
+
     /** The version's set, made empty on its first call. */
     WarmSet setFor(FunctionSpec function) {
         return sets.get(function.key(), key -> new WarmSet(function.owner()));

@@ -6,6 +6,7 @@ import dev.hearth.poolmanager.FunctionSpec;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.LambdaSettings;
 import dev.hearth.poolmanager.PoolConfig;
+import dev.hearth.poolmanager.PoolSizingSettings;
 import dev.hearth.poolmanager.Shares;
 import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.code.CodeCache;
@@ -74,13 +75,24 @@ final class FakeNode implements AutoCloseable {
 
     /** @param poolSizes the pre-started containers kept per language; a language left out is not served */
     FakeNode(Path runDir, int maxContainers, long maxMemoryMb, Map<Language, Integer> poolSizes) {
+        this(runDir, maxContainers, maxMemoryMb, runtimes(poolSizes), PoolSizingSettings.DEFAULT);
+    }
+
+    private static Map<Language, PoolConfig.RuntimeConfig> runtimes(Map<Language, Integer> poolSizes) {
         Map<Language, PoolConfig.RuntimeConfig> runtimes = new EnumMap<>(Language.class);
         poolSizes.forEach((language, size) -> runtimes.put(language, new PoolConfig.RuntimeConfig("hearth/runtime-" + language.id(), size)));
+        return runtimes;
+    }
+
+    /** With each language's floor and ceiling, and how the pools follow demand. */
+    FakeNode(Path runDir, int maxContainers, long maxMemoryMb, Map<Language, PoolConfig.RuntimeConfig> runtimes,
+             PoolSizingSettings sizing) {
         this.config = new PoolConfig(NODE_ID, runDir, runtimes, Duration.ofMinutes(5), maxContainers, maxMemoryMb, POOL_MB,
                 1_000_000_000L, 64, 64, Duration.ofSeconds(5), "unix:///nowhere", UID, 0,
                 Registries.parse(Registries.DEFAULT, false),
                 new EgressSettings("hearth-egress", "hearth-egress0", EgressSettings.Firewall.EXTERNAL),
-                CodeCacheSettings.DEFAULT, runDir.resolve("etc"), Shares.DEFAULT, CpuSettings.DEFAULT, LambdaSettings.DEFAULT);
+                CodeCacheSettings.DEFAULT, runDir.resolve("etc"), Shares.DEFAULT, CpuSettings.DEFAULT, LambdaSettings.DEFAULT,
+                sizing);
         this.cpu = CpuShares.start(config.cpu(), engine);
         this.factory = new ContainerFactory(config, engine, agent, cpu, startTicker);
         this.capacity = new Capacity(config.maxContainers(), config.maxMemoryMb(), fairShare());

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.poolmanager.Language;
+import dev.hearth.poolmanager.PoolConfig;
+import dev.hearth.poolmanager.PoolSizingSettings;
 import dev.hearth.poolmanager.fakes.ManualScheduler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +31,10 @@ class PrewarmedPoolsTest {
     PrewarmedPools pools;
 
     PrewarmedPools pools(int maxContainers, Map<Language, Integer> poolSizes) {
-        node = new FakeNode(runDir, maxContainers, 4096, poolSizes);
+        // Pools fixed at their floor here: PoolGrowthTest covers how they follow demand.
+        Map<Language, PoolConfig.RuntimeConfig> fixed = new EnumMap<>(Language.class);
+        poolSizes.forEach((language, size) -> fixed.put(language, new PoolConfig.RuntimeConfig("hearth/runtime-" + language.id(), size, size)));
+        node = new FakeNode(runDir, maxContainers, 4096, fixed, PoolSizingSettings.DEFAULT);
         fleet = node.fleet((owner, memoryMb) -> false);
         pools = new PrewarmedPools(node.config, new PoolPolicy(node.config.idleTimeout(), maxContainers), fleet, scheduler, scheduler,
                 node.clock);
