@@ -56,7 +56,7 @@ public final class Store implements AutoCloseable {
             return new Store(null, null, MongoClients.create(mongoUri));
         }
         Path file = DataFolder.ownerOnlyFolder(dataDir.resolve("store")).resolve("hearth.mv");
-        var backend = new H2Backend(file.toString());
+        var backend = new KeyedH2Backend(file.toString());
         MongoServer server = null;
         try {
             // H2 creates the file with the umask's mode; the 0700 folder already keeps others out.

@@ -1,0 +1,47 @@
+package dev.hearth.controlplane.store;
+
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import java.util.List;
+import org.h2.mvstore.MVMap;
+
+/**
+ * mongo-java-server's H2 backend with its unique indexes keyed by {@link KeyValueType}: the same
+ * file (maps, names, format and order unchanged, so a store written by either opens in the
+ * other), without re-serializing both keys at every comparison.
+ */
+final class KeyedH2Backend extends H2Backend {
+
+    KeyedH2Backend(String fileName) {
+        super(fileName);
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new Database(databaseName);
+    }
+
+    /**
+     * An inner class: H2Database's constructor opens the collections already in the file, so
+     * their indexes are opened before any field of this class is set; the enclosing backend's
+     * store is at hand from the start.
+     */
+    private final class Database extends H2Database {
+
+        Database(String name) {
+            super(name, KeyedH2Backend.this.getMvStore(), KeyedH2Backend.this.getCursorRegistry());
+        }
+
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+            // The map name H2Database gives an index.
+            String mapName = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
+            MVMap<KeyValue, Object> map = getMvStore().openMap(mapName, new MVMap.Builder<KeyValue, Object>().keyType(new KeyValueType()));
+            return new KeyIndex(map, indexName, keys, sparse);
+        }
+    }
+}
