@@ -1,6 +1,8 @@
 package dev.hearth.controlplane.http;
 
 import io.undertow.connector.PooledByteBuffer;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
 import io.undertow.server.Connectors;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -22,13 +24,20 @@ import org.xnio.channels.StreamSourceChannel;
  * every few seconds holds a connection, never a worker, and only until the body deadline.
  *
  * <p>Every callback (bytes, error, deadline) runs on the connection's IO thread, so the state
- * below needs no lock. A refusal answers at once with {@code Connection: close} and leaves the
- * rest of the body unread: draining a body we already refused would let its sender choose how
- * long the connection lives.
+ * below needs no lock. A refusal answers at once with {@code Connection: close}. The rest of a
+ * refused body is read and thrown away when its length is declared and at most
+ * {@link #DRAIN_LIMIT}, still within the body deadline: closing a socket with unread bytes makes
+ * the kernel reset it, and a client that writes its whole body before it reads (the JDK's
+ * HttpClient, most SDKs) would then see a broken connection instead of the 413. Anything else
+ * (chunked, longer, a deadline passed) is closed without reading on, so a sender never chooses
+ * how long a refused connection lives.
  */
 final class BodyReader {
 
     private static final Logger log = LoggerFactory.getLogger(BodyReader.class);
+
+    /** The most of a refused body read and discarded so that its answer is seen; past it the connection is closed. */
+    static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
     /** What runs once the whole body is here, still on the IO thread. */
     interface Then {
@@ -44,6 +53,9 @@ final class BodyReader {
     private long reserved;
     private boolean finished;
     private boolean completed;
+    private boolean draining;
+    private boolean drained;
+    private boolean answered;
     private StreamSourceChannel channel;
     private XnioExecutor.Key deadline;
 
@@ -62,10 +74,6 @@ final class BodyReader {
         }
         long declared = exchange.getRequestContentLength();
         var reader = new BodyReader(exchange, limit, budget, then);
-        if (declared > limit) {
-            reader.refuse(413, "too_large", "request body of " + declared + " bytes exceeds the limit of " + limit);
-            return;
-        }
         if (declared < 0) {
             ChunkedErrors.answerable(exchange);
         }
@@ -79,6 +87,10 @@ final class BodyReader {
             next.proceed();
         });
         reader.deadline = exchange.getIoThread().executeAfter(reader::expired, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (declared > limit) {
+            reader.refuse(413, "too_large", "request body of " + declared + " bytes exceeds the limit of " + limit);
+            return;
+        }
         reader.channel = exchange.getRequestChannel();
         reader.channel.getReadSetter().set(channel -> Connectors.executeRootHandler(ex -> reader.pump(), exchange));
         reader.pump();
@@ -158,26 +170,91 @@ final class BodyReader {
     }
 
     private void expired() {
+        if (draining && !completed) {
+            log.debug("{} {}: the rest of a refused body did not arrive in time; closing", exchange.getRequestMethod(),
+                    exchange.getRequestPath());
+            IoUtils.safeClose(exchange.getConnection());
+            return;
+        }
         if (finished) {
             return;
         }
         refuse(408, "request_timeout", "the request body did not arrive within the time allowed");
     }
 
-    /** Answers now and closes the connection after the answer, without reading the rest. */
+    /**
+     * Answers now and closes the connection after the answer. The rest of the body is read and
+     * discarded first ({@link #drain}) if its declared length allows and the deadline has not
+     * passed; the deadline stays set to close a drain that stalls.
+     */
     private void refuse(int status, String type, String message) {
         finished = true;
-        cancelDeadline();
         if (completed || exchange.isResponseStarted()) {
+            cancelDeadline();
             IoUtils.safeClose(exchange.getConnection());
             return;
         }
-        if (channel != null) {
-            channel.suspendReads();
-        }
         exchange.setPersistent(false);
-        Connectors.terminateRequest(exchange);
-        Exchanges.sendError(exchange, status, type, message, Map.of());
+        if (status == 408 || declared < 0 || declared > DRAIN_LIMIT || deadline == null) {
+            cancelDeadline();
+            if (channel != null) {
+                channel.suspendReads();
+            }
+            Connectors.terminateRequest(exchange);
+            Exchanges.sendError(exchange, status, type, message, Map.of());
+            return;
+        }
+        // Undertow's own end of exchange would close the read side of a connection that is not
+        // kept alive, unread bytes and all, so the exchange ends here once both are done.
+        draining = true;
+        if (channel == null) {
+            channel = exchange.getRequestChannel();
+        }
+        channel.getReadSetter().set(c -> Connectors.executeRootHandler(ex -> drain(), exchange));
+        byte[] answer = Exchanges.errorBody(type, message, Map.of());
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, answer.length);
+        exchange.getResponseSender().send(ByteBuffer.wrap(answer), new IoCallback() {
+            @Override
+            public void onComplete(HttpServerExchange ex, Sender sender) {
+                answered = true;
+                if (drained) {
+                    ex.endExchange();
+                }
+            }
+
+            @Override
+            public void onException(HttpServerExchange ex, Sender sender, IOException e) {
+                IoUtils.safeClose(ex.getConnection());
+            }
+        });
+        drain();
+    }
+
+    /** Reads and discards what has arrived of a refused body; ends the exchange once it is all here and answered. */
+    private void drain() {
+        try (PooledByteBuffer pooled = exchange.getConnection().getByteBufferPool().allocate()) {
+            ByteBuffer buffer = pooled.getBuffer();
+            while (!drained) {
+                buffer.clear();
+                int n = channel.read(buffer);
+                if (n == -1) {
+                    drained = true;
+                    channel.suspendReads();
+                    if (answered) {
+                        exchange.endExchange();
+                    }
+                } else if (n == 0) {
+                    channel.resumeReads();
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            log.debug("{} {}: the client stopped sending a refused body: {}", exchange.getRequestMethod(),
+                    exchange.getRequestPath(), e.toString());
+            IoUtils.safeClose(exchange.getConnection());
+        }
     }
 
     private void cancelDeadline() {
