@@ -86,6 +86,7 @@ class DistributedIntegrationTest {
         assertEquals(Set.copyOf(cluster.nodes()), liveNodes(), "the control plane sees both nodes");
         Set<String> nodesUsed = new HashSet<>();
         for (int i = 0; i < 4; i++) {
+            int fn = i;
             create("spread" + i, "def handler(event, context):\n    return {'fn': " + i + ", 'event': event}\n");
             Api.Reply first = api.invoke(token, "spread" + i, "{\"n\":" + i + "}");
             assertEquals(200, first.status(), first::toString);
@@ -96,7 +97,9 @@ class DistributedIntegrationTest {
             for (int repeat = 0; repeat < 5; repeat++) {
                 Api.Reply again = api.invoke(token, "spread" + i, "{\"repeat\":" + repeat + "}");
                 assertEquals(200, again.status(), again::toString);
-                assertEquals("warm", again.header("X-Hearth-Start"), "repeat call of spread" + i + " is warm");
+                String firstNode = node;
+                assertEquals("warm", again.header("X-Hearth-Start"), () -> "repeat call of spread" + fn + " is warm; first on "
+                        + firstNode + ", this one on " + again.header("X-Hearth-Node") + ", live nodes " + liveNodes());
                 assertEquals(node, again.header("X-Hearth-Node"), "repeat call of spread" + i + " stays on " + node);
             }
         }
