@@ -3,6 +3,7 @@ package dev.hearth.bench;
 import dev.hearth.controlplane.Hearth;
 import dev.hearth.controlplane.HearthConfig;
 import dev.hearth.controlplane.PoolNode;
+import dev.hearth.poolmanager.PoolStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,14 +74,23 @@ final class BenchHearth implements AutoCloseable {
     }
 
     /** Waits until the runtime's pool is full (as after a refill). */
+    /**
+     * Waits until the pool holds at least {@code target} and starts none: a pool that grew with
+     * the bench's own first calls would otherwise still be starting runtimes (a JVM takes most of
+     * a core for a second) beside the call measured next.
+     */
     void awaitPoolFull(int target) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (hearth.pool().stats().prewarmed().getOrDefault(runtime, 0) < target) {
+        while (!settled(hearth.pool().stats(), target)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the " + runtime + " pool did not reach " + target + " within 120 s");
             }
             Thread.sleep(5);
         }
+    }
+
+    private boolean settled(PoolStats stats, int target) {
+        return stats.prewarmed().getOrDefault(runtime, 0) >= target && stats.starting().getOrDefault(runtime, 0) == 0;
     }
 
     Hearth hearth() {

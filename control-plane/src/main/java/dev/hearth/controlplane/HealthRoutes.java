@@ -28,6 +28,7 @@ final class HealthRoutes {
             Map<String, Object> health = new java.util.LinkedHashMap<>();
             health.put("status", ready ? "ok" : "warming");
             health.put("prewarmed", stats.prewarmed());
+            health.put("starting", stats.starting());
             health.put("warm", stats.warm());
             health.put("busy", stats.busy());
             if (pool instanceof NatsPoolManager nats) {

@@ -143,7 +143,7 @@ class AsyncWorkerTest {
 
         @Override
         public PoolStats stats() {
-            return new PoolStats(Map.of(), 0, Map.of(), Set.of(), 0);
+            return new PoolStats(Map.of(), Map.of(), 0, Map.of(), Set.of(), 0);
         }
 
         @Override

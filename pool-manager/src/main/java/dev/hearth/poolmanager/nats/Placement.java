@@ -41,6 +41,7 @@ final class Placement {
         private volatile int busy;
         private volatile boolean ready;
         private volatile Map<String, Integer> prewarmed = Map.of();
+        private volatile Map<String, Integer> starting = Map.of();
         private volatile Set<VersionKey> kept = Set.of();
         private final ConcurrentHashMap<VersionKey, AtomicInteger> idle = new ConcurrentHashMap<>();
         private final AtomicInteger inFlight = new AtomicInteger();
@@ -93,6 +94,7 @@ final class Placement {
         view.busy = a.busy();
         view.ready = a.ready();
         view.prewarmed = a.prewarmed() == null ? Map.of() : Map.copyOf(a.prewarmed());
+        view.starting = a.starting() == null ? Map.of() : Map.copyOf(a.starting());
         view.kept = a.keptVersions();
         if (a.served() >= view.lastReply.get()) {
             Map<VersionKey, Integer> idle = a.idleByVersion();
@@ -199,8 +201,10 @@ final class Placement {
         Map<VersionKey, Integer> idle = new HashMap<>();
         Set<VersionKey> keptAnywhere = new HashSet<>();
         Map<String, Integer> prewarmed = new HashMap<>();
+        Map<String, Integer> starting = new HashMap<>();
         for (NodeView node : live()) {
             node.prewarmed.forEach((language, n) -> prewarmed.merge(language, n, Integer::sum));
+            node.starting.forEach((language, n) -> starting.merge(language, n, Integer::sum));
             busy += node.busy;
             max += node.maxContainers;
             node.idle.forEach((key, n) -> {
@@ -210,7 +214,7 @@ final class Placement {
             });
             keptAnywhere.addAll(node.kept);
         }
-        return new PoolStats(prewarmed, busy, idle, keptAnywhere, max);
+        return new PoolStats(prewarmed, starting, busy, idle, keptAnywhere, max);
     }
 
     private Collection<NodeView> live() {

@@ -147,7 +147,8 @@ final class Wire {
      * @param leaving the node is shutting down: forget it now
      */
     record Announcement(String node, long served, boolean ready, int maxContainers, int busy, int warm,
-                        Map<String, Integer> prewarmed, List<Idle> idle, List<Idle> kept, boolean leaving) {
+                        Map<String, Integer> prewarmed, Map<String, Integer> starting, List<Idle> idle, List<Idle> kept,
+                        boolean leaving) {
 
         static Announcement of(String node, long served, boolean ready, PoolStats stats, boolean leaving) {
             List<Idle> idle = new ArrayList<>();
@@ -155,7 +156,7 @@ final class Wire {
             List<Idle> kept = new ArrayList<>();
             stats.kept().forEach(key -> kept.add(new Idle(key.functionId(), key.version(), 0)));
             return new Announcement(node, served, ready, stats.maxContainers(), stats.busy(), stats.warm(), stats.prewarmed(),
-                    idle, kept, leaving);
+                    stats.starting(), idle, kept, leaving);
         }
 
         Map<VersionKey, Integer> idleByVersion() {

@@ -250,7 +250,7 @@ public final class LocalPoolManager implements PoolManager {
 
     @Override
     public PoolStats stats() {
-        return new PoolStats(prewarmed.waiting(), calls.busy(), registry.idleByVersion(), registry.keptVersions(),
+        return new PoolStats(prewarmed.waiting(), prewarmed.starting(), calls.busy(), registry.idleByVersion(), registry.keptVersions(),
                 config.maxContainers());
     }
 

@@ -262,6 +262,13 @@ final class PrewarmedPools {
         return counts;
     }
 
+    /** Generic containers being started now, by language id. */
+    Map<String, Integer> starting() {
+        Map<String, Integer> counts = new TreeMap<>();
+        pools.forEach((language, pool) -> counts.put(language.id(), pool.starting.get()));
+        return counts;
+    }
+
     void stop() {
         stopped = true;
     }

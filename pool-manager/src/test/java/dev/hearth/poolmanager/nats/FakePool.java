@@ -80,7 +80,7 @@ final class FakePool implements PoolManager {
 
     @Override
     public PoolStats stats() {
-        return new PoolStats(Map.of("python", 2), 1, Map.of(new VersionKey("f", 1), 3), Set.of(new VersionKey("g", 4)), 10);
+        return new PoolStats(Map.of("python", 2), Map.of("python", 1), 1, Map.of(new VersionKey("f", 1), 3), Set.of(new VersionKey("g", 4)), 10);
     }
 
     @Override

@@ -201,6 +201,7 @@ class NodeHandlerTest {
         assertEquals(1, announcement.busy());
         assertEquals(10, announcement.maxContainers());
         assertEquals(Map.of("python", 2), announcement.prewarmed());
+        assertEquals(Map.of("python", 1), announcement.starting());
     }
 
     @Test

@@ -21,7 +21,7 @@ class PlacementTest {
     final VersionKey f1 = new VersionKey("f1", 1);
 
     static Wire.Announcement node(String id, long served, int busy, List<Wire.Idle> idle) {
-        return new Wire.Announcement(id, served, true, 10, busy, 0, Map.of(), idle, List.of(), false);
+        return new Wire.Announcement(id, served, true, 10, busy, 0, Map.of(), Map.of(), idle, List.of(), false);
     }
 
     @Test
@@ -80,7 +80,7 @@ class PlacementTest {
         nanos.advance(Duration.ofMillis(1500));
         assertFalse(placement.alive("a"));
         assertTrue(placement.alive("b"));
-        placement.announced(new Wire.Announcement("b", 0, true, 10, 0, 0, Map.of(), List.of(), List.of(), true));
+        placement.announced(new Wire.Announcement("b", 0, true, 10, 0, 0, Map.of(), Map.of(), List.of(), List.of(), true));
         assertFalse(placement.alive("b"));
         assertNull(placement.choose(f1, Set.of()));
     }

@@ -36,7 +36,7 @@ class ProvisionReconcilerTest {
     }
 
     static Wire.Announcement node(String id, List<Wire.Idle> kept) {
-        return new Wire.Announcement(id, 0, true, 10, 0, 0, Map.of(), List.of(), kept, false);
+        return new Wire.Announcement(id, 0, true, 10, 0, 0, Map.of(), Map.of(), List.of(), kept, false);
     }
 
     @Test
