@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Owns the agent process: {@code Agent <socketPath>} listens on the Unix socket (bound under a
  * temporary name, then renamed, so the path appears only once it accepts), serves each
  * connection on its own thread, and hands requests to the {@link Dispatcher}.
- * {@code Agent --train} instead runs the image build's training pass ({@link Training}).
+ * Before it listens it rehearses a first call in-process ({@link Training#rehearse}).
+ * {@code Agent --train} instead runs the image build's training pass.
  */
 public final class Agent {
 
@@ -38,6 +39,7 @@ public final class Agent {
         }
         Thread.currentThread().setUncaughtExceptionHandler(Agent::agentFailure);
         OwnHostName.ensureResolvable();
+        Training.rehearse(Training.SAMPLE);
         try {
             ServerSocketChannel server = listen(Path.of(args[0]));
             Dispatcher dispatcher = newDispatcher(LogCapture.install());
@@ -90,7 +92,8 @@ public final class Agent {
                 pause();
                 continue;
             }
-            Thread thread = agentThread(() -> serve(channel, dispatcher), "hearth-connection-" + CONNECTIONS.incrementAndGet());
+            // A class, not a lambda: the first call's connection would otherwise spin the lambda's class.
+            Thread thread = agentThread(new Connection(channel, dispatcher), "hearth-connection-" + CONNECTIONS.incrementAndGet());
             try {
                 thread.start();
             } catch (OutOfMemoryError e) {
@@ -98,6 +101,14 @@ public final class Agent {
                 Diagnostics.log("cannot start a connection thread: " + e);
                 closeQuietly(channel);
             }
+        }
+    }
+
+    /** Serves one accepted connection on its own thread. */
+    private record Connection(SocketChannel channel, Dispatcher dispatcher) implements Runnable {
+        @Override
+        public void run() {
+            serve(channel, dispatcher);
         }
     }
 

@@ -13,23 +13,68 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Owns the image build's training run ({@code --train}, under {@code -XX:ArchiveClassesAtExit}):
- * the sample handler in {@code train/} is loaded and invoked through the real HTTP reader,
- * dispatcher and JSON paths, in-process, so the CDS archive holds the classes a real /init and
- * /run load; one /healthz also goes through a Unix socket in a temporary folder, for the socket
- * classes a start loads. Every answer is checked: a broken agent fails the image build.
+ * Owns the agent's practice calls of the sample handler in {@code train/}, through the real HTTP
+ * reader, dispatcher and JSON paths, in-process.
+ *
+ * <ul>
+ *   <li>The image build's training run ({@code --train}, under {@code -XX:ArchiveClassesAtExit})
+ *   makes the CDS archive hold the classes a real /init and /run load; one /healthz also goes
+ *   through a Unix socket in a temporary folder, for the socket classes a start loads. Every
+ *   answer is checked: a broken agent fails the image build.</li>
+ *   <li>The rehearsal ({@link #rehearse}) runs the same calls in each pooled agent before it
+ *   listens: an archived class is mapped but still has to be linked and initialized, and its
+ *   methods interpreted, in every JVM, and that is most of what a function's first call would
+ *   otherwise wait for. It sets no environment variable, and the capture and dispatcher it used
+ *   are dropped, so nothing of it reaches the function.</li>
+ * </ul>
  */
 final class Training {
 
     private Training() {
     }
 
+    /** Where the image keeps the sample function's class files (the {@code dev.hearth.rehearsal} package). */
+    static final Path SAMPLE = Path.of("/opt/hearth/rehearsal");
+
+    private static final String SAMPLE_CLASS = "dev.hearth.rehearsal.Sample";
+
+    /**
+     * The practice calls in a pooled agent, before it listens, with the sample function loaded
+     * from {@code sample} (a folder; the agent's own class path when it lacks the classes, as in
+     * the agent's unit tests); returns whether every answer was the expected one. A failure is
+     * logged, and the agent serves anyway.
+     */
+    static boolean rehearse(Path sample) {
+        try {
+            String answers = exchange(LogCapture.install(), get("/healthz"),
+                    post("/init", init(SAMPLE_CLASS, sample, "{}"), ""),
+                    post("/run", "{\"name\":\"x\",\"n\":[1,2.5,true,null]}", "rehearsal-1"),
+                    post("/run", "{\"name\":\"y\"}", "rehearsal-2"));
+            answers += exchange(LogCapture.install(),
+                    post("/init", init(SAMPLE_CLASS + "::handle", sample, "{}"), ""),
+                    post("/run", "{\"name\":\"x\",\"n\":[1,2.5,true,null]}", "rehearsal-3"),
+                    post("/run", "{\"name\":\"y\"}", "rehearsal-4"));
+            answers += exchange(LogCapture.install(),
+                    post("/init", init("dev.hearth.runtime.java.train.Echo::greet", sample, "{}"), ""),
+                    post("/run", "{\"name\":\"x\",\"count\":1}", "rehearsal-5"),
+                    post("/run", "{\"fail\":1}", "rehearsal-6"));
+            return count(answers, "HTTP/1.1 200 OK") == 10;
+        } catch (IOException | RuntimeException e) {
+            Diagnostics.log("rehearsal failed; serving anyway", e);
+            return false;
+        }
+    }
+
+    private static String init(String handler, Path code, String env) {
+        return "{\"handler\":\"" + handler + "\",\"codeDir\":\"" + code + "\",\"functionName\":\"train\",\"functionVersion\":\"1\","
+                + "\"memoryMb\":" + (Runtime.getRuntime().maxMemory() >> 20) + ",\"timeoutMs\":3000,\"env\":" + env + "}";
+    }
+
     static void run() throws IOException {
         LogCapture capture = LogCapture.install();
         Path code = Files.createTempDirectory("hearth-train");
         try {
-            String init = "{\"handler\":\"%s\",\"codeDir\":\"" + code + "\",\"functionName\":\"train\",\"functionVersion\":\"1\","
-                    + "\"memoryMb\":" + (Runtime.getRuntime().maxMemory() >> 20) + ",\"timeoutMs\":3000,\"env\":{\"HEARTH_TRAINING\":\"1\"}}";
+            String init = init("%s", code, "{\"HEARTH_TRAINING\":\"1\"}");
             String answers = exchange(capture,
                     get("/healthz"),
                     post("/init", String.format(init, "dev.hearth.runtime.java.train.Echo"), ""),
@@ -52,6 +97,13 @@ final class Training {
             expect(answers, "\"count\":2", 1);
             expect(answers, "\"errorType\":\"Runtime.UnmarshalError\"", 1);
             expect(answers, "\ttrain-5\tstdout\tcannot read the event as ", 1);
+            if (Files.isDirectory(SAMPLE)) {
+                answers = exchange(capture,
+                        post("/init", init(SAMPLE_CLASS + "::handle", SAMPLE, "{}"), ""),
+                        post("/run", "{\"name\":\"x\"}", "train-6"));
+                expect(answers, "HTTP/1.1 200 OK", 2);
+                expect(answers, "\"loader\":\"URLClassLoader\"", 1);
+            }
             answers = overSocket(capture, code.resolve("train.sock"), get("/healthz").replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"));
             expect(answers, "{\"initialized\":false}", 1);
             Diagnostics.log("training run passed");
@@ -109,11 +161,16 @@ final class Training {
                 + "\r\nContent-Length: " + body.length + "\r\n\r\n" + json;
     }
 
-    private static void expect(String answers, String text, int times) {
+    private static int count(String answers, String text) {
         int found = 0;
         for (int at = answers.indexOf(text); at >= 0; at = answers.indexOf(text, at + 1)) {
             found++;
         }
+        return found;
+    }
+
+    private static void expect(String answers, String text, int times) {
+        int found = count(answers, text);
         if (found != times) {
             throw new IllegalStateException("training run: expected " + times + " x '" + text + "', found " + found
                     + " in:\n" + answers);
