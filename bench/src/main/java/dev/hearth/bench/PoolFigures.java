@@ -40,7 +40,7 @@ final class PoolFigures {
             hearth.awaitPoolFull(REFILL_TARGET);
             Thread.sleep(3_000); // let the agents settle into idle
             // Measured while every container of the runtime is a pooled one.
-            double idleMiB = medianIdleMiB(hearth.nodeId, runtime);
+            double idleMiB = medianIdleMiB(hearth.nodeId, runtime, Integer.MAX_VALUE);
             long started = System.nanoTime();
             for (int i = 0; i < REFILL_TARGET; i++) {
                 hearth.invoke("refill-" + i);
@@ -51,12 +51,14 @@ final class PoolFigures {
         }
     }
 
-    private static double medianIdleMiB(String nodeId, String runtime) throws Exception {
+    /** The median memory in use (less inactive file pages) of at most {@code most} of the node's containers of {@code runtime}. */
+    static double medianIdleMiB(String nodeId, String runtime, int most) throws Exception {
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         try (DockerClient docker = DockerClientImpl.getInstance(config,
                 new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build())) {
             List<Container> pooled = docker.listContainersCmd()
                     .withLabelFilter(Map.of(Labels.NODE, nodeId, "dev.hearth.kind", runtime)).exec();
+            pooled = pooled.subList(0, Math.min(most, pooled.size()));
             List<Double> mib = new ArrayList<>();
             for (Container c : pooled) {
                 Statistics stats = docker.statsCmd(c.getId()).withNoStream(true)
