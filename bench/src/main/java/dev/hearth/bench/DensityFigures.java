@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Density and scale ({@code HEARTH_BENCH_ONLY=density}): what a node full of functions costs the
  * calls users make. On an empty node, then once {@code functions} functions are registered and
  * {@code warm} of them are warm (each called once, so each holds an idle container), the p50 of
- * {@code samples} creates, gets, lists and warm invokes, one at a time; reported with the ratio of
+ * {@code samples} creates, gets, lists and warm invokes, one at a time (on the empty node after as
+ * many again, which are not counted, so the server's code is compiled); reported with the ratio of
  * the full node to the empty one. Run twice: all functions owned by one user, and spread over
  * {@value #USERS} users (each operation then by a user chosen in turn). Also the memory of an idle
  * warm container (the median of {@value #MEMORY_SAMPLES} of them) and of the Hearth process (heap
@@ -59,11 +60,13 @@ final class DensityFigures {
     }
 
     private static Map<String, Object> measure(Plan plan, int users) throws Exception {
+        // Room for the warm functions, each user's hot one, and the pool at its ceiling.
+        int containers = plan.warm() + users + 4 * POOL + 8;
         Map<String, String> settings = Map.of(
-                "HEARTH_USER_MAX_FUNCTIONS", Integer.toString(plan.functions() + plan.samples() * 2 + 10),
+                "HEARTH_USER_MAX_FUNCTIONS", Integer.toString(plan.functions() + plan.samples() * 3 + 10),
                 "HEARTH_USER_MAX_CODE_MB", "100000",
-                "HEARTH_MAX_CONTAINERS", Integer.toString(plan.warm() + 4 * POOL + 8),
-                "HEARTH_MAX_CONTAINER_MEMORY_MB", Integer.toString((plan.warm() + 4 * POOL + 8) * 128),
+                "HEARTH_MAX_CONTAINERS", Integer.toString(containers),
+                "HEARTH_MAX_CONTAINER_MEMORY_MB", Integer.toString(containers * 128),
                 "HEARTH_IDLE_TIMEOUT_SECONDS", "3600");
         try (var hearth = new BenchHearth("python", POOL, settings)) {
             List<BenchClient> clients = new ArrayList<>();
@@ -76,6 +79,9 @@ final class DensityFigures {
                 clients.get(u).create("hot", "python");
                 clients.get(u).invoke("hot");
             }
+            // A first pass compiles the server's paths; only the second is the empty node's figure.
+            operations(clients, plan.samples(), "jit");
+            hearth.awaitPoolFull(POOL);
             Map<String, Double> empty = operations(clients, plan.samples(), "empty");
 
             long registering = System.nanoTime();
@@ -91,6 +97,8 @@ final class DensityFigures {
             });
             double warmSeconds = (System.nanoTime() - warming) / 1e9;
             int warmNow = hearth.hearth().pool().stats().warm();
+            // The pool grew with the warming's first calls: measured once its starts are done.
+            hearth.awaitPoolFull(POOL);
             Map<String, Double> full = operations(clients, plan.samples(), "full");
 
             Map<String, Object> figures = new LinkedHashMap<>();
