@@ -36,6 +36,8 @@ final class FunctionStore {
         this.functions = database.getCollection("functions");
         this.versions = new VersionStore(database);
         functions.createIndex(Indexes.ascending("owner", "name"), new IndexOptions().unique(true).name("owner_name"));
+        // Lists, counts and quota sums by owner (the unique index serves only owner and name together).
+        functions.createIndex(Indexes.ascending("owner"), new IndexOptions().name("by_owner"));
         keepVersionsOfEarlierStores();
     }
 
@@ -195,7 +197,10 @@ final class FunctionStore {
 
     /** The {@code minWarm} the owner asks for over all their functions (see {@link FunctionRecord#minWarmAsked}). */
     int minWarm(String owner) {
-        return list(owner).stream().mapToInt(FunctionRecord::minWarmAsked).sum();
+        // A function that asks no minWarm for itself or its pending version asks 0 (see
+        // minWarmAsked): only the others are read, not every function of the owner.
+        return functions.find(and(eq("owner", owner), or(gt("minWarm", 0), gt("pending.minWarm", 0))))
+                .map(FunctionDocument::read).into(new ArrayList<>()).stream().mapToInt(FunctionRecord::minWarmAsked).sum();
     }
 
     /** Every archive digest some function version refers to: uploads and outputs, kept and pending versions' included. */

@@ -7,14 +7,26 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import java.util.List;
+import java.util.Set;
 import org.h2.mvstore.MVMap;
 
 /**
  * mongo-java-server's H2 backend with its unique indexes keyed by {@link KeyValueType}: the same
  * file (maps, names, format and order unchanged, so a store written by either opens in the
- * other), without re-serializing both keys at every comparison.
+ * other), without re-serializing both keys at every comparison. The non-unique indexes of the
+ * collections in {@link #FIELD_INDEXED} are kept too, in memory ({@link FieldIndex}); elsewhere
+ * they stay what mongo-java-server makes them, nothing.
  */
 final class KeyedH2Backend extends H2Backend {
+
+    /**
+     * The collections whose non-unique indexes are kept: those read by owner or by function on
+     * every create, list and quota check, and bounded by the users' quotas. Invocation records
+     * are not: their number grows with calls, not with users. (A constant, not a constructor
+     * argument: the backend's constructor opens the collections before any field is set.)
+     */
+    static final Set<String> FIELD_INDEXED = Set.of("functions", "function_versions", "routes", "function_urls",
+            "tokens", "access_keys");
 
     KeyedH2Backend(String fileName) {
         super(fileName);
@@ -42,6 +54,14 @@ final class KeyedH2Backend extends H2Backend {
             String mapName = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
             MVMap<KeyValue, Object> map = getMvStore().openMap(mapName, new MVMap.Builder<KeyValue, Object>().keyType(new KeyValueType()));
             return new KeyIndex(map, indexName, keys, sparse);
+        }
+
+        @Override
+        protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+            if (FIELD_INDEXED.contains(collectionName) && FieldIndex.fits(keys)) {
+                return new FieldIndex(indexName, keys, sparse, "_id");
+            }
+            return super.openOrCreateSecondaryIndex(collectionName, indexName, keys, sparse);
         }
     }
 }

@@ -34,6 +34,7 @@ public final class Store implements AutoCloseable {
     private static final String USER = "hearth";
     private static final String SOURCE = "$external";
 
+
     private final MongoServer embedded;
     private final H2Backend backend;
     private final MongoClient client;

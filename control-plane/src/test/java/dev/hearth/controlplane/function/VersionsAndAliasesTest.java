@@ -248,6 +248,18 @@ class VersionsAndAliasesTest {
     }
 
     @Test
+    void theMinWarmAsked_countsAPendingVersionsAlone_andFunctionsThatAskNone_addNothing() {
+        versions(1, 0);
+        var workload = new StoredWorkload.Source(Language.PYTHON, "main.handler", "src-g", 10, "code-g", 10);
+        store.insert(FunctionRecord.defined("g-id", "ann", "g", 1, workload, new FunctionSettings(128, 1000, 0, Map.of(), false, 0),
+                null, T0, T0, "g").built(FunctionRecord.Status.READY, "code-g", 10, null));
+        assertEquals(0, store.minWarm("ann"));
+
+        store.stagePending(version(2, FunctionRecord.Status.BUILDING, 3));
+        assertEquals(3, store.minWarm("ann"), "f serves version 1 (minWarm 0) while 2, asking 3, builds");
+    }
+
+    @Test
     void theCodeStored_countsEveryVersionsArchivesOnce() {
         versions(3, 0);
         assertEquals(60, store.storedBytes("ann"), "three versions, each a source and a code archive of 10 bytes");
