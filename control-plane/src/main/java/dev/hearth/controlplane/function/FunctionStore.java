@@ -14,6 +14,7 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
+import dev.hearth.controlplane.store.Store;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
@@ -187,7 +188,7 @@ final class FunctionStore {
     }
 
     long count(String owner) {
-        return functions.countDocuments(eq("owner", owner));
+        return Store.count(functions, eq("owner", owner));
     }
 
     /** The code the owner keeps in the store, all functions and versions together (see {@link VersionStore#storedBytes}). */

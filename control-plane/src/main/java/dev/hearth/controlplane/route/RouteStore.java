@@ -10,6 +10,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
+import dev.hearth.controlplane.store.Store;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.Document;
@@ -67,7 +68,7 @@ final class RouteStore {
     }
 
     long count(String owner) {
-        return routes.countDocuments(eq("owner", owner));
+        return Store.count(routes, eq("owner", owner));
     }
 
     /** Every route of every user: what the route table is built from. */

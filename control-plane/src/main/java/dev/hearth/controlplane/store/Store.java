@@ -5,7 +5,9 @@ import com.mongodb.MongoCredential;
 import com.mongodb.ServerAddress;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Projections;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import java.io.IOException;
@@ -14,6 +16,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.OptionalInt;
+import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,5 +114,22 @@ public final class Store implements AutoCloseable {
             embedded.shutdown();
             backend.close();
         }
+    }
+
+    /**
+     * How many documents of {@code collection} match {@code filter}, counted from an indexed
+     * find of their ids: the driver's {@code countDocuments} is an aggregation, which the
+     * embedded store answers by reading every document, whatever the indexes. For filters whose
+     * matches users' quotas bound (an owner's functions, routes, keys).
+     */
+    public static long count(MongoCollection<Document> collection, Bson filter) {
+        long n = 0;
+        try (var ids = collection.find(filter).projection(Projections.include("_id")).iterator()) {
+            while (ids.hasNext()) {
+                ids.next();
+                n++;
+            }
+        }
+        return n;
     }
 }

@@ -12,6 +12,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
+import dev.hearth.controlplane.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -75,7 +76,7 @@ public final class AccessKeys {
 
     /** Empty when the user holds {@link #MAX_PER_USER} keys already. */
     Optional<Issued> issue(String username) {
-        if (keys.countDocuments(eq("username", username)) >= MAX_PER_USER) {
+        if (Store.count(keys, eq("username", username)) >= MAX_PER_USER) {
             return Optional.empty();
         }
         String id = newId();
