@@ -75,9 +75,6 @@ public final class BenchMain {
                 results.put(runtime, runtime(runtime.strip(), plan));
             }
         }
-        if (only == null && runtimes.contains("python")) {
-            results.put("density", DensityFigures.measure(DensityFigures.Plan.of(quick)));
-        }
         if (only == null || only.equals("build")) {
             BuildFigures.Figures build = BuildFigures.measure();
             results.put("build", Map.of("mavenFirstMs", round(build.firstMs()), "mavenCachedMs", round(build.cachedMs())));

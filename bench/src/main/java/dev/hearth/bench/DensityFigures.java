@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * warm container (the median of {@value #MEMORY_SAMPLES} of them) and of the Hearth process (heap
  * in use after a GC, and this JVM's resident set, which holds the bench too).
  *
+ * <p>Not part of the full run: with one user, registering the full plan's functions costs the
+ * square of their number while each create reads all of its owner's functions.
+ *
  * <p>The quotas the bench lifts for itself: {@code HEARTH_USER_MAX_FUNCTIONS} and
  * {@code HEARTH_USER_MAX_CODE_MB}, and the node's
  * container count and the sum of memory limits (idle Python agents use a tenth of their 128 MiB
