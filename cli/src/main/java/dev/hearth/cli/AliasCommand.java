@@ -24,7 +24,7 @@ final class AliasCommand implements Runnable {
     }
 
     static String path(String function, String alias) {
-        return "/v1/functions/" + HearthApi.segment(function) + "/aliases" + (alias == null ? "" : "/" + HearthApi.segment(alias));
+        return "/v1/functions/" + Requests.segment(function) + "/aliases" + (alias == null ? "" : "/" + Requests.segment(alias));
     }
 
     static String weights(JsonNode alias) {
@@ -73,7 +73,7 @@ final class AliasCommand implements Runnable {
                     weights.put(v, e.getValue());
                 }
             }
-            JsonNode answer = root.api().put(path(function, alias), HearthApi.fields("version", version, "weights", weights, "description", description));
+            JsonNode answer = root.api().put(path(function, alias), Requests.fields("version", version, "weights", weights, "description", description));
             Output output = root.output();
             String split = weights(answer);
             output.line(function + ":" + alias + " -> v" + answer.path("version").asText() + (split == null ? "" : " (" + split + ")"));

@@ -64,7 +64,7 @@ final class DeployCommand implements Callable<Integer> {
 
     /** The function as it is, or null when there is none of that name. */
     private static JsonNode existing(HearthApi api, String name) {
-        HearthApi.Reply reply = api.send("GET", "/v1/functions/" + HearthApi.segment(name), null, Map.of(), null);
+        HearthApi.Reply reply = api.send("GET", "/v1/functions/" + Requests.segment(name), null, Map.of(), null);
         return reply.status() == 404 ? null : api.expectOk(reply).json();
     }
 

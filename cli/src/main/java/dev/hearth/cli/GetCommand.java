@@ -20,7 +20,7 @@ final class GetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         HearthCommand root = HearthCommand.of(spec);
-        JsonNode f = root.api().get("/v1/functions/" + HearthApi.segment(name));
+        JsonNode f = root.api().get("/v1/functions/" + Requests.segment(name));
         Output output = root.output();
         if (output.json()) {
             output.document(f);

@@ -4,26 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -42,7 +36,7 @@ public final class HearthApi {
     /** The one JSON mapper the CLI uses. */
     public static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    private static final int MAX_ERROR_BODY = 64 * 1024;
+    static final int MAX_ERROR_BODY = 64 * 1024;
     /** The most of one answer read: far above any of Hearth's (events and results are at most 6 MiB). */
     static final int MAX_ANSWER = 64 * 1024 * 1024;
     /** The longest line of a streamed answer (a log line, an event's field) read. */
@@ -183,76 +177,9 @@ public final class HearthApi {
         }
     }
 
-    /**
-     * Streams a long-lived answer line by line (Server-Sent Events or chunked text) to
-     * {@code lines} until the server ends it; an error status throws as {@link #expectOk} does.
-     */
-    public void stream(String path, Consumer<String> lines) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(open(path), StandardCharsets.UTF_8))) {
-            for (String line; (line = readLine(reader)) != null; ) {
-                lines.accept(line);
-            }
-        } catch (IOException e) {
-            throw unreachable(e);
-        }
-    }
-
-    /**
-     * Follows a Server-Sent Events answer, handing each event to {@code onEvent} until it returns
-     * false or the server ends the stream. Returns false, having read no events, when the server
-     * answered with something other than {@code text/event-stream} (a server without streams, which
-     * answers the plain JSON of the same path): the caller then polls instead. An error status
-     * throws as {@link #expectOk} does.
-     */
+    /** Follows a Server-Sent Events answer: see {@link EventFollower#follow}. */
     public boolean follow(String path, Predicate<ServerEvent> onEvent) {
-        HttpURLConnection connection = openConnection(path);
-        String type = connection.getContentType() == null ? "" : connection.getContentType().toLowerCase(Locale.ROOT);
-        try (InputStream in = connection.getInputStream()) {
-            if (!type.startsWith("text/event-stream")) {
-                return false;
-            }
-            // Events are UTF-8 lines; CR, LF and CRLF all end one, as readLine reads them.
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            ServerEvent.Parser parser = new ServerEvent.Parser();
-            for (String line; (line = readLine(reader)) != null; ) {
-                ServerEvent event = parser.line(line);
-                if (event != null && !onEvent.test(event)) {
-                    connection.disconnect();
-                    break;
-                }
-            }
-            return true;
-        } catch (IOException e) {
-            throw unreachable(e);
-        }
-    }
-
-    /** Opens a long-lived answer as a stream, for callers that read it on their own thread. */
-    public InputStream open(String path) {
-        try {
-            return openConnection(path).getInputStream();
-        } catch (IOException e) {
-            throw unreachable(e);
-        }
-    }
-
-    /** A GET asking for an event stream, answered 2xx (else the server's error thrown), its body not yet read. */
-    private HttpURLConnection openConnection(String path) {
-        HttpURLConnection connection = connect("GET", path, Map.of("Accept", "text/event-stream"), null);
-        try {
-            int status = connection.getResponseCode();
-            if (status / 100 != 2) {
-                byte[] body;
-                try (InputStream in = body(connection, status)) {
-                    body = in == null ? new byte[0] : in.readNBytes(MAX_ERROR_BODY);
-                }
-                expectOk(new Reply(status, new HttpResponseHeaders(connection.getHeaderFields()), body));
-            }
-            return connection;
-        } catch (IOException e) {
-            connection.disconnect();
-            throw unreachable(e);
-        }
+        return new EventFollower(this).follow(path, onEvent);
     }
 
     /** The reply when its status is 2xx, else the server's error as a {@link CliException}. */
@@ -275,38 +202,7 @@ public final class HearthApi {
         return new CliException(ExitCode.ofStatus(reply.status()), message);
     }
 
-    /** Encodes query parameters, skipping null values. */
-    public static String query(String path, Map<String, ?> params) {
-        StringBuilder out = new StringBuilder(path);
-        char separator = path.indexOf('?') < 0 ? '?' : '&';
-        for (var entry : params.entrySet()) {
-            if (entry.getValue() == null) {
-                continue;
-            }
-            out.append(separator).append(URLEncoder.encode(entry.getKey(), StandardCharsets.UTF_8))
-                    .append('=').append(URLEncoder.encode(String.valueOf(entry.getValue()), StandardCharsets.UTF_8));
-            separator = '&';
-        }
-        return out.toString();
-    }
-
-    /** One path segment, percent-encoded. */
-    public static String segment(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    /** A JSON object from alternating keys and values, null values left out. */
-    public static Map<String, Object> fields(Object... keysAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            if (keysAndValues[i + 1] != null) {
-                map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-            }
-        }
-        return map;
-    }
-
-    private HttpURLConnection connect(String method, String path, Map<String, String> headers, Duration timeout) {
+    HttpURLConnection connect(String method, String path, Map<String, String> headers, Duration timeout) {
         try {
             HttpURLConnection connection = (HttpURLConnection) URI.create(endpoint + path).toURL().openConnection();
             connection.setRequestMethod(method);
@@ -336,33 +232,7 @@ public final class HearthApi {
         return bytes;
     }
 
-    /**
-     * One line as {@link BufferedReader#readLine} reads it (LF, CR or CRLF ends it), or null at
-     * the end; an error past {@link #MAX_LINE} characters, where readLine would go on to the heap's end.
-     */
-    private String readLine(BufferedReader reader) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int c; (c = reader.read()) != -1; ) {
-            if (c == '\n') {
-                return line.toString();
-            }
-            if (c == '\r') {
-                reader.mark(1);
-                if (reader.read() != '\n') {
-                    reader.reset();
-                }
-                return line.toString();
-            }
-            if (line.length() == MAX_LINE) {
-                throw new CliException(ExitCode.UNAVAILABLE, endpoint + " streamed a line of more than " + MAX_LINE / (1024 * 1024)
-                        + " MiB (is it a Hearth endpoint?)");
-            }
-            line.append((char) c);
-        }
-        return line.isEmpty() ? null : line.toString();
-    }
-
-    private static InputStream body(HttpURLConnection connection, int status) throws IOException {
+    static InputStream body(HttpURLConnection connection, int status) throws IOException {
         return status >= 400 ? connection.getErrorStream() : connection.getInputStream();
     }
 

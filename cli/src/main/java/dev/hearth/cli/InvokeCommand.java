@@ -46,7 +46,7 @@ final class InvokeCommand implements Callable<Integer> {
         HearthCommand root = HearthCommand.of(spec);
         HearthApi api = root.api();
         byte[] event = event(root);
-        String path = HearthApi.query("/v1/functions/" + HearthApi.segment(name) + "/invoke", HearthApi.fields("qualifier", qualifier));
+        String path = Requests.query("/v1/functions/" + Requests.segment(name) + "/invoke", Requests.fields("qualifier", qualifier));
         Map<String, String> headers = new LinkedHashMap<>();
         if (async) {
             headers.put("X-Hearth-Invocation-Type", "async");
@@ -126,7 +126,7 @@ final class InvokeCommand implements Callable<Integer> {
         if (id == null) {
             return null;
         }
-        HearthApi.Reply reply = api.send("GET", "/v1/invocations/" + HearthApi.segment(id), null, Map.of(), null);
+        HearthApi.Reply reply = api.send("GET", "/v1/invocations/" + Requests.segment(id), null, Map.of(), null);
         return reply.status() == 200 ? reply.json() : null;
     }
 

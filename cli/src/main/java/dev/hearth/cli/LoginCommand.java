@@ -54,7 +54,7 @@ final class LoginCommand implements Callable<Integer> {
     /** A new token for the user at {@code url}. */
     static Profile login(HearthCommand root, String url, Credentials.Pair user) {
         JsonNode answer = HearthApi.anonymous(url).post("/v1/tokens",
-                HearthApi.fields("username", user.username(), "password", user.password()));
+                Requests.fields("username", user.username(), "password", user.password()));
         return new Profile(url, user.username(), answer.path("token").asText());
     }
 

@@ -70,7 +70,7 @@ final class LogsCommand implements Callable<Integer> {
         HearthCommand root = HearthCommand.of(spec);
         HearthApi api = root.api();
         Output output = root.output();
-        String base = "/v1/functions/" + HearthApi.segment(name);
+        String base = "/v1/functions/" + Requests.segment(name);
         if (!follow) {
             List<Line> lines = recent(api, base, limit);
             if (output.json()) {
@@ -86,7 +86,7 @@ final class LogsCommand implements Callable<Integer> {
         boolean[] ended = {false};
         boolean streamed;
         try {
-            streamed = api.follow(HearthApi.query(base + "/logs", HearthApi.fields("follow", "true", "tail", tail)), event -> {
+            streamed = api.follow(Requests.query(base + "/logs", Requests.fields("follow", "true", "tail", tail)), event -> {
                 switch (event.name()) {
                     case "log" -> print(output, Line.of(event.json()));
                     case "end" -> {
@@ -127,7 +127,7 @@ final class LogsCommand implements Callable<Integer> {
 
     /** The last {@code limit} lines, oldest first: the logs endpoint, else the newest records' logs. */
     private static List<Line> recent(HearthApi api, String base, int limit) {
-        HearthApi.Reply reply = api.send("GET", HearthApi.query(base + "/logs", HearthApi.fields("limit", limit)), null, Map.of(), null);
+        HearthApi.Reply reply = api.send("GET", Requests.query(base + "/logs", Requests.fields("limit", limit)), null, Map.of(), null);
         if (reply.status() == 200 && reply.json().has("lines")) {
             List<Line> lines = new ArrayList<>();
             reply.json().path("lines").forEach(l -> lines.add(Line.of(l)));
@@ -137,7 +137,7 @@ final class LogsCommand implements Callable<Integer> {
             api.expectOk(reply);
         }
         // A server without the logs endpoint: the lines of the newest invocation records.
-        List<Line> lines = fromRecords(api.get(HearthApi.query(base + "/invocations", HearthApi.fields("limit", 100))));
+        List<Line> lines = fromRecords(api.get(Requests.query(base + "/invocations", Requests.fields("limit", 100))));
         return lines.size() > limit ? lines.subList(lines.size() - limit, lines.size()) : lines;
     }
 
@@ -153,7 +153,7 @@ final class LogsCommand implements Callable<Integer> {
 
     /** Follows by polling the newest records, printing the lines of each record not seen before. */
     private void pollRecords(HearthApi api, String base, Output output) {
-        String path = HearthApi.query(base + "/invocations", HearthApi.fields("limit", 100));
+        String path = Requests.query(base + "/invocations", Requests.fields("limit", 100));
         LinkedHashSet<String> seen = new LinkedHashSet<>();
         boolean first = true;
         while (true) {

@@ -26,7 +26,7 @@ final class RmCommand implements Callable<Integer> {
     public Integer call() {
         HearthCommand root = HearthCommand.of(spec);
         HearthApi api = root.api();
-        String path = "/v1/functions/" + HearthApi.segment(name);
+        String path = "/v1/functions/" + Requests.segment(name);
         if (!yes) {
             Console console = root.console();
             if (console == null) {

@@ -49,7 +49,7 @@ final class RouteCommand implements Runnable {
         @Override
         public Integer call() {
             HearthCommand root = HearthCommand.of(spec);
-            JsonNode route = root.api().post("/v1/routes", HearthApi.fields("method", method.toUpperCase(Locale.ROOT), "path", path,
+            JsonNode route = root.api().post("/v1/routes", Requests.fields("method", method.toUpperCase(Locale.ROOT), "path", path,
                     "function", function, "qualifier", qualifier, "auth", auth, "host", host));
             Output output = root.output();
             output.line(route.path("id").asText() + " " + route.path("method").asText() + " "
@@ -95,7 +95,7 @@ final class RouteCommand implements Runnable {
         @Override
         public Integer call() {
             HearthCommand root = HearthCommand.of(spec);
-            root.api().delete("/v1/routes/" + HearthApi.segment(id));
+            root.api().delete("/v1/routes/" + Requests.segment(id));
             Output output = root.output();
             output.line("deleted route " + id);
             output.document(HearthApi.JSON.createObjectNode().put("id", id).put("deleted", true));

@@ -26,7 +26,7 @@ final class SignupCommand implements Callable<Integer> {
         String url = endpoint != null ? endpoint : root.profile().endpointOrDefault();
         HearthApi.endpoint(url);
         Credentials.Pair user = credentials.read(root, true);
-        HearthApi.anonymous(url).post("/v1/users", HearthApi.fields("username", user.username(), "password", user.password()));
+        HearthApi.anonymous(url).post("/v1/users", Requests.fields("username", user.username(), "password", user.password()));
         Profile profile = LoginCommand.login(root, url, user);
         profile.save(root.env());
         LoginCommand.report(root, profile, "signed up and logged in to ");

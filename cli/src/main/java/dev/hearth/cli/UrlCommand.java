@@ -19,7 +19,7 @@ final class UrlCommand implements Runnable {
     }
 
     static String path(String function) {
-        return "/v1/functions/" + HearthApi.segment(function) + "/url";
+        return "/v1/functions/" + Requests.segment(function) + "/url";
     }
 
     static void show(HearthCommand root, JsonNode url) {
@@ -46,7 +46,7 @@ final class UrlCommand implements Runnable {
         @Override
         public Integer call() {
             HearthCommand root = HearthCommand.of(spec);
-            show(root, root.api().put(path(function), HearthApi.fields("auth", auth, "qualifier", qualifier)));
+            show(root, root.api().put(path(function), Requests.fields("auth", auth, "qualifier", qualifier)));
             return ExitCode.OK.code();
         }
     }

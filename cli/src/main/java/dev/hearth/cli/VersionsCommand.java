@@ -21,7 +21,7 @@ final class VersionsCommand implements Callable<Integer> {
     public Integer call() {
         HearthCommand root = HearthCommand.of(spec);
         HearthApi api = root.api();
-        String path = "/v1/functions/" + HearthApi.segment(name);
+        String path = "/v1/functions/" + Requests.segment(name);
         JsonNode answer = api.get(path + "/versions");
         Output output = root.output();
         if (output.json()) {

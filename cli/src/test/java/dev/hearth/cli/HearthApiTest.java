@@ -118,8 +118,8 @@ class HearthApiTest {
 
     @Test
     void query_encodesAndSkipsNulls() {
-        assertEquals("/x?a=1+2&c=%24LATEST", HearthApi.query("/x", HearthApi.fields("a", "1 2", "b", null, "c", "$LATEST")));
-        assertEquals("a%2Fb%20c", HearthApi.segment("a/b c"));
+        assertEquals("/x?a=1+2&c=%24LATEST", Requests.query("/x", Requests.fields("a", "1 2", "b", null, "c", "$LATEST")));
+        assertEquals("a%2Fb%20c", Requests.segment("a/b c"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hearth.cli.CliException;
 import dev.hearth.cli.ExitCode;
 import dev.hearth.cli.HearthApi;
+import dev.hearth.cli.Requests;
 import dev.hearth.cli.Output;
 import dev.hearth.cli.ServerEvent;
 import java.time.Duration;
@@ -41,7 +42,7 @@ final class BuildWatch {
 
     /** Returns once the build succeeded (or needed none). */
     void await() {
-        String path = "/v1/functions/" + HearthApi.segment(name) + "/build";
+        String path = "/v1/functions/" + Requests.segment(name) + "/build";
         show();
         boolean streamed = api.follow(path + "?follow=true", this::onEvent);
         if (!streamed || end == null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hearth.cli.CliException;
 import dev.hearth.cli.ExitCode;
 import dev.hearth.cli.HearthApi;
+import dev.hearth.cli.Requests;
 import dev.hearth.cli.Output;
 import java.time.Duration;
 import java.util.Base64;
@@ -50,7 +51,7 @@ public final class Deployer {
             }
         });
         body.put("archive", Base64.getEncoder().encodeToString(bundle.zip()));
-        String path = "/v1/functions/" + HearthApi.segment(name);
+        String path = "/v1/functions/" + Requests.segment(name);
 
         HearthApi.Reply existing = api.send("GET", path, null, Map.of(), null);
         HearthApi.Reply reply;

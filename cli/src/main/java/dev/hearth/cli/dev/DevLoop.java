@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.cli.CliException;
 import dev.hearth.cli.HearthApi;
+import dev.hearth.cli.Requests;
 import dev.hearth.cli.Output;
 import dev.hearth.cli.deploy.Bundle;
 import dev.hearth.cli.deploy.Deployer;
@@ -165,7 +166,7 @@ public final class DevLoop {
      * whole definition, and a dev loop changes the code, not how it runs.
      */
     private Map<String, Object> settings() {
-        HearthApi.Reply reply = api.send("GET", "/v1/functions/" + HearthApi.segment(options.name()), null, Map.of(), null);
+        HearthApi.Reply reply = api.send("GET", "/v1/functions/" + Requests.segment(options.name()), null, Map.of(), null);
         if (reply.status() == 404) {
             return Map.of();
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hearth.cli.CliException;
 import dev.hearth.cli.ExitCode;
 import dev.hearth.cli.HearthApi;
+import dev.hearth.cli.Requests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -63,9 +64,9 @@ final class LogTail implements AutoCloseable {
     }
 
     private void run() {
-        String base = "/v1/functions/" + HearthApi.segment(name);
+        String base = "/v1/functions/" + Requests.segment(name);
         try {
-            boolean streamed = api.follow(HearthApi.query(base + "/logs", HearthApi.fields("follow", "true", "tail", 0)), event -> {
+            boolean streamed = api.follow(Requests.query(base + "/logs", Requests.fields("follow", "true", "tail", 0)), event -> {
                 if ("log".equals(event.name()) && !closed) {
                     sink.accept(Line.ofEvent(event.json()));
                 }
@@ -86,7 +87,7 @@ final class LogTail implements AutoCloseable {
 
     private void pollRecords(String base) {
         polling = true;
-        String path = HearthApi.query(base + "/invocations", HearthApi.fields("limit", 50));
+        String path = Requests.query(base + "/invocations", Requests.fields("limit", 50));
         LinkedHashSet<String> seen = new LinkedHashSet<>();
         boolean first = true;
         while (!closed) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.cli.CliException;
 import dev.hearth.cli.HearthApi;
+import dev.hearth.cli.Requests;
 import dev.hearth.cli.Output;
 import dev.hearth.cli.deploy.Deployer;
 import dev.hearth.cli.deploy.Project;
@@ -71,7 +72,7 @@ public final class Applier {
     }
 
     private void function(String spec, FunctionChange change, Project project, ObjectNode result) {
-        String path = "/v1/functions/" + HearthApi.segment(change.name());
+        String path = "/v1/functions/" + Requests.segment(change.name());
         if (change.action() == Action.DELETE) {
             output.progress("deleting " + change.name());
             api.delete(path);
@@ -82,7 +83,7 @@ public final class Applier {
         JsonNode function;
         if (!change.newVersion()) {
             output.progress("updating " + change.name());
-            function = api.patch(path, HearthApi.fields("concurrency", desired.concurrency(), "minWarm", desired.minWarm(),
+            function = api.patch(path, Requests.fields("concurrency", desired.concurrency(), "minWarm", desired.minWarm(),
                     "labels", desired.labels(spec)));
         } else if (desired.code() instanceof Desired.Source) {
             function = deployer.deploy(api, change.name(), project, settings(desired, spec), output);
@@ -111,7 +112,7 @@ public final class Applier {
 
     /** The definition's optional fields, as {@code POST}/{@code PUT} take them (defaults left out). */
     static Map<String, Object> settings(Desired desired, String spec) {
-        return HearthApi.fields(
+        return Requests.fields(
                 "memoryMb", desired.memoryMb(),
                 "timeoutMs", desired.timeoutMs(),
                 "concurrency", desired.concurrency() == 0 ? null : desired.concurrency(),
@@ -123,38 +124,38 @@ public final class Applier {
     }
 
     private void alias(AliasChange change, ObjectNode result) {
-        String path = "/v1/functions/" + HearthApi.segment(change.function()) + "/aliases/" + HearthApi.segment(change.alias());
+        String path = "/v1/functions/" + Requests.segment(change.function()) + "/aliases/" + Requests.segment(change.alias());
         if (change.action() == Action.DELETE) {
             api.delete(path);
             return;
         }
         long latest = versions.getOrDefault(change.function(), 0L);
         long version = Planner.version(change.spec().version(), latest);
-        api.put(path, HearthApi.fields("version", version, "weights", Planner.weights(change.spec(), latest),
+        api.put(path, Requests.fields("version", version, "weights", Planner.weights(change.spec(), latest),
                 "description", change.spec().description()));
         result.put("version", version);
     }
 
     private void route(RouteChange change, ObjectNode result) {
         if (change.existing() != null) {
-            api.delete("/v1/routes/" + HearthApi.segment(change.existing().path("id").asText()));
+            api.delete("/v1/routes/" + Requests.segment(change.existing().path("id").asText()));
         }
         if (change.action() != Action.DELETE) {
             RouteSpec spec = change.spec();
-            JsonNode made = api.post("/v1/routes", HearthApi.fields("method", spec.method(), "path", spec.path(),
+            JsonNode made = api.post("/v1/routes", Requests.fields("method", spec.method(), "path", spec.path(),
                     "function", spec.function(), "qualifier", spec.qualifier(), "auth", spec.auth(), "host", spec.host()));
             result.put("id", made.path("id").asText());
         }
     }
 
     private void url(UrlChange change, ObjectNode result) {
-        String path = "/v1/functions/" + HearthApi.segment(change.function()) + "/url";
+        String path = "/v1/functions/" + Requests.segment(change.function()) + "/url";
         if (change.action() == Action.DELETE) {
             api.delete(path);
             return;
         }
         UrlSpec spec = change.spec();
-        JsonNode made = api.put(path, HearthApi.fields("auth", spec.auth(), "qualifier", spec.qualifier(), "cors", UrlDiff.cors(spec.cors())));
+        JsonNode made = api.put(path, Requests.fields("auth", spec.auth(), "qualifier", spec.qualifier(), "cors", UrlDiff.cors(spec.cors())));
         result.put("url", made.path("url").asText());
         output.note("url " + change.function() + ": " + made.path("url").asText());
     }

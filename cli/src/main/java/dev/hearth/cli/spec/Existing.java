@@ -2,6 +2,7 @@ package dev.hearth.cli.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hearth.cli.HearthApi;
+import dev.hearth.cli.Requests;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -63,7 +64,7 @@ public record Existing(Map<String, Remote> functions, List<JsonNode> routes) {
                 functions.put(name, new Remote(function, Map.of(), null));
                 continue;
             }
-            String base = "/v1/functions/" + HearthApi.segment(name);
+            String base = "/v1/functions/" + Requests.segment(name);
             Map<String, JsonNode> aliases = new LinkedHashMap<>();
             for (JsonNode alias : api.get(base + "/aliases").path("aliases")) {
                 aliases.put(alias.path("name").asText(), alias);
