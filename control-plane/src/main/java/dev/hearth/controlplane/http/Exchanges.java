@@ -42,7 +42,32 @@ public final class Exchanges {
     public static void sendRaw(HttpServerExchange exchange, int status, byte[] json) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        exchange.getResponseSender().send(ByteBuffer.wrap(json));
+        send(exchange, json);
+    }
+
+    /**
+     * Sends {@code body} and ends the exchange. From a route's worker thread the write and the end
+     * are handed to the connection's IO thread: an exchange ended on a worker holds the
+     * connection's read state while it resets it, and a keep-alive client's next request, already
+     * waiting, makes the IO thread spin on that state until the worker is done (on a busy node, a
+     * preempted worker's whole time slice). Ended on the IO thread, the exchange has no such state.
+     */
+    public static void send(HttpServerExchange exchange, byte[] body) {
+        ByteBuffer buffer = ByteBuffer.wrap(body);
+        if (exchange.isInIoThread()) {
+            exchange.getResponseSender().send(buffer);
+        } else {
+            exchange.dispatch(exchange.getIoThread(), () -> exchange.getResponseSender().send(buffer));
+        }
+    }
+
+    /** Ends the exchange with no body (on the IO thread, as {@link #send} does). */
+    public static void end(HttpServerExchange exchange) {
+        if (exchange.isInIoThread()) {
+            exchange.endExchange();
+        } else {
+            exchange.dispatch(exchange.getIoThread(), exchange::endExchange);
+        }
     }
 
     public static void sendError(HttpServerExchange exchange, ApiException e) {
@@ -64,6 +89,6 @@ public final class Exchanges {
 
     public static void noContent(HttpServerExchange exchange) {
         exchange.setStatusCode(204);
-        exchange.endExchange();
+        end(exchange);
     }
 }

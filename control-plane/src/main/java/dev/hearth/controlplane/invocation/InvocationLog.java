@@ -43,6 +43,12 @@ public final class InvocationLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(InvocationLog.class);
     private static final int BATCH = 500;
+    /**
+     * How long the writer lets records gather after the first of a batch: each insert costs the
+     * driver and the store a command whatever its size, and under a steady trickle of calls every
+     * record went alone. Readers never wait for it (a record is served from memory until stored).
+     */
+    private static final Duration LINGER = Duration.ofMillis(20);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
 
     private final MongoCollection<Document> invocations;
@@ -169,6 +175,9 @@ public final class InvocationLog implements AutoCloseable {
                 InvocationRecord first = queue.poll(1, TimeUnit.SECONDS);
                 if (first != null) {
                     batch.add(first);
+                    if (!closed && queue.size() < BATCH - 1) {
+                        Thread.sleep(LINGER.toMillis());
+                    }
                     queue.drainTo(batch, BATCH - 1);
                     write(batch);
                     batch.clear();

@@ -124,7 +124,7 @@ public final class LambdaInvokeRoutes {
             case EVENT -> {
                 async.submit(invocationId, owner, function, ref.qualifier(), event, null);
                 exchange.setStatusCode(202);
-                exchange.endExchange();
+                Exchanges.end(exchange);
             }
             case REQUEST_RESPONSE -> {
                 SyncCalls.Done done = calls.run(owner, target, invocationId, event, clientContext, started);

@@ -16,7 +16,6 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,7 +188,7 @@ public final class PublicEndpoints {
             out.put(HttpString.tryFromString("Access-Control-Allow-Credentials"), "true");
         }
         exchange.setStatusCode(204);
-        exchange.endExchange();
+        Exchanges.end(exchange);
     }
 
     private static void corsHeaders(HttpServerExchange exchange, Cors cors) {
@@ -225,10 +224,10 @@ public final class PublicEndpoints {
             if (response.status() != 204 && response.status() != 304) {
                 exchange.setResponseContentLength(response.body().length);
             }
-            exchange.endExchange();
+            Exchanges.end(exchange);
             return;
         }
-        exchange.getResponseSender().send(ByteBuffer.wrap(response.body()));
+        Exchanges.send(exchange, response.body());
     }
 
     private static String clip(String s) {

@@ -43,6 +43,16 @@ class KeyValueTypeTest {
         for (int i = 0; i < 40; i++) {
             keys.add(new KeyValue(String.format("01a2%04x-%04x-7%03x", random.nextInt(0x10000), random.nextInt(0x10000), i)));
         }
+        for (int i = 0; i < 60; i++) { // printable and control ASCII, lengths 0 to 11, so lengths and characters both decide
+            char[] chars = new char[random.nextInt(12)];
+            for (int c = 0; c < chars.length; c++) {
+                chars[c] = (char) (1 + random.nextInt(0x7F));
+            }
+            keys.add(new KeyValue(new String(chars)));
+        }
+        // Where the short form ends: NUL and non-ASCII (two or three bytes a character), the longest short string and a long one.
+        keys.addAll(List.of(new KeyValue("a\0"), new KeyValue("\0"), new KeyValue("a\u007f"), new KeyValue("a\u0080"), new KeyValue("\u20ac"),
+                new KeyValue("z".repeat(0xFFFF)), new KeyValue("z".repeat(0x10000)), new KeyValue("y".repeat(0x10000))));
         keys.addAll(List.of(new KeyValue(""), new KeyValue("a"), new KeyValue("b"), new KeyValue("ab"), new KeyValue("é"),
                 new KeyValue("x".repeat(300)), new KeyValue(1), new KeyValue(-1), new KeyValue(1L), new KeyValue(2.5),
                 new KeyValue("a", 1), new KeyValue("a", 2), new KeyValue(List.of("a", "b")), new KeyValue(true)));
