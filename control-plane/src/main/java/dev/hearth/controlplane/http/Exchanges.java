@@ -54,19 +54,19 @@ public final class Exchanges {
      */
     public static void send(HttpServerExchange exchange, byte[] body) {
         ByteBuffer buffer = ByteBuffer.wrap(body);
-        if (exchange.isInIoThread()) {
-            exchange.getResponseSender().send(buffer);
-        } else {
-            exchange.dispatch(exchange.getIoThread(), () -> exchange.getResponseSender().send(buffer));
-        }
+        onIoThread(exchange, () -> exchange.getResponseSender().send(buffer));
     }
 
     /** Ends the exchange with no body (on the IO thread, as {@link #send} does). */
     public static void end(HttpServerExchange exchange) {
+        onIoThread(exchange, exchange::endExchange);
+    }
+
+    private static void onIoThread(HttpServerExchange exchange, Runnable action) {
         if (exchange.isInIoThread()) {
-            exchange.endExchange();
+            action.run();
         } else {
-            exchange.dispatch(exchange.getIoThread(), exchange::endExchange);
+            exchange.dispatch(exchange.getIoThread(), action);
         }
     }
 
