@@ -1,6 +1,8 @@
 package dev.hearth.runtime.java;
 
 import java.lang.reflect.Field;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -29,6 +31,27 @@ final class Environment {
                 Diagnostics.log("environment variable '" + variable.getKey() + "' skipped: " + e.getMessage());
             }
         }
+    }
+
+    /** The current values of {@code names}, null where a variable is unset: what {@link #restore} puts back. */
+    static Map<String, String> valuesOf(Collection<String> names) {
+        Map<String, String> values = new HashMap<>();
+        for (String name : names) {
+            values.put(name, System.getenv(name));
+        }
+        return values;
+    }
+
+    /** Puts back what {@link #valuesOf} saw: a variable that was unset is removed again. */
+    static void restore(Map<String, String> values) {
+        Map<String, String> backing = backingMap();
+        values.forEach((name, value) -> {
+            if (value == null) {
+                backing.remove(name);
+            } else {
+                backing.put(name, value);
+            }
+        });
     }
 
     @SuppressWarnings("unchecked")

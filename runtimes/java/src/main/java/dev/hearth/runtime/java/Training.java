@@ -11,6 +11,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Owns the agent's practice calls of the sample handler in {@code train/}, through the real HTTP
@@ -24,8 +26,10 @@ import java.nio.file.Path;
  *   <li>The rehearsal ({@link #rehearse}) runs the same calls in each pooled agent before it
  *   listens: an archived class is mapped but still has to be linked and initialized, and its
  *   methods interpreted, in every JVM, and that is most of what a function's first call would
- *   otherwise wait for. It sets no environment variable, and the capture and dispatcher it used
- *   are dropped, so nothing of it reaches the function.</li>
+ *   otherwise wait for. Its /init bodies carry environment variables as the platform's do (setting
+ *   them is a third of a first /init otherwise), and the variables are put back as they were
+ *   afterwards; the capture and dispatcher it used are dropped, so nothing of it reaches the
+ *   function.</li>
  * </ul>
  */
 final class Training {
@@ -38,6 +42,10 @@ final class Training {
 
     private static final String SAMPLE_CLASS = "dev.hearth.rehearsal.Sample";
 
+    /** Names the platform gives every function (runtimes/README.md), set during the rehearsal and put back after. */
+    static final List<String> REHEARSED_VARIABLES = List.of("AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME",
+            "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_LOG_STREAM_NAME", "LAMBDA_TASK_ROOT", "_HANDLER", "TZ");
+
     /**
      * The practice calls in a pooled agent, before it listens, with the sample function loaded
      * from {@code sample} (a folder; the agent's own class path when it lacks the classes, as in
@@ -45,17 +53,23 @@ final class Training {
      * logged, and the agent serves anyway.
      */
     static boolean rehearse(Path sample) {
+        Map<String, String> before = Environment.valuesOf(REHEARSED_VARIABLES);
+        StringBuilder env = new StringBuilder("{");
+        for (String name : REHEARSED_VARIABLES) {
+            env.append(env.length() > 1 ? "," : "").append('"').append(name).append("\":\"rehearsal\"");
+        }
+        env.append('}');
         try {
             String answers = exchange(LogCapture.install(), get("/healthz"),
-                    post("/init", init(SAMPLE_CLASS, sample, "{}"), ""),
+                    post("/init", init(SAMPLE_CLASS, sample, env.toString()), ""),
                     post("/run", "{\"name\":\"x\",\"n\":[1,2.5,true,null]}", "rehearsal-1"),
                     post("/run", "{\"name\":\"y\"}", "rehearsal-2"));
             answers += exchange(LogCapture.install(),
-                    post("/init", init(SAMPLE_CLASS + "::handle", sample, "{}"), ""),
+                    post("/init", init(SAMPLE_CLASS + "::handle", sample, env.toString()), ""),
                     post("/run", "{\"name\":\"x\",\"n\":[1,2.5,true,null]}", "rehearsal-3"),
                     post("/run", "{\"name\":\"y\"}", "rehearsal-4"));
             answers += exchange(LogCapture.install(),
-                    post("/init", init("dev.hearth.runtime.java.train.Echo::greet", sample, "{}"), ""),
+                    post("/init", init("dev.hearth.runtime.java.train.Echo::greet", sample, env.toString()), ""),
                     post("/run", "{\"name\":\"x\",\"count\":1}", "rehearsal-5"),
                     post("/run", "{\"fail\":1}", "rehearsal-6"));
             boolean passed = count(answers, "HTTP/1.1 200 OK") == 10;
@@ -66,6 +80,12 @@ final class Training {
         } catch (IOException | RuntimeException e) {
             Diagnostics.log("rehearsal failed; serving anyway", e);
             return false;
+        } finally {
+            try {
+                Environment.restore(before);
+            } catch (IllegalStateException e) {
+                Diagnostics.log("rehearsal could not put the environment back", e);
+            }
         }
     }
 

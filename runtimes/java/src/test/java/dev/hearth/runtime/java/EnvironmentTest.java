@@ -1,6 +1,8 @@
 package dev.hearth.runtime.java;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,5 +34,16 @@ class EnvironmentTest {
     void apply_childProcesses_inheritVariables() throws Exception {
         Environment.apply(Map.of("HEARTH_ENV_TEST_D", "child"));
         assertEquals("child", new ProcessBuilder().environment().get("HEARTH_ENV_TEST_D"));
+    }
+
+    @Test
+    void restore_putsBackSetValues_andRemovesWhatWasUnset() {
+        Environment.apply(Map.of("HEARTH_ENV_TEST_E", "kept"));
+        Map<String, String> before = Environment.valuesOf(java.util.List.of("HEARTH_ENV_TEST_E", "HEARTH_ENV_TEST_F"));
+        Environment.apply(Map.of("HEARTH_ENV_TEST_E", "changed", "HEARTH_ENV_TEST_F", "added"));
+        Environment.restore(before);
+        assertEquals("kept", System.getenv("HEARTH_ENV_TEST_E"));
+        assertNull(System.getenv("HEARTH_ENV_TEST_F"));
+        assertFalse(new ProcessBuilder().environment().containsKey("HEARTH_ENV_TEST_F"));
     }
 }
