@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +32,7 @@ class CpuSharesTest {
                 throw new UnsupportedOperationException(method.getName());
             });
     /** Re-weights synchronously, so each step can be checked as it happens. */
-    CpuShares shares = new CpuShares(CpuSettings.DEFAULT, engine, Runnable::run);
+    CpuShares shares = new CpuShares(CpuSettings.DEFAULT, engine, (task, delay) -> task.run(), Duration.ZERO, () -> { });
 
     @AfterEach
     void close() {
@@ -68,6 +71,34 @@ class CpuSharesTest {
         assertEquals(3, shares.containersOf("alice"));
         // Bob's one container already has the base weight: nothing to change.
         assertEquals(null, weights.get("b1"));
+    }
+
+    @Test
+    void reweighting_waitsForTheCountsToSettle_andCoalescesABurst() {
+        shares.close();
+        List<Runnable> scheduled = new ArrayList<>();
+        List<Duration> delays = new ArrayList<>();
+        shares = new CpuShares(CpuSettings.DEFAULT, engine, (task, delay) -> {
+            scheduled.add(task);
+            delays.add(delay);
+        }, CpuShares.SETTLE, () -> { });
+        shares.own("a1", "alice", 1024);
+        shares.own("a2", "alice", 1024);
+        shares.own("a3", "alice", 1024);
+        shares.own("b1", "bob", 1024);
+        shares.own("b2", "bob", 1024);
+        // Nothing reaches the engine while the burst goes on: one drain waits for the counts to settle.
+        assertEquals(0, updates.get());
+        assertEquals(List.of(CpuShares.SETTLE), delays);
+        scheduled.remove(0).run();
+        assertEquals(Map.of("a1", 341, "a2", 341, "a3", 341, "b1", 512, "b2", 512), weights);
+        assertEquals(5, updates.get(), "each container updated once, to its final weight");
+        // The next change schedules a new drain.
+        shares.release("a3");
+        assertEquals(1, scheduled.size());
+        scheduled.remove(0).run();
+        assertEquals(512, weights.get("a1"));
+        assertEquals(7, updates.get());
     }
 
     @Test
@@ -110,7 +141,7 @@ class CpuSharesTest {
     @Test
     void perContainer_neverUpdates() {
         shares.close();
-        shares = new CpuShares(new CpuSettings(false, 1024), engine, Runnable::run);
+        shares = new CpuShares(new CpuSettings(false, 1024), engine, (task, delay) -> task.run(), Duration.ZERO, () -> { });
         shares.own("a1", "alice", 1024);
         shares.own("a2", "alice", 1024);
         assertEquals(1024, shares.forNew("alice"));
