@@ -73,7 +73,6 @@ final class BenchHearth implements AutoCloseable {
         this.client = new BenchClient("http://127.0.0.1:" + hearth.port());
     }
 
-    /** Waits until the runtime's pool is full (as after a refill). */
     /**
      * Waits until the pool holds at least {@code target} and starts none: a pool that grew with
      * the bench's own first calls would otherwise still be starting runtimes (a JVM takes most of
