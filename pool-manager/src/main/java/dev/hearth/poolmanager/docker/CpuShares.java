@@ -24,11 +24,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The counts change when a container is given to a user (started for them, or a pooled one
  * specialized) and when it is removed; the user's other containers are then re-weighted by
- * Docker API calls on a thread of this class, never on the call path, and only once the counts
- * have settled for {@link #SETTLE}: a Docker update costs the engine (and runc) CPU, which a
+ * Docker API calls on a thread of this class, never on the call path, {@link #SETTLE} after the
+ * first change not yet applied: a Docker update costs the engine (and runc) CPU, which a
  * re-weighting made at once would take from the very first call that caused it (a Java first
- * call measured 15.9 ms with it, 9.3 ms without), and changes in a burst are coalesced into one
- * update per container. A new container is created with its share already right; a pooled one
+ * call measured 15.9 ms with it, 9.3 ms without), and the changes made meanwhile are coalesced
+ * into one update per container. Changes never postpone it further, so a user's containers weigh
+ * more than their share for at most that long. A new container is created with its share already right; a pooled one
  * keeps the base weight until it has a user.
  *
  * <p>Tenant code cannot change its weight: Docker mounts a container's cgroup read-only inside it,
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class CpuShares implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CpuShares.class);
-    /** How long the counts must stay unchanged before containers are re-weighted. */
+    /** How long after a change (the first one not yet applied) containers are re-weighted. */
     public static final Duration SETTLE = Duration.ofMillis(200);
 
     /** Runs a task once, after a delay. */
@@ -64,7 +65,7 @@ public final class CpuShares implements AutoCloseable {
     private boolean draining;
     private boolean closed;
 
-    /** Re-weights on a thread of its own, {@link #SETTLE} after the counts last changed; {@link #close()} stops it. */
+    /** Re-weights on a thread of its own, {@link #SETTLE} after a change; {@link #close()} stops it. */
     public static CpuShares start(CpuSettings settings, ContainerEngine engine) {
         ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemonThread("cpu-shares", r));
         return new CpuShares(settings, engine, (task, delay) -> thread.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS),
