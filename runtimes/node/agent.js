@@ -503,30 +503,91 @@ function onRequest(req, res) {
   });
 }
 
+/** Names the platform gives every function (runtimes/README.md), set during the rehearsal and put back after. */
+const REHEARSED_VARIABLES = ['AWS_REGION', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_LOG_STREAM_NAME', 'LAMBDA_TASK_ROOT', '_HANDLER', 'TZ'];
+
+const SAMPLE = 'exports.handler = async (event, context) =>\n'
+  + '  ({ name: event.name, id: context.awsRequestId, left: context.getRemainingTimeInMillis() > 0 });\n';
+
 /**
- * Requires a throwaway CommonJS file once, before any function arrives: the first require of a
- * file from disk sets up the module loader's caches (about two milliseconds); paying it while the
- * container waits in the pool takes it off the function's first call. Nothing of it remains.
+ * Practises a first call before the host can see the socket: /init and two /run of a sample
+ * handler, sent to this agent's own server on its temporary socket. What a fresh Node pays on
+ * its first such requests (the HTTP parser's first POST with a body, the module loader's caches,
+ * the agent's own functions compiled on first use) is then paid while the container waits in the
+ * pool, not by a function's first call. Nothing of it remains: the agent's state, the variables
+ * it set, the working folder and the module cache are put back, and the sample writes no log.
+ * Never rejects: a failed rehearsal is reported and the agent serves anyway.
  */
-function warmModuleLoader() {
-  const dir = '/tmp/.hearth-warm-' + process.pid;
-  const file = path.join(dir, 'warm.js');
+async function rehearse(socketPath) {
+  const dir = '/tmp/.hearth-rehearsal-' + process.pid;
+  const file = path.join(dir, 'sample.js');
+  const cwd = process.cwd();
+  const before = {};
+  const env = {};
+  for (const name of REHEARSED_VARIABLES) {
+    before[name] = process.env[name];
+    env[name] = 'rehearsal';
+  }
   try {
     fs.mkdirSync(dir, { mode: 0o700 });
-    fs.writeFileSync(file, 'exports.handler = async (event) => event;\n');
-    fs.statSync(file);
-    require(file);
-  } catch (_) {
-    // no writable /tmp: the first call pays instead
+    fs.writeFileSync(file, SAMPLE);
+    const answers = [
+      await post(socketPath, '/init', { handler: 'sample.handler', codeDir: dir, functionName: 'rehearsal',
+        functionVersion: '1', memoryMb: 128, timeoutMs: 3000, env }),
+      await post(socketPath, '/run', { name: 'x', n: [1, 2.5, true, null] }, 'rehearsal-1'),
+      await post(socketPath, '/run', { name: 'y' }, 'rehearsal-2'),
+    ];
+    if (answers.some((status) => status !== 200)) {
+      diag('rehearsal answered ' + answers.join(', ') + '; serving anyway');
+    }
+  } catch (err) {
+    diag('rehearsal failed; serving anyway: ' + describe(err));
   } finally {
+    fn = null;
+    handler = null;
+    fields = null;
+    current = null;
+    logs.drain('');
+    lateWrites = 0;
+    for (const name of REHEARSED_VARIABLES) {
+      if (before[name] === undefined) {
+        delete process.env[name];
+      } else {
+        process.env[name] = before[name];
+      }
+    }
+    try {
+      process.chdir(cwd);
+    } catch (_) {
+      // the folder the agent started in is gone: the function's /init enters its own anyway
+    }
     delete require.cache[file];
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/** One POST of `json` to the agent's own socket; resolves with the answer's status. */
+function post(socketPath, urlPath, json, requestId) {
+  return new Promise((resolve, reject) => {
+    const body = Buffer.from(JSON.stringify(json), 'utf8');
+    const headers = { 'Content-Type': JSON_TYPE, 'Content-Length': String(body.length) };
+    if (requestId !== undefined) {
+      headers['X-Hearth-Request-Id'] = requestId;
+      headers['X-Hearth-Deadline-Ms'] = String(Date.now() + 3000);
+    }
+    const req = http.request({ socketPath, method: 'POST', path: urlPath, headers, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 function main() {
   const socketPath = process.argv[2] || '/run/hearth/agent.sock';
-  warmModuleLoader();
   const tmp = socketPath + '.tmp';
   for (const stale of [socketPath, tmp]) {
     try {
@@ -547,10 +608,12 @@ function main() {
     process.exit(1);
   });
   server.listen(tmp, () => {
-    capture(process.stdout, 'stdout');
-    capture(process.stderr, 'stderr');
-    // Bound under a temporary name and renamed: the host sees the socket only once it listens.
-    fs.renameSync(tmp, socketPath);
+    rehearse(tmp).then(() => {
+      capture(process.stdout, 'stdout');
+      capture(process.stderr, 'stderr');
+      // Bound under a temporary name and renamed: the host sees the socket only once it listens.
+      fs.renameSync(tmp, socketPath);
+    });
   });
   // As PID 1 the agent gets no default signal handling: stop at once when the container is stopped.
   process.on('SIGTERM', () => process.exit(0));

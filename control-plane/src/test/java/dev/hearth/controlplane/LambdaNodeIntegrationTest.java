@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -187,6 +188,37 @@ class LambdaNodeIntegrationTest {
         JsonNode error = api.invoke(token, "node-missing-export", "{}").json().get("error");
         assertEquals("Runtime.HandlerNotFound", error.get("errorType").asText(), error::toString);
         assertEquals("index.nope is undefined or not exported", error.get("errorMessage").asText(), error::toString);
+    }
+
+    @Test
+    void aPooledAgentsRehearsal_leavesNothingForTheFunction() throws Exception {
+        var body = Api.source("node-fresh", "node", "index.handler", "index.js", """
+                console.log('loading');
+                exports.handler = async (event, context) => ({
+                  cwd: process.cwd(), handler: process.env._HANDLER, name: process.env.AWS_LAMBDA_FUNCTION_NAME,
+                  cached: Object.keys(require.cache).filter((file) => !file.startsWith('/opt/hearth/')),
+                  leftovers: require('fs').readdirSync('/tmp').filter((file) => file.startsWith('.hearth')),
+                  ownVariable: process.env.MINE, functionName: context.functionName });
+                """);
+        body.putObject("env").put("MINE", "mine");
+        create(body, "node-fresh");
+        assertTrue(Docker.eventually(Duration.ofSeconds(30),
+                () -> hearth.pool().stats().prewarmed().getOrDefault("node", 0) > 0), "pool refilled");
+        Api.Reply invoked = api.invoke(token, "node-fresh", "{}");
+        assertEquals("pool", invoked.header("X-Hearth-Start"), "a pre-started, rehearsed agent served it: " + invoked);
+        JsonNode seen = invoked.json();
+        assertEquals("/run/hearth/code", seen.get("cwd").asText(), seen::toString);
+        assertEquals("index.handler", seen.get("handler").asText(), seen::toString);
+        assertEquals("node-fresh", seen.get("name").asText(), seen::toString);
+        assertEquals("node-fresh", seen.get("functionName").asText(), seen::toString);
+        assertEquals("mine", seen.get("ownVariable").asText(), seen::toString);
+        // Only the function's own module is loaded from outside the agent, and the sample's folder is gone.
+        assertEquals(1, seen.get("cached").size(), seen::toString);
+        assertTrue(seen.get("cached").get(0).asText().endsWith("/index.js"), seen::toString);
+        assertEquals(0, seen.get("leftovers").size(), seen::toString);
+        String logs = logs(invoked);
+        assertTrue(logs.contains("loading"), logs);
+        assertFalse(logs.contains("rehearsal"), logs);
     }
 
     @Test
