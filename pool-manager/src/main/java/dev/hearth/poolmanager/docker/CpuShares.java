@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * re-weighting made at once would take from the very first call that caused it (a Java first
  * call measured 15.9 ms with it, 9.3 ms without), and the changes made meanwhile are coalesced
  * into one update per container. Changes never postpone it further, so a user's containers weigh
- * more than their share for at most that long. A new container is created with its share already right; a pooled one
- * keeps the base weight until it has a user.
+ * more than their share for at most that long. A new container is created with its share already
+ * right; a pooled one keeps the base weight until it has a user.
  *
  * <p>Tenant code cannot change its weight: Docker mounts a container's cgroup read-only inside it,
  * and the user name here is only a key, never part of a path or a command.

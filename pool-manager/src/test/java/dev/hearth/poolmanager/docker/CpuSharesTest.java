@@ -74,7 +74,7 @@ class CpuSharesTest {
     }
 
     @Test
-    void reweighting_waitsForTheCountsToSettle_andCoalescesABurst() {
+    void reweighting_startsSettleAfterAChange_andCoalescesTheChangesMadeMeanwhile() {
         shares.close();
         List<Runnable> scheduled = new ArrayList<>();
         List<Duration> delays = new ArrayList<>();
@@ -87,7 +87,7 @@ class CpuSharesTest {
         shares.own("a3", "alice", 1024);
         shares.own("b1", "bob", 1024);
         shares.own("b2", "bob", 1024);
-        // Nothing reaches the engine while the burst goes on: one drain waits for the counts to settle.
+        // Nothing reaches the engine while the burst goes on: one drain is scheduled, SETTLE after the first change.
         assertEquals(0, updates.get());
         assertEquals(List.of(CpuShares.SETTLE), delays);
         scheduled.remove(0).run();
