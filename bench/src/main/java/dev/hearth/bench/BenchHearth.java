@@ -24,7 +24,7 @@ final class BenchHearth implements AutoCloseable {
     final String nodeId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path data;
     private final Hearth hearth;
-    private final Process natsServer;
+    private final NatsServerProcess natsServer;
     private final PoolNode node;
     private final BenchClient client;
 
@@ -50,13 +50,8 @@ final class BenchHearth implements AutoCloseable {
         env.putAll(settings(runtime, poolSize, data, 0, nodeId));
         env.putAll(settings);
         if (distributed) {
-            int port = freePort();
-            Path config = data.resolve("nats.conf");
-            Files.writeString(config, "listen: 127.0.0.1:" + port + "\nmax_payload: 8MB\njetstream { store_dir: \""
-                    + data.resolve("jetstream") + "\" }\n");
-            this.natsServer = new ProcessBuilder(Files.isExecutable(Path.of("/usr/sbin/nats-server")) ? "/usr/sbin/nats-server" : "nats-server",
-                    "-c", config.toString()).redirectErrorStream(true).redirectOutput(data.resolve("nats.log").toFile()).start();
-            env.put("HEARTH_NATS_URL", "nats://127.0.0.1:" + port);
+            this.natsServer = NatsServerProcess.start(data);
+            env.put("HEARTH_NATS_URL", natsServer.url());
             Map<String, String> nodeEnv = new HashMap<>(env);
             nodeEnv.put("HEARTH_NODE_ID", nodeId + "-pm");
             this.node = PoolNode.start(HearthConfig.fromEnv(nodeEnv));
@@ -143,12 +138,7 @@ final class BenchHearth implements AutoCloseable {
         hearth.close();
         if (node != null) {
             node.close();
-            natsServer.destroy();
-            try {
-                natsServer.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            natsServer.close();
         }
         deleteTree(data);
     }

@@ -181,14 +181,18 @@ public final class BenchMain {
         figures.put("warmOverNatsP50Ms", round(nats.getPrimaryResult().getStatistics().getPercentile(50)));
         figures.put("warmOverNatsP99Ms", round(nats.getPrimaryResult().getStatistics().getPercentile(99)));
         figures.put("natsDispatchP50Ms", round((Double) figures.get("warmOverNatsP50Ms") - (Double) figures.get("warmP50Ms")));
+        // What any NATS round trip costs here, measured right after: the part of the dispatch no Hearth code can remove.
+        RunResult floor = single(run(timed("natsFloor", null, plan).mode(Mode.SampleTime).threads(1)));
+        figures.put("natsFloorP50Ms", round(floor.getPrimaryResult().getStatistics().getPercentile(50)));
     }
 
+    /** @param runtime the benchmark's {@code runtime} parameter, or null for one that has none */
     private static ChainedOptionsBuilder base(String benchmark, String runtime) {
-        return new OptionsBuilder()
+        ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(HearthBenchmarks.class.getName() + "\\." + benchmark + "$")
-                .param("runtime", runtime)
                 .forks(1)
                 .shouldFailOnError(true);
+        return runtime == null ? options : options.param("runtime", runtime);
     }
 
     private static ChainedOptionsBuilder singleShot(String benchmark, String runtime, Plan plan) {

@@ -3,6 +3,14 @@ package dev.hearth.bench;
 import dev.hearth.poolmanager.agent.AgentClient;
 import dev.hearth.poolmanager.agent.UnixSocketAgentClient;
 import dev.hearth.poolmanager.docker.DockerEngine;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -143,6 +151,56 @@ public class HearthBenchmarks {
         public void stop() {
             hearth.close();
         }
+    }
+
+    /**
+     * A nats-server process and one jnats connection whose dispatcher answers every request on a
+     * subject with its own payload: the floor under any call dispatched over NATS on this machine.
+     */
+    @State(Scope.Benchmark)
+    public static class NatsFloor {
+        static final String SUBJECT = "hearth.bench.floor";
+        Path dir;
+        NatsServerProcess server;
+        Connection connection;
+        /** About the size of a warm call's request (headers and event). */
+        final byte[] payload = new byte[320];
+
+        @Setup(Level.Trial)
+        public void start() throws Exception {
+            dir = Files.createTempDirectory("hearth-bench-nats");
+            server = NatsServerProcess.start(dir);
+            Options options = new Options.Builder().server(server.url()).connectionTimeout(Duration.ofSeconds(10))
+                    .maxReconnects(-1).build();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (connection == null) {
+                try {
+                    connection = Nats.connect(options);
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(50);
+                }
+            }
+            Dispatcher echo = connection.createDispatcher(message -> connection.publish(message.getReplyTo(), message.getData()));
+            echo.subscribe(SUBJECT);
+            connection.flush(Duration.ofSeconds(5));
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws Exception {
+            connection.close();
+            server.close();
+            BenchHearth.deleteTree(dir);
+        }
+    }
+
+    /** One request-reply through the nats-server and back, nothing else. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public byte[] natsFloor(NatsFloor state) throws Exception {
+        return state.connection.request(NatsFloor.SUBJECT, state.payload, Duration.ofSeconds(5)).getData();
     }
 
     /** A call of a warm function through REST, dispatched over NATS to a pool-manager node. */
