@@ -29,7 +29,7 @@ final class ExportCommand implements Callable<Integer> {
         HearthCommand root = HearthCommand.of(spec);
         HearthApi api = root.api();
         List<String> all = new ArrayList<>();
-        api.get("/v1/functions").path("functions").forEach(f -> all.add(f.path("name").asText()));
+        api.functions().forEach(f -> all.add(f.path("name").asText()));
         List<String> wanted = names.isEmpty() ? all : names;
         for (String name : wanted) {
             if (!all.contains(name)) {

@@ -15,6 +15,7 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -125,6 +126,21 @@ public final class HearthApi {
 
     public JsonNode get(String path) {
         return expectOk(send("GET", path, null, Map.of(), null)).json();
+    }
+
+    /** The most functions one page of {@code GET /v1/functions} holds. */
+    static final int FUNCTION_PAGE = 1000;
+
+    /** Every one of the user's functions, by name: the pages of {@code GET /v1/functions}, each {@code next} followed. */
+    public List<JsonNode> functions() {
+        List<JsonNode> functions = new ArrayList<>();
+        String after = null;
+        do {
+            JsonNode page = get(Requests.query("/v1/functions", Requests.fields("limit", FUNCTION_PAGE, "after", after)));
+            page.path("functions").forEach(functions::add);
+            after = page.hasNonNull("next") ? page.get("next").asText() : null;
+        } while (after != null);
+        return functions;
     }
 
     public JsonNode post(String path, Object body) {

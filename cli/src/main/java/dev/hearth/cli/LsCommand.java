@@ -1,12 +1,15 @@
 package dev.hearth.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code hearth ls}: the user's functions, one a line. */
+/** {@code hearth ls}: the user's functions, one a line (every page of them). */
 @Command(name = "ls", mixinStandardHelpOptions = true, description = "List your functions.")
 final class LsCommand implements Callable<Integer> {
 
@@ -16,9 +19,9 @@ final class LsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         HearthCommand root = HearthCommand.of(spec);
-        JsonNode answer = root.api().get("/v1/functions");
+        List<JsonNode> functions = root.api().functions();
         Output.Table table = new Output.Table("NAME", "VERSION", "RUNTIME", "STATUS", "MEMORY", "TIMEOUT");
-        for (JsonNode f : answer.path("functions")) {
+        for (JsonNode f : functions) {
             String runtime = f.has("image") ? f.path("image").asText() : f.path("runtime").asText();
             String status = f.path("status").asText()
                     + (f.has("update") ? " (v" + f.path("update").path("version").asText() + " " + f.path("update").path("status").asText() + ")" : "");
@@ -30,6 +33,8 @@ final class LsCommand implements Callable<Integer> {
             output.note("no functions yet: 'hearth deploy DIR' creates one");
             return ExitCode.OK.code();
         }
+        ObjectNode answer = JsonNodeFactory.instance.objectNode();
+        answer.putArray("functions").addAll(functions);
         output.result(answer, table);
         return ExitCode.OK.code();
     }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,6 +132,34 @@ class BadInputIntegrationTest {
         assertError(404, "not_found", api.get("/v1/nothing", token));
         assertError(404, "not_found", api.invoke(token, "missing", "{}"));
         assertError(405, "method_not_allowed", api.send("PATCH", "/v1/functions", token, new byte[0]));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"limit=0", "limit=1001", "limit=ten", "limit=", "after=has%2Fslash", "after=", "after=-x"})
+    void listing_withABadPage_is400(String query) {
+        assertError(400, "bad_request", api.get("/v1/functions?" + query, token));
+    }
+
+    @Test
+    void listing_byPages_followsNext_throughTheCallersFunctionsOnly() {
+        String pager = api.userWithToken("pager");
+        for (String name : List.of("p-c", "p-a", "p-b")) {
+            assertEquals(201, api.post("/v1/functions", pager, Api.pythonSource(name, "def handler(e, c): pass\n")).status());
+        }
+        Api.Reply first = api.get("/v1/functions?limit=2", pager);
+        assertEquals(200, first.status(), first::toString);
+        assertEquals(List.of("p-a", "p-b"), names(first));
+        assertEquals("p-b", first.json().get("next").asText());
+        Api.Reply second = api.get("/v1/functions?limit=2&after=p-b", pager);
+        assertEquals(List.of("p-c"), names(second));
+        assertFalse(second.json().has("next"), second::toString);
+        assertEquals(List.of("p-a", "p-b", "p-c"), names(api.get("/v1/functions", pager)));
+    }
+
+    private static List<String> names(Api.Reply listed) {
+        List<String> names = new ArrayList<>();
+        listed.json().get("functions").forEach(f -> names.add(f.get("name").asText()));
+        return names;
     }
 
     @Test

@@ -58,7 +58,7 @@ public record Existing(Map<String, Remote> functions, List<JsonNode> routes) {
     /** Reads what exists: every function and route, and the aliases and URL of the functions named. */
     public static Existing read(HearthApi api, Collection<String> named) {
         Map<String, Remote> functions = new LinkedHashMap<>();
-        for (JsonNode function : api.get("/v1/functions").path("functions")) {
+        for (JsonNode function : api.functions()) {
             String name = function.path("name").asText();
             if (!named.contains(name)) {
                 functions.put(name, new Remote(function, Map.of(), null));

@@ -7,10 +7,11 @@ import dev.hearth.controlplane.stream.Streams;
 import dev.hearth.controlplane.user.Authenticator;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code /v1/functions}: the caller's own functions. Create ({@code POST}), list, get, redefine as
+ * {@code /v1/functions}: the caller's own functions. Create ({@code POST}), list (by pages), get, redefine as
  * a new version ({@code PUT}), change settings in place ({@code PATCH}), read the latest build
  * ({@code GET .../build}, or follow it live with {@code ?follow=true}) and delete.
  */
@@ -22,6 +23,9 @@ public final class FunctionRoutes {
     private final BuildFollowing following;
     /** Room for a full set of labels (16 of up to 256 characters, each one escaped at worst) beside the settings. */
     static final int MAX_PATCH_BODY = 32 * 1024;
+    /** Functions in a page of {@code GET /v1/functions}: by default, and at most ({@code ?limit=}). */
+    static final int DEFAULT_PAGE = 100;
+    static final int MAX_PAGE = 1000;
 
     public FunctionRoutes(Functions functions, Authenticator auth, long maxCodeBytes, Streams streams) {
         this.functions = functions;
@@ -61,10 +65,17 @@ public final class FunctionRoutes {
         Exchanges.sendJson(exchange, building ? 202 : 200, updated.view());
     }
 
+    /** {@code ?limit=N&after=NAME}: a page of the caller's functions by name, with {@code next} (the {@code after} of the next page) when more follow. */
     private void list(HttpServerExchange exchange) {
         String owner = auth.require(exchange);
-        var views = functions.list(owner).stream().map(FunctionRecord::view).toList();
-        Exchanges.sendJson(exchange, 200, Map.of("functions", views));
+        FunctionStore.Page page = functions.list(owner, Exchanges.query(exchange, "after"),
+                Exchanges.intQuery(exchange, "limit", DEFAULT_PAGE, MAX_PAGE));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("functions", page.functions().stream().map(FunctionRecord::view).toList());
+        if (page.next() != null) {
+            answer.put("next", page.next());
+        }
+        Exchanges.sendJson(exchange, 200, answer);
     }
 
     private void get(HttpServerExchange exchange) {

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * The {@code functions} collection, one document per function: the version that serves (with a
@@ -82,10 +83,24 @@ final class FunctionStore {
         return find(owner, name).orElseThrow(() -> Functions.notFound(name));
     }
 
-    List<FunctionRecord> list(String owner) {
-        return functions.find(eq("owner", owner)).sort(Sorts.ascending("name"))
+    /** One page of an owner's functions, by name; {@code next} names the last of them when more follow. */
+    record Page(List<FunctionRecord> functions, String next) {}
+
+    /**
+     * The owner's functions named after {@code after} (null: from the first), at most
+     * {@code limit}, by name. Served by the (owner, name) index in name order: a page costs its
+     * own functions, however many more the owner has.
+     */
+    Page list(String owner, String after, int limit) {
+        Bson filter = after == null ? eq("owner", owner) : and(eq("owner", owner), gt("name", after));
+        List<FunctionRecord> found = functions.find(filter).sort(Sorts.ascending("name")).limit(limit + 1)
                 .map(FunctionDocument::read)
                 .into(new ArrayList<>());
+        if (found.size() <= limit) {
+            return new Page(found, null);
+        }
+        List<FunctionRecord> page = found.subList(0, limit);
+        return new Page(page, page.get(limit - 1).name());
     }
 
     /** Sets the given fields of a function; false when it does not exist. */

@@ -202,8 +202,12 @@ public final class Functions implements AutoCloseable {
         return latest.build() == null ? Optional.empty() : Optional.of(latest);
     }
 
-    List<FunctionRecord> list(String owner) {
-        return store.list(owner);
+    /** The owner's functions named after {@code after} (null: from the first), at most {@code limit}, by name. */
+    FunctionStore.Page list(String owner, String after, int limit) {
+        if (after != null && !FunctionValidator.NAME.matcher(after).matches()) {
+            throw ApiException.badRequest("after must be a function name: the 'next' of the page before");
+        }
+        return store.list(owner, after, limit);
     }
 
     void delete(String owner, String name) {

@@ -5,6 +5,7 @@ import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
 import java.nio.ByteBuffer;
+import java.util.Deque;
 import java.util.Map;
 
 /** Reading requests and writing JSON answers on an Undertow exchange (non-blocking: answers are sent asynchronously). */
@@ -33,6 +34,29 @@ public final class Exchanges {
     public static String pathParam(HttpServerExchange exchange, String name) {
         PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
         return match.getParameters().get(name);
+    }
+
+    /** The first value of the query parameter {@code name}, or null when it is not given. */
+    public static String query(HttpServerExchange exchange, String name) {
+        Deque<String> values = exchange.getQueryParameters().get(name);
+        return values == null || values.isEmpty() ? null : values.getFirst();
+    }
+
+    /** The query parameter {@code name} as an integer from 1 to {@code max}; {@code otherwise} when it is not given, 400 when it is not such an integer. */
+    public static int intQuery(HttpServerExchange exchange, String name, int otherwise, int max) {
+        String value = query(exchange, name);
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw ApiException.badRequest(name + " must be an integer from 1 to " + max);
     }
 
     public static void sendJson(HttpServerExchange exchange, int status, Object value) {

@@ -90,18 +90,6 @@ public final class InvocationRoutes {
     }
 
     public static int limit(HttpServerExchange exchange) {
-        Deque<String> values = exchange.getQueryParameters().get("limit");
-        if (values == null || values.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(values.getFirst());
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw ApiException.badRequest("limit must be an integer from 1 to " + MAX_LIMIT);
+        return Exchanges.intQuery(exchange, "limit", DEFAULT_LIMIT, MAX_LIMIT);
     }
 }

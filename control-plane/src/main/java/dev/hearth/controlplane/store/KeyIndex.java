@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
+import de.bwaldvogel.mongo.bson.Document;
 import java.util.List;
 import java.util.Map;
 import org.h2.mvstore.MVMap;
@@ -11,24 +12,51 @@ import org.h2.mvstore.MVMap;
 /**
  * A unique index of the embedded store in an H2 map of its own: mongo-java-server's
  * {@code H2UniqueIndex} (whose constructor is not public), over a map opened with {@link KeyValueType}.
+ * An index of two fields keeps its keys in a {@link PrefixOrder} too (built from the map when
+ * the store opens), so it also serves queries on its first field alone, in its second's order.
  */
 final class KeyIndex extends AbstractUniqueIndex<Object> {
 
     private final MVMap<KeyValue, Object> map;
+    /** Null unless the index has exactly two fields. */
+    private final PrefixOrder order;
 
     KeyIndex(MVMap<KeyValue, Object> map, String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
         this.map = map;
+        this.order = keys.size() == 2 ? new PrefixOrder(keys.get(0).getKey(), keys.get(1).getKey()) : null;
+        if (order != null) {
+            map.forEach(order::add);
+        }
     }
 
     @Override
     protected Object removeDocument(KeyValue key) {
-        return map.remove(key);
+        Object removed = map.remove(key);
+        if (removed != null && order != null) {
+            order.remove(key);
+        }
+        return removed;
     }
 
     @Override
     protected boolean putKeyPosition(KeyValue key, Object position) {
-        return map.putIfAbsent(key, Missing.ofNullable(position)) == null;
+        Object stored = Missing.ofNullable(position);
+        boolean added = map.putIfAbsent(key, stored) == null;
+        if (added && order != null) {
+            order.add(key, stored);
+        }
+        return added;
+    }
+
+    @Override
+    public synchronized boolean canHandle(Document query) {
+        return super.canHandle(query) || (order != null && order.canHandle(query));
+    }
+
+    @Override
+    public synchronized Iterable<Object> getPositions(Document query) {
+        return super.canHandle(query) ? super.getPositions(query) : order.positions(query);
     }
 
     @Override
@@ -54,5 +82,13 @@ final class KeyIndex extends AbstractUniqueIndex<Object> {
     @Override
     public long getDataSize() {
         return getCount();
+    }
+
+    @Override
+    public void drop() {
+        super.drop();
+        if (order != null) {
+            order.clear();
+        }
     }
 }

@@ -1,11 +1,14 @@
 package dev.hearth.controlplane.store;
 
+import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
 import java.util.List;
 import java.util.Set;
 import org.h2.mvstore.MVMap;
@@ -15,7 +18,10 @@ import org.h2.mvstore.MVMap;
  * file (maps, names, format and order unchanged, so a store written by either opens in the
  * other), without re-serializing both keys at every comparison. The non-unique indexes of the
  * collections in {@link #FIELD_INDEXED} are kept too, in memory ({@link FieldIndex}); elsewhere
- * they stay what mongo-java-server makes them, nothing.
+ * they stay what mongo-java-server makes them, nothing. A query served by a two-field unique
+ * index on its first field comes back in the second field's order ({@link PrefixOrder}), and its
+ * collection ({@link OrderedCollection}) then skips sorting by that field, so a page with a limit
+ * reads only its own documents.
  */
 final class KeyedH2Backend extends H2Backend {
 
@@ -54,6 +60,15 @@ final class KeyedH2Backend extends H2Backend {
             String mapName = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
             MVMap<KeyValue, Object> map = getMvStore().openMap(mapName, new MVMap.Builder<KeyValue, Object>().keyType(new KeyValueType()));
             return new KeyIndex(map, indexName, keys, sparse);
+        }
+
+        /** The collection H2Database opens, on the same maps, with {@link OrderedCollection}'s shortcut. */
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            String namespace = getFullCollectionNamespace(collectionName);
+            MVMap<Object, Document> data = getMvStore().openMap("databases." + namespace);
+            MVMap<String, Object> meta = getMvStore().openMap("meta." + namespace);
+            return new OrderedCollection(this, collectionName, options, data, meta, KeyedH2Backend.this.getCursorRegistry());
         }
 
         @Override
