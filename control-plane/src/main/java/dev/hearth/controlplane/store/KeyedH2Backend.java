@@ -18,21 +18,23 @@ import org.h2.mvstore.MVMap;
  * file (maps, names, format and order unchanged, so a store written by either opens in the
  * other), without re-serializing both keys at every comparison. The non-unique indexes of the
  * collections in {@link #FIELD_INDEXED} are kept too, in memory ({@link FieldIndex}); elsewhere
- * they stay what mongo-java-server makes them, nothing. A query served by a two-field unique
+ * they stay what mongo-java-server makes them, nothing. Queries reach the indexes with their
+ * {@code $and}s merged ({@link IndexedCollection}). A query served by a two-field unique
  * index on its first field comes back in the second field's order ({@link PrefixOrder}), and its
- * collection ({@link OrderedCollection}) then skips sorting by that field, so a page with a limit
+ * collection then skips sorting by that field, so a page with a limit
  * reads only its own documents.
  */
 final class KeyedH2Backend extends H2Backend {
 
     /**
      * The collections whose non-unique indexes are kept: those read by owner or by function on
-     * every create, list and quota check, and bounded by the users' quotas. Invocation records
+     * every create, list and quota check (and the code archives, by digest, on every create),
+     * and bounded by the users' quotas. Invocation records
      * are not: their number grows with calls, not with users. (A constant, not a constructor
      * argument: the backend's constructor opens the collections before any field is set.)
      */
     static final Set<String> FIELD_INDEXED = Set.of("functions", "function_versions", "routes", "function_urls",
-            "tokens", "access_keys");
+            "tokens", "access_keys", "code.files");
 
     KeyedH2Backend(String fileName) {
         super(fileName);
@@ -62,13 +64,13 @@ final class KeyedH2Backend extends H2Backend {
             return new KeyIndex(map, indexName, keys, sparse);
         }
 
-        /** The collection H2Database opens, on the same maps, with {@link OrderedCollection}'s shortcut. */
+        /** The collection H2Database opens, on the same maps, as an {@link IndexedCollection}. */
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             String namespace = getFullCollectionNamespace(collectionName);
             MVMap<Object, Document> data = getMvStore().openMap("databases." + namespace);
             MVMap<String, Object> meta = getMvStore().openMap("meta." + namespace);
-            return new OrderedCollection(this, collectionName, options, data, meta, KeyedH2Backend.this.getCursorRegistry());
+            return new IndexedCollection(this, collectionName, options, data, meta, KeyedH2Backend.this.getCursorRegistry());
         }
 
         @Override
