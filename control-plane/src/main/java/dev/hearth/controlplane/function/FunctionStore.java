@@ -32,9 +32,11 @@ import org.bson.conversions.Bson;
 final class FunctionStore {
 
     private final MongoCollection<Document> functions;
+    private final MongoDatabase database;
     private final VersionStore versions;
 
     FunctionStore(MongoDatabase database) {
+        this.database = database;
         this.functions = database.getCollection("functions");
         this.versions = new VersionStore(database);
         functions.createIndex(Indexes.ascending("owner", "name"), new IndexOptions().unique(true).name("owner_name"));
@@ -203,7 +205,7 @@ final class FunctionStore {
     }
 
     long count(String owner) {
-        return Store.count(functions, eq("owner", owner));
+        return Store.count(database, functions, eq("owner", owner));
     }
 
     /** The code the owner keeps in the store, all functions and versions together (see {@link VersionStore#storedBytes}). */

@@ -43,8 +43,11 @@ final class Quotas {
         if (store.count(owner) >= maxFunctions) {
             throw countExceeded();
         }
-        int warm = store.minWarm(owner);
-        checkMinWarm(warm, warm + minWarm, minWarm);
+        // A function that asks no minWarm adds none: the cap cannot refuse it (see checkMinWarm).
+        if (minWarm > 0) {
+            int warm = store.minWarm(owner);
+            checkMinWarm(warm, warm + minWarm, minWarm);
+        }
         long before = store.storedBytes(owner);
         checkBytes(before, before + uploadBytes, uploadBytes);
     }
@@ -57,11 +60,13 @@ final class Quotas {
             store.deleteById(created.id());
             throw count > maxFunctions ? countExceeded() : bytesExceeded(bytes - uploadBytes, uploadBytes);
         }
-        int warm = store.minWarm(created.owner());
         int asked = created.settings().minWarm();
-        if (warm > maxMinWarm && asked > 0) {
-            store.deleteById(created.id());
-            throw minWarmExceeded(asked, warm - asked);
+        if (asked > 0) {
+            int warm = store.minWarm(created.owner());
+            if (warm > maxMinWarm) {
+                store.deleteById(created.id());
+                throw minWarmExceeded(asked, warm - asked);
+            }
         }
     }
 

@@ -8,16 +8,17 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.FindOneAndDeleteOptions;
+import com.mongodb.client.model.FindOneAndReplaceOptions;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * The {@code function_versions} collection: every version of every function, one document each,
@@ -28,22 +29,35 @@ import org.bson.Document;
 final class VersionStore {
 
     private final MongoCollection<Document> versions;
+    private final ArchiveUsage usage;
 
     VersionStore(MongoDatabase database) {
         this.versions = database.getCollection("function_versions");
         versions.createIndex(Indexes.ascending("functionId", "version"), new IndexOptions().name("by_function"));
         versions.createIndex(Indexes.ascending("owner"), new IndexOptions().name("by_owner"));
+        this.usage = new ArchiveUsage(database);
+        usage.countOnce(versions);
     }
+
+    /** What a replaced or deleted version held, for {@link ArchiveUsage}: its owner and archives. */
+    private static final Bson COUNTED = Projections.include(ArchiveUsage.FIELDS);
 
     /** Writes the version (a new one, or the same one as its build leaves it). */
     void put(FunctionRecord version) {
-        versions.replaceOne(eq("_id", FunctionDocument.versionId(version.id(), version.version())),
-                FunctionDocument.ofVersion(version), new ReplaceOptions().upsert(true));
+        Document after = FunctionDocument.ofVersion(version);
+        Document before = versions.findOneAndReplace(eq("_id", after.getString("_id")), after,
+                new FindOneAndReplaceOptions().upsert(true).projection(COUNTED).returnDocument(ReturnDocument.BEFORE));
+        usage.changed(before, after);
     }
 
     /** Records how the version's build left it, if the version still exists. */
     void recordBuild(FunctionRecord built) {
-        versions.replaceOne(eq("_id", FunctionDocument.versionId(built.id(), built.version())), FunctionDocument.ofVersion(built));
+        Document after = FunctionDocument.ofVersion(built);
+        Document before = versions.findOneAndReplace(eq("_id", after.getString("_id")), after,
+                new FindOneAndReplaceOptions().projection(COUNTED).returnDocument(ReturnDocument.BEFORE));
+        if (before != null) {
+            usage.changed(before, after);
+        }
     }
 
     /** Records the version's build as started, if it still exists. */
@@ -79,11 +93,20 @@ final class VersionStore {
     }
 
     boolean delete(String functionId, long version) {
-        return versions.deleteOne(eq("_id", FunctionDocument.versionId(functionId, version))).getDeletedCount() == 1;
+        return deleteById(FunctionDocument.versionId(functionId, version));
     }
 
+    /** Deletes the function's versions one by one: each is uncounted by whoever deleted it, once. */
     void deleteAll(String functionId) {
-        versions.deleteMany(eq("functionId", functionId));
+        List<String> ids = new ArrayList<>();
+        versions.find(eq("functionId", functionId)).projection(Projections.include("_id")).forEach(d -> ids.add(d.getString("_id")));
+        ids.forEach(this::deleteById);
+    }
+
+    private boolean deleteById(String id) {
+        Document before = versions.findOneAndDelete(eq("_id", id), new FindOneAndDeleteOptions().projection(COUNTED));
+        usage.changed(before, null);
+        return before != null;
     }
 
     /** Inserts the version unless one of that number is kept already (a store written before versions were kept). */
@@ -95,22 +118,10 @@ final class VersionStore {
 
     /**
      * The code the owner keeps in the store over every version of every function: each archive
-     * (upload or build output) counted once however many versions share it.
+     * (upload or build output) counted once however many versions share it ({@link ArchiveUsage}).
      */
     long storedBytes(String owner) {
-        Map<String, Long> sizes = new HashMap<>();
-        versions.find(eq("owner", owner)).projection(Projections.include("sourceSha256", "sourceSize", "codeSha256", "codeSize"))
-                .forEach(d -> {
-                    count(sizes, d.getString("sourceSha256"), d.get("sourceSize", Number.class));
-                    count(sizes, d.getString("codeSha256"), d.get("codeSize", Number.class));
-                });
-        return sizes.values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    private static void count(Map<String, Long> sizes, String digest, Number size) {
-        if (digest != null && size != null && size.longValue() > 0) {
-            sizes.merge(digest, size.longValue(), Math::max);
-        }
+        return usage.bytes(owner);
     }
 
     /** Every archive digest some version refers to. */

@@ -22,9 +22,11 @@ import org.bson.Document;
 final class RouteStore {
 
     private final MongoCollection<Document> routes;
+    private final MongoDatabase database;
     private final MongoCollection<Document> hosts;
 
     RouteStore(MongoDatabase database) {
+        this.database = database;
         this.routes = database.getCollection("routes");
         this.hosts = database.getCollection("route_hosts");
         routes.createIndex(Indexes.ascending("key"), new IndexOptions().unique(true).name("by_key"));
@@ -68,7 +70,7 @@ final class RouteStore {
     }
 
     long count(String owner) {
-        return Store.count(routes, eq("owner", owner));
+        return Store.count(database, routes, eq("owner", owner));
     }
 
     /** Every route of every user: what the route table is built from. */

@@ -46,6 +46,20 @@ final class IndexedCollection extends H2Collection {
         return super.queryDocuments(flat, orderBy, skip, limit, batchSize, projection);
     }
 
+    /** A count of one owner's documents (a query on the first field of a two-field unique index) from that index's keys alone. */
+    @Override
+    public synchronized int count(Document query, int skip, int limit) {
+        Document flat = flattened(query);
+        if (skip <= 0 && limit <= 0 && flat != null) {
+            for (Index<Object> index : getIndexes()) {
+                if (index instanceof KeyIndex keys && keys.countFirst(flat).isPresent()) {
+                    return Math.toIntExact(keys.countFirst(flat).getAsLong());
+                }
+            }
+        }
+        return super.count(flat, skip, limit);
+    }
+
     @Override
     protected QueryResult matchDocuments(Document query, Iterable<Object> positions, Document orderBy, int skip, int limit,
                                          int batchSize, Document projection) {

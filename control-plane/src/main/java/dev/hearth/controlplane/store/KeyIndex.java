@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
+import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,35 @@ final class KeyIndex extends AbstractUniqueIndex<Object> {
         this.map = map;
         this.order = keys.size() == 2 ? new PrefixOrder(keys.get(0).getKey(), keys.get(1).getKey()) : null;
         if (order != null) {
-            map.forEach(order::add);
+            Map<Object, KeyValue> keyOf = new java.util.HashMap<>();
+            map.forEach((key, position) -> {
+                order.add(key, position);
+                KeyValue other = keyOf.put(position, key);
+                if (other != null) {
+                    order.multikey(java.util.Set.of(key, other));
+                }
+            });
         }
+    }
+
+    /** Also tells the order of a document with more than one key (a field holding an array). */
+    @Override
+    public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
+        if (order != null) {
+            java.util.Set<KeyValue> keys = getKeyValues(document);
+            if (keys.size() > 1) {
+                order.multikey(keys);
+            }
+        }
+        super.add(document, position, collection);
+    }
+
+    /** The number of documents with {@code value} as the first of two fields, from the keys alone; empty when they cannot tell. */
+    java.util.OptionalLong countFirst(Document query) {
+        if (order == null || query.size() != 1 || !(query.get(keys().get(0)) instanceof String value)) {
+            return java.util.OptionalLong.empty();
+        }
+        return order.count(value);
     }
 
     @Override

@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -22,7 +23,8 @@ import java.util.TreeMap;
  * value is not a string is left out: a query for a string cannot match it. A key whose first
  * value is a string but whose second is not (missing, a number) is counted instead, and queries
  * on that first value are then left to the store's other ways. The index's collection lock
- * guards this, as it guards the index.
+ * guards this, as it guards the index. So are the first values under which a document has two keys
+ * (an array of names): its position would come twice, and the store sorts an array by its least element.
  */
 final class PrefixOrder {
 
@@ -31,6 +33,8 @@ final class PrefixOrder {
     private final Map<String, NavigableMap<String, Object>> byFirst = new HashMap<>();
     /** Keys whose first value is a string and whose second is not, by that first value. */
     private final Map<String, Integer> unordered = new HashMap<>();
+    /** First values under which some document has more than one key (an array of names): not counted here. */
+    private final Set<String> multikey = new HashSet<>();
 
     PrefixOrder(String first, String second) {
         this.first = first;
@@ -104,14 +108,32 @@ final class PrefixOrder {
     void clear() {
         byFirst.clear();
         unordered.clear();
+        multikey.clear();
+    }
+
+    /** A document has all these keys: under their first values, keys no longer count documents. */
+    void multikey(Set<KeyValue> keys) {
+        keys.stream().filter(k -> k.get(0) instanceof String).forEach(k -> multikey.add((String) k.get(0)));
     }
 
     /**
-     * Whether the positions of every document {@code query} can match are here: it asks for one
-     * string value of the first field, and every key with that value has a string second value.
+     * How many documents have {@code value} as their first field, from the keys alone (each
+     * document has one key, and every key a string second value); empty when that cannot be told.
+     */
+    java.util.OptionalLong count(String value) {
+        if (!canHandle(new Document(first, value))) {
+            return java.util.OptionalLong.empty();
+        }
+        return java.util.OptionalLong.of(byFirst.getOrDefault(value, Collections.emptyNavigableMap()).size());
+    }
+
+    /**
+     * Whether the positions of every document {@code query} can match are here, each once and in
+     * order: it asks for one string value of the first field, every key with that value has a
+     * string second value, and no document has two of them.
      */
     boolean canHandle(Document query) {
-        return query.get(first) instanceof String a && !unordered.containsKey(a);
+        return query.get(first) instanceof String a && !unordered.containsKey(a) && !multikey.contains(a);
     }
 
     /**

@@ -7,7 +7,6 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.Projections;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import java.io.IOException;
@@ -117,19 +116,15 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * How many documents of {@code collection} match {@code filter}, counted from an indexed
-     * find of their ids: the driver's {@code countDocuments} is an aggregation, which the
-     * embedded store answers by reading every document, whatever the indexes. For filters whose
-     * matches users' quotas bound (an owner's functions, routes, keys).
+     * How many documents of {@code collection} (in {@code database}) match {@code filter}, by the
+     * {@code count} command: the driver's {@code countDocuments} is an aggregation, which the
+     * embedded store answers by reading every document, whatever the indexes, where the command
+     * is served by them (one owner's functions from the (owner, name) index's keys alone). For
+     * filters whose matches users' quotas bound (an owner's functions, routes, keys).
      */
-    public static long count(MongoCollection<Document> collection, Bson filter) {
-        long n = 0;
-        try (var ids = collection.find(filter).projection(Projections.include("_id")).iterator()) {
-            while (ids.hasNext()) {
-                ids.next();
-                n++;
-            }
-        }
-        return n;
+    public static long count(MongoDatabase database, MongoCollection<Document> collection, Bson filter) {
+        Document answer = database.runCommand(new Document("count", collection.getNamespace().getCollectionName())
+                .append("query", filter.toBsonDocument(Document.class, collection.getCodecRegistry())));
+        return answer.get("n", Number.class).longValue();
     }
 }

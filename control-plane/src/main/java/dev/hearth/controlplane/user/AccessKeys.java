@@ -58,11 +58,13 @@ public final class AccessKeys {
     public record Key(String accessKeyId, String owner, String secretAccessKey) {}
 
     private final MongoCollection<Document> keys;
+    private final MongoDatabase database;
     private final SecretSealing sealing;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
     AccessKeys(MongoDatabase database, SecretSealing sealing, Clock clock) {
+        this.database = database;
         this.keys = database.getCollection("access_keys");
         this.sealing = sealing;
         this.clock = clock;
@@ -76,7 +78,7 @@ public final class AccessKeys {
 
     /** Empty when the user holds {@link #MAX_PER_USER} keys already. */
     Optional<Issued> issue(String username) {
-        if (Store.count(keys, eq("username", username)) >= MAX_PER_USER) {
+        if (Store.count(database, keys, eq("username", username)) >= MAX_PER_USER) {
             return Optional.empty();
         }
         String id = newId();

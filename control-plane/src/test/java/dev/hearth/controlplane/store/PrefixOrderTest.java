@@ -13,6 +13,7 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
@@ -67,17 +68,17 @@ class PrefixOrderTest {
                     }
                 }
                 if (step % 20 == 0) {
-                    assertSamePages(ordered.functions, sorted.functions, random);
+                    assertSamePages(ordered, sorted, random);
                 }
             }
-            assertSamePages(ordered.functions, sorted.functions, random);
+            assertSamePages(ordered, sorted, random);
         }
         try (var reopened = new Open(new KeyedH2Backend(dir.resolve("ordered.mv").toString()));
              var sorted = new Open(new H2Backend(dir.resolve("sorted.mv").toString()))) {
-            assertSamePages(reopened.functions, sorted.functions, random);
+            assertSamePages(reopened, sorted, random);
             reopened.functions.deleteMany(eq("owner", "ann"));
             sorted.functions.deleteMany(eq("owner", "ann"));
-            assertSamePages(reopened.functions, sorted.functions, random);
+            assertSamePages(reopened, sorted, random);
         }
     }
 
@@ -107,6 +108,10 @@ class PrefixOrderTest {
         assertTrue(order.canHandle(new Document("owner", "ann")));
         order.remove(new KeyValue("ann", "b"));
         assertEquals(List.of("1", "3"), positions(order, new Document("owner", "ann")));
+        assertEquals(java.util.OptionalLong.of(2), order.count("ann"));
+        order.multikey(java.util.Set.of(new KeyValue("bob", "a"), new KeyValue("bob", "z")));
+        assertEquals(java.util.OptionalLong.empty(), order.count("bob"), "a document with two names: keys do not count documents");
+        assertEquals(java.util.OptionalLong.of(0), order.count("dee"));
     }
 
     @Test
@@ -134,6 +139,7 @@ class PrefixOrderTest {
         return switch (random.nextInt(15)) {
             case 0 -> 42;
             case 1 -> null;
+            case 2 -> List.of("fn-" + (char) ('a' + random.nextInt(26)), "fn-" + (char) ('a' + random.nextInt(26)) + "-2");
             default -> "fn-" + (char) ('a' + random.nextInt(26)) + random.nextInt(30);
         };
     }
@@ -155,7 +161,9 @@ class PrefixOrderTest {
         }
     }
 
-    private static void assertSamePages(MongoCollection<org.bson.Document> ordered, MongoCollection<org.bson.Document> sorted, Random random) {
+    private static void assertSamePages(Open orderedStore, Open sortedStore, Random random) {
+        MongoCollection<org.bson.Document> ordered = orderedStore.functions;
+        MongoCollection<org.bson.Document> sorted = sortedStore.functions;
         for (String owner : OWNERS) {
             String from = "fn-" + (char) ('a' + random.nextInt(26));
             for (Bson filter : List.of(eq("owner", owner), and(eq("owner", owner), gt("name", from)),
@@ -168,6 +176,10 @@ class PrefixOrderTest {
                 assertEquals(page(sorted, filter, Sorts.descending("name"), 5), page(ordered, filter, Sorts.descending("name"), 5));
                 assertEquals(sorted.countDocuments(filter), ordered.countDocuments(filter));
             }
+            // The count command: one owner's functions counted from the index's keys alone.
+            assertEquals(Store.count(sortedStore.database, sorted, eq("owner", owner)),
+                    Store.count(orderedStore.database, ordered, eq("owner", owner)), "count of " + owner);
+            assertEquals(sorted.countDocuments(eq("owner", owner)), Store.count(orderedStore.database, ordered, eq("owner", owner)));
         }
     }
 
@@ -182,6 +194,7 @@ class PrefixOrderTest {
         final H2Backend backend;
         final MongoServer server;
         final MongoClient client;
+        final MongoDatabase database;
         final MongoCollection<org.bson.Document> functions;
 
         Open(H2Backend backend) {
@@ -189,7 +202,8 @@ class PrefixOrderTest {
             this.server = new MongoServer(backend);
             var address = server.bind();
             this.client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort());
-            this.functions = client.getDatabase("hearth").getCollection("functions");
+            this.database = client.getDatabase("hearth");
+            this.functions = database.getCollection("functions");
             functions.createIndex(Indexes.ascending("owner", "name"), new IndexOptions().unique(true).name("owner_name"));
         }
 
