@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * in-process against over NATS, {@code HEARTH_BENCH_ONLY=start} only the container per invocation
  * against the pool start, {@code HEARTH_BENCH_ONLY=build} only the Maven build durations
  * (first, then with the owner's dependency cache), which the full run measures once, not per runtime,
- * {@code HEARTH_BENCH_ONLY=density} only density and scale ({@link DensityFigures}),
+ * {@code HEARTH_BENCH_ONLY=density} only density and scale ({@link DensityFigures}, which the full run measures once),
  * {@code HEARTH_BENCH_ONLY=neighbour} only a victim's warm calls alone and beside a neighbour
  * spinning on every core ({@link NeighbourFigures}), with CPU divided by user and per container,
  * {@code HEARTH_BENCH_ONLY=alias} only what resolving a weighted alias adds to a warm call
@@ -65,15 +65,16 @@ public final class BenchMain {
 
         String only = System.getenv("HEARTH_BENCH_ONLY");
         Map<String, Object> results = new LinkedHashMap<>();
-        if ("density".equals(only)) {
-            results.put("density", DensityFigures.measure(DensityFigures.Plan.of(quick)));
-        } else if ("neighbour".equals(only)) {
+        if ("neighbour".equals(only)) {
             results.put("neighbour", NeighbourFigures.measure(NeighbourFigures.Plan.of(quick),
                     "perContainer".equals(System.getenv("HEARTH_BENCH_NEIGHBOUR_FIRST"))));
-        } else if (!"build".equals(only) && !"routes".equals(only)) {
+        } else if (!"build".equals(only) && !"routes".equals(only) && !"density".equals(only)) {
             for (String runtime : runtimes) {
                 results.put(runtime, runtime(runtime.strip(), plan));
             }
+        }
+        if (only == null || only.equals("density")) {
+            results.put("density", DensityFigures.measure(DensityFigures.Plan.of(quick)));
         }
         if (only == null || only.equals("build")) {
             BuildFigures.Figures build = BuildFigures.measure();

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * warm container (the median of {@value #MEMORY_SAMPLES} of them) and of the Hearth process (heap
  * in use after a GC, and this JVM's resident set, which holds the bench too).
  *
- * <p>Not part of the full run: with one user, registering the full plan's functions costs the
- * square of their number while each create reads all of its owner's functions.
+ * <p>Measured once in the full run; the full plan takes about six minutes here, most of it
+ * warming 500 functions (each a first call) and removing their containers.
  *
  * <p>The quotas the bench lifts for itself: {@code HEARTH_USER_MAX_FUNCTIONS} and
  * {@code HEARTH_USER_MAX_CODE_MB}, and the node's
