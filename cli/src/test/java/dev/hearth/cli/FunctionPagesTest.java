@@ -5,18 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,19 +25,17 @@ class FunctionPagesTest {
 
     @TempDir
     Path dir;
-    private HttpServer server;
+    private FakeServer server;
     private final List<String> queries = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::handle);
-        server.start();
+        server = new FakeServer(this::handle);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     /** Pages of two functions, whatever limit is asked: after the name given, with next while more follow. */
@@ -66,21 +56,13 @@ class FunctionPagesTest {
             status = 404;
             body = "{\"error\":{\"type\":\"not_found\",\"message\":\"nothing here\"}}";
         }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        FakeServer.send(exchange, status, "application/json", body);
     }
 
     private String run(String... args) {
-        Map<String, String> env = Map.of("HEARTH_CONFIG", dir.resolve("config").toString(),
-                "HEARTH_ENDPOINT", "http://127.0.0.1:" + server.getAddress().getPort(), "HEARTH_TOKEN", "t");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true));
-        assertEquals(0, exit, () -> out.toString(StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8);
+        FakeServer.Run run = server.run(dir, args);
+        assertEquals(0, run.exit(), run::toString);
+        return run.out();
     }
 
     @Test

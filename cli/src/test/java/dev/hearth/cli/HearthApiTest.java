@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -22,19 +19,17 @@ import org.junit.jupiter.api.Test;
 /** The REST client against a fake server on loopback (the JDK's HTTP server). */
 class HearthApiTest {
 
-    private HttpServer server;
+    private FakeServer server;
     private final List<String> seen = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::handle);
-        server.start();
+        server = new FakeServer(this::handle);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -47,7 +42,7 @@ class HearthApiTest {
             case "/v1/busy" -> send(exchange, 429, "application/json", "{\"error\":{\"type\":\"throttled\",\"message\":\"slow down\"}}");
             case "/v1/html" -> send(exchange, 500, "text/html", "<h1>oops</h1>");
             case "/v1/moved" -> {
-                exchange.getResponseHeaders().set("Location", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/functions/fn");
+                exchange.getResponseHeaders().set("Location", server.endpoint() + "/v1/functions/fn");
                 send(exchange, 302, "text/plain", "");
             }
             case "/v1/events" -> send(exchange, 200, "text/event-stream", "event: log\ndata: {\"line\":\"a\"}\n\nevent: end\ndata: {}\n\n");
@@ -57,12 +52,7 @@ class HearthApiTest {
     }
 
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        FakeServer.send(exchange, status, type, body);
     }
 
     /** A hostile server's answer: data, with no line end, until the client goes away (at most 512 MiB). */
@@ -80,7 +70,7 @@ class HearthApiTest {
     }
 
     private HearthApi api() {
-        return HearthApi.authenticated(new Profile("http://127.0.0.1:" + server.getAddress().getPort() + "/", "u", "secret"));
+        return HearthApi.authenticated(new Profile(server.endpoint() + "/", "u", "secret"));
     }
 
     @Test

@@ -5,16 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,18 +25,16 @@ class TerminalEscapesTest {
 
     @TempDir
     Path dir;
-    private HttpServer server;
+    private FakeServer server;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::handle);
-        server.start();
+        server = new FakeServer(this::handle);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -59,23 +49,11 @@ class TerminalEscapesTest {
         if (body == null) {
             body = "{\"error\":{\"type\":\"not_found\",\"message\":\"no function '" + HOSTILE_JSON + "'\"}}";
         }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        FakeServer.send(exchange, status, "application/json", body);
     }
 
-    record Run(int exit, String out, String err) {}
-
-    private Run run(String... args) {
-        Map<String, String> env = Map.of("HEARTH_CONFIG", dir.resolve("config").toString(),
-                "HEARTH_ENDPOINT", "http://127.0.0.1:" + server.getAddress().getPort(), "HEARTH_TOKEN", "t");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private FakeServer.Run run(String... args) {
+        return server.run(dir, args);
     }
 
     private static void assertNothingATerminalActsOn(String text) {
@@ -87,7 +65,7 @@ class TerminalEscapesTest {
 
     @Test
     void logLines_areShownWithTheirEscapesWrittenOut() {
-        Run run = run("logs", "fn");
+        FakeServer.Run run = run("logs", "fn");
         assertEquals(0, run.exit(), run::toString);
         assertNothingATerminalActsOn(run.out());
         assertEquals("t i stdout got \\x1b]0;owned\\x07\\x1b[2J\\x0dfake\\x9b31m\\u202e\n", run.out());
@@ -95,12 +73,12 @@ class TerminalEscapesTest {
 
     @Test
     void namesInATable_andTheServersErrorMessage_areShownWithTheirEscapesWrittenOut() {
-        Run ls = run("ls");
+        FakeServer.Run ls = run("ls");
         assertEquals(0, ls.exit(), ls::toString);
         assertNothingATerminalActsOn(ls.out());
         assertTrue(ls.out().contains("f\\x1b]0;owned"), ls::toString);
 
-        Run get = run("get", "missing");
+        FakeServer.Run get = run("get", "missing");
         assertEquals(4, get.exit(), get::toString);
         assertNothingATerminalActsOn(get.err());
         assertTrue(get.err().startsWith("hearth: no function '\\x1b]0;owned\\x07"), get::toString);
@@ -108,7 +86,7 @@ class TerminalEscapesTest {
 
     @Test
     void jsonMode_keepsTheTextAsItIs_escapedByJson() throws IOException {
-        Run run = run("-o", "json", "logs", "fn");
+        FakeServer.Run run = run("-o", "json", "logs", "fn");
         assertNothingATerminalActsOn(run.out());
         assertEquals("got " + HOSTILE, HearthApi.JSON.readTree(run.out()).path("lines").path(0).path("text").asText());
     }
