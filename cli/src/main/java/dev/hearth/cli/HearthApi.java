@@ -138,7 +138,11 @@ public final class HearthApi {
         do {
             JsonNode page = get(Requests.query("/v1/functions", Requests.fields("limit", FUNCTION_PAGE, "after", after)));
             page.path("functions").forEach(functions::add);
-            after = page.hasNonNull("next") ? page.get("next").asText() : null;
+            String next = page.hasNonNull("next") ? page.get("next").asText() : null;
+            if (next != null && after != null && next.compareTo(after) <= 0) {
+                throw new CliException(ExitCode.UNAVAILABLE, "the server's next page does not follow '" + after + "': stopping");
+            }
+            after = next;
         } while (after != null);
         return functions;
     }

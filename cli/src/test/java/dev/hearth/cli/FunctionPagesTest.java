@@ -27,6 +27,8 @@ class FunctionPagesTest {
     Path dir;
     private FakeServer server;
     private final List<String> queries = new CopyOnWriteArrayList<>();
+    /** A broken server: every page says the next one follows 'a'. */
+    private volatile boolean looping;
 
     @BeforeEach
     void start() throws IOException {
@@ -40,6 +42,10 @@ class FunctionPagesTest {
 
     /** Pages of two functions, whatever limit is asked: after the name given, with next while more follow. */
     private void handle(HttpExchange exchange) throws IOException {
+        if (looping && exchange.getRequestURI().getPath().equals("/v1/functions")) {
+            FakeServer.send(exchange, 200, "application/json", "{\"functions\":[],\"next\":\"a\"}");
+            return;
+        }
         String body;
         int status = 200;
         if (exchange.getRequestURI().getPath().equals("/v1/functions")) {
@@ -77,5 +83,13 @@ class FunctionPagesTest {
         for (String name : NAMES) {
             assertTrue(table.lines().anyMatch(l -> l.startsWith(name + " ")), table);
         }
+    }
+
+    @Test
+    void aServerWhoseNextDoesNotMoveOn_isLeft_notFollowedForever() {
+        looping = true;
+        FakeServer.Run run = server.run(dir, "ls");
+        assertEquals(ExitCode.UNAVAILABLE.code(), run.exit(), run::toString);
+        assertTrue(run.err().contains("does not follow"), run::toString);
     }
 }

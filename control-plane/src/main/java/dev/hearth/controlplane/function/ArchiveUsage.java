@@ -26,12 +26,13 @@ import org.slf4j.LoggerFactory;
  * the archives some version refers to, each counted once however many share it (an upload and its
  * build output are two archives; a Python upload that is its own output is one).
  *
- * <p>Each count changes by one atomic {@code $inc}, and an owner's bytes change when an archive's
- * count goes from 0 to 1 or from 1 to 0, as that {@code $inc} returned it: writes of other threads
- * and control planes interleave without losing one. A store written before these counts were kept
- * is counted once from its versions when it opens ({@link #countOnce}); a control plane stopped
- * between a version's write and its count leaves the count off by that version (see
- * docs/security.md).
+ * <p>Each count changes by one atomic, upserting {@code $inc}, and an owner's bytes change when a
+ * reference takes an archive's count to 1 or a release takes it to 0, as that {@code $inc}
+ * returned it: writes of other threads and control planes interleave without losing one, even a
+ * release counted before its reference. A store written before these counts were kept is counted
+ * once from its versions when it opens ({@link #countOnce}; with several control planes, only
+ * while none other writes: docs/security.md); a control plane stopped between a version's write
+ * and its count leaves the count off by that version.
  */
 final class ArchiveUsage {
 
@@ -83,9 +84,9 @@ final class ArchiveUsage {
                 referred(owner, digest, size);
             }
         });
-        was.keySet().forEach(digest -> {
+        was.forEach((digest, size) -> {
             if (!now.containsKey(digest)) {
-                released(owner, digest);
+                released(owner, digest, size);
             }
         });
     }
@@ -96,22 +97,35 @@ final class ArchiveUsage {
     }
 
     private void referred(String owner, String digest, long size) {
-        Document counted = refs.findOneAndUpdate(eq("_id", key(owner, digest)),
-                Updates.combine(Updates.inc("refs", 1), Updates.setOnInsert("owner", owner), Updates.setOnInsert("size", size)),
-                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
-        if (counted != null && counted.get("refs", Number.class).longValue() == 1) {
-            addBytes(owner, counted.get("size", Number.class).longValue());
+        long refs = count(owner, digest, size, 1);
+        if (refs == 1) {
+            addBytes(owner, size);
         }
     }
 
-    private void released(String owner, String digest) {
+    private void released(String owner, String digest, long size) {
+        long refs = count(owner, digest, size, -1);
+        if (refs == 0) {
+            addBytes(owner, -size);
+        }
+    }
+
+    /**
+     * Adds {@code by} to the archive's count and returns the count after. Upserted either way: a
+     * version deleted while its build's outcome is being counted may have its release counted
+     * first, and the count then goes below zero until the reference is counted too.
+     */
+    private long count(String owner, String digest, long size, int by) {
         Bson id = eq("_id", key(owner, digest));
-        Document counted = refs.findOneAndUpdate(id, Updates.inc("refs", -1), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-        if (counted != null && counted.get("refs", Number.class).longValue() == 0) {
-            addBytes(owner, -counted.get("size", Number.class).longValue());
-            // Only while still unreferred: a version may have referred to it again meanwhile.
+        Document counted = refs.findOneAndUpdate(id,
+                Updates.combine(Updates.inc("refs", by), Updates.setOnInsert("owner", owner), Updates.setOnInsert("size", size)),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+        long after = counted.get("refs", Number.class).longValue();
+        if (after == 0) {
+            // Only while still at zero: a version may have referred to it again meanwhile.
             refs.deleteOne(and(id, eq("refs", 0)));
         }
+        return after;
     }
 
     private void addBytes(String owner, long bytes) {

@@ -40,7 +40,8 @@ final class FunctionStore {
         this.functions = database.getCollection("functions");
         this.versions = new VersionStore(database);
         functions.createIndex(Indexes.ascending("owner", "name"), new IndexOptions().unique(true).name("owner_name"));
-        // Lists, counts and quota sums by owner (the unique index serves only owner and name together).
+        // Quota sums by owner. A MongoDB serves lists and counts by owner from the unique index's
+        // prefix too; the embedded store from its order of that index (store.PrefixOrder).
         functions.createIndex(Indexes.ascending("owner"), new IndexOptions().name("by_owner"));
         keepVersionsOfEarlierStores();
     }

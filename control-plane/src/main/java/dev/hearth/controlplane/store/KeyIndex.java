@@ -13,8 +13,10 @@ import org.h2.mvstore.MVMap;
 /**
  * A unique index of the embedded store in an H2 map of its own: mongo-java-server's
  * {@code H2UniqueIndex} (whose constructor is not public), over a map opened with {@link KeyValueType}.
- * An index of two fields keeps its keys in a {@link PrefixOrder} too (built from the map when
- * the store opens), so it also serves queries on its first field alone, in its second's order.
+ * It serves a query that names every one of its fields exactly beside other conditions (the
+ * store matches those); an index of two fields keeps its keys in a {@link PrefixOrder} too (built
+ * from the map when the store opens), so it also serves queries on its first field alone, in its
+ * second's order.
  */
 final class KeyIndex extends AbstractUniqueIndex<Object> {
 
@@ -38,13 +40,18 @@ final class KeyIndex extends AbstractUniqueIndex<Object> {
         }
     }
 
-    /** Also tells the order of a document with more than one key (a field holding an array). */
+    /**
+     * Also tells the order of a document with more than one key (a field holding an array), or
+     * none (an empty array): its first value's documents are then found by the store's other ways.
+     */
     @Override
     public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
         if (order != null) {
             java.util.Set<KeyValue> keys = getKeyValues(document);
             if (keys.size() > 1) {
                 order.multikey(keys);
+            } else if (keys.isEmpty() && document.get(keys().get(0)) instanceof String first) {
+                order.multikey(java.util.Set.of(new KeyValue(first, List.of())));
             }
         }
         super.add(document, position, collection);
@@ -77,14 +84,43 @@ final class KeyIndex extends AbstractUniqueIndex<Object> {
         return added;
     }
 
+    /**
+     * A query naming every field of the index exactly (with other conditions beside: the store
+     * matches them), or, for two fields, the first alone ({@link PrefixOrder}).
+     */
     @Override
     public synchronized boolean canHandle(Document query) {
-        return super.canHandle(query) || (order != null && order.canHandle(query));
+        return super.canHandle(query) || exactKey(query) != null || (order != null && order.canHandle(query));
     }
 
     @Override
     public synchronized Iterable<Object> getPositions(Document query) {
-        return super.canHandle(query) ? super.getPositions(query) : order.positions(query);
+        if (super.canHandle(query)) {
+            return super.getPositions(query);
+        }
+        Document key = exactKey(query);
+        return key != null ? super.getPositions(key) : order.positions(query);
+    }
+
+    /**
+     * The index's fields as the query names them, when it gives each a plain value (a string, a
+     * number, …: no operator, document, array, pattern or null, whose matches a lookup would not
+     * find) and more besides; null otherwise.
+     */
+    private Document exactKey(Document query) {
+        if (query.size() <= keys().size()) {
+            return null;
+        }
+        Document key = new Document();
+        for (String field : keys()) {
+            Object value = query.get(field);
+            if (value == null || value instanceof Document || value instanceof java.util.Collection<?>
+                    || value instanceof java.util.regex.Pattern || value instanceof de.bwaldvogel.mongo.bson.BsonRegularExpression) {
+                return null;
+            }
+            key.put(field, value);
+        }
+        return key;
     }
 
     @Override

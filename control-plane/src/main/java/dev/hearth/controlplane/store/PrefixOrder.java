@@ -20,11 +20,13 @@ import java.util.TreeMap;
  *
  * <p>Strings compare as the store's matcher and sort compare them ({@link String#compareTo}),
  * so a page read here holds what the store's own sort would have put there. A key whose first
- * value is not a string is left out: a query for a string cannot match it. A key whose first
- * value is a string but whose second is not (missing, a number) is counted instead, and queries
- * on that first value are then left to the store's other ways. The index's collection lock
- * guards this, as it guards the index. So are the first values under which a document has two keys
- * (an array of names): its position would come twice, and the store sorts an array by its least element.
+ * value is not a string is left out: a query for a string cannot match it. A first value is left
+ * to the store's other ways (no order given, no count) once a key under it has a second value that
+ * is not a string (missing, a number), or a document under it has several keys (an array of
+ * names: its position would come twice, and the store sorts an array by its least element) or
+ * none (an empty array, seen as it is written; a store reopened after one was written would not
+ * know of it: Hearth's names are strings). The index's collection lock guards this, as it guards
+ * the index.
  */
 final class PrefixOrder {
 

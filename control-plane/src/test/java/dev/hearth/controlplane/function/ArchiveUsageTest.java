@@ -86,6 +86,21 @@ class ArchiveUsageTest {
         assertEquals(fromEveryVersion("ann"), reopened.storedBytes("ann"), "counting on after the recount");
     }
 
+    @Test
+    void aReleaseCountedBeforeItsReference_cancelsIt() {
+        var usage = new ArchiveUsage(own.database());
+        Document built = new Document("owner", "ann").append("sourceSha256", "s").append("sourceSize", 10)
+                .append("codeSha256", "c").append("codeSize", 20);
+        Document uploaded = new Document("owner", "ann").append("sourceSha256", "s").append("sourceSize", 10);
+        usage.changed(null, uploaded);
+        // The version is deleted as its build's outcome is being counted: the release of its output comes first.
+        usage.changed(built, null);
+        usage.changed(uploaded, built);
+        assertEquals(0, usage.bytes("ann"));
+        usage.changed(null, built);
+        assertEquals(30, usage.bytes("ann"));
+    }
+
     /** The sum of the sizes of the distinct archives of every version the owner has, read from all of them. */
     private long fromEveryVersion(String owner) {
         Map<String, Long> sizes = new HashMap<>();

@@ -2,6 +2,7 @@ package dev.hearth.controlplane.store;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.gt;
 import static com.mongodb.client.model.Filters.gte;
 import static com.mongodb.client.model.Filters.lt;
@@ -166,8 +167,12 @@ class PrefixOrderTest {
         MongoCollection<org.bson.Document> sorted = sortedStore.functions;
         for (String owner : OWNERS) {
             String from = "fn-" + (char) ('a' + random.nextInt(26));
+            String name = "fn-" + (char) ('a' + random.nextInt(26)) + random.nextInt(30);
+            String id = "doc-" + random.nextInt(120);
             for (Bson filter : List.of(eq("owner", owner), and(eq("owner", owner), gt("name", from)),
-                    and(eq("owner", owner), gte("name", from), lt("name", "fn-q")))) {
+                    and(eq("owner", owner), gte("name", from), lt("name", "fn-q")),
+                    // Every field of a unique index given exactly, beside other conditions.
+                    and(eq("owner", owner), eq("name", name), exists("_id")), and(eq("_id", id), eq("owner", owner)))) {
                 for (int limit : List.of(0, 1, 7)) {
                     assertEquals(page(sorted, filter, Sorts.ascending("name"), limit), page(ordered, filter, Sorts.ascending("name"), limit),
                             filter + " limit " + limit);
