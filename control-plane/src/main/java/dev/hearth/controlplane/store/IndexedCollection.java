@@ -12,12 +12,13 @@ import java.util.Map;
 import org.h2.mvstore.MVMap;
 
 /**
- * mongo-java-server's H2 collection, changed in two ways that let its indexes serve the queries
- * Hearth makes. mongo-java-server picks an index only for a query whose top-level fields name
+ * mongo-java-server's H2 collection, changed so that its indexes serve the queries Hearth
+ * makes. mongo-java-server picks an index only for a query whose top-level fields name
  * the index's, but the MongoDB driver sends {@code and(eq("owner", o), eq("name", n))} as
  * {@code {$and: [{owner: o}, {name: n}]}}: every such query read every document of the
  * collection. A conjunction whose parts name distinct fields is read here as the one document
- * it is equivalent to ({@link #flattened}). And positions an index gives already in the query's
+ * it is equivalent to ({@link #flattened}), and a unique index is asked first ({@link KeyIndex}
+ * also counts an owner's documents from its keys). And positions an index gives already in the query's
  * sort order ({@link PrefixOrder.Ordered}) are not sorted again: mongo-java-server sorts every
  * match before it skips and limits, so a sorted page read every document of its owner;
  * unsorted, the store reads positions lazily and stops at the limit.
@@ -52,8 +53,9 @@ final class IndexedCollection extends H2Collection {
         Document flat = flattened(query);
         if (skip <= 0 && limit <= 0 && flat != null) {
             for (Index<Object> index : getIndexes()) {
-                if (index instanceof KeyIndex keys && keys.countFirst(flat).isPresent()) {
-                    return Math.toIntExact(keys.countFirst(flat).getAsLong());
+                java.util.OptionalLong counted = index instanceof KeyIndex keys ? keys.countFirst(flat) : java.util.OptionalLong.empty();
+                if (counted.isPresent()) {
+                    return Math.toIntExact(counted.getAsLong());
                 }
             }
         }
