@@ -9,6 +9,7 @@ import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.h2.mvstore.MVMap;
 
 /**
@@ -53,7 +54,7 @@ final class IndexedCollection extends H2Collection {
         Document flat = flattened(query);
         if (skip <= 0 && limit <= 0 && flat != null) {
             for (Index<Object> index : getIndexes()) {
-                java.util.OptionalLong counted = index instanceof KeyIndex keys ? keys.countFirst(flat) : java.util.OptionalLong.empty();
+                OptionalLong counted = index instanceof KeyIndex keys ? keys.countFirst(flat) : OptionalLong.empty();
                 if (counted.isPresent()) {
                     return Math.toIntExact(counted.getAsLong());
                 }

@@ -5,9 +5,15 @@ import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.h2.mvstore.MVMap;
 
 /**
@@ -29,12 +35,11 @@ final class KeyIndex extends AbstractUniqueIndex<Object> {
         this.map = map;
         this.order = keys.size() == 2 ? new PrefixOrder(keys.get(0).getKey(), keys.get(1).getKey()) : null;
         if (order != null) {
-            Map<Object, KeyValue> keyOf = new java.util.HashMap<>();
+            Map<Object, KeyValue> keyOf = new HashMap<>();
             map.forEach((key, position) -> {
                 order.add(key, position);
-                KeyValue other = keyOf.put(position, key);
-                if (other != null) {
-                    order.multikey(java.util.Set.of(key, other));
+                if (keyOf.put(position, key) != null) {
+                    order.leaveToOthers(key.get(0));
                 }
             });
         }
@@ -47,20 +52,20 @@ final class KeyIndex extends AbstractUniqueIndex<Object> {
     @Override
     public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
         if (order != null) {
-            java.util.Set<KeyValue> keys = getKeyValues(document);
+            Set<KeyValue> keys = getKeyValues(document);
             if (keys.size() > 1) {
-                order.multikey(keys);
-            } else if (keys.isEmpty() && document.get(keys().get(0)) instanceof String first) {
-                order.multikey(java.util.Set.of(new KeyValue(first, List.of())));
+                keys.forEach(key -> order.leaveToOthers(key.get(0)));
+            } else if (keys.isEmpty()) {
+                order.leaveToOthers(document.get(keys().get(0)));
             }
         }
         super.add(document, position, collection);
     }
 
     /** The number of documents with {@code value} as the first of two fields, from the keys alone; empty when they cannot tell. */
-    java.util.OptionalLong countFirst(Document query) {
+    OptionalLong countFirst(Document query) {
         if (order == null || query.size() != 1 || !(query.get(keys().get(0)) instanceof String value)) {
-            return java.util.OptionalLong.empty();
+            return OptionalLong.empty();
         }
         return order.count(value);
     }
@@ -114,8 +119,8 @@ final class KeyIndex extends AbstractUniqueIndex<Object> {
         Document key = new Document();
         for (String field : keys()) {
             Object value = query.get(field);
-            if (value == null || value instanceof Document || value instanceof java.util.Collection<?>
-                    || value instanceof java.util.regex.Pattern || value instanceof de.bwaldvogel.mongo.bson.BsonRegularExpression) {
+            if (value == null || value instanceof Document || value instanceof Collection<?>
+                    || value instanceof Pattern || value instanceof BsonRegularExpression) {
                 return null;
             }
             key.put(field, value);

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -113,20 +114,22 @@ final class PrefixOrder {
         multikey.clear();
     }
 
-    /** A document has all these keys: under their first values, keys no longer count documents. */
-    void multikey(Set<KeyValue> keys) {
-        keys.stream().filter(k -> k.get(0) instanceof String).forEach(k -> multikey.add((String) k.get(0)));
+    /** A document under this first value has several keys, or none: its keys no longer order or count its documents. */
+    void leaveToOthers(Object firstValue) {
+        if (firstValue instanceof String a) {
+            multikey.add(a);
+        }
     }
 
     /**
      * How many documents have {@code value} as their first field, from the keys alone (each
      * document has one key, and every key a string second value); empty when that cannot be told.
      */
-    java.util.OptionalLong count(String value) {
+    OptionalLong count(String value) {
         if (!canHandle(new Document(first, value))) {
-            return java.util.OptionalLong.empty();
+            return OptionalLong.empty();
         }
-        return java.util.OptionalLong.of(byFirst.getOrDefault(value, Collections.emptyNavigableMap()).size());
+        return OptionalLong.of(byFirst.getOrDefault(value, Collections.emptyNavigableMap()).size());
     }
 
     /**
