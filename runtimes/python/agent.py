@@ -8,8 +8,6 @@ What the function sees is Lambda's Python runtime: the root logger's handler and
 the context object's fields, handler strings and error documents (errorMessage, errorType,
 requestId, stackTrace as Lambda formats frames, the agent's own frames left out).
 """
-import base64
-import http.server
 import importlib
 import io
 import json
@@ -22,6 +20,11 @@ import traceback
 
 MAX_BODY = 6 * 1024 * 1024
 MAX_LOG = 64 * 1024
+MAX_LINE = 8 * 1024
+MAX_HEADERS = 64
+REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 409: "Conflict", 413: "Content Too Large",
+           414: "URI Too Long", 431: "Request Header Fields Too Large", 500: "Internal Server Error",
+           501: "Not Implemented"}
 
 
 class LogCapture:
@@ -184,6 +187,7 @@ def client_context(header):
     """The ClientContext of a call's base64 JSON header (checked by the control plane), or None."""
     if not header:
         return None
+    import base64  # here, not at the top: few calls carry one, and every agent's start would pay for it
     try:
         value = json.loads(base64.b64decode(header, validate=True))
     except ValueError:
@@ -332,58 +336,122 @@ class Agent:
         return body
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class BadRequest(Exception):
+    """A request the agent cannot read: answered with this status, then the connection is closed."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+def read_request(rfile):
+    """The next request's method, target, version and headers (names in lower case), or None
+    when the peer closed the connection before its headers ended. HTTP/1.x as the pool manager
+    speaks it; anything else raises BadRequest."""
+    line = rfile.readline(MAX_LINE + 1)
+    if not line:
+        return None
+    if len(line) > MAX_LINE:
+        raise BadRequest(414, "request line over %d bytes" % MAX_LINE)
+    parts = line.rstrip(b"\r\n").split(b" ")
+    if len(parts) != 3 or not parts[0] or not parts[1].startswith(b"/") or parts[2] not in (b"HTTP/1.1", b"HTTP/1.0"):
+        raise BadRequest(400, "malformed request line")
+    headers = {}
+    while True:
+        line = rfile.readline(MAX_LINE + 1)
+        if len(line) > MAX_LINE:
+            raise BadRequest(431, "header line over %d bytes" % MAX_LINE)
+        if line in (b"\r\n", b"\n"):
+            break
+        if not line:
+            return None  # the peer went away inside the headers
+        name, colon, value = line.partition(b":")
+        if not colon or not name or name != name.strip() or not line.endswith(b"\n"):
+            raise BadRequest(400, "malformed header line")
+        if len(headers) == MAX_HEADERS:
+            raise BadRequest(431, "more than %d header fields" % MAX_HEADERS)
+        name = name.decode("latin-1").lower()
+        value = value.strip().decode("latin-1")
+        if name in headers and (name == "content-length" or headers[name] != value):
+            raise BadRequest(400, "header %s given twice" % name)
+        headers[name] = value
+    return parts[0].decode("latin-1"), parts[1].decode("latin-1"), parts[2], headers
+
+
+def content_length(headers):
+    if "transfer-encoding" in headers:
+        raise BadRequest(501, "only bodies with a Content-Length are read")
+    value = headers.get("content-length", "0")
+    if not (value.isascii() and value.isdigit()):
+        raise BadRequest(400, "malformed Content-Length")
+    length = int(value)
+    if length > MAX_BODY:
+        raise BadRequest(413, "body over %d bytes" % MAX_BODY)
+    return length
+
+
+class Connection(socketserver.StreamRequestHandler):
+    """One connection from the pool manager: requests one after another, kept alive until the
+    peer closes it, asks to close it, or sends one the agent cannot read."""
     agent = Agent()
 
-    def log_message(self, format, *args):
-        pass
+    def handle(self):
+        try:
+            self.exchange()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the peer left before its answer: nobody is there to tell
 
-    def address_string(self):
-        return "unix"
+    def exchange(self):
+        while True:
+            try:
+                request = read_request(self.rfile)
+                if request is None:
+                    return
+                method, path, version, headers = request
+                length = content_length(headers)
+            except BadRequest as exc:
+                kind = "Runtime.RequestTooLarge" if exc.status == 413 else "Runtime.BadRequest"
+                return self.reply(exc.status, error_body(kind, str(exc)), close=True)
+            raw = self.rfile.read(length) if length else b""
+            if len(raw) < length:
+                return  # the peer went away inside the body
+            close = version == b"HTTP/1.0" or headers.get("connection", "").lower() == "close"
+            self.serve(method, path, headers, raw, close)
+            if close:
+                return
 
-    def do_GET(self):
-        if self.path == "/healthz":
-            self.reply(200, {"initialized": self.agent.function is not None})
-        else:
-            self.reply(404, error_body("NotFound", self.path))
-
-    def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self.rfile.read(length)
-            return self.reply(413, error_body("Runtime.RequestTooLarge", "body over %d bytes" % MAX_BODY))
-        raw = self.rfile.read(length)
+    def serve(self, method, path, headers, raw, close):
+        if method not in ("GET", "POST"):
+            return self.reply(501, error_body("NotImplemented", method), close=close)
+        if method == "GET":
+            if path == "/healthz":
+                return self.reply(200, {"initialized": self.agent.function is not None}, close=close)
+            return self.reply(404, error_body("NotFound", path), close=close)
+        if path not in ("/run", "/init"):
+            return self.reply(404, error_body("NotFound", path), close=close)
         try:
             body = json.loads(raw) if raw else None
         except ValueError as exc:
-            return self.reply(400, error_body("Runtime.InvalidJson", str(exc)))
-        if self.path == "/run":
-            deadline = float(self.headers.get("X-Hearth-Deadline-Ms") or (time.time() * 1000 + 3000))
-            status, result = self.agent.run(body, self.headers.get("X-Hearth-Request-Id", ""), deadline,
-                                            self.headers.get("X-Hearth-Qualifier"),
-                                            client_context(self.headers.get("X-Hearth-Client-Context")))
-        elif self.path == "/init":
+            return self.reply(400, error_body("Runtime.InvalidJson", str(exc)), close=close)
+        if path == "/init":
             if not isinstance(body, dict):
-                return self.reply(400, error_body("Runtime.BadInit", "init body must be a JSON object"))
+                return self.reply(400, error_body("Runtime.BadInit", "init body must be a JSON object"), close=close)
             status, result = self.agent.init(body)
-        else:
-            return self.reply(404, error_body("NotFound", self.path))
-        self.reply(status, result)
+            return self.reply(status, result, close=close)
+        request_id = headers.get("x-hearth-request-id", "")
+        deadline = float(headers.get("x-hearth-deadline-ms") or (time.time() * 1000 + 3000))
+        status, result = self.agent.run(body, request_id, deadline, headers.get("x-hearth-qualifier"),
+                                        client_context(headers.get("x-hearth-client-context")))
+        logs = LOGS.drain(request_id)
+        extra = "X-Hearth-Log-Bytes: %d\r\n%s" % (len(logs), "X-Hearth-Function-Error: Unhandled\r\n" if status >= 500 else "")
+        self.reply(status, result, logs, extra, close)
 
-    def reply(self, status, body):
-        data = (body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))).encode()
-        self.send_response_only(status)
-        self.send_header("Content-Type", "application/json")
-        if self.path == "/run":
-            logs = LOGS.drain(self.headers.get("X-Hearth-Request-Id", ""))
-            self.send_header("X-Hearth-Log-Bytes", str(len(logs)))
-            data = logs + data
-            if status >= 500:
-                self.send_header("X-Hearth-Function-Error", "Unhandled")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+    def reply(self, status, body, prefix=b"", extra="", close=False):
+        """Writes the whole answer at once: status line, headers, the logs' prefix and the body."""
+        data = prefix + (body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))).encode()
+        head = "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n%s%sContent-Length: %d\r\n\r\n" % (
+            status, REASONS.get(status, "Error"), extra, "Connection: close\r\n" if close else "", len(data))
+        self.wfile.write(head.encode("latin-1") + data)
 
 
 class Server(socketserver.UnixStreamServer):
@@ -430,7 +498,7 @@ def main():
     tmp = path + ".tmp"
     if os.path.exists(tmp):
         os.unlink(tmp)
-    server = Server(tmp, Handler)
+    server = Server(tmp, Connection)
     install_lambda_logging()
     sys.stdout = CapturedStream(LOGS, "stdout")
     sys.stderr = CapturedStream(LOGS, "stderr")

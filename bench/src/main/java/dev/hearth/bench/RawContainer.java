@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -57,7 +58,10 @@ final class RawContainer implements AutoCloseable {
             Files.createDirectories(target.getParent());
             Files.write(target, file.getValue());
         }
-        var spec = new ContainerSpec("hearth/runtime-" + runtime + ":latest", "hearth-bench-" + UUID.randomUUID(),
+        // The image Hearth itself would run (HEARTH_IMAGE_<RUNTIME>), so a before/after pair compares like with like.
+        String image = System.getenv().getOrDefault("HEARTH_IMAGE_" + runtime.toUpperCase(Locale.ROOT),
+                "hearth/runtime-" + runtime + ":latest");
+        var spec = new ContainerSpec(image, "hearth-bench-" + UUID.randomUUID(),
                 Map.of(Labels.NODE, label), dir, Map.of(), 128, 1_000_000_000L, 64, 64, ContainerSpec.NO_NETWORK, 0);
         String id = engine.start(spec);
         var function = new FunctionSpec("bench", "bench", "bench", 1,
