@@ -57,15 +57,15 @@ class HearthConfigTest {
     @Test
     void poolSizing_defaults_andOverrides() {
         var pool = HearthConfig.fromEnv(Map.of()).pool();
-        assertEquals(9, pool.runtimes().get(Language.PYTHON).maxPoolSize(), "3 times the floor of 3");
+        assertEquals(30, pool.runtimes().get(Language.PYTHON).maxPoolSize(), "10 times the floor of 3");
         assertEquals(0, pool.runtimes().get(Language.JAVA25).maxPoolSize(), "a pool of 0 stays empty");
         assertEquals(java.time.Duration.ofSeconds(20), pool.sizing().window());
         assertEquals(2.0, pool.sizing().headroom());
         assertEquals(4, pool.sizing().startConcurrency());
         assertEquals(2, pool.sizing().shrinkPerSecond());
-        assertEquals(16, HearthConfig.fromEnv(Map.of("HEARTH_POOL_PYTHON", "8")).pool().runtimes().get(Language.PYTHON).maxPoolSize(),
-                "at most 16 by default");
-        assertEquals(20, HearthConfig.fromEnv(Map.of("HEARTH_POOL_PYTHON", "20")).pool().runtimes().get(Language.PYTHON).maxPoolSize(),
+        assertEquals(32, HearthConfig.fromEnv(Map.of("HEARTH_POOL_PYTHON", "8")).pool().runtimes().get(Language.PYTHON).maxPoolSize(),
+                "at most 32 by default");
+        assertEquals(40, HearthConfig.fromEnv(Map.of("HEARTH_POOL_PYTHON", "40")).pool().runtimes().get(Language.PYTHON).maxPoolSize(),
                 "never below the floor");
 
         var set = HearthConfig.fromEnv(Map.of("HEARTH_POOL_MAX_PYTHON", "12", "HEARTH_POOL_WINDOW_MS", "2000",

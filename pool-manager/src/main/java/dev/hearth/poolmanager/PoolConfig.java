@@ -103,8 +103,8 @@ public record PoolConfig(
     public record RuntimeConfig(String image, int poolSize, int maxPoolSize) {
         /** Pre-started containers of a language that is {@link Language#prewarmedByDefault() prewarmed by default}. */
         public static final int DEFAULT_POOL_SIZE = 3;
-        /** The default ceiling is 3 times the floor, up to this many (and never below the floor). */
-        public static final int DEFAULT_MAX_POOL_SIZE = 16;
+        /** The default ceiling is 10 times the floor, up to this many (and never below the floor). */
+        public static final int DEFAULT_MAX_POOL_SIZE = 32;
 
         public RuntimeConfig {
             Objects.requireNonNull(image, "image");
@@ -122,9 +122,12 @@ public record PoolConfig(
             this(image, poolSize, defaultMaxPoolSize(poolSize));
         }
 
-        /** 3 times the floor, up to {@link #DEFAULT_MAX_POOL_SIZE}, never below the floor: 0 stays 0. */
+        /**
+         * 10 times the floor, up to {@link #DEFAULT_MAX_POOL_SIZE}, never below the floor: 0 stays
+         * 0. A floor of 3 grows to 30: room for the first calls of 30 functions deployed at once.
+         */
         public static int defaultMaxPoolSize(int poolSize) {
-            return Math.max(poolSize, Math.min(DEFAULT_MAX_POOL_SIZE, 3 * poolSize));
+            return Math.max(poolSize, Math.min(DEFAULT_MAX_POOL_SIZE, 10 * poolSize));
         }
 
         /** The image {@code ./hearth} builds for {@code language}: {@code hearth/runtime-<id>:latest}. */

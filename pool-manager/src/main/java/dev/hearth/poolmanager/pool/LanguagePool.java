@@ -1,5 +1,6 @@
 package dev.hearth.poolmanager.pool;
 
+import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.pool.Resting.Prewarmed;
 import java.time.Duration;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The generic containers of one language: those waiting, those starting, the floor and ceiling
- * of its size, its recent demand, how long its starts take, and the backoff of failed starts.
+ * of its size, its recent demand and the first calls it expects, how long its starts take, and the backoff of failed starts.
  * {@link PrewarmedPools} is the only one to change it.
  */
 final class LanguagePool {
@@ -31,6 +32,7 @@ final class LanguagePool {
     /** Set while a retry after a failed start is scheduled, so failures do not multiply retries. */
     final AtomicBoolean retryPending = new AtomicBoolean();
     private final DemandWindow demand;
+    private final ExpectedCalls expected;
     private long startMillis = ASSUMED_START.toMillis();
     private volatile boolean filledOnce;
 
@@ -40,16 +42,33 @@ final class LanguagePool {
         this.floor = floor;
         this.ceiling = Math.max(floor, ceiling);
         this.demand = new DemandWindow(window);
+        this.expected = new ExpectedCalls(window, this.ceiling);
         this.filledOnce = floor == 0;
-    }
-
-    /** One specialization asked for a container of this pool (whether it found one or not). */
-    synchronized void demanded(Instant now) {
-        demand.record(now);
     }
 
     synchronized double rate(Instant now) {
         return demand.peakRate(now);
+    }
+
+    /**
+     * A version was deployed whose first call is to come: it is expected for a window (counted
+     * as one container to come, not in the rate: its call is, when it comes).
+     */
+    synchronized void expect(VersionKey version, Instant now) {
+        expected.expect(version, now);
+    }
+
+    /**
+     * A specialization of {@code version} asked for a container of this pool (whether it found one
+     * or not): it counts as demand, and the version's first call is no longer expected.
+     */
+    synchronized void taken(VersionKey version, Instant now) {
+        demand.record(now);
+        expected.arrived(version);
+    }
+
+    synchronized int expected(Instant now) {
+        return expected.count(now);
     }
 
     /** A start took {@code took}: the estimate moves a quarter of the way towards it. */

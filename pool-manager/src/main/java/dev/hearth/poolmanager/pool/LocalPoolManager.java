@@ -196,9 +196,9 @@ public final class LocalPoolManager implements PoolManager {
             // A version retired earlier and routed to again (a rollback) keeps its code while it is used.
             specializer.revive(function);
             specializer.use(function, source);
-            if (function.minWarm() == 0 && !registry.knows(function.key()) && prewarmed.serves(source.language())) {
+            if (function.minWarm() == 0 && !registry.knows(function.key()) && prewarmed.fits(function, source.language())) {
                 // A version never called here: its first call, a specialization, usually follows soon.
-                prewarmed.expect(source.language());
+                prewarmed.expect(source.language(), function.key());
             }
             background(() -> {
                 try {

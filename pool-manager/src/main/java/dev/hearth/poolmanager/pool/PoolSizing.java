@@ -8,7 +8,7 @@ import java.time.Duration;
  * specializations rather than a fixed count).
  *
  * <pre>
- *   demand = ceil(rate × start × headroom)
+ *   demand = max(ceil(rate × start × headroom), expected)
  *   target = max(floor, min(ceiling, floor + demand, floor + (free after the floor + held above floor) / 2))
  * </pre>
  *
@@ -20,6 +20,9 @@ import java.time.Duration;
  *   rate and starts slowed by each other. The floor ({@code HEARTH_POOL_<RUNTIME>}) stays on
  *   top: it is what a burst out of quiet finds, and the demand term is what keeps up while a
  *   burst lasts.</li>
+ *   <li>{@code expected}: versions deployed within the window whose first call has not come
+ *   ({@link ExpectedCalls}); each will take a container, so the pool holds one per version ahead
+ *   of its call, whatever the rate (a handful of deploys in a quiet minute would barely move it).</li>
  *   <li>When the window holds no specialization, {@code rate} is 0 and the target is the floor;
  *   surplus idle containers are then removed at a bounded rate.</li>
  *   <li>The ceiling is the node budget per language ({@code HEARTH_POOL_MAX_<RUNTIME>}); and
@@ -40,15 +43,16 @@ final class PoolSizing {
      * @param ratePerSec   recent specializations per second (the busiest bucket's)
      * @param start        how long a generic container takes to start
      * @param headroom     factor on the demand term
+     * @param expected     first calls expected (versions deployed, not called yet)
      * @param freeSlots    containers the node could still start (by count and by memory)
      * @param poolHeld     this pool's containers now, waiting and starting
      */
-    static int target(int floor, int ceiling, double ratePerSec, Duration start, double headroom, int freeSlots,
-                      int poolHeld) {
+    static int target(int floor, int ceiling, double ratePerSec, Duration start, double headroom, int expected,
+                      int freeSlots, int poolHeld) {
         if (ceiling <= floor) {
             return floor;
         }
-        double demand = Math.ceil(ratePerSec * (start.toNanos() / 1e9) * headroom);
+        double demand = Math.max(Math.ceil(ratePerSec * (start.toNanos() / 1e9) * headroom), expected);
         long wanted = floor + (long) Math.min(demand, Integer.MAX_VALUE);
         // Room calls could use once the floor is refilled: what is free beyond that, and what this pool holds above it.
         long afterFloor = Math.max(0L, (long) freeSlots - Math.max(0, floor - poolHeld));

@@ -1,5 +1,7 @@
 package dev.hearth.poolmanager.pool;
 
+import dev.hearth.poolmanager.FunctionSpec;
+import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
 import dev.hearth.poolmanager.PoolSizingSettings;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps each language's pool of pre-started generic containers ({@link LanguagePool}) at its
  * target, which follows demand ({@link PoolSizing}: specializations, and new versions whose first call is to
- * come): hands them out, the longest ready first,
+ * come, each expected for a window, {@link ExpectedCalls}): hands them out, the longest ready first,
  * starts replacements in the background, at most {@code startConcurrency} at once for all
  * languages, removes surplus ones at a bounded rate once demand falls, gives one up first when a
  * call needs room, and backs off when starts fail (a broken engine or image) rather than
@@ -69,22 +71,35 @@ final class PrewarmedPools {
         return pools.containsKey(language);
     }
 
-    /** A pre-started container, or null when the pool is empty; a replacement follows either way. */
-    ContainerHandle take(Language language) {
+    /**
+     * Whether {@code function}'s first call could be served from {@code language}'s pool: pooled
+     * containers have no network, and a heap sized for the pool's memory where the runtime cannot resize.
+     */
+    boolean fits(FunctionSpec function, Language language) {
+        return serves(language) && !function.egress()
+                && (language.resizable() || function.memoryMb() == poolMemoryMb);
+    }
+
+    /**
+     * A pre-started container for a specialization of {@code version}, or null when the pool is
+     * empty; a replacement follows either way.
+     */
+    ContainerHandle take(Language language, VersionKey version) {
         LanguagePool pool = pools.get(language);
-        pool.demanded(clock.instant());
+        pool.taken(version, clock.instant());
         Prewarmed prewarmed = pool.ready.pollFirst();
         scheduler.schedule(() -> refill(language), DELAY_AFTER_TAKE.toMillis(), TimeUnit.MILLISECONDS);
         return prewarmed == null ? null : prewarmed.container();
     }
 
     /**
-     * A specialization is to come (a new version was deployed, whose first call usually follows
-     * soon): it counts as demand now, so the pool grows ahead of the call.
+     * A specialization of {@code version} is to come (it was deployed, and its first call usually
+     * follows soon): it is expected for a window, so the pool grows ahead of the call by one
+     * container per version expected.
      */
-    void expect(Language language) {
+    void expect(Language language, VersionKey version) {
         LanguagePool pool = pools.get(language);
-        pool.demanded(clock.instant());
+        pool.expect(version, clock.instant());
         if (pool.failures.get() == 0) {
             refill(language);
         }
@@ -249,7 +264,7 @@ final class PrewarmedPools {
 
     private int targetAt(LanguagePool pool, Instant now) {
         return PoolSizing.target(pool.floor, pool.ceiling, pool.rate(now), pool.startTime(), sizing.headroom(),
-                fleet.freeSlots(poolMemoryMb), pool.ready.size() + pool.starting.get());
+                pool.expected(now), fleet.freeSlots(poolMemoryMb), pool.ready.size() + pool.starting.get());
     }
 
     boolean filledOnce() {

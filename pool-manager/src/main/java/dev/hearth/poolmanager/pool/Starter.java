@@ -85,9 +85,7 @@ final class Starter {
         if (!prewarmed.serves(language)) {
             throw PoolException.unavailable("no " + language.id() + " runtime is configured on this node");
         }
-        // Pooled containers have no network and a heap sized for the pool's memory where the runtime cannot resize.
-        boolean poolFits = !function.egress() && (language.resizable() || function.memoryMb() == config.poolMemoryMb());
-        ContainerHandle pooled = poolFits ? prewarmed.take(language) : null;
+        ContainerHandle pooled = prewarmed.fits(function, language) ? prewarmed.take(language, function.key()) : null;
         boolean fromPool = pooled != null;
         if (fromPool) {
             // Before the function's code is linked or loaded: its module-level code already runs at the user's weight.

@@ -13,7 +13,10 @@ import dev.hearth.poolmanager.Invocation;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.InvokeRequest;
 import dev.hearth.poolmanager.Outcome;
+import dev.hearth.poolmanager.PoolConfig.RuntimeConfig;
 import dev.hearth.poolmanager.PoolException;
+import dev.hearth.poolmanager.PoolSizingSettings;
+import dev.hearth.poolmanager.PoolStats;
 import dev.hearth.poolmanager.StartKind;
 import dev.hearth.poolmanager.Workload;
 import dev.hearth.poolmanager.code.CodeCache;
@@ -157,5 +160,36 @@ class LocalPoolManagerTest {
         assertTrue(fakes.engine.closed && fakes.agent.closed);
         PoolException refused = assertThrows(PoolException.class, () -> invoke(HTTP, "{}"));
         assertTrue(refused.getMessage().contains("shutting down"), refused::getMessage);
+    }
+
+    @Test
+    void preparingAVersionNeverCalled_growsThePoolByOne_onlyWhenItsFirstCallCanUseIt() throws Exception {
+        pool.close();
+        fakes.close();
+        fakes = new FakeNode(runDir, 16, 4096, Map.of(Language.PYTHON, new RuntimeConfig("hearth/runtime-python", 1, 4)),
+                new PoolSizingSettings(Duration.ofSeconds(20), 0.0, 4, 2));
+        var code = new CodeCache(fakes.config.nodeDir().resolve("code"), digest -> new ByteArrayInputStream(FakeNode.ARCHIVE),
+                ZipLimits.DEFAULT, CodeCacheSettings.DEFAULT, fakes.clock);
+        pool = new LocalPoolManager(fakes.config, fakes.engine, fakes.agent, code, fakes.clock, fakes.ticker);
+        pool.begin();
+        assertEquals(1, held(pool.stats()), "the floor");
+
+        pool.prepare(FakeNode.source("egress", Language.PYTHON, FakeNode.POOL_MB, true));
+        assertEquals(1, held(pool.stats()), "a function with egress starts cold: no container is started for it");
+
+        pool.prepare(FakeNode.source("bigger", Language.PYTHON, 2 * FakeNode.POOL_MB, false));
+        assertEquals(2, held(pool.stats()), "one more for the first call to come (Python resizes: its memory does not matter)");
+        FunctionSpec first = FakeNode.source("alice", Language.PYTHON, FakeNode.POOL_MB, false);
+        pool.prepare(first);
+        assertEquals(3, held(pool.stats()));
+
+        assertEquals(StartKind.POOL, invoke(first, "{}").start());
+        pool.prepare(first);
+        assertEquals(2, held(pool.stats()), "alice's first call came; a version already called here is not expected again");
+    }
+
+    /** Pre-started containers waiting and starting: starts are counted as soon as they are handed out. */
+    static int held(PoolStats stats) {
+        return stats.prewarmed().getOrDefault("python", 0) + stats.starting().getOrDefault("python", 0);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig.RuntimeConfig;
 import dev.hearth.poolmanager.PoolSizingSettings;
@@ -34,14 +35,24 @@ class PoolGrowthTest {
     Path runDir;
 
     final ManualScheduler scheduler = new ManualScheduler();
+    private int versions;
+
+    /** A version not seen before: a specialization the pool did not expect. */
+    VersionKey aVersion() {
+        return new VersionKey("fn-" + versions++, 1);
+    }
     final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
     FakeNode node;
     Fleet fleet;
     PrewarmedPools pools;
 
     void pools(int maxContainers, int floor, int ceiling, int startConcurrency) {
+        pools(maxContainers, floor, ceiling, startConcurrency, 2.0);
+    }
+
+    void pools(int maxContainers, int floor, int ceiling, int startConcurrency, double headroom) {
         node = new FakeNode(runDir, maxContainers, 64L * 1024, Map.of(Language.PYTHON, new RuntimeConfig("hearth/runtime-python", floor, ceiling)),
-                new PoolSizingSettings(WINDOW, 2.0, startConcurrency, 2));
+                new PoolSizingSettings(WINDOW, headroom, startConcurrency, 2));
         fleet = node.fleet((owner, memoryMb) -> false);
         pools = new PrewarmedPools(node.config, new PoolPolicy(node.config.idleTimeout(), maxContainers), fleet, scheduler, scheduler,
                 clock);
@@ -63,7 +74,7 @@ class PoolGrowthTest {
     List<ContainerHandle> takeAll(int n) {
         List<ContainerHandle> taken = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ContainerHandle c = pools.take(Language.PYTHON);
+            ContainerHandle c = pools.take(Language.PYTHON, aVersion());
             if (c != null) {
                 taken.add(c);
             }
@@ -158,16 +169,68 @@ class PoolGrowthTest {
     }
 
     @Test
-    void expect_aNewVersionsFirstCall_growsThePoolAheadOfIt() {
-        pools(64, 2, 8, 4);
+    void expect_holdsOneContainerPerVersionDeployed_aheadOfItsFirstCall() {
+        pools(64, 2, 8, 4, 0.0); // no headroom: the calls' own rate adds nothing here
+        List<VersionKey> deployed = List.of(aVersion(), aVersion(), aVersion(), aVersion());
 
-        for (int i = 0; i < 4; i++) {
-            pools.expect(Language.PYTHON);
+        // Four deploys a second apart.
+        for (VersionKey version : deployed) {
+            pools.expect(Language.PYTHON, version);
+            pass(Duration.ofSeconds(1));
         }
         scheduler.runDue();
 
-        assertTrue(waiting() > 2, "grown ahead of the calls: " + waiting());
-        assertTrue(waiting() <= 8);
+        assertEquals(2 + 4, pools.target(Language.PYTHON), "the floor, and one for each first call to come");
+        assertEquals(6, waiting());
+
+        pools.expect(Language.PYTHON, deployed.get(3));
+        assertEquals(6, pools.target(Language.PYTHON), "a version deployed again is expected once");
+
+        assertNotNull(pools.take(Language.PYTHON, deployed.get(0)));
+        assertNotNull(pools.take(Language.PYTHON, deployed.get(1)));
+        assertEquals(2 + 2, pools.target(Language.PYTHON), "a first call that came is no longer expected");
+        pass(Duration.ofMillis(50));
+        assertEquals(4, waiting(), "the two taken are not replaced past the target");
+    }
+
+    @Test
+    void expect_lastsOneWindow_thenThePoolShrinksToItsFloor() {
+        pools(64, 2, 8, 4);
+        pools.expect(Language.PYTHON, aVersion());
+        pools.expect(Language.PYTHON, aVersion());
+        pools.expect(Language.PYTHON, aVersion());
+        scheduler.runDue();
+        assertEquals(5, waiting());
+
+        pass(Duration.ofSeconds(9));
+        assertEquals(5, pools.target(Language.PYTHON), "still within the window");
+        pass(Duration.ofSeconds(1));
+        assertEquals(2, pools.target(Language.PYTHON), "no first call within a window: they count no longer");
+        pools.tick();
+        pools.tick();
+        assertEquals(2, waiting());
+    }
+
+    @Test
+    void expect_isBoundedByTheCeiling_andTheNodesRoom() {
+        pools(64, 2, 8, 4);
+        for (int i = 0; i < 30; i++) {
+            pools.expect(Language.PYTHON, aVersion());
+        }
+        scheduler.runDue();
+        assertEquals(8, waiting(), "thirty expected, the ceiling holds");
+    }
+
+    @Test
+    void expect_onANodeNearFull_leavesHalfTheRoomToCalls() {
+        pools(8, 2, 8, 4);
+        for (int i = 0; i < 30; i++) {
+            pools.expect(Language.PYTHON, aVersion());
+        }
+        scheduler.runDue();
+        // 8 in all, the floor of 2: of the 6 free, half may grow the pool.
+        assertEquals(5, waiting());
+        assertEquals(3, fleet.freeSlots(FakeNode.POOL_MB));
     }
 
     @Test

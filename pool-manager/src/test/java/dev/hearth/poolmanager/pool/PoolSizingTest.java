@@ -24,7 +24,7 @@ class PoolSizingTest {
 
     @Test
     void noDemand_keepsTheFloor() {
-        assertEquals(3, PoolSizing.target(3, 9, 0, START, 2.0, 60, 3));
+        assertEquals(3, PoolSizing.target(3, 9, 0, START, 2.0, 0, 60, 3));
     }
 
     @Test
@@ -34,24 +34,34 @@ class PoolSizingTest {
         assertEquals(3.0, rate, 1e-9);
 
         // 3/s × 0.5 s × 2 = 3 above the floor of 3.
-        assertEquals(6, PoolSizing.target(3, 16, rate, START, 2.0, 60, 3));
+        assertEquals(6, PoolSizing.target(3, 16, rate, START, 2.0, 0, 60, 3));
+    }
+
+    @Test
+    void expectedFirstCalls_addOneEach_whateverTheRate() {
+        assertEquals(3 + 5, PoolSizing.target(3, 16, 0, START, 2.0, 5, 60, 3), "five deploys in a quiet window");
+        double rate = burst(6).peakRate(T0.plusSeconds(1)); // 3 above the floor by rate
+        assertEquals(3 + 3, PoolSizing.target(3, 16, rate, START, 2.0, 2, 60, 3), "the larger of the two, not their sum");
+        assertEquals(3 + 4, PoolSizing.target(3, 16, rate, START, 2.0, 4, 60, 3));
+        assertEquals(9, PoolSizing.target(3, 9, 0, START, 2.0, 30, 60, 3), "the ceiling holds");
+        assertEquals(5, PoolSizing.target(3, 16, 0, START, 2.0, 30, 4, 3), "so does half the free room");
     }
 
     @Test
     void theCeilingHolds_howeverHighTheDemand() {
         double rate = burst(30).peakRate(T0.plusSeconds(1));
 
-        assertEquals(9, PoolSizing.target(3, 9, rate, START, 2.0, 60, 3));
-        assertEquals(9, PoolSizing.target(3, 9, 1e9, Duration.ofHours(1), 100, Integer.MAX_VALUE, 3));
+        assertEquals(9, PoolSizing.target(3, 9, rate, START, 2.0, 0, 60, 3));
+        assertEquals(9, PoolSizing.target(3, 9, 1e9, Duration.ofHours(1), 100, 0, Integer.MAX_VALUE, 3));
     }
 
     @Test
     void quiet_returnsTheTargetToTheFloor_onceTheBurstLeavesTheWindow() {
         DemandWindow window = burst(30);
 
-        assertEquals(9, PoolSizing.target(3, 9, window.peakRate(T0.plusSeconds(19)), START, 2.0, 60, 9),
+        assertEquals(9, PoolSizing.target(3, 9, window.peakRate(T0.plusSeconds(19)), START, 2.0, 0, 60, 9),
                 "still inside the window: the target holds");
-        assertEquals(3, PoolSizing.target(3, 9, window.peakRate(T0.plusSeconds(21)), START, 2.0, 60, 9),
+        assertEquals(3, PoolSizing.target(3, 9, window.peakRate(T0.plusSeconds(21)), START, 2.0, 0, 60, 9),
                 "a whole window of quiet: back to the floor");
     }
 
@@ -59,18 +69,18 @@ class PoolSizingTest {
     void aNodeNearFull_keepsRoomForCalls() {
         double rate = burst(30).peakRate(T0.plusSeconds(1));
 
-        assertEquals(3, PoolSizing.target(3, 16, rate, START, 2.0, 0, 3), "no free room: no growth, the floor stays");
-        assertEquals(3, PoolSizing.target(3, 16, rate, START, 2.0, 1, 3), "the last free container is left to calls");
-        assertEquals(5, PoolSizing.target(3, 16, rate, START, 2.0, 4, 3), "half of the free room, never more");
-        assertEquals(4, PoolSizing.target(3, 16, rate, START, 2.0, 5, 0),
+        assertEquals(3, PoolSizing.target(3, 16, rate, START, 2.0, 0, 0, 3), "no free room: no growth, the floor stays");
+        assertEquals(3, PoolSizing.target(3, 16, rate, START, 2.0, 0, 1, 3), "the last free container is left to calls");
+        assertEquals(5, PoolSizing.target(3, 16, rate, START, 2.0, 0, 4, 3), "half of the free room, never more");
+        assertEquals(4, PoolSizing.target(3, 16, rate, START, 2.0, 0, 5, 0),
                 "the floor is refilled first (3 of the 5 free), and growth takes half of what is left");
-        assertEquals(7, PoolSizing.target(3, 16, rate, START, 2.0, 4, 7),
+        assertEquals(7, PoolSizing.target(3, 16, rate, START, 2.0, 0, 4, 7),
                 "what the pool holds above its floor counts as room calls could use: a grown pool stays put, it does not grow on");
     }
 
     @Test
     void aFloorOfZero_withNoCeilingAbove_staysEmpty() {
-        assertEquals(0, PoolSizing.target(0, 0, 100, START, 2.0, 60, 0));
+        assertEquals(0, PoolSizing.target(0, 0, 100, START, 2.0, 0, 60, 0));
     }
 
     @Test

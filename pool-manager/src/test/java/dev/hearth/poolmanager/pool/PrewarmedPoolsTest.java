@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hearth.poolmanager.FunctionSpec.VersionKey;
 import dev.hearth.poolmanager.Language;
 import dev.hearth.poolmanager.PoolConfig;
 import dev.hearth.poolmanager.PoolSizingSettings;
@@ -26,6 +27,12 @@ class PrewarmedPoolsTest {
     Path runDir;
 
     final ManualScheduler scheduler = new ManualScheduler();
+    private int versions;
+
+    /** A version not seen before: a specialization the pool did not expect. */
+    VersionKey aVersion() {
+        return new VersionKey("fn-" + versions++, 1);
+    }
     FakeNode node;
     Fleet fleet;
     PrewarmedPools pools;
@@ -94,7 +101,7 @@ class PrewarmedPoolsTest {
         scheduler.runDue();
         List<String> ids = node.engine.running.keySet().stream().sorted().toList();
 
-        ContainerHandle taken = pools.take(Language.PYTHON);
+        ContainerHandle taken = pools.take(Language.PYTHON, aVersion());
 
         assertEquals(ids.get(0), taken.id(), "the first started is the first out");
         assertEquals(Map.of("python", 1), pools.waiting());
@@ -108,7 +115,7 @@ class PrewarmedPoolsTest {
     void take_fromAnEmptyPool_givesNothing_butStillSchedulesARefill() {
         pools(8, Map.of(Language.PYTHON, 1));
 
-        assertNull(pools.take(Language.PYTHON));
+        assertNull(pools.take(Language.PYTHON, aVersion()));
 
         assertEquals(1, scheduler.pending());
         scheduler.advance(Duration.ofMillis(50));
@@ -142,7 +149,7 @@ class PrewarmedPoolsTest {
         scheduler.advance(Duration.ofMillis(2000));
         assertEquals(Map.of("python", 2), pools.waiting());
         assertEquals(0, scheduler.pending(), "a success ends the backoff");
-        pools.take(Language.PYTHON);
+        pools.take(Language.PYTHON, aVersion());
         assertEquals(List.of(500L, 2000L, 50L), scheduler.scheduledDelaysMs);
     }
 
