@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * measures only the pool figures, {@code HEARTH_BENCH_ONLY=burst} only a burst of 30 first calls
  * ({@link BurstFigures}), {@code HEARTH_BENCH_ONLY=load} only throughput and latency
  * under load (wrk against a Hearth process), {@code HEARTH_BENCH_ONLY=dispatch} only warm calls
- * in-process against over NATS, {@code HEARTH_BENCH_ONLY=start} only the container per invocation
+ * in-process against the agent directly and over NATS, {@code HEARTH_BENCH_ONLY=start} only the container per invocation
  * against the pool start, {@code HEARTH_BENCH_ONLY=build} only the Maven build durations
  * (first, then with the owner's dependency cache), which the full run measures once, not per runtime,
  * {@code HEARTH_BENCH_ONLY=density} only density and scale ({@link DensityFigures}, which the full run measures once),
@@ -130,6 +130,9 @@ public final class BenchMain {
             RunResult warm = single(run(timed("warm", runtime, plan).mode(Mode.SampleTime).threads(1)));
             figures.put("warmP50Ms", round(warm.getPrimaryResult().getStatistics().getPercentile(50)));
             figures.put("warmP99Ms", round(warm.getPrimaryResult().getStatistics().getPercentile(99)));
+            RunResult direct = single(run(timed("directAgent", runtime, plan).mode(Mode.SampleTime).threads(1)));
+            figures.put("directAgentP50Ms", round(direct.getPrimaryResult().getStatistics().getPercentile(50)));
+            figures.put("warmOverDirect", round((Double) figures.get("warmP50Ms") / (Double) figures.get("directAgentP50Ms")));
             overNats(runtime, plan, figures);
             log.info("{}: {}", runtime, figures);
             return figures;
