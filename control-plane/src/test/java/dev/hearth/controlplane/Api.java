@@ -173,6 +173,21 @@ public final class Api {
         return source(name, "python", "main.handler", "main.py", code);
     }
 
+    /** A Python handler that answers "hello". */
+    public static final String PYTHON_HELLO = """
+            def handler(event, context):
+                return "hello"
+            """;
+
+    /** The pre-started containers of {@code runtime} waiting, as {@code GET /healthz} reports them. */
+    public int prewarmed(String runtime) {
+        Reply health = get("/healthz", null);
+        if (health.status() != 200) {
+            throw new AssertionError("GET /healthz: " + health);
+        }
+        return health.json().path("prewarmed").path(runtime).asInt(-1);
+    }
+
     /** A Python function from a zip holding the given files. */
     public static ObjectNode pythonArchive(String name, Map<String, String> files) {
         return archive(name, "python", "main.handler", files);

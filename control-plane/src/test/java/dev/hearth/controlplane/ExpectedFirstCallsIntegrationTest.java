@@ -18,10 +18,6 @@ class ExpectedFirstCallsIntegrationTest {
 
     static final int FLOOR = 1;
     static final int CEILING = 4;
-    static final String HELLO = """
-            def handler(event, context):
-                return "hello"
-            """;
 
     @RegisterExtension
     static HearthExtension hearth = HearthExtension.warm()
@@ -29,19 +25,13 @@ class ExpectedFirstCallsIntegrationTest {
             .with("HEARTH_POOL_MAX_PYTHON", Integer.toString(CEILING))
             .with("HEARTH_POOL_WINDOW_MS", "60000");
 
-    int prewarmed(Api api) {
-        Api.Reply health = api.get("/healthz", null);
-        assertEquals(200, health.status(), health.toString());
-        return health.json().path("prewarmed").path("python").asInt(-1);
-    }
-
     /** Polls until the pool holds {@code wanted} (at most 60 s); returns the most it held meanwhile. */
     int awaitPool(Api api, int wanted) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        int peak = prewarmed(api);
+        int peak = api.prewarmed("python");
         while (peak < wanted && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            peak = Math.max(peak, prewarmed(api));
+            peak = Math.max(peak, api.prewarmed("python"));
         }
         return peak;
     }
@@ -50,10 +40,10 @@ class ExpectedFirstCallsIntegrationTest {
     void functionsDeployedThenCalledOnceEach_areAllServedFromThePool_andTheCeilingHolds() throws Exception {
         Api api = hearth.api();
         String token = api.userWithToken("deployer");
-        assertEquals(FLOOR, prewarmed(api), "at rest the pool is at its floor");
+        assertEquals(FLOOR, api.prewarmed("python"), "at rest the pool is at its floor");
 
         for (int i = 0; i < CEILING - FLOOR; i++) {
-            Api.Reply created = api.post("/v1/functions", token, Api.pythonSource("fn" + i, HELLO));
+            Api.Reply created = api.post("/v1/functions", token, Api.pythonSource("fn" + i, Api.PYTHON_HELLO));
             assertEquals(201, created.status(), created.toString());
         }
         assertEquals(CEILING, awaitPool(api, CEILING), "the floor and one container for each first call to come");
@@ -67,14 +57,14 @@ class ExpectedFirstCallsIntegrationTest {
 
         // Many more deploys than the ceiling: the pool fills to it and no further.
         for (int i = 0; i < 3 * CEILING; i++) {
-            Api.Reply created = api.post("/v1/functions", token, Api.pythonSource("more" + i, HELLO));
+            Api.Reply created = api.post("/v1/functions", token, Api.pythonSource("more" + i, Api.PYTHON_HELLO));
             assertEquals(201, created.status(), created.toString());
         }
         int peak = awaitPool(api, CEILING);
         assertEquals(CEILING, peak, "grown to its ceiling");
         for (int i = 0; i < 20; i++) {
             Thread.sleep(50);
-            peak = Math.max(peak, prewarmed(api));
+            peak = Math.max(peak, api.prewarmed("python"));
         }
         assertTrue(peak <= CEILING, "never past its ceiling of " + CEILING + " (peak " + peak + ")");
         assertTrue(hearth.pool().stats().prewarmed().get("python") <= CEILING);

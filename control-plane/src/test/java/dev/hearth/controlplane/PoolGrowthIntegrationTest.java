@@ -24,10 +24,6 @@ class PoolGrowthIntegrationTest {
     private static final Logger log = LoggerFactory.getLogger(PoolGrowthIntegrationTest.class);
     static final int FLOOR = 1;
     static final int CEILING = 4;
-    static final String HELLO = """
-            def handler(event, context):
-                return "hello"
-            """;
 
     @RegisterExtension
     static HearthExtension hearth = HearthExtension.warm()
@@ -35,17 +31,11 @@ class PoolGrowthIntegrationTest {
             .with("HEARTH_POOL_MAX_PYTHON", Integer.toString(CEILING))
             .with("HEARTH_POOL_WINDOW_MS", "2000");
 
-    int prewarmed(Api api) {
-        Api.Reply health = api.get("/healthz", null);
-        assertEquals(200, health.status(), health.toString());
-        return health.json().path("prewarmed").path("python").asInt(-1);
-    }
-
     @Test
     void aBurstOfFirstCalls_growsThePool_andAtRestItShrinksBackToItsFloor() throws Exception {
         Api api = hearth.api();
         String token = api.userWithToken("burst");
-        assertEquals(FLOOR, prewarmed(api), "at rest the pool is at its floor");
+        assertEquals(FLOOR, api.prewarmed("python"), "at rest the pool is at its floor");
         ExecutorService callers = Executors.newFixedThreadPool(4);
         int peak = 0;
         int functions = 0;
@@ -55,13 +45,13 @@ class PoolGrowthIntegrationTest {
                 List<Future<Api.Reply>> calls = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
                     String name = "f" + functions++;
-                    Api.Reply created = api.post("/v1/functions", token, Api.pythonSource(name, HELLO));
+                    Api.Reply created = api.post("/v1/functions", token, Api.pythonSource(name, Api.PYTHON_HELLO));
                     assertEquals(201, created.status(), created.toString());
                     calls.add(callers.submit(() -> api.invoke(token, name, "{}")));
                 }
                 for (Future<Api.Reply> call : calls) {
                     while (!call.isDone()) {
-                        peak = Math.max(peak, prewarmed(api));
+                        peak = Math.max(peak, api.prewarmed("python"));
                         Thread.sleep(20);
                     }
                     Api.Reply reply = call.get();
@@ -71,7 +61,7 @@ class PoolGrowthIntegrationTest {
                 // The refills the burst asked for are still starting: watch them land (bounded).
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                 while (peak <= FLOOR && System.nanoTime() < until) {
-                    peak = Math.max(peak, prewarmed(api));
+                    peak = Math.max(peak, api.prewarmed("python"));
                     Thread.sleep(20);
                 }
             }
@@ -84,10 +74,10 @@ class PoolGrowthIntegrationTest {
 
         // At rest: back to the floor, within a bounded poll.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        int now = prewarmed(api);
+        int now = api.prewarmed("python");
         while (now != FLOOR && System.nanoTime() < deadline) {
             Thread.sleep(100);
-            now = prewarmed(api);
+            now = api.prewarmed("python");
         }
         assertEquals(FLOOR, now, "at rest the pool shrinks back to its floor");
         assertEquals(FLOOR, hearth.pool().stats().prewarmed().get("python"));

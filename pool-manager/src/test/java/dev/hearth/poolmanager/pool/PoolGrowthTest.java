@@ -211,23 +211,25 @@ class PoolGrowthTest {
         assertEquals(2, waiting());
     }
 
-    @Test
-    void expect_isBoundedByTheCeiling_andTheNodesRoom() {
-        pools(64, 2, 8, 4);
-        for (int i = 0; i < 30; i++) {
+    /** {@code n} versions deployed, none called yet; the starts they ask for run. */
+    void deployed(int n) {
+        for (int i = 0; i < n; i++) {
             pools.expect(Language.PYTHON, aVersion());
         }
         scheduler.runDue();
+    }
+
+    @Test
+    void expect_isBoundedByTheCeiling() {
+        pools(64, 2, 8, 4);
+        deployed(30);
         assertEquals(8, waiting(), "thirty expected, the ceiling holds");
     }
 
     @Test
     void expect_onANodeNearFull_leavesHalfTheRoomToCalls() {
         pools(8, 2, 8, 4);
-        for (int i = 0; i < 30; i++) {
-            pools.expect(Language.PYTHON, aVersion());
-        }
-        scheduler.runDue();
+        deployed(30);
         // 8 in all, the floor of 2: of the 6 free, half may grow the pool.
         assertEquals(5, waiting());
         assertEquals(3, fleet.freeSlots(FakeNode.POOL_MB));
