@@ -63,7 +63,8 @@ final class DensityFigures {
     }
 
     private static Map<String, Object> measure(Plan plan, int users) throws Exception {
-        // Room for the warm functions, each user's hot one, and the pool at its ceiling.
+        // Room for the warm functions, each user's hot one, and a pool of 4 × its floor (it grows past that only into
+        // half the free room, and gives way to calls).
         int containers = plan.warm() + users + 4 * POOL + 8;
         Map<String, String> settings = Map.of(
                 "HEARTH_USER_MAX_FUNCTIONS", Integer.toString(plan.functions() + plan.samples() * 3 + 10),

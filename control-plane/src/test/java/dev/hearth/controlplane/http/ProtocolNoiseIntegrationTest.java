@@ -66,7 +66,8 @@ class ProtocolNoiseIntegrationTest {
     }
 
     private List<ILoggingEvent> events(Level atLeast) {
-        synchronized (log.list) {
+        // Logback appends under the appender's own monitor (AppenderBase.doAppend), not the list's.
+        synchronized (log) {
             return log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(atLeast)).toList();
         }
     }
