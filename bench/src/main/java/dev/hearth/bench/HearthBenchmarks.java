@@ -237,6 +237,20 @@ public class HearthBenchmarks {
         return state.hearth.invoke("warm");
     }
 
+    /**
+     * The cheapest answer of the Hearth {@link #warm} calls ({@code GET /healthz}), from the same
+     * client on its kept-alive connection: what the REST hop costs before any of Hearth's work.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public int restFloor(Warm state) throws Exception {
+        BenchClient.Reply reply = state.hearth.client().request("GET", "/healthz", null);
+        if (reply.status() != 200) {
+            throw new IllegalStateException("/healthz answered " + reply.status());
+        }
+        return reply.status();
+    }
+
     /** The same handler called straight on a specialized agent: the lower bound of a warm call. */
     @Benchmark
     @BenchmarkMode(Mode.SampleTime)
