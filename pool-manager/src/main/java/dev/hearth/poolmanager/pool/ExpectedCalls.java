@@ -6,11 +6,13 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The first calls one language's pool expects: versions deployed whose first call (a
  * specialization) has not come yet. Each is expected for {@code lifetime} from its deploy, and
- * stops counting at its first call, whether that found a pre-started container or not. At most
+ * stops counting at its first call, whether that found a pre-started container or not, or when
+ * it is retired (its function deleted, or the version let go). At most
  * {@code bound} are kept (the oldest goes first): the pool never grows past its ceiling anyway.
  * Time is a parameter; not thread-safe: its owner synchronizes.
  */
@@ -43,6 +45,11 @@ final class ExpectedCalls {
     /** The first call of {@code version} came: it is no longer expected. */
     void arrived(VersionKey version) {
         until.remove(version);
+    }
+
+    /** The versions {@code retired} picks were retired: their first calls will not come. */
+    void withdraw(Predicate<VersionKey> retired) {
+        until.keySet().removeIf(retired);
     }
 
     /** First calls still expected at {@code now}. */

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * The generic containers of one language: those waiting, those starting, the floor and ceiling
@@ -65,6 +66,11 @@ final class LanguagePool {
     synchronized void taken(VersionKey version, Instant now) {
         demand.record(now);
         expected.arrived(version);
+    }
+
+    /** The versions {@code retired} picks were retired: the pool no longer holds containers for their first calls. */
+    synchronized void withdraw(Predicate<VersionKey> retired) {
+        expected.withdraw(retired);
     }
 
     synchronized int expected(Instant now) {

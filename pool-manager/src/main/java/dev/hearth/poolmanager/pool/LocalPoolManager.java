@@ -228,6 +228,7 @@ public final class LocalPoolManager implements PoolManager {
         Objects.requireNonNull(functionId, "functionId");
         specializer.retire(functionId);
         registry.retire(functionId);
+        prewarmed.withdraw(version -> version.functionId().equals(functionId));
     }
 
     @Override
@@ -236,6 +237,7 @@ public final class LocalPoolManager implements PoolManager {
         Set<Long> retired = Set.copyOf(versions);
         specializer.retireVersions(functionId, retired);
         registry.retireVersions(functionId, retired);
+        prewarmed.withdraw(version -> version.functionId().equals(functionId) && retired.contains(version.version()));
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,6 +104,14 @@ final class PrewarmedPools {
         if (pool.failures.get() == 0) {
             refill(language);
         }
+    }
+
+    /**
+     * The versions {@code retired} picks were retired: their first calls are expected no longer,
+     * and the pools shrink back at their next ticks.
+     */
+    void withdraw(Predicate<VersionKey> retired) {
+        pools.values().forEach(pool -> pool.withdraw(retired));
     }
 
     /** Tops every pool up, except while starts are failing: those retry on their own backoff. */

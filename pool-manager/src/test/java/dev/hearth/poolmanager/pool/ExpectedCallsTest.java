@@ -45,6 +45,17 @@ class ExpectedCallsTest {
     }
 
     @Test
+    void aRetiredVersion_isExpectedNoLonger() {
+        expected.expect(A, T0);
+        expected.expect(A2, T0);
+        expected.expect(B, T0);
+        expected.withdraw(version -> version.equals(A2));
+        assertEquals(2, expected.count(T0.plusSeconds(1)), "a's version 2 was let go");
+        expected.withdraw(version -> version.functionId().equals("a"));
+        assertEquals(1, expected.count(T0.plusSeconds(1)), "a was deleted; b is still to come");
+    }
+
+    @Test
     void atMostTheBoundAreKept_theOldestDeployGoesFirst() {
         for (int i = 0; i < 10; i++) {
             expected.expect(new VersionKey("f" + i, 1), T0.plusSeconds(i));

@@ -163,7 +163,7 @@ class LocalPoolManagerTest {
     }
 
     @Test
-    void preparingAVersionNeverCalled_growsThePoolByOne_onlyWhenItsFirstCallCanUseIt() throws Exception {
+    void preparingAVersionNeverCalled_growsThePoolByOne_onlyWhenItsFirstCallCanUseIt_untilItIsRetired() throws Exception {
         pool.close();
         fakes.close();
         fakes = new FakeNode(runDir, 16, 4096, Map.of(Language.PYTHON, new RuntimeConfig("hearth/runtime-python", 1, 4)),
@@ -172,24 +172,46 @@ class LocalPoolManagerTest {
                 ZipLimits.DEFAULT, CodeCacheSettings.DEFAULT, fakes.clock);
         pool = new LocalPoolManager(fakes.config, fakes.engine, fakes.agent, code, fakes.clock, fakes.ticker);
         pool.begin();
-        assertEquals(1, held(pool.stats()), "the floor");
+        assertEquals(1, held(pool), "the floor");
 
         pool.prepare(FakeNode.source("egress", Language.PYTHON, FakeNode.POOL_MB, true));
-        assertEquals(1, held(pool.stats()), "a function with egress starts cold: no container is started for it");
+        assertEquals(1, held(pool), "a function with egress starts cold: no container is started for it");
 
         pool.prepare(FakeNode.source("bigger", Language.PYTHON, 2 * FakeNode.POOL_MB, false));
-        assertEquals(2, held(pool.stats()), "one more for the first call to come (Python resizes: its memory does not matter)");
+        assertEquals(2, held(pool), "one more for the first call to come (Python resizes: its memory does not matter)");
         FunctionSpec first = FakeNode.source("alice", Language.PYTHON, FakeNode.POOL_MB, false);
         pool.prepare(first);
-        assertEquals(3, held(pool.stats()));
+        assertEquals(3, held(pool));
 
         assertEquals(StartKind.POOL, invoke(first, "{}").start());
         pool.prepare(first);
-        assertEquals(2, held(pool.stats()), "alice's first call came; a version already called here is not expected again");
+        assertEquals(2, held(pool), "alice's first call came; a version already called here is not expected again");
+
+        // bigger is deleted before its first call: it holds nothing from then on, so carol's one
+        // container to come is the one already there.
+        pool.retire(FakeNode.source("bigger", Language.PYTHON, 2 * FakeNode.POOL_MB, false).id());
+        pool.prepare(FakeNode.source("carol", Language.PYTHON, FakeNode.POOL_MB, false));
+        assertEquals(2, held(pool), "the floor and carol's first call; none for bigger");
+
+        FunctionSpec dave = FakeNode.source("dave", Language.PYTHON, FakeNode.POOL_MB, false);
+        pool.prepare(dave);
+        assertEquals(3, held(pool));
+        pool.retireVersions(dave.id(), Set.of(dave.version()));
+        pool.prepare(FakeNode.source("erin", Language.PYTHON, FakeNode.POOL_MB, false));
+        assertEquals(3, held(pool), "dave's only version was let go before its first call: erin takes its place");
     }
 
-    /** Pre-started containers waiting and starting: starts are counted as soon as they are handed out. */
-    static int held(PoolStats stats) {
-        return stats.prewarmed().getOrDefault("python", 0) + stats.starting().getOrDefault("python", 0);
+    /**
+     * The Python containers {@code pool} holds once the starts it handed out have ended: waiting
+     * and starting are read one after the other, so a start ending between the two reads would be
+     * counted in neither.
+     */
+    static int held(LocalPoolManager pool) throws InterruptedException {
+        for (int i = 0; i < 1_000 && pool.stats().starting().getOrDefault("python", 0) > 0; i++) {
+            Thread.sleep(10);
+        }
+        PoolStats stats = pool.stats();
+        assertEquals(0, stats.starting().getOrDefault("python", 0), "the fake starts end at once");
+        return stats.prewarmed().getOrDefault("python", 0);
     }
 }

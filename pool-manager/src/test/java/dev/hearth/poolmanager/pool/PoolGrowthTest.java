@@ -211,6 +211,21 @@ class PoolGrowthTest {
         assertEquals(2, waiting());
     }
 
+    @Test
+    void expect_endsWhenTheVersionIsRetired_andThePoolShrinksBack() {
+        pools(64, 2, 8, 4);
+        VersionKey deleted = aVersion();
+        pools.expect(Language.PYTHON, deleted);
+        pools.expect(Language.PYTHON, aVersion());
+        scheduler.runDue();
+        assertEquals(4, waiting());
+
+        pools.withdraw(version -> version.functionId().equals(deleted.functionId()));
+        assertEquals(3, pools.target(Language.PYTHON), "a function deleted before its first call holds nothing for it");
+        pools.tick();
+        assertEquals(3, waiting());
+    }
+
     /** {@code n} versions deployed, none called yet; the starts they ask for run. */
     void deployed(int n) {
         for (int i = 0; i < n; i++) {
