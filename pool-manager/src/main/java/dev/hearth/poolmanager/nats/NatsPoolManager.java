@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * the call, which never reached it, goes to another; a node that stops announcing during a call
  * fails that call as the platform's error, since the function may have run.
  *
- * <p>Functions that keep {@code minWarm} containers are handed to a {@link ProvisionReconciler},
+ * <p>A version deployed is prepared on the node its first call will be placed on
+ * ({@link Placement#prepareOn}). Functions that keep {@code minWarm} containers are handed to a {@link ProvisionReconciler},
  * which keeps each version ready on some live node.
  */
 public final class NatsPoolManager implements PoolManager {
@@ -210,8 +211,10 @@ public final class NatsPoolManager implements PoolManager {
             reconciler.keep(function);
         } else {
             reconciler.drop(function.key());
-            // Code prefetch, best effort, on one node.
-            nats.publish(Wire.PREPARE, Wire.write(function));
+            // Code prefetch (and a pre-started container for the first call), best effort, on the
+            // node the first call will go to; with none announced yet, on any one.
+            Placement.NodeView node = placement.prepareOn(function.key());
+            nats.publish(node == null ? Wire.PREPARE : Wire.prepareSubject(node.id), Wire.write(function));
         }
     }
 

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * Where a control plane sends each call. Nodes live in a Caffeine cache written by their
  * announcements and expiring when they stop (a node silent for {@code deadAfter} is gone). A call
  * goes to a node holding an idle container of its function version (warm affinity), else to the
- * node with the fewest calls running, ties taken in turn.
+ * node with the fewest calls running, ties taken in turn. A version deployed here is prepared on
+ * one node ({@link #prepareOn}: its code fetched there, a pre-started container held there for its
+ * first call), and that first call goes to the same node while it has room.
  *
  * <p>Idle counts are the node's last announcement, corrected locally: a call placed on a node
  * takes one, a reply gives one back. An announcement older than a reply already seen from the same
@@ -63,7 +65,16 @@ final class Placement {
 
     private static final Logger log = LoggerFactory.getLogger(Placement.class);
 
+    /**
+     * How long a version's first call goes where the version was prepared: longer than a node
+     * expects that call (its {@code HEARTH_POOL_WINDOW_MS}, 20 s by default); its code stays
+     * there longer still.
+     */
+    static final Duration FIRST_CALL_AFFINITY = Duration.ofMinutes(1);
+
     private final Cache<String, NodeView> nodes;
+    /** The node each version deployed here and not called yet was prepared on. */
+    private final Cache<VersionKey, String> preparedOn;
     private final AtomicInteger turn = new AtomicInteger();
 
     Placement(Duration deadAfter, Ticker ticker) {
@@ -74,6 +85,7 @@ final class Placement {
                     }
                 })
                 .build();
+        this.preparedOn = Caffeine.newBuilder().expireAfterWrite(FIRST_CALL_AFFINITY).ticker(ticker).maximumSize(10_000).build();
     }
 
     /** Takes in a node's announcement; returns true when the node was not known (new, or back). */
@@ -119,6 +131,14 @@ final class Placement {
         if (warm != null) {
             return warm.node();
         }
+        String prepared = preparedOn.getIfPresent(key);
+        if (prepared != null) {
+            for (Candidate c : candidates) {
+                if (c.node().id.equals(prepared) && c.load() < c.node().maxContainers) {
+                    return c.node();
+                }
+            }
+        }
         // No node is known to hold one idle: the least loaded with room, ties in turn.
         List<Candidate> withRoom = candidates.stream().filter(c -> c.load() < c.node().maxContainers).toList();
         List<Candidate> pool = withRoom.isEmpty() ? candidates : withRoom;
@@ -128,8 +148,21 @@ final class Placement {
         return lightest.get(Math.floorMod(turn.getAndIncrement(), lightest.size()));
     }
 
-    /** A call of {@code key} was sent to the node: one idle container there is taken. */
+    /**
+     * The node to prepare a version just deployed on (the one its first call would be placed on
+     * now), remembered so that the first call goes there; null when no node is known.
+     */
+    NodeView prepareOn(VersionKey key) {
+        NodeView node = choose(key, Set.of());
+        if (node != null) {
+            preparedOn.put(key, node.id);
+        }
+        return node;
+    }
+
+    /** A call of {@code key} was sent to the node: one idle container there is taken, and the version's first call has come. */
     void placed(NodeView node, VersionKey key) {
+        preparedOn.invalidate(key);
         node.inFlight.incrementAndGet();
         AtomicInteger idle = node.idle.get(key);
         if (idle != null) {

@@ -46,6 +46,59 @@ class PlacementTest {
     }
 
     @Test
+    void aVersionsFirstCall_goesToTheNodeItWasPreparedOn_thenTheyTakeTurnsAgain() {
+        placement.announced(node("a", 0, 0, List.of()));
+        placement.announced(node("b", 0, 0, List.of()));
+        Placement.NodeView prepared = placement.prepareOn(f1);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(prepared.id, placement.choose(f1, Set.of()).id, "where its code and its container wait");
+        }
+        Set<String> other = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            other.add(placement.choose(new VersionKey("f2", 1), Set.of()).id);
+        }
+        assertEquals(Set.of("a", "b"), other, "another version is placed as before");
+
+        placement.placed(prepared, f1);
+        placement.released(prepared);
+        Set<String> later = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            later.add(placement.choose(f1, Set.of()).id);
+        }
+        assertEquals(Set.of("a", "b"), later, "its first call came: no affinity but warm containers'");
+    }
+
+    @Test
+    void aPreparedNode_isPassedOver_whenLeftOut_full_dead_orAfterTheAffinityEnds() {
+        placement.announced(node("a", 0, 0, List.of()));
+        placement.announced(node("b", 0, 0, List.of()));
+        String prepared = placement.prepareOn(f1).id;
+        String other = prepared.equals("a") ? "b" : "a";
+        assertEquals(other, placement.choose(f1, Set.of(prepared)).id, "a retry after the node refused");
+
+        placement.announced(node(prepared, 0, 10, List.of()));
+        assertEquals(other, placement.choose(f1, Set.of()).id, "the node is full");
+        placement.announced(node(prepared, 0, 0, List.of()));
+        assertEquals(prepared, placement.choose(f1, Set.of()).id);
+
+        nanos.advance(Placement.FIRST_CALL_AFFINITY);
+        placement.announced(node("a", 0, 0, List.of()));
+        placement.announced(node("b", 0, 0, List.of()));
+        Set<String> chosen = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            chosen.add(placement.choose(f1, Set.of()).id);
+        }
+        assertEquals(Set.of("a", "b"), chosen, "no first call within a minute: placed as any other");
+
+        String again = placement.prepareOn(f1).id;
+        String survivor = again.equals("a") ? "b" : "a";
+        nanos.advance(Duration.ofSeconds(2));
+        placement.announced(node(survivor, 0, 0, List.of()));
+        nanos.advance(Duration.ofMillis(1500)); // the prepared node has been silent for 3.5 s: taken for dead
+        assertEquals(survivor, placement.choose(f1, Set.of()).id, "the prepared node is gone");
+    }
+
+    @Test
     void placingACallTakesTheIdleInstance_andItsReplyGivesItBack() {
         placement.announced(node("a", 0, 0, List.of(new Wire.Idle("f1", 1, 1))));
         placement.announced(node("b", 0, 0, List.of()));
