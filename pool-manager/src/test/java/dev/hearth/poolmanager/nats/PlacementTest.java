@@ -24,6 +24,15 @@ class PlacementTest {
         return new Wire.Announcement(id, served, true, 10, busy, 0, Map.of(), Map.of(), idle, List.of(), false);
     }
 
+    /** The nodes {@code calls} calls of {@code key} are placed on, none of them sent. */
+    Set<String> chosen(int calls, VersionKey key) {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < calls; i++) {
+            ids.add(placement.choose(key, Set.of()).id);
+        }
+        return ids;
+    }
+
     @Test
     void aCallGoesToTheNodeHoldingAnIdleInstance() {
         placement.announced(node("a", 0, 0, List.of()));
@@ -38,10 +47,7 @@ class PlacementTest {
         placement.announced(node("a", 0, 0, List.of()));
         placement.announced(node("b", 0, 0, List.of()));
         placement.announced(node("c", 0, 5, List.of()));
-        Set<String> chosen = new HashSet<>();
-        for (int i = 0; i < 4; i++) {
-            chosen.add(placement.choose(f1, Set.of()).id);
-        }
+        Set<String> chosen = chosen(4, f1);
         assertEquals(Set.of("a", "b"), chosen, "the busy node is left alone while others are idle");
     }
 
@@ -61,10 +67,7 @@ class PlacementTest {
 
         placement.placed(prepared, f1);
         placement.released(prepared);
-        Set<String> later = new HashSet<>();
-        for (int i = 0; i < 4; i++) {
-            later.add(placement.choose(f1, Set.of()).id);
-        }
+        Set<String> later = chosen(4, f1);
         assertEquals(Set.of("a", "b"), later, "its first call came: no affinity but warm containers'");
     }
 
@@ -84,10 +87,7 @@ class PlacementTest {
         nanos.advance(Placement.FIRST_CALL_AFFINITY);
         placement.announced(node("a", 0, 0, List.of()));
         placement.announced(node("b", 0, 0, List.of()));
-        Set<String> chosen = new HashSet<>();
-        for (int i = 0; i < 4; i++) {
-            chosen.add(placement.choose(f1, Set.of()).id);
-        }
+        Set<String> chosen = chosen(4, f1);
         assertEquals(Set.of("a", "b"), chosen, "no first call within a minute: placed as any other");
 
         String again = placement.prepareOn(f1).id;
